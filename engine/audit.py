@@ -1,0 +1,148 @@
+"""The append-only, hash-chained audit log.
+
+Each event's hash is sha256 over the previous event's hash and the event's own
+canonical JSON (sequence number, time, user, role, action, subject, details).
+Editing, deleting or reordering any event breaks the chain at that event;
+deleting the newest one is caught by the head record kept beside the log.
+Events are written through ``record`` inside the caller's transaction, so a
+change and its audit event commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.clock import iso
+from engine.identity import Identity
+from engine.store.models import AuditEvent, Setting
+
+GENESIS = "0" * 64
+HEAD_KEY = "audit_head"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    ts: str
+    os_user: str
+    role: str
+    action: str
+    subject: str
+    details: dict[str, Any]
+    hash: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    events: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"audit chain intact: {self.events} events verified"
+        return f"audit chain broken at event {self.first_bad_seq}: {self.problem}"
+
+
+def canonical(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(prev_hash: str, seq: int, ts: str, os_user: str, role: str,
+               action: str, subject: str, details: str) -> str:
+    body = canonical({"seq": seq, "ts": ts, "os_user": os_user, "role": role,
+                      "action": action, "subject": subject, "details": details})
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+class AuditLog:
+    def __init__(self, session_factory: Callable[[], Session], identity: Identity) -> None:
+        self._sessions = session_factory
+        self.identity = identity
+
+    def record(self, session: Session, action: str, subject: str,
+               details: dict[str, Any] | None = None) -> AuditEntry:
+        """Append one event inside ``session``'s open transaction."""
+        last = session.execute(
+            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        ).first()
+        seq = (last[0] + 1) if last else 1
+        prev = last[1] if last else GENESIS
+        ts = iso()
+        details_json = canonical(details or {})
+        digest = event_hash(prev, seq, ts, self.identity.os_user, self.identity.role,
+                            action, subject, details_json)
+        session.add(AuditEvent(seq=seq, ts=ts, os_user=self.identity.os_user,
+                               role=self.identity.role, action=action, subject=subject,
+                               details=details_json, prev_hash=prev, hash=digest))
+        head = session.get(Setting, HEAD_KEY)
+        head_value = f"{seq}:{digest}"
+        if head is None:
+            session.add(Setting(key=HEAD_KEY, value=head_value))
+        else:
+            head.value = head_value
+        session.flush()
+        return AuditEntry(seq, ts, self.identity.os_user, self.identity.role, action,
+                          subject, details or {}, digest)
+
+    def entries(self, action: str | None = None, subject: str | None = None,
+                os_user: str | None = None, text: str | None = None,
+                limit: int = 1000, newest_first: bool = True) -> list[AuditEntry]:
+        stmt = select(AuditEvent)
+        if action:
+            stmt = stmt.where(AuditEvent.action.like(f"{action}%"))
+        if subject:
+            stmt = stmt.where(AuditEvent.subject.like(f"{subject}%"))
+        if os_user:
+            stmt = stmt.where(AuditEvent.os_user == os_user)
+        if text:
+            stmt = stmt.where(AuditEvent.details.like(f"%{text}%"))
+        order = AuditEvent.seq.desc() if newest_first else AuditEvent.seq.asc()
+        stmt = stmt.order_by(order).limit(limit)
+        with self._sessions() as session:
+            rows = session.scalars(stmt).all()
+            return [AuditEntry(r.seq, r.ts, r.os_user, r.role, r.action, r.subject,
+                               json.loads(r.details), r.hash) for r in rows]
+
+    def actions(self) -> list[str]:
+        with self._sessions() as session:
+            return sorted(set(session.scalars(select(AuditEvent.action).distinct())))
+
+    def verify(self) -> ChainReport:
+        with self._sessions() as session:
+            rows = session.execute(
+                select(AuditEvent.seq, AuditEvent.ts, AuditEvent.os_user, AuditEvent.role,
+                       AuditEvent.action, AuditEvent.subject, AuditEvent.details,
+                       AuditEvent.prev_hash, AuditEvent.hash).order_by(AuditEvent.id)
+            ).all()
+            head = session.get(Setting, HEAD_KEY)
+            head_value = head.value if head else None
+        prev = GENESIS
+        for expected_seq, row in enumerate(rows, start=1):
+            seq, ts, user, role, action, subject, details, prev_hash, digest = row
+            if seq != expected_seq:
+                return ChainReport(False, len(rows), expected_seq,
+                                   f"expected event {expected_seq} here but found event {seq} "
+                                   "(an event was deleted or the order changed)")
+            if prev_hash != prev:
+                return ChainReport(False, len(rows), seq,
+                                   "its link to the previous event does not match "
+                                   "(an event before it was deleted, edited or moved)")
+            if event_hash(prev, seq, ts, user, role, action, subject, details) != digest:
+                return ChainReport(False, len(rows), seq,
+                                   "its contents do not match its hash (the event was edited)")
+            prev = digest
+        expected_head = f"{len(rows)}:{prev}" if rows else None
+        if head_value != expected_head:
+            last = len(rows) + 1 if rows else 1
+            return ChainReport(False, len(rows), last,
+                               "the log ends early: the newest event(s) were deleted")
+        return ChainReport(True, len(rows))

@@ -1,0 +1,33 @@
+"""Errors a user can act on. The CLI prints their message as one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AirlockError(Exception):
+    """Base class: the message is written for the user, not for a developer."""
+
+
+class WorkspaceNotFound(AirlockError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no Airlock workspace at {path} (create one with `airlock init --workspace {path}`)")
+
+
+class WorkspaceLocked(AirlockError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"the workspace database {path} is locked by another process; "
+                         "close the other Airlock window or job and try again")
+
+
+class InputFileError(AirlockError):
+    """A file the user gave us cannot be used; names the file and the problem."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class NotReady(AirlockError):
+    """A step was asked for before what it needs exists (e.g. training with no dataset)."""

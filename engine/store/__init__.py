@@ -1,0 +1,1 @@
+"""Persistence: the typed ORM, the SQLite session factory, Alembic migrations."""

@@ -1,0 +1,307 @@
+"""The workspace schema: one table per thing a user can point at.
+
+Lineage runs model artifact -> training run -> dataset version (content hash)
+-> dataset items -> examples -> documents (sha256) -> PII findings (decisions).
+Every change to these rows is accompanied by an ``AuditEvent`` written in the
+same transaction (see ``engine.audit``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    ts: Mapped[str] = mapped_column(String(40))
+    os_user: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(100), index=True)
+    subject: Mapped[str] = mapped_column(String(200), index=True)
+    details: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Member(Base):
+    """An OS user known to the workspace and the role they act in."""
+
+    __tablename__ = "members"
+
+    os_user: Mapped[str] = mapped_column(String(200), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40))
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Blob(Base):
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_name: Mapped[str] = mapped_column(String(500))
+    format: Mapped[str] = mapped_column(String(20))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    page_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # The extracted text while findings are under review; cleared to NULL once the
+    # document is redacted unless the workspace keeps originals.
+    original_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    redacted_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="imported")
+    source_label: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    imported_by: Mapped[str] = mapped_column(String(200))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PiiFinding(Base):
+    """A span the detector (or an expert) marked; never stores the value itself."""
+
+    __tablename__ = "pii_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    entity_type: Mapped[str] = mapped_column(String(60))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(40))
+    decision: Mapped[str] = mapped_column(String(20), default="pending")
+    placeholder: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # classification | extraction | generation
+    spec: Mapped[str] = mapped_column(Text)  # JSON: labels with descriptions, or a JSON schema
+    system_prompt: Mapped[str] = mapped_column(Text)
+    user_template: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Example(Base):
+    __tablename__ = "examples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
+    origin: Mapped[str] = mapped_column(String(40))  # document | import | correction
+    input_text: Mapped[str] = mapped_column(Text)
+    is_golden: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_ood: Mapped[bool] = mapped_column(Boolean, default=False)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Label(Base):
+    """One annotator's answer for one example (several annotators may label)."""
+
+    __tablename__ = "labels"
+    __table_args__ = (UniqueConstraint("example_id", "annotator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(ForeignKey("examples.id", ondelete="CASCADE"), index=True)
+    annotator: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DatasetVersion(Base):
+    __tablename__ = "dataset_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    seed: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    stats: Mapped[str] = mapped_column(Text)  # JSON: counts, balance, lengths
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DatasetItem(Base):
+    """An immutable copy of one example as it was frozen into a version."""
+
+    __tablename__ = "dataset_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"), index=True)
+    example_id: Mapped[int] = mapped_column(ForeignKey("examples.id"))
+    split: Mapped[str] = mapped_column(String(20))  # train | eval | test | golden | ood
+    input_text: Mapped[str] = mapped_column(Text)
+    target: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class DatasetRejection(Base):
+    __tablename__ = "dataset_rejections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"), index=True)
+    example_id: Mapped[int] = mapped_column(ForeignKey("examples.id"))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class BaseModel(Base):
+    __tablename__ = "base_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    path: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(20))  # gguf | hf
+    sha256: Mapped[str] = mapped_column(String(64))
+    architecture: Mapped[str] = mapped_column(String(100))
+    parameters: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    context_length: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    chat_template: Mapped[str | None] = mapped_column(Text, nullable=True)
+    registered_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TrainingRun(Base):
+    __tablename__ = "training_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"))
+    base_model_id: Mapped[int] = mapped_column(ForeignKey("base_models.id"))
+    config: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))  # queued|running|cancelled|failed|succeeded
+    backend: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    backend_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    run_dir: Mapped[str] = mapped_column(Text)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    environment: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: versions, hardware
+    final_metrics: Mapped[str | None] = mapped_column(Text, nullable=True)
+    adapter_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class TrainingMetric(Base):
+    __tablename__ = "training_metrics"
+    __table_args__ = (Index("ix_training_metrics_run_step", "run_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("training_runs.id"))
+    step: Mapped[int] = mapped_column(Integer)
+    epoch: Mapped[float] = mapped_column(Float)
+    loss: Mapped[float | None] = mapped_column(Float, nullable=True)
+    eval_loss: Mapped[float | None] = mapped_column(Float, nullable=True)
+    learning_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    tokens_per_second: Mapped[float | None] = mapped_column(Float, nullable=True)
+    memory_mb: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ts: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ModelArtifact(Base):
+    """A file or folder a user can load: GGUF (f16 or quantized), adapter, HF folder."""
+
+    __tablename__ = "model_artifacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))  # gguf | lora_gguf | hf_folder | adapter
+    quantization: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("training_runs.id"), nullable=True)
+    base_model_id: Mapped[int | None] = mapped_column(ForeignKey("base_models.id"), nullable=True)
+    smoke_test: Mapped[str | None] = mapped_column(Text, nullable=True)
+    promoted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class EvaluationRun(Base):
+    __tablename__ = "evaluation_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_label: Mapped[str] = mapped_column(String(200))
+    model_path: Mapped[str] = mapped_column(Text)
+    model_sha256: Mapped[str] = mapped_column(String(64))
+    artifact_id: Mapped[int | None] = mapped_column(ForeignKey("model_artifacts.id"), nullable=True)
+    base_model_id: Mapped[int | None] = mapped_column(ForeignKey("base_models.id"), nullable=True)
+    dataset_version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"))
+    split: Mapped[str] = mapped_column(String(20))
+    prompt_mode: Mapped[str] = mapped_column(String(20))  # zero-shot | few-shot
+    shots: Mapped[int] = mapped_column(Integer, default=0)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20))
+    metrics: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Prediction(Base):
+    __tablename__ = "predictions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_run_id: Mapped[int] = mapped_column(ForeignKey("evaluation_runs.id"), index=True)
+    dataset_item_id: Mapped[int] = mapped_column(ForeignKey("dataset_items.id"))
+    output: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str] = mapped_column(Text)
+    correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    tokens: Mapped[int] = mapped_column(Integer)
+    review: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class ConsoleCall(Base):
+    __tablename__ = "console_calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    artifact_id: Mapped[int | None] = mapped_column(ForeignKey("model_artifacts.id"), nullable=True)
+    model_sha256: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(20))  # chat | extract | classify
+    redacted_input: Mapped[str] = mapped_column(Text)
+    output: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    tokens: Mapped[int] = mapped_column(Integer)
+    os_user: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

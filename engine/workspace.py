@@ -1,0 +1,210 @@
+"""The workspace facade: one folder, one SQLite database, one blob store.
+
+``Workspace.open`` applies pending migrations (backing the database up first)
+and hands out one service per domain. Each service call is one unit of work and
+returns plain dataclasses, never live ORM objects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from engine import offline
+from engine.audit import AuditLog
+from engine.blobs import BlobStore
+from engine.clock import now
+from engine.errors import WorkspaceLocked, WorkspaceNotFound
+from engine.identity import Identity, current_os_user
+from engine.store.db import make_engine, make_session_factory
+from engine.store.migrate import upgrade
+from engine.store.models import Member, Setting
+
+if TYPE_CHECKING:
+    from engine.datasets.service import DatasetService
+    from engine.documents.service import DocumentService
+    from engine.evaluation.service import EvaluationService
+    from engine.models.service import ModelService
+    from engine.privacy.service import PrivacyService
+    from engine.tasks.service import TaskService
+    from engine.training.service import TrainingService
+
+DB_NAME = "airlock.db"
+MARKER = "airlock-workspace.json"
+
+
+class Workspace:
+    def __init__(self, root: Path, role: str | None = None) -> None:
+        self.root = root.resolve()
+        self.db_path = self.root / DB_NAME
+        self.blobs = BlobStore(self.root / "blobs")
+        self.engine = make_engine(self.db_path)
+        self._sessions = make_session_factory(self.engine)
+        try:
+            self.last_backup = upgrade(self.engine, self.db_path, self.root / "backups")
+        except OperationalError as exc:
+            self.engine.dispose()
+            if "locked" in str(exc):
+                raise WorkspaceLocked(self.db_path) from exc
+            raise
+        user = current_os_user()
+        self.identity = Identity(user, role or self._role_of(user))
+        self.audit = AuditLog(self._sessions, self.identity)
+        self._listener = self._record_blocked_connection
+        offline.add_listener(self._listener)
+
+    # -- opening ---------------------------------------------------------
+    @classmethod
+    def create(cls, root: Path, name: str | None = None) -> Workspace:
+        root = root.expanduser()
+        root.mkdir(parents=True, exist_ok=True)
+        (root / MARKER).write_text(json.dumps({"format": 1, "name": name or root.name}))
+        ws = cls(root, role="admin")
+        with ws.unit() as s:
+            if s.get(Member, ws.identity.os_user) is None:
+                s.add(Member(os_user=ws.identity.os_user, role="admin", added_at=now()))
+                ws.audit.record(s, "workspace.created", f"workspace:{ws.root.name}",
+                                {"path": str(ws.root), "admin": ws.identity.os_user})
+        return ws
+
+    @classmethod
+    def open(cls, root: Path, role: str | None = None) -> Workspace:
+        root = root.expanduser()
+        if not (root / MARKER).is_file() or not (root / DB_NAME).is_file():
+            raise WorkspaceNotFound(root)
+        return cls(root, role=role)
+
+    @classmethod
+    def exists(cls, root: Path) -> bool:
+        return (root / MARKER).is_file() and (root / DB_NAME).is_file()
+
+    def close(self) -> None:
+        offline.remove_listener(self._listener)
+        self.engine.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def name(self) -> str:
+        try:
+            return str(json.loads((self.root / MARKER).read_text()).get("name", self.root.name))
+        except (OSError, ValueError):
+            return self.root.name
+
+    # -- units of work ---------------------------------------------------
+    @contextmanager
+    def unit(self) -> Iterator[Session]:
+        """One transaction: commits on success, rolls back on any error."""
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if "locked" in str(exc):
+                raise WorkspaceLocked(self.db_path) from exc
+            raise
+
+    def reader(self) -> Session:
+        return self._sessions()
+
+    def _role_of(self, user: str) -> str:
+        with self._sessions() as s:
+            member = s.get(Member, user)
+            return member.role if member else "expert"
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        with self._sessions() as s:
+            row = s.get(Setting, key)
+            return row.value if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.unit() as s:
+            row = s.get(Setting, key)
+            old = row.value if row else None
+            if row is None:
+                s.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+            self.audit.record(s, "setting.changed", f"setting:{key}", {"old": old, "new": value})
+
+    def members(self) -> list[tuple[str, str]]:
+        with self._sessions() as s:
+            return [(m.os_user, m.role) for m in s.scalars(select(Member))]
+
+    def _record_blocked_connection(self, attempt: offline.BlockedAttempt) -> None:
+        with self.unit() as s:
+            self.audit.record(s, "network.blocked", f"host:{attempt.host}",
+                              {"host": attempt.host, "port": attempt.port, "call": attempt.call})
+
+    def run_dir(self, *parts: str) -> Path:
+        path = self.root.joinpath("runs", *parts)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    # -- services ---------------------------------------------------------
+    @cached_property
+    def documents(self) -> DocumentService:
+        from engine.documents.service import DocumentService
+
+        return DocumentService(self)
+
+    @cached_property
+    def privacy(self) -> PrivacyService:
+        from engine.privacy.service import PrivacyService
+
+        return PrivacyService(self)
+
+    @cached_property
+    def tasks(self) -> TaskService:
+        from engine.tasks.service import TaskService
+
+        return TaskService(self)
+
+    @cached_property
+    def datasets(self) -> DatasetService:
+        from engine.datasets.service import DatasetService
+
+        return DatasetService(self)
+
+    @cached_property
+    def training(self) -> TrainingService:
+        from engine.training.service import TrainingService
+
+        return TrainingService(self)
+
+    @cached_property
+    def models(self) -> ModelService:
+        from engine.models.service import ModelService
+
+        return ModelService(self)
+
+    @cached_property
+    def evaluation(self) -> EvaluationService:
+        from engine.evaluation.service import EvaluationService
+
+        return EvaluationService(self)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for the home page and `airlock status`."""
+        from sqlalchemy import func
+
+        from engine.store import models as m
+
+        tables = {"documents": m.Document, "examples": m.Example,
+                  "dataset_versions": m.DatasetVersion, "training_runs": m.TrainingRun,
+                  "model_artifacts": m.ModelArtifact, "evaluation_runs": m.EvaluationRun,
+                  "audit_events": m.AuditEvent}
+        with self._sessions() as s:
+            return {name: s.scalar(select(func.count()).select_from(t)) or 0
+                    for name, t in tables.items()}
