@@ -103,6 +103,20 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from engine.jobs import JobContext
+
+    with _open(args) as ws:
+        report = ws.documents.import_files([Path(p) for p in args.paths],
+                                           JobContext(progress=ConsoleProgress(args.quiet)),
+                                           text_field=args.text_field, label_field=args.label_field)
+    for err in report.errors:
+        print(f"skipped {err}", file=sys.stderr)
+    print(f"imported {len(report.imported)} documents, {len(report.duplicates)} duplicates, "
+          f"{len(report.errors)} files skipped")
+    return 0 if not report.errors else EXIT_CHECK_FAILED
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from engine.demo import DemoSettings, open_demo_workspace, run_demo
     from engine.jobs import JobContext
@@ -148,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", default=None, help="also write the results to this JSON file")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("import", help="import documents (files or folders)")
+    _workspace_arg(p)
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--text-field", default="text", help="CSV column / JSONL field holding the text")
+    p.add_argument("--label-field", default="label", help="CSV column / JSONL field holding a label")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_import)
 
     audit = sub.add_parser("audit", help="read and verify the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

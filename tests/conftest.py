@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("AIRLOCK_USER", "tester")
 
-from engine import offline  # noqa: E402
+from engine import offline
 
 offline.install_guard()
 

@@ -7,6 +7,7 @@ failing half-way, and the audit chain's read-last-hash-then-append is atomic.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,20 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-BUSY_TIMEOUT_S = 30.0
+
+def busy_timeout_s() -> float:
+    """How long a writer waits for another one before giving up (AIRLOCK_DB_TIMEOUT_S)."""
+    try:
+        return float(os.environ.get("AIRLOCK_DB_TIMEOUT_S", "30"))
+    except ValueError:
+        return 30.0
 
 
 def make_engine(db_path: Path) -> Engine:
+    timeout = busy_timeout_s()
     engine = create_engine(
         f"sqlite:///{db_path}",
-        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+        connect_args={"timeout": timeout, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
@@ -29,8 +37,10 @@ def make_engine(db_path: Path) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
+        # Freed pages are zeroed, so redacted originals do not linger in the file.
+        cur.execute("PRAGMA secure_delete=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cur.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -1,0 +1,1 @@
+"""Airlock desktop: the PySide6 GUI over the Qt-free engine."""

@@ -1,0 +1,181 @@
+"""Console: pick a registered GGUF model and classify a text, with its confidence."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from desktop import formatting as fmt
+from desktop.jobs import Job
+from desktop.pages.base import Page
+from desktop.qt import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from desktop.widgets.table import Column, DataTable
+
+if TYPE_CHECKING:
+    from desktop.jobs import JobRunner
+    from engine.jobs import JobContext
+    from engine.listings import ModelArtifactRow
+    from engine.workspace import Workspace
+
+COLUMNS = [
+    Column("Model", lambda r: r.name, stretch=True, tooltip=lambda r: r.name),
+    Column("Quantization", lambda r: r.quantization or fmt.MISSING, width=110),
+    Column("SHA-256", lambda r: fmt.short_hash(r.sha256), tooltip=lambda r: r.sha256, width=130),
+    Column("Size", lambda r: fmt.size(r.size_bytes), align="right", sort_key=lambda r: r.size_bytes,
+           width=90),
+    Column("Promoted", lambda r: "★ production" if r.promoted else "", width=120,
+           color=lambda r: "#15803d" if r.promoted else None),
+    Column("Created", lambda r: fmt.when(r.created_at), sort_key=lambda r: r.created_at.isoformat(),
+           width=140),
+]
+
+
+BADGES = {"ok": "✔ Confident answer", "unsure": "⚠ Unsure: a person should check this answer",
+          "error": "✖ No answer"}
+
+
+def describe_result(result: Any) -> tuple[str, str, str]:
+    """(label, details line, state) for a classify result; state is 'ok' or 'unsure'."""
+    label = str(getattr(result, "label", result))
+    confidence = getattr(result, "confidence", None)
+    latency = getattr(result, "latency_ms", None)
+    flagged = bool(getattr(result, "flagged", False))
+    details = f"confidence {fmt.percent(confidence)} · answered in {fmt.millis(latency)}"
+    return label, details, "unsure" if flagged else "ok"
+
+
+class ConsolePage(Page):
+    key = "console"
+    empty_hint = "Open a workspace to run its models on your own text."
+    title = "Console"
+    subtitle = "Run a registered model on your own text. Unsure answers are flagged for a person."
+
+    def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(runner, parent)
+        self._job: Job[Any] | None = None
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        self.models = DataTable(COLUMNS, "No GGUF models registered yet.\nExport a trained run to "
+                                         "GGUF to use it here.")
+        self.models.setMaximumHeight(200)
+        self.models.row_selected.connect(lambda _row: self._update_buttons())
+        layout.addWidget(self.models)
+
+        work = QHBoxLayout()
+        work.setSpacing(14)
+        left = QVBoxLayout()
+        left.setSpacing(8)
+        prompt_title = QLabel("Text to classify")
+        prompt_title.setObjectName("SectionTitle")
+        left.addWidget(prompt_title)
+        self.input = QPlainTextEdit()
+        self.input.setPlaceholderText("Paste a (redacted) text here…")
+        self.input.textChanged.connect(self._update_buttons)
+        left.addWidget(self.input, 1)
+        row = QHBoxLayout()
+        self.classify_button = QPushButton("Classify")
+        self.classify_button.setProperty("accent", True)
+        self.classify_button.setMinimumWidth(120)
+        self.classify_button.clicked.connect(self.classify)
+        row.addWidget(self.classify_button)
+        self.status = QLabel()
+        self.status.setObjectName("Muted")
+        row.addWidget(self.status, 1)
+        left.addLayout(row)
+        work.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        right.setSpacing(8)
+        answer_title = QLabel("Answer")
+        answer_title.setObjectName("SectionTitle")
+        right.addWidget(answer_title)
+        self.result_card = QFrame()
+        self.result_card.setObjectName("ResultCard")
+        card_layout = QVBoxLayout(self.result_card)
+        card_layout.setContentsMargins(18, 14, 18, 14)
+        card_layout.setSpacing(6)
+        self.result_label = QLabel("No answer yet")
+        self.result_label.setObjectName("ResultLabel")
+        self.result_label.setWordWrap(True)
+        card_layout.addWidget(self.result_label)
+        self.result_badge = QLabel()
+        self.result_badge.setObjectName("Badge")
+        self.result_badge.hide()
+        card_layout.addWidget(self.result_badge)
+        self.result_details = QLabel("Choose a model, enter a text and press Classify. "
+                                     "Every answer comes with a confidence; unsure ones are flagged.")
+        self.result_details.setObjectName("Muted")
+        self.result_details.setWordWrap(True)
+        card_layout.addWidget(self.result_details)
+        card_layout.addStretch(1)
+        right.addWidget(self.result_card, 1)
+        work.addLayout(right, 2)
+        layout.addLayout(work, 1)
+        self._update_buttons()
+
+    def load(self, ws: Workspace) -> None:
+        from engine import listings
+
+        self.models.set_rows(listings.model_artifacts(ws, kind="gguf"))
+        if self.models.selected_row() is None:
+            self.models.select_first()
+        self._update_buttons()
+
+    def clear(self) -> None:
+        self.models.set_rows([])
+
+    def _update_buttons(self) -> None:
+        ready = (self.models.selected_row() is not None and bool(self.input.toPlainText().strip())
+                 and self._job is None)
+        self.classify_button.setEnabled(ready)
+
+    def classify(self) -> None:
+        artifact: ModelArtifactRow | None = self.models.selected_row()
+        text = self.input.toPlainText().strip()
+        ws = self.ws
+        if artifact is None or not text or ws is None or self._job is not None:
+            return
+        artifact_id = artifact.id
+
+        def classify_job(ctx: JobContext) -> Any:
+            ctx.report(0.0, "loading the model")
+            from engine.console import classify_text
+
+            ctx.check()
+            return classify_text(ws, artifact_id, text)
+
+        self.status.setText(f"Classifying with {artifact.name}…")
+        self._job = (Job(classify_job, f"Classify with {artifact.name}")
+                     .on_success(self._show_result)
+                     .on_failure(self._show_error)
+                     .on_finished(self._job_done)
+                     .run(self.runner))
+        self._update_buttons()
+
+    def _job_done(self, job: Job[Any]) -> None:
+        self._job = None
+        self.status.clear()
+        self._update_buttons()
+        self.data_changed.emit()
+
+    def _set_result(self, label: str, details: str, state: str) -> None:
+        self.result_label.setText(label)
+        self.result_details.setText(details)
+        self.result_badge.setText(BADGES[state])
+        self.result_badge.setProperty("state", state)
+        self.result_badge.style().unpolish(self.result_badge)
+        self.result_badge.style().polish(self.result_badge)
+        self.result_badge.show()
+        self.result_card.setProperty("state", state)
+        self.result_card.style().unpolish(self.result_card)
+        self.result_card.style().polish(self.result_card)
+
+    def _show_result(self, result: Any) -> None:
+        self._set_result(*describe_result(result))
+
+    def _show_error(self, error: BaseException) -> None:
+        if isinstance(error, ImportError):
+            self._set_result("Console not available", f"The classifier could not be loaded: {error}",
+                             "error")
+        else:
+            self._set_result("Classification failed", f"{type(error).__name__}: {error}", "error")

@@ -1,0 +1,1 @@
+"""Reusable widgets: tables, charts, highlighted text, empty states."""

@@ -1,0 +1,1 @@
+"""Documents: readers per format and the import job."""

@@ -1,0 +1,1 @@
+"""Local inference with llama.cpp: loading, scoring, classification with confidence."""

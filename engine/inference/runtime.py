@@ -1,0 +1,84 @@
+"""One loaded GGUF model in llama.cpp, with prefix reuse and candidate scoring."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from engine.models.gguf_file import read_gguf
+
+
+def default_threads() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def _log_softmax_at(logits: Any, index: int) -> float:
+    import numpy as np
+
+    row = np.asarray(logits, dtype=np.float64)
+    top = float(row.max())
+    return float(row[index] - top - math.log(float(np.exp(row - top).sum())))
+
+
+class LoadedModel:
+    """A GGUF file checked with ``read_gguf`` and loaded with logits for every position."""
+
+    def __init__(self, path: Path, n_ctx: int = 2048, n_threads: int | None = None) -> None:
+        self.path = Path(path)
+        self.info = read_gguf(self.path)  # refuses a damaged file before llama.cpp sees it
+        from llama_cpp import Llama
+
+        self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, n_threads=n_threads or default_threads(),
+                         logits_all=True, verbose=False, seed=0)
+        self.last_evaluated = 0
+
+    def close(self) -> None:
+        self.llm.close()
+
+    def __enter__(self) -> LoadedModel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def tokenize(self, text: str, add_bos: bool) -> list[int]:
+        return list(self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
+
+    def feed_prompt(self, tokens: Sequence[int]) -> int:
+        """Evaluate ``tokens``, reusing the longest prefix already in the KV cache.
+        Returns how many tokens were actually evaluated."""
+        cached = list(self.llm.input_ids[: self.llm.n_tokens])
+        common = 0
+        for a, b in zip(cached, tokens, strict=False):
+            if a != b:
+                break
+            common += 1
+        common = min(common, len(tokens) - 1)  # always evaluate the last token for fresh logits
+        self.llm.n_tokens = common
+        self.llm.eval(list(tokens[common:]))
+        return len(tokens) - common
+
+    def score(self, prompt_tokens: Sequence[int], candidates: Sequence[Sequence[int]]) -> list[float]:
+        """Log-probability of each candidate continuation after the prompt (unconstrained)."""
+        self.last_evaluated = self.feed_prompt(prompt_tokens)
+        n = len(prompt_tokens)
+        first = self.llm.scores[n - 1].copy()
+        results = []
+        for cand in candidates:
+            total = _log_softmax_at(first, cand[0])
+            if len(cand) > 1:
+                self.llm.n_tokens = n
+                self.llm.eval(list(cand))
+                self.last_evaluated += len(cand)
+                for i in range(1, len(cand)):
+                    total += _log_softmax_at(self.llm.scores[n + i - 1], cand[i])
+            results.append(total)
+        self.llm.n_tokens = n
+        return results
+
+    def complete(self, prompt: str, max_tokens: int = 32) -> str:
+        out: Any = self.llm.create_completion(prompt, max_tokens=max_tokens, temperature=0.0, stream=False)
+        return str(out["choices"][0]["text"])

@@ -1,0 +1,1 @@
+"""Base models and exported artifacts: registry, GGUF checks, export."""

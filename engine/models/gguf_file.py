@@ -1,0 +1,63 @@
+"""Check a GGUF file before llama.cpp touches it, and read its metadata."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.errors import InputFileError
+
+MAGIC = b"GGUF"
+
+
+@dataclass(frozen=True)
+class GgufInfo:
+    architecture: str
+    name: str | None
+    context_length: int | None
+    parameters: int
+    chat_template: str | None
+    file_type: int | None
+
+
+def _field(reader: Any, key: str) -> Any:
+    f = reader.fields.get(key)
+    if f is None:
+        return None
+    value = f.contents()
+    return value
+
+
+def read_gguf(path: Path) -> GgufInfo:
+    """Metadata of a valid GGUF file; InputFileError naming the file otherwise."""
+    if not path.is_file():
+        raise InputFileError(path, "no such file")
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if len(head) < 8 or head[:4] != MAGIC:
+        raise InputFileError(path, "not a GGUF model file (wrong magic bytes)")
+    version = struct.unpack("<I", head[4:8])[0]
+    if version not in (2, 3):
+        raise InputFileError(path, f"unsupported GGUF version {version}")
+    from gguf import GGUFReader
+
+    try:
+        reader = GGUFReader(str(path))
+    except Exception as exc:
+        raise InputFileError(path, f"damaged or truncated GGUF file ({exc})") from exc
+    end = 0
+    params = 0
+    for tensor in reader.tensors:
+        end = max(end, int(tensor.data_offset) + int(tensor.n_bytes))
+        params += int(tensor.n_elements)
+    if end > size:
+        raise InputFileError(path, f"truncated: tensor data needs {end} bytes, file has {size}")
+    arch = _field(reader, "general.architecture") or "unknown"
+    ctx = _field(reader, f"{arch}.context_length")
+    return GgufInfo(architecture=str(arch), name=_field(reader, "general.name"),
+                    context_length=int(ctx) if ctx is not None else None, parameters=params,
+                    chat_template=_field(reader, "tokenizer.chat_template"),
+                    file_type=_field(reader, "general.file_type"))

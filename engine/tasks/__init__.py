@@ -1,0 +1,1 @@
+"""Tasks (what the model must do), examples and labels."""

@@ -1,0 +1,1 @@
+"""Training: configuration, the worker process, backends, and the run service."""

@@ -1,0 +1,189 @@
+"""Start, watch and cancel training runs; each run is its own worker process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.clock import now
+from engine.errors import AirlockError, NotReady
+from engine.jobs import Cancelled, JobContext
+from engine.store.models import TrainingRun
+from engine.tasks.prompt import PromptFormat
+from engine.training.config import TrainingConfig
+from engine.training.spec import (
+    CANCEL_FILE,
+    RESULT_FILE,
+    SPEC_FILE,
+    PromptCompletion,
+    TrainingSpec,
+    read_progress,
+)
+from engine.workspace import Workspace
+
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: int
+    status: str
+    backend: str | None
+    backend_reason: str | None
+    run_dir: Path
+    error: str | None
+    final_metrics: dict[str, float]
+    config: dict[str, Any]
+    dataset_version_id: int
+    base_model_id: int
+    adapter_sha256: str | None
+
+    @property
+    def merged_dir(self) -> Path:
+        return self.run_dir / "merged"
+
+    def result(self) -> dict[str, Any]:
+        path = self.run_dir / RESULT_FILE
+        return dict(json.loads(path.read_text())) if path.is_file() else {}
+
+
+def _info(r: TrainingRun) -> RunInfo:
+    return RunInfo(r.id, r.status, r.backend, r.backend_reason, Path(r.run_dir), r.error,
+                   json.loads(r.final_metrics) if r.final_metrics else {}, json.loads(r.config),
+                   r.dataset_version_id, r.base_model_id, r.adapter_sha256)
+
+
+class TrainingService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._procs: dict[int, subprocess.Popen[bytes]] = {}
+
+    def create(self, version_id: int, base_model_id: int, config: TrainingConfig) -> RunInfo:
+        config.validate()
+        version = self.ws.datasets.get(version_id)
+        task = self.ws.tasks.get(version.task_id)
+        base = self.ws.models.base(base_model_id)
+        if not base.chat_template:
+            raise NotReady(f"base model {base.name} has no chat template")
+        fmt = PromptFormat(task.system_prompt, task.user_template, base.chat_template)
+        train = [PromptCompletion(fmt.prompt(r.input_text), fmt.completion(r.target))
+                 for r in self.ws.datasets.rows(version_id, "train")]
+        evals = [PromptCompletion(fmt.prompt(r.input_text), fmt.completion(r.target))
+                 for r in self.ws.datasets.rows(version_id, "eval")]
+        if not train:
+            raise NotReady(f"dataset version {version.name} has no training examples")
+        with self.ws.unit() as s:
+            run = TrainingRun(dataset_version_id=version_id, base_model_id=base_model_id,
+                              config=json.dumps(config.to_dict()), status="queued", run_dir="",
+                              created_by=self.ws.identity.os_user, created_at=now())
+            s.add(run)
+            s.flush()
+            run_dir = self.ws.run_dir("training", f"run-{run.id:04d}")
+            run.run_dir = str(run_dir)
+            spec = TrainingSpec(run_id=run.id, workspace=str(self.ws.root), run_dir=str(run_dir),
+                                base_model_path=str(base.path), config=config.to_dict(),
+                                train=train, eval=evals)
+            spec.write(run_dir / SPEC_FILE)
+            self.ws.audit.record(s, "training.created", f"training_run:{run.id}",
+                                 {"dataset_version": version.content_hash, "base_model_sha256": base.sha256,
+                                  "config": config.to_dict(), "train_examples": len(train),
+                                  "eval_examples": len(evals)})
+            return _info(run)
+
+    def get(self, run_id: int) -> RunInfo:
+        with self.ws.reader() as s:
+            run = s.get(TrainingRun, run_id)
+            if run is None:
+                raise AirlockError(f"no training run with id {run_id}")
+            return _info(run)
+
+    def runs(self) -> list[RunInfo]:
+        with self.ws.reader() as s:
+            return [_info(r) for r in s.scalars(select(TrainingRun).order_by(TrainingRun.id))]
+
+    def start(self, run_id: int) -> int:
+        """Launch the worker process; returns its pid."""
+        info = self.get(run_id)
+        if info.status not in ("queued",):
+            raise AirlockError(f"training run {run_id} is {info.status}; only a queued run can start")
+        (info.run_dir / CANCEL_FILE).unlink(missing_ok=True)
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        with open(info.run_dir / "worker.log", "ab") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "engine.training.worker",
+                                     str(info.run_dir / SPEC_FILE)],
+                                    stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        self._procs[run_id] = proc
+        return proc.pid
+
+    def cancel(self, run_id: int) -> None:
+        """Ask the worker to stop at the next step boundary (it keeps a checkpoint)."""
+        info = self.get(run_id)
+        (info.run_dir / CANCEL_FILE).write_text(str(time.time()))
+        with self.ws.unit() as s:
+            self.ws.audit.record(s, "training.cancel_requested", f"training_run:{run_id}", {})
+
+    def kill(self, run_id: int) -> None:
+        """Fallback when a worker does not stop: end its whole process tree."""
+        proc = self._procs.get(run_id)
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    def wait(self, run_id: int, ctx: JobContext | None = None, poll_s: float = 0.25) -> RunInfo:
+        """Follow a running worker's progress until it ends. Cancelling the job cancels the run."""
+        ctx = ctx or JobContext()
+        info = self.get(run_id)
+        proc = self._procs.get(run_id)
+        offset = 0
+        cancel_sent = False
+        fraction = 0.0
+        while True:
+            events, offset = read_progress(info.run_dir, offset)
+            for ev in events:
+                if ev.get("type") == "step" and ev.get("total_steps"):
+                    eta = f", ETA {ev['eta_s']:.0f} s" if ev.get("eta_s") is not None else ""
+                    fraction = ev["step"] / ev["total_steps"]
+                    ctx.report(fraction, f"Training step {ev['step']}/{ev['total_steps']}{eta}")
+                elif ev.get("type") == "message":
+                    ctx.report(fraction, ev["text"])
+            if ctx.cancelled() and not cancel_sent:
+                self.cancel(run_id)
+                cancel_sent = True
+            exited = proc is not None and proc.poll() is not None
+            status = self.get(run_id).status
+            if status in TERMINAL and (proc is None or exited):
+                break
+            if exited:
+                self._mark_dead(run_id, proc.returncode if proc else None)
+                break
+            time.sleep(poll_s)
+        final = self.get(run_id)
+        if cancel_sent and final.status == "cancelled":
+            raise Cancelled()
+        return final
+
+    def _mark_dead(self, run_id: int, code: int | None) -> None:
+        with self.ws.unit() as s:
+            run = s.get_one(TrainingRun, run_id)
+            if run.status in TERMINAL:
+                return
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            run.status = "failed"
+            run.error = (f"the training process ended unexpectedly ({how}); "
+                         "the last checkpoint, if any, is kept in the run folder")
+            run.finished_at = now()
+            self.ws.audit.record(s, "training.failed", f"training_run:{run_id}", {"error": run.error})
+
+    def train(self, version_id: int, base_model_id: int, config: TrainingConfig,
+              ctx: JobContext | None = None) -> RunInfo:
+        run = self.create(version_id, base_model_id, config)
+        self.start(run.id)
+        return self.wait(run.id, ctx)

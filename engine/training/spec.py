@@ -1,0 +1,74 @@
+"""The job spec a training worker reads, and the progress lines it writes.
+
+The service writes ``spec.json`` into the run folder; the worker appends one JSON
+object per line to ``progress.jsonl`` and stops at the next step boundary once a
+file named ``cancel`` appears in the run folder (works the same on Windows).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+SPEC_FILE = "spec.json"
+PROGRESS_FILE = "progress.jsonl"
+CANCEL_FILE = "cancel"
+RESULT_FILE = "result.json"
+
+
+@dataclass(frozen=True)
+class PromptCompletion:
+    prompt: str
+    completion: str
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    run_id: int
+    workspace: str
+    run_dir: str
+    base_model_path: str
+    config: dict[str, Any]
+    train: list[PromptCompletion]
+    eval: list[PromptCompletion]
+    resume_from: str | None = None
+    merge: bool = True
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=1))
+
+    @classmethod
+    def read(cls, path: Path) -> TrainingSpec:
+        data = json.loads(path.read_text())
+        data["train"] = [PromptCompletion(**r) for r in data["train"]]
+        data["eval"] = [PromptCompletion(**r) for r in data["eval"]]
+        return cls(**data)
+
+
+def append_progress(run_dir: Path, event: dict[str, Any]) -> None:
+    with open(run_dir / PROGRESS_FILE, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(event) + "\n")
+        fh.flush()
+
+
+def read_progress(run_dir: Path, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """New complete progress lines from byte ``offset``; returns (events, new offset)."""
+    path = run_dir / PROGRESS_FILE
+    if not path.is_file():
+        return [], offset
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        data = fh.read()
+    events = []
+    consumed = 0
+    for line in data.splitlines(keepends=True):
+        if not line.endswith(b"\n"):
+            break
+        consumed += len(line)
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return events, offset + consumed

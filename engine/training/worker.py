@@ -1,0 +1,179 @@
+"""The training worker process: ``python -m engine.training.worker RUN_DIR/spec.json``.
+
+It trains, reports JSON-lines progress into the run folder, writes metrics and
+status to the workspace database (each status change audited in the same
+transaction), and turns every failure into a plain-words reason on the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from engine import offline
+from engine.clock import now
+from engine.training.spec import CANCEL_FILE, RESULT_FILE, TrainingSpec, append_progress
+
+LOG_KEYS = {"loss": "loss", "eval_loss": "eval_loss", "learning_rate": "learning_rate",
+            "tokens_per_second": "tokens_per_second"}
+
+
+def environment() -> dict[str, Any]:
+    versions: dict[str, str | None] = {}
+    for dist in ("torch", "transformers", "peft", "trl", "datasets", "accelerate"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = None
+    import torch
+
+    hardware: dict[str, Any] = {"cpu": platform.processor() or platform.machine(),
+                                "cpu_count": os.cpu_count(), "python": platform.python_version()}
+    if torch.cuda.is_available():
+        hardware["gpu"] = torch.cuda.get_device_name(0)
+    return {"versions": versions, "hardware": hardware}
+
+
+def memory_mb() -> float:
+    import psutil
+
+    return float(psutil.Process().memory_info().rss) / 2**20
+
+
+def explain_failure(exc: BaseException, step: int) -> str:
+    text = str(exc)
+    if "out of memory" in text.lower() or isinstance(exc, MemoryError):
+        where = "GPU" if "cuda" in text.lower() else "system"
+        return (f"out of {where} memory at step {step}: lower the batch size or the maximum "
+                "sequence length and resume from the last checkpoint")
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return f"training failed at step {step}: {type(exc).__name__}: {first}"
+
+
+class RunReporter:
+    """Progress lines + DB metrics + cooperative cancel for one run."""
+
+    def __init__(self, spec: TrainingSpec, ws: Any) -> None:
+        self.spec = spec
+        self.ws = ws
+        self.run_dir = Path(spec.run_dir)
+        self.started = time.monotonic()
+        self.current_step = 0
+        self.total = 0
+        self.steps_started = self.started
+
+    def emit(self, event: dict[str, Any]) -> None:
+        event.setdefault("t", round(time.monotonic() - self.started, 3))
+        append_progress(self.run_dir, event)
+
+    def begin(self, total_steps: int) -> None:
+        self.total = total_steps
+        self.steps_started = time.monotonic()
+        self.emit({"type": "begin", "total_steps": total_steps})
+
+    def step(self, step: int, total: int, epoch: float) -> None:
+        self.current_step, self.total = step, total
+        elapsed = time.monotonic() - self.steps_started
+        eta = elapsed / step * (total - step) if step else None
+        self.emit({"type": "step", "step": step, "total_steps": total, "epoch": round(epoch, 4),
+                   "eta_s": round(eta, 1) if eta is not None else None, "memory_mb": round(memory_mb(), 1)})
+
+    def log(self, step: int, epoch: float, values: dict[str, float]) -> None:
+        from engine.store.models import TrainingMetric
+
+        row = {key: values.get(src) for src, key in LOG_KEYS.items()}
+        if all(v is None for v in row.values()):
+            return
+        mem = memory_mb()
+        self.emit({"type": "metrics", "step": step, "epoch": round(epoch, 4), "memory_mb": round(mem, 1),
+                   **{k: v for k, v in row.items() if v is not None}})
+        with self.ws.unit() as s:
+            s.add(TrainingMetric(run_id=self.spec.run_id, step=step, epoch=epoch, memory_mb=mem,
+                                 ts=now(), **row))
+
+    def cancel_requested(self) -> bool:
+        return (self.run_dir / CANCEL_FILE).exists()
+
+    def message(self, text: str) -> None:
+        self.emit({"type": "message", "text": text})
+
+
+def set_status(ws: Any, run_id: int, status: str, action: str, **fields: Any) -> None:
+    from engine.store.models import TrainingRun
+
+    with ws.unit() as s:
+        run = s.get_one(TrainingRun, run_id)
+        run.status = status
+        for key, value in fields.items():
+            setattr(run, key, value)
+        details = {k: v for k, v in fields.items() if k in ("backend", "backend_reason", "error")}
+        if "final_metrics" in fields:
+            details["final_metrics"] = json.loads(fields["final_metrics"])
+        if "adapter_sha256" in fields:
+            details["adapter_sha256"] = fields["adapter_sha256"]
+        ws.audit.record(s, action, f"training_run:{run_id}", details)
+
+
+def adapter_digest(adapter_dir: Path, ws: Any) -> str | None:
+    weights = adapter_dir / "adapter_model.safetensors"
+    if not weights.is_file():
+        return None
+    sha: str = ws.blobs.put_file(weights)
+    return sha
+
+
+def run(spec_path: Path) -> int:
+    offline.install_guard()
+    from engine.training.backends import choose_backend, load_backend
+    from engine.training.config import TrainingConfig
+    from engine.workspace import Workspace
+
+    spec = TrainingSpec.read(spec_path)
+    ws = Workspace.open(Path(spec.workspace))
+    reporter = RunReporter(spec, ws)
+    try:
+        cfg = TrainingConfig.from_dict(spec.config)
+        backend_name, reason = choose_backend(cfg.method)
+        set_status(ws, spec.run_id, "running", "training.started", backend=backend_name,
+                   backend_reason=reason, pid=os.getpid(), started_at=now(),
+                   environment=json.dumps(environment()))
+        reporter.emit({"type": "started", "backend": backend_name, "reason": reason})
+        outcome = load_backend(backend_name).train(spec, reporter)
+        result = {"adapter_dir": outcome.adapter_dir, "merged_dir": outcome.merged_dir,
+                  "final_metrics": outcome.final_metrics, "last_checkpoint": outcome.last_checkpoint,
+                  "cancelled": outcome.cancelled}
+        (Path(spec.run_dir) / RESULT_FILE).write_text(json.dumps(result, indent=1))
+        if outcome.cancelled:
+            set_status(ws, spec.run_id, "cancelled", "training.cancelled", finished_at=now(),
+                       final_metrics=json.dumps(outcome.final_metrics))
+            reporter.emit({"type": "cancelled", "checkpoint": outcome.last_checkpoint})
+            return 0
+        set_status(ws, spec.run_id, "succeeded", "training.succeeded", finished_at=now(),
+                   final_metrics=json.dumps(outcome.final_metrics),
+                   adapter_sha256=adapter_digest(Path(outcome.adapter_dir), ws))
+        reporter.emit({"type": "done", **result})
+        return 0
+    except BaseException as exc:  # every failure becomes a reason on the run
+        reason_text = explain_failure(exc, reporter.current_step)
+        (Path(spec.run_dir) / "error.log").write_text(traceback.format_exc())
+        try:
+            set_status(ws, spec.run_id, "failed", "training.failed", finished_at=now(), error=reason_text)
+        finally:
+            reporter.emit({"type": "failed", "error": reason_text})
+        return 1
+    finally:
+        ws.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print("usage: python -m engine.training.worker RUN_DIR/spec.json", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(run(Path(sys.argv[1])))

@@ -1,0 +1,63 @@
+"""The status bar: the workspace, the offline state with refused attempts, who you are, jobs."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from typing import Any
+
+import pytest
+
+from desktop.jobs import Job
+from desktop.status_bar import offline_text
+from engine import offline
+from engine.jobs import JobContext
+
+
+def test_offline_text_counts_refused_attempts(window: Any, workspace: Any) -> None:
+    window.set_workspace(workspace)
+    before = len(offline.blocked_attempts())
+    noun = "attempt" if before == 1 else "attempts"
+    assert window.status.network_text() == f"● Offline — network blocked ({before} {noun} refused)"
+
+    with pytest.raises(offline.NetworkBlocked):
+        socket.create_connection(("198.51.100.7", 443), timeout=1)
+    window.status.update_network()
+    after = len(offline.blocked_attempts())
+    assert after == before + 1
+    noun = "attempt" if after == 1 else "attempts"
+    assert window.status.network_text() == f"● Offline — network blocked ({after} {noun} refused)"
+    assert window.status.network_label.property("state") == "ok"
+    assert any(e.action == "network.blocked" for e in workspace.audit.entries())
+
+
+def test_offline_text_says_so_when_the_guard_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(offline, "guard_installed", lambda: False)
+    assert offline_text() == ("Network guard is OFF", False)
+
+
+def test_workspace_user_and_role_are_shown(window: Any, workspace: Any) -> None:
+    assert window.status.workspace_label.full_text() == "No workspace open"
+    window.set_workspace(workspace)
+    assert window.status.workspace_label.full_text() == f"{workspace.name}  —  {workspace.root}"
+    assert window.status.user_label.text() == "tester · admin"
+    assert window.status.user_label.isVisible() and window.status.network_label.isVisible()
+    assert window.windowTitle() == f"Airlock — {workspace.name}"
+
+
+def test_running_jobs_are_listed_with_progress(window: Any, qtbot: Any) -> None:
+    release = threading.Event()
+
+    def slow(ctx: JobContext) -> None:
+        ctx.report(0.4, "splitting train/eval/test")
+        release.wait(5)
+
+    bar = window.status
+    assert bar.jobs_label.isHidden()
+    job = Job(slow, "Freezing triage-v2").run(window.runner)
+    qtbot.waitUntil(lambda: "splitting" in bar.jobs_label.text(), timeout=3000)
+    assert bar.jobs_label.text() == "Freezing triage-v2 — splitting train/eval/test"
+    assert bar.jobs_progress.value() == 400 and bar.jobs_progress.isVisible()
+    release.set()
+    qtbot.waitUntil(lambda: job.done and bar.jobs_label.isHidden(), timeout=5000)
+    assert bar.jobs_progress.isHidden()
