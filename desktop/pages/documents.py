@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from engine.listings import DocumentRow
     from engine.workspace import Workspace
 
-STATUS_COLORS = {"redacted": "#15803d", "cleared": "#15803d", "failed": "#b91c1c"}
+STATUS_COLORS = {"cleared": "#15803d", "scanned": "#b45309", "failed": "#b91c1c"}
 
 
 def status_color(row: DocumentRow) -> str | None:

@@ -96,11 +96,11 @@ def _finding(doc: m.Document, entity: str, value: str, placeholder: str | None, 
 
 def _documents(s, ws: Workspace) -> list[m.Document]:  # type: ignore[no-untyped-def]
     specs = [
-        ("tickets/2025-02-ticket-4471.txt", "txt", None, REDACTED_TICKET, "redacted", 0),
-        ("contracts/northwind-acme-agreement.pdf", "pdf", ORIGINAL_CONTRACT, None, "review", 1),
-        ("hr/onboarding-notes-q1.docx", "docx", None, REDACTED_ONBOARDING, "redacted", 2),
+        ("tickets/2025-02-ticket-4471.txt", "txt", None, REDACTED_TICKET, "cleared", 0),
+        ("contracts/northwind-acme-agreement.pdf", "pdf", ORIGINAL_CONTRACT, None, "scanned", 1),
+        ("hr/onboarding-notes-q1.docx", "docx", None, REDACTED_ONBOARDING, "cleared", 2),
         ("exports/customer-feedback.csv", "csv", None, "rating,comment\n5,fast delivery\n2,late\n",
-         "redacted", 3),
+         "cleared", 3),
     ]
     docs = []
     for name, fmt, original, redacted, status, day in specs:
