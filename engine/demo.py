@@ -26,6 +26,7 @@ TASK_FILE = RESOURCES / "demo" / "task.json"
 class DemoSettings:
     max_steps: int = 0
     epochs: float = 2.0
+    learning_rate: float = 1e-3
     quantizations: tuple[str, ...] = ("Q8_0", "Q4_K_M")
     shots: int = 4
     seed: int = 7
@@ -33,7 +34,7 @@ class DemoSettings:
     @classmethod
     def quick(cls) -> DemoSettings:
         """What the test suite runs: fewer steps, one quantization."""
-        return cls(max_steps=30, quantizations=("Q8_0",))
+        return cls(max_steps=40, quantizations=("Q8_0",))
 
 
 @dataclass
@@ -139,7 +140,8 @@ def run_demo(ws: Workspace, ctx: JobContext | None = None, settings: DemoSetting
     version = ws.datasets.get(version_id)
     base = ws.models.ensure_demo_model()
 
-    config = TrainingConfig(max_steps=settings.max_steps, epochs=settings.epochs, seed=settings.seed)
+    config = TrainingConfig(max_steps=settings.max_steps, epochs=settings.epochs,
+                            learning_rate=settings.learning_rate, seed=settings.seed)
     ctx.step(0.15, "Fine-tuning with LoRA on the CPU")
     run = ws.training.train(version_id, base.id, config, ctx.sub(0.15, 0.7))
     if run.status != "succeeded":

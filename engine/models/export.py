@@ -7,11 +7,14 @@ cancel removes the scratch folder: no half-written artifact is ever registered.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from engine.errors import AirlockError, NotReady
@@ -40,6 +43,24 @@ def convert_to_gguf(merged_dir: Path, out_file: Path, ctx: JobContext) -> None:
         raise AirlockError(f"GGUF conversion of {merged_dir} failed: {last[0]}")
 
 
+@contextlib.contextmanager
+def native_output_to(log: Path) -> Iterator[None]:
+    """Send what C code prints on stdout/stderr to a log file instead of the terminal."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(log, "ab") as fh:
+        os.dup2(fh.fileno(), 1)
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+
+
 def quantize(source: Path, target: Path, level: str, threads: int = 2) -> None:
     import llama_cpp
 
@@ -48,7 +69,8 @@ def quantize(source: Path, target: Path, level: str, threads: int = 2) -> None:
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = getattr(llama_cpp, QUANT_TYPES[level])
     params.nthread = threads
-    rc = llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), ctypes.byref(params))
+    with native_output_to(target.with_suffix(".log")):
+        rc = llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), ctypes.byref(params))
     if rc != 0 or not target.is_file():
         raise AirlockError(f"quantizing {source.name} to {level} failed (llama.cpp code {rc})")
 
