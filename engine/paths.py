@@ -36,3 +36,13 @@ def demo_model_path() -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def cache_dir() -> Path:
+    """Derived files that can always be rebuilt (AIRLOCK_CACHE_DIR, default ~/.cache/airlock)."""
+    env = os.environ.get("AIRLOCK_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("airlock", appauthor=False))

@@ -43,7 +43,7 @@ fi
 
 log "installing torch (local CPU build)"
 "${PIP[@]}" install "${PIP_QUIET[@]}" -c "$CONSTRAINTS" torch 2>&1 | grep -v '^WARNING: Location' || true
-"$VENV/bin/python" -c 'import torch' || { log "torch failed to install"; exit 1; }
+"$VENV/bin/python" -W ignore -c 'import torch' || { log "torch failed to install"; exit 1; }
 
 log "installing pinned dependencies"
 "${PIP[@]}" install "${PIP_QUIET[@]}" -c "$CONSTRAINTS" -r packaging/requirements.txt \

@@ -56,11 +56,15 @@ def _build() -> AnalyzerEngine:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
+    from engine.privacy.recognizers.international_phone import InternationalPhoneRecognizer
+    from engine.privacy.recognizers.person_cue import PersonCueRecognizer
     from engine.privacy.recognizers.street_address import StreetAddressRecognizer
 
     nlp_engine = NlpEngineProvider(nlp_configuration=nlp_configuration()).create_engine()
     analyzer = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
     analyzer.registry.add_recognizer(StreetAddressRecognizer())
+    analyzer.registry.add_recognizer(InternationalPhoneRecognizer())
+    analyzer.registry.add_recognizer(PersonCueRecognizer())
     return analyzer
 
 

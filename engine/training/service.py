@@ -91,7 +91,7 @@ class TrainingService:
             run.run_dir = str(run_dir)
             spec = TrainingSpec(run_id=run.id, workspace=str(self.ws.root), run_dir=str(run_dir),
                                 base_model_path=str(base.path), config=config.to_dict(),
-                                train=train, eval=evals)
+                                train=train, eval=evals, base_model_sha256=base.sha256)
             spec.write(run_dir / SPEC_FILE)
             self.ws.audit.record(s, "training.created", f"training_run:{run.id}",
                                  {"dataset_version": version.content_hash, "base_model_sha256": base.sha256,

@@ -35,6 +35,7 @@ class TrainingSpec:
     eval: list[PromptCompletion]
     resume_from: str | None = None
     merge: bool = True
+    base_model_sha256: str = ""
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1))

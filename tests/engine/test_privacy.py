@@ -143,7 +143,7 @@ def test_deny_list_matches_whole_words_only() -> None:
 
 
 def test_thresholds_and_ignored_types() -> None:
-    text = "Call +1 (212) 555-0134 on 12 March 2023, Jane Roe."
+    text = "Jane Roe, +1 (212) 555-0134, 12 March 2023."
     spans = detect(text, DetectionConfig(thresholds={"PHONE_NUMBER": 0.95}, ignore_entities=["date_time"]))
     types = {s.entity_type for s in spans}
     assert "PHONE_NUMBER" not in types and "DATE_TIME" not in types
@@ -337,3 +337,30 @@ def test_importing_the_service_loads_neither_presidio_nor_qt() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[2], timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("number", ["+44 20 5402 3586", "+49 151 2345 6789", "+1 (415) 555-0132",
+                                    "0041 44 668 18 00"])
+def test_international_phone_numbers_even_in_unallocated_ranges(number: str) -> None:
+    text = f"Call the night shift lead on {number} after 22:00."
+    assert [text[s.start:s.end] for s in detect(text) if s.entity_type == "PHONE_NUMBER"] == [number]
+
+
+def test_short_numbers_with_a_plus_are_not_phones() -> None:
+    assert not [s for s in detect("Torque was +12 5 Nm over spec.") if s.entity_type == "PHONE_NUMBER"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Reporter: Sofia Novak. Supplier was notified.", "Sofia Novak"),
+    ("Elena Petrova noticed it during the night shift.", "Elena Petrova"),
+    ("The fault was reported by Lukas Meier yesterday.", "Lukas Meier"),
+    ("Contact Marco Bianchi for the spare parts.", "Marco Bianchi"),
+])
+def test_names_the_text_introduces_are_found(text: str, name: str) -> None:
+    found = [text[s.start:s.end] for s in detect(text) if s.entity_type == "PERSON"]
+    assert name in found
+
+
+def test_cue_words_do_not_make_ordinary_phrases_names() -> None:
+    text = "The Operator noticed a leak. Safety Team reported nothing."
+    assert not [s for s in detect(text) if s.entity_type == "PERSON" and "Operator" in text[s.start:s.end]]

@@ -1,0 +1,42 @@
+"""Phone numbers written in international format (+CC ...), whatever the country.
+
+presidio's phone recognizer asks libphonenumber whether a number is valid for a
+few regions, so numbers from unallocated ranges or other countries slip through
+("+44 20 5402 3586"). A number in international format is personal data whether
+or not its range is allocated, so this recognizer accepts any "+" followed by
+8 to 15 digits in the usual groupings.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+
+class InternationalPhoneRecognizer(PatternRecognizer):
+    ENTITY: ClassVar[str] = "PHONE_NUMBER"
+    MIN_DIGITS: ClassVar[int] = 8
+    MAX_DIGITS: ClassVar[int] = 15
+
+    # (name, regular expression, score)
+    PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
+        ("plus, country code, groups",
+         r"(?<![\w+])\+\d{1,3}(?:[ .\-]?\(?\d{1,5}\)?){2,6}(?![\w])", 0.6),
+        ("00 prefix, country code, groups",
+         r"(?<![\w+])00\d{1,3}(?:[ .\-]\(?\d{1,5}\)?){2,6}(?![\w])", 0.5),
+    )
+    CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "mobile", "cell", "reach", "fax", "contact")
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name="InternationalPhoneRecognizer",
+            patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
+            context=list(self.CONTEXT),
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """False drops the match; None keeps the pattern's score (True would raise it to 1.0)."""
+        digits = sum(ch.isdigit() for ch in pattern_text)
+        return None if self.MIN_DIGITS <= digits <= self.MAX_DIGITS else False

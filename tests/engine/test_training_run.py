@@ -1,0 +1,111 @@
+"""A training run is a worker process: cancel keeps a checkpoint, kill -9 leaves a clear failure.
+
+Real TRL + PEFT steps on the real demo model (CPU), on a small dataset without PII.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from engine.clock import now
+from engine.datasets.freeze import SplitPlan
+from engine.demo import CORPUS, TASK_FILE
+from engine.store.models import Document
+from engine.training.config import TrainingConfig
+from engine.training.spec import read_progress
+from engine.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def ready(tmp_path: Path) -> tuple[Workspace, int, int]:
+    """A workspace with a frozen version of 24 short, PII-free reports and the demo base model."""
+    ws = Workspace.create(tmp_path / "ws")
+    rows = [json.loads(line) for line in CORPUS.read_text().splitlines()]
+    per_label: dict[str, int] = {}
+    with ws.unit() as s:
+        for row in rows:
+            if per_label.get(row["label"], 0) >= 6:
+                continue
+            per_label[row["label"]] = per_label.get(row["label"], 0) + 1
+            text = row["text"].split(". ")[0] + "."  # the fault itself, without the contact details
+            s.add(Document(source_name=row["id"], format="jsonl", size_bytes=len(text), sha256=row["id"],
+                           original_text=None, redacted_text=text, status="cleared",
+                           source_label=row["label"], imported_by="tester", imported_at=now()))
+    spec = json.loads(TASK_FILE.read_text())
+    task = ws.tasks.create(spec["name"], "classification", {"labels": spec["labels"]}, spec["system_prompt"],
+                           spec["user_template"])
+    ws.tasks.examples_from_documents(task.id, ws.documents.ids(), label_from_source=True)
+    version = ws.datasets.freeze(task.id, "small", SplitPlan(seed=1, eval_fraction=0.0, test_fraction=0.25))
+    base = ws.models.ensure_demo_model()
+    yield ws, version.id, base.id
+    ws.close()
+
+
+def _wait_for_step(run_dir: Path, step: int, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    offset = 0
+    while time.monotonic() < deadline:
+        events, offset = read_progress(run_dir, offset)
+        if any(e.get("type") == "step" and e["step"] >= step for e in events):
+            return
+        if any(e.get("type") in ("failed", "done") for e in events):
+            raise AssertionError(f"run ended before step {step}: {events}")
+        time.sleep(0.2)
+    raise AssertionError(f"no step {step} within {timeout} s")
+
+
+CONFIG = TrainingConfig(max_steps=40, batch_size=2, checkpoint_every=2, seed=3)
+
+
+def test_cancel_stops_at_a_step_boundary_and_keeps_a_checkpoint(ready: tuple[Workspace, int, int]) -> None:
+    ws, version_id, base_id = ready
+    run = ws.training.create(version_id, base_id, CONFIG)
+    ws.training.start(run.id)
+    _wait_for_step(run.run_dir, 3)
+    ws.training.cancel(run.id)
+    final = ws.training.wait(run.id)
+    assert final.status == "cancelled", final.error
+    result = final.result()
+    assert result["cancelled"] is True
+    assert result["last_checkpoint"] and Path(result["last_checkpoint"]).is_dir()
+    stopped_at = int(Path(result["last_checkpoint"]).name.split("-")[-1])
+    assert 3 <= stopped_at < CONFIG.max_steps
+    assert (Path(result["last_checkpoint"]) / "adapter_model.safetensors").is_file()
+    actions = [e.action for e in ws.audit.entries(subject=f"training_run:{run.id}", newest_first=False)]
+    assert actions == ["training.created", "training.started", "training.cancel_requested", "training.cancelled"]
+    assert ws.audit.verify().ok
+
+
+def test_kill_9_marks_the_run_failed_and_leaves_the_database_intact(ready: tuple[Workspace, int, int]) -> None:
+    ws, version_id, base_id = ready
+    run = ws.training.create(version_id, base_id, CONFIG)
+    pid = ws.training.start(run.id)
+    _wait_for_step(run.run_dir, 2)
+    os.kill(pid, signal.SIGKILL)
+    final = ws.training.wait(run.id)
+    assert final.status == "failed"
+    assert final.error is not None and "ended unexpectedly (killed by signal 9)" in final.error
+    con = sqlite3.connect(ws.db_path)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    steps = [r[0] for r in con.execute("SELECT step FROM training_metrics WHERE run_id=?", (run.id,))]
+    assert steps and min(steps) >= 1
+    assert ws.audit.verify().ok
+    assert ws.audit.entries(action="training.failed")
+
+
+def test_invalid_configuration_is_refused_before_anything_starts(ready: tuple[Workspace, int, int]) -> None:
+    from engine.errors import AirlockError
+
+    ws, version_id, base_id = ready
+    with pytest.raises(AirlockError, match="lora_r must be at least 1; learning_rate must be positive"):
+        ws.training.create(version_id, base_id, TrainingConfig(lora_r=0, learning_rate=0))
+    assert ws.training.runs() == []
