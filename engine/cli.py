@@ -117,6 +117,109 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if not report.errors else EXIT_CHECK_FAILED
 
 
+def cmd_pii_scan(args: argparse.Namespace) -> int:
+    """Detect and redact files without a workspace and without storing anything."""
+    from engine.documents.readers import read_file
+    from engine.errors import InputFileError
+    from engine.privacy import detect, redact
+
+    results: list[dict[str, object]] = []
+    failed = False
+    for name in args.files:
+        path = Path(name)
+        try:
+            _fmt, records = read_file(path, path.read_bytes())
+        except InputFileError as exc:
+            results.append({"file": str(path), "error": exc.problem})
+            failed = True
+            continue
+        except OSError as exc:
+            results.append({"file": str(path), "error": f"cannot be read ({exc.strerror or exc})"})
+            failed = True
+            continue
+        for rec in records:
+            spans = detect(rec.text)
+            results.append({
+                "file": str(path), "record": rec.name,
+                "entities": [{"type": sp.entity_type, "start": sp.start, "end": sp.end,
+                              "score": round(sp.score, 4)} for sp in spans],
+                "redacted_text": redact(rec.text, spans).text})
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+    else:
+        for r in results:
+            if "error" in r:
+                print(f"{r['file']}: {r['error']}", file=sys.stderr)
+                continue
+            entities = r["entities"]
+            assert isinstance(entities, list)
+            kinds = sorted({str(e["type"]) for e in entities})
+            print(f"{r['file']} [{r['record']}]: {len(entities)} findings ({', '.join(kinds) or 'none'})")
+            print(f"  {r['redacted_text']}")
+    return EXIT_CHECK_FAILED if failed else 0
+
+
+def _run_line(run: object) -> str:
+    from engine.training.service import RunInfo
+
+    assert isinstance(run, RunInfo)
+    loss = run.final_metrics.get("final_loss")
+    extra = f", final loss {loss:.4f}" if loss is not None else ""
+    why = f": {run.error}" if run.error else ""
+    return f"run {run.id}: {run.status} (backend {run.backend or '-'}{extra}){why}"
+
+
+def cmd_train_start(args: argparse.Namespace) -> int:
+    from engine.jobs import JobContext
+    from engine.training.config import TrainingConfig
+
+    with _open(args) as ws:
+        overrides = json.loads(Path(args.config).read_text()) if args.config else {}
+        if args.max_steps is not None:
+            overrides["max_steps"] = args.max_steps
+        config = TrainingConfig.from_dict(overrides)
+        base_id = args.base if args.base is not None else ws.models.ensure_demo_model().id
+        run = ws.training.create(args.version, base_id, config)
+        pid = ws.training.start(run.id)
+        print(f"run {run.id} started (worker pid {pid}); folder {run.run_dir}", file=sys.stderr)
+        if not args.wait:
+            print(run.id)
+            return 0
+        final = ws.training.wait(run.id, JobContext(progress=ConsoleProgress(args.quiet)))
+        print(_run_line(final))
+        return 0 if final.status == "succeeded" else EXIT_CHECK_FAILED
+
+
+def cmd_train_status(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        runs = [ws.training.check_alive(args.run)] if args.run else [
+            ws.training.check_alive(r.id) for r in ws.training.runs()]
+    for run in runs:
+        print(_run_line(run))
+    return 0
+
+
+def cmd_train_cancel(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        run = ws.training.check_alive(args.run)
+        if run.status != "running" and run.status != "queued":
+            raise AirlockError(f"run {args.run} is {run.status}; nothing to cancel")
+        ws.training.cancel(args.run)
+    print(f"run {args.run}: cancel requested; it stops at the next step and keeps a checkpoint")
+    return 0
+
+
+def cmd_train_logs(args: argparse.Namespace) -> int:
+    from engine.training.spec import read_progress
+
+    with _open(args) as ws:
+        run = ws.training.get(args.run)
+    events, _ = read_progress(run.run_dir)
+    for ev in events[-args.tail:]:
+        print(json.dumps(ev))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from engine.demo import DemoSettings, open_demo_workspace, run_demo
     from engine.jobs import JobContext
@@ -170,6 +273,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--label-field", default="label", help="CSV column / JSONL field holding a label")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_import)
+
+    train = sub.add_parser("train", help="fine-tune a base model on a frozen dataset version")
+    train_sub = train.add_subparsers(dest="train_command", required=True)
+    p = train_sub.add_parser("start", help="start a run in its own worker process")
+    _workspace_arg(p)
+    p.add_argument("--version", type=int, required=True, help="dataset version id")
+    p.add_argument("--base", type=int, default=None, help="base model id (default: the demo model)")
+    p.add_argument("--config", default=None, help="JSON file with training settings")
+    p.add_argument("--max-steps", type=int, default=None)
+    p.add_argument("--wait", action="store_true", help="follow progress until the run ends")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_train_start)
+    p = train_sub.add_parser("status", help="state of one run or all runs")
+    _workspace_arg(p)
+    p.add_argument("run", type=int, nargs="?")
+    p.set_defaults(func=cmd_train_status)
+    p = train_sub.add_parser("cancel", help="stop a run at the next step boundary")
+    _workspace_arg(p)
+    p.add_argument("run", type=int)
+    p.set_defaults(func=cmd_train_cancel)
+    p = train_sub.add_parser("logs", help="the run's progress lines")
+    _workspace_arg(p)
+    p.add_argument("run", type=int)
+    p.add_argument("--tail", type=int, default=20)
+    p.set_defaults(func=cmd_train_logs)
+
+    pii = sub.add_parser("pii", help="personal data detection")
+    pii_sub = pii.add_subparsers(dest="pii_command", required=True)
+    p = pii_sub.add_parser("scan", help="detect PII in files and print the redacted text; stores nothing")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_pii_scan)
 
     audit = sub.add_parser("audit", help="read and verify the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

@@ -359,7 +359,7 @@ def training_runs(ws: Workspace) -> list[TrainingRunRow]:
     result: list[TrainingRunRow] = []
     for run, base_name, version_name in rows:
         final = _json_dict(run.final_metrics)
-        loss = next((_number(final[k]) for k in ("train_loss", "final_loss", "loss") if k in final), None)
+        loss = next((_number(final[k]) for k in ("final_loss", "loss", "train_loss") if k in final), None)
         result.append(TrainingRunRow(run.id, run.status, run.backend, base_name, version_name,
                                      run.created_at, run.finished_at,
                                      loss if loss is not None else logged.get(run.id), run.error))

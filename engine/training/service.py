@@ -170,12 +170,39 @@ class TrainingService:
             raise Cancelled()
         return final
 
+    def check_alive(self, run_id: int) -> RunInfo:
+        """A run recorded as running whose worker process is gone is marked failed."""
+        info = self.get(run_id)
+        if info.status != "running":
+            return info
+        with self.ws.reader() as s:
+            pid = s.get_one(TrainingRun, run_id).pid
+        proc = self._procs.get(run_id)
+        if proc is not None:
+            alive = proc.poll() is None
+        elif pid is None:
+            return info
+        else:
+            try:
+                os.kill(pid, 0)
+                alive = True
+            except ProcessLookupError:
+                alive = False
+            except PermissionError:
+                alive = True
+        if not alive:
+            self._mark_dead(run_id, proc.returncode if proc is not None else None)
+        return self.get(run_id)
+
     def _mark_dead(self, run_id: int, code: int | None) -> None:
         with self.ws.unit() as s:
             run = s.get_one(TrainingRun, run_id)
             if run.status in TERMINAL:
                 return
-            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            if code is None:
+                how = "the process is gone"
+            else:
+                how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
             run.status = "failed"
             run.error = (f"the training process ended unexpectedly ({how}); "
                          "the last checkpoint, if any, is kept in the run folder")

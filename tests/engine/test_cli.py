@@ -80,3 +80,24 @@ def test_bad_files_are_named_and_the_good_ones_kept(tmp_path: Path) -> None:
     assert "gone.txt" in r.stderr
     assert "imported 1 documents" in r.stdout
     assert "Traceback" not in r.stderr
+
+
+def test_pii_scan_json_gives_offsets_and_redacted_text(tmp_path: Path) -> None:
+    import json
+
+    text = ("Reported by Anna Schmidt (anna.schmidt@northplant.example.com), call +49 151 2345 6789. "
+            "The hydraulic pump on press 4 cavitates.")
+    report = tmp_path / "report.txt"
+    report.write_text(text)
+    empty = tmp_path / "blank.md"
+    empty.write_text("  \n")
+    r = airlock("pii", "scan", str(report), str(empty), "--json")
+    assert r.returncode == 1  # one file could not be scanned, and says why
+    out = json.loads(r.stdout)
+    assert out[1] == {"file": str(empty), "error": "the file is empty"}
+    found = {(e["type"], text[e["start"]:e["end"]]) for e in out[0]["entities"]}
+    assert {("PERSON", "Anna Schmidt"), ("EMAIL_ADDRESS", "anna.schmidt@northplant.example.com"),
+            ("PHONE_NUMBER", "+49 151 2345 6789")} <= found
+    redacted = out[0]["redacted_text"]
+    assert "Anna Schmidt" not in redacted and "<PERSON_1>" in redacted and "hydraulic pump" in redacted
+    assert not (tmp_path / "airlock.db").exists()

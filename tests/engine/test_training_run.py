@@ -109,3 +109,38 @@ def test_invalid_configuration_is_refused_before_anything_starts(ready: tuple[Wo
     with pytest.raises(AirlockError, match="lora_r must be at least 1; learning_rate must be positive"):
         ws.training.create(version_id, base_id, TrainingConfig(lora_r=0, learning_rate=0))
     assert ws.training.runs() == []
+
+
+def test_cli_train_start_wait_status_and_logs(ready: tuple[Workspace, int, int],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.cli import main
+
+    ws, version_id, _base_id = ready
+    root = str(ws.root)
+    assert main(["train", "start", "-w", root, "--version", str(version_id), "--max-steps", "2",
+                 "--wait", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "run 1: succeeded (backend trl-peft, final loss" in out
+    assert main(["train", "status", "-w", root]) == 0
+    assert "run 1: succeeded" in capsys.readouterr().out
+    assert main(["train", "logs", "-w", root, "1", "--tail", "50"]) == 0
+    kinds = {json.loads(line)["type"] for line in capsys.readouterr().out.splitlines()}
+    assert {"started", "begin", "step", "metrics", "done"} <= kinds
+    assert main(["train", "cancel", "-w", root, "1"]) == 2
+    assert "nothing to cancel" in capsys.readouterr().err
+
+
+def test_a_run_whose_worker_vanished_is_marked_failed(ready: tuple[Workspace, int, int]) -> None:
+    import subprocess
+
+    from engine.store.models import TrainingRun
+
+    ws, version_id, base_id = ready
+    run = ws.training.create(version_id, base_id, CONFIG)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    with ws.unit() as s:
+        row = s.get_one(TrainingRun, run.id)
+        row.status, row.pid = "running", gone.pid
+    info = ws.training.check_alive(run.id)
+    assert info.status == "failed" and info.error and "ended unexpectedly" in info.error
