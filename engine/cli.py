@@ -209,6 +209,19 @@ def cmd_train_cancel(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_resume(args: argparse.Namespace) -> int:
+    from engine.jobs import JobContext
+
+    with _open(args) as ws:
+        pid = ws.training.resume(args.run)
+        print(f"run {args.run} resumed from its last checkpoint (worker pid {pid})", file=sys.stderr)
+        if not args.wait:
+            return 0
+        final = ws.training.wait(args.run, JobContext(progress=ConsoleProgress(args.quiet)))
+        print(_run_line(final))
+        return 0 if final.status == "succeeded" else EXIT_CHECK_FAILED
+
+
 def cmd_train_logs(args: argparse.Namespace) -> int:
     from engine.training.spec import read_progress
 
@@ -293,6 +306,12 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_arg(p)
     p.add_argument("run", type=int)
     p.set_defaults(func=cmd_train_cancel)
+    p = train_sub.add_parser("resume", help="continue a cancelled or failed run from its last checkpoint")
+    _workspace_arg(p)
+    p.add_argument("run", type=int)
+    p.add_argument("--wait", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_train_resume)
     p = train_sub.add_parser("logs", help="the run's progress lines")
     _workspace_arg(p)
     p.add_argument("run", type=int)

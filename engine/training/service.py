@@ -110,6 +110,38 @@ class TrainingService:
         with self.ws.reader() as s:
             return [_info(r) for r in s.scalars(select(TrainingRun).order_by(TrainingRun.id))]
 
+    def resume(self, run_id: int) -> int:
+        """Continue a cancelled or failed run from its last checkpoint; returns the worker pid.
+
+        The checkpoint holds the optimizer, scheduler and RNG states, and the trainer
+        skips the batches already seen, so the data order and the loss curve are the
+        same as an uninterrupted run's. Metrics logged after the checkpoint are dropped
+        (those steps run again)."""
+        from sqlalchemy import delete
+
+        from engine.store.models import TrainingMetric
+
+        info = self.check_alive(run_id)
+        if info.status not in ("cancelled", "failed"):
+            raise AirlockError(f"training run {run_id} is {info.status}; only a cancelled or failed run "
+                               "can be resumed")
+        checkpoints = sorted((info.run_dir / "checkpoints").glob("checkpoint-*"),
+                             key=lambda p: int(p.name.rsplit("-", 1)[-1]))
+        if not checkpoints:
+            raise NotReady(f"training run {run_id} has no checkpoint to resume from; start a new run")
+        checkpoint = checkpoints[-1]
+        step = int(checkpoint.name.rsplit("-", 1)[-1])
+        spec = TrainingSpec.read(info.run_dir / SPEC_FILE)
+        spec = TrainingSpec(**{**spec.__dict__, "resume_from": str(checkpoint)})
+        spec.write(info.run_dir / SPEC_FILE)
+        with self.ws.unit() as s:
+            run = s.get_one(TrainingRun, run_id)
+            run.status, run.error, run.finished_at = "queued", None, None
+            s.execute(delete(TrainingMetric).where(TrainingMetric.run_id == run_id, TrainingMetric.step > step))
+            self.ws.audit.record(s, "training.resumed", f"training_run:{run_id}",
+                                 {"checkpoint_step": step, "previous_status": info.status})
+        return self.start(run_id)
+
     def start(self, run_id: int) -> int:
         """Launch the worker process; returns its pid."""
         info = self.get(run_id)
