@@ -110,6 +110,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         report = ws.documents.import_files([Path(p) for p in args.paths],
                                            JobContext(progress=ConsoleProgress(args.quiet)),
                                            text_field=args.text_field, label_field=args.label_field)
+    for dup in report.duplicates:
+        print(f"duplicate {dup}")
     for err in report.errors:
         print(f"skipped {err}", file=sys.stderr)
     print(f"imported {len(report.imported)} documents, {len(report.duplicates)} duplicates, "
@@ -283,7 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_arg(p)
     p.add_argument("paths", nargs="+")
     p.add_argument("--text-field", default="text", help="CSV column / JSONL field holding the text")
-    p.add_argument("--label-field", default="label", help="CSV column / JSONL field holding a label")
+    p.add_argument("--label-field", default=None,
+                   help="CSV column / JSONL field holding a label (default: 'label' where there is one)")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_import)
 
