@@ -1,6 +1,6 @@
 """Seconds per training step through Airlock against a bare TRL + PEFT script, same run.
 
-    .venv/bin/python bench/training_overhead.py [--steps 12]
+    .venv/bin/python bench/training_overhead.py [--steps 12] [--rounds 2]
 
 Both train the demo model (SmolLM2-135M, dequantized from its GGUF) with LoRA r=16 on all
 seven projections, batch 4, on the same prompt/completion texts (PII-free fault reports
@@ -96,6 +96,7 @@ def airlock_steps(run_dir: Path) -> list[float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--rounds", type=int, default=2, help="bare/airlock pairs, alternating")
     args = parser.parse_args()
     from engine import offline
 
@@ -106,17 +107,24 @@ def main() -> int:
         ws, version_id, base_id = build_workspace(Path(tmp) / "ws")
         config = TrainingConfig(max_steps=args.steps, batch_size=4, learning_rate=5e-4, seed=42,
                                 checkpoint_every=args.steps)
-        run = ws.training.create(version_id, base_id, config)  # type: ignore[attr-defined]
-        bare = bare_trl(run.run_dir / "spec.json", args.steps)[2:]  # first, so neither gets a warmer cache
-        ws.training.start(run.id)  # type: ignore[attr-defined]
-        ws.training.wait(run.id)  # type: ignore[attr-defined]
-        ours = airlock_steps(run.run_dir)[2:]
+        ours: list[float] = []
+        bare: list[float] = []
+        for i in range(args.rounds):  # alternate, so drift on a shared machine hits both sides
+            run = ws.training.create(version_id, base_id, config)  # type: ignore[attr-defined]
+            b_round = bare_trl(run.run_dir / "spec.json", args.steps)[2:]
+            ws.training.start(run.id)  # type: ignore[attr-defined]
+            ws.training.wait(run.id)  # type: ignore[attr-defined]
+            o_round = airlock_steps(run.run_dir)[2:]
+            print(f"round {i + 1}: airlock {statistics.median(o_round):.2f} s/step, bare "
+                  f"{statistics.median(b_round):.2f} s/step (medians)", flush=True)
+            ours += o_round
+            bare += b_round
         ws.close()  # type: ignore[attr-defined]
     o, b = statistics.mean(ours), statistics.mean(bare)
     print(f"steps counted: {len(ours)} (airlock) / {len(bare)} (bare), batch 4, 2 CPU threads")
     print(f"airlock: {o:.2f} s/step (median {statistics.median(ours):.2f})")
     print(f"bare TRL+PEFT: {b:.2f} s/step (median {statistics.median(bare):.2f})")
-    print(f"ratio airlock / bare: {o / b:.3f}")
+    print(f"ratio airlock / bare: mean {o / b:.3f}, median {statistics.median(ours) / statistics.median(bare):.3f}")
     return 0
 
 

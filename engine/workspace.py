@@ -48,16 +48,19 @@ class Workspace:
         self.blobs = BlobStore(self.root / "blobs")
         self.engine = make_engine(self.db_path)
         self._sessions = make_session_factory(self.engine)
+        self._read_engine = make_engine(self.db_path, for_writing=False)
+        self._readers = make_session_factory(self._read_engine)
         try:
             self.last_backup = upgrade(self.engine, self.db_path, self.root / "backups")
         except OperationalError as exc:
             self.engine.dispose()
+            self._read_engine.dispose()
             if "locked" in str(exc):
                 raise WorkspaceLocked(self.db_path) from exc
             raise
         user = current_os_user()
         self.identity = Identity(user, role or self._role_of(user))
-        self.audit = AuditLog(self._sessions, self.identity)
+        self.audit = AuditLog(self._readers, self.identity)
         self._listener = self._record_blocked_connection
         offline.add_listener(self._listener)
 
@@ -89,6 +92,7 @@ class Workspace:
     def close(self) -> None:
         offline.remove_listener(self._listener)
         self.engine.dispose()
+        self._read_engine.dispose()
 
     def __enter__(self) -> Workspace:
         return self
@@ -116,15 +120,16 @@ class Workspace:
             raise
 
     def reader(self) -> Session:
-        return self._sessions()
+        """A session for reading only: it never takes the write lock."""
+        return self._readers()
 
     def _role_of(self, user: str) -> str:
-        with self._sessions() as s:
+        with self._readers() as s:
             member = s.get(Member, user)
             return member.role if member else "expert"
 
     def setting(self, key: str, default: str | None = None) -> str | None:
-        with self._sessions() as s:
+        with self._readers() as s:
             row = s.get(Setting, key)
             return row.value if row else default
 
@@ -139,7 +144,7 @@ class Workspace:
             self.audit.record(s, "setting.changed", f"setting:{key}", {"old": old, "new": value})
 
     def members(self) -> list[tuple[str, str]]:
-        with self._sessions() as s:
+        with self._readers() as s:
             return [(m.os_user, m.role) for m in s.scalars(select(Member))]
 
     def _record_blocked_connection(self, attempt: offline.BlockedAttempt) -> None:
@@ -205,6 +210,6 @@ class Workspace:
                   "dataset_versions": m.DatasetVersion, "training_runs": m.TrainingRun,
                   "model_artifacts": m.ModelArtifact, "evaluation_runs": m.EvaluationRun,
                   "audit_events": m.AuditEvent}
-        with self._sessions() as s:
+        with self._readers() as s:
             return {name: s.scalar(select(func.count()).select_from(t)) or 0
                     for name, t in tables.items()}

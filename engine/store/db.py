@@ -1,8 +1,10 @@
 """SQLite connections: WAL, foreign keys, a busy timeout, one writer at a time.
 
-Every transaction starts with ``BEGIN IMMEDIATE`` so the write lock is taken up
+Write transactions start with ``BEGIN IMMEDIATE`` so the write lock is taken up
 front: two writers (the GUI and a training worker, say) queue instead of
 failing half-way, and the audit chain's read-last-hash-then-append is atomic.
+Reads use a second engine with plain (deferred) transactions, so a window that
+polls for progress never takes the write lock from a worker that is writing.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ def busy_timeout_s() -> float:
         return 30.0
 
 
-def make_engine(db_path: Path) -> Engine:
+def make_engine(db_path: Path, for_writing: bool = True) -> Engine:
     timeout = busy_timeout_s()
     engine = create_engine(
         f"sqlite:///{db_path}",
@@ -45,7 +47,7 @@ def make_engine(db_path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if for_writing else "BEGIN")
 
     return engine
 
