@@ -251,9 +251,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from desktop.app import run_app
+    """The desktop app is its own program (`python -m desktop`): the engine never imports it."""
+    import subprocess
 
-    return run_app(workspace=args.workspace, demo=args.demo)
+    cmd = [sys.executable, "-m", "desktop"]
+    if args.workspace is not None:
+        cmd += ["--workspace", str(args.workspace)]
+    if args.demo:
+        cmd.append("--demo")
+    import signal
+
+    proc = subprocess.Popen(cmd)
+    signal.signal(signal.SIGTERM, lambda *_: proc.terminate())  # closing us closes the window
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()
 
 
 def build_parser() -> argparse.ArgumentParser:
