@@ -1,0 +1,47 @@
+"""The `airlock` command: everything the GUI does, headless.
+
+Every subcommand takes --workspace DIR. User errors print one line and exit
+non-zero; tracebacks are kept for real bugs. Each domain registers its own
+subcommands from a module of this package (see COMMAND_GROUPS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from engine import offline
+from engine.cli.common import EXIT_USER_ERROR
+from engine.errors import AirlockError
+
+# Modules of this package with a `register(subparsers)` function, in help order.
+COMMAND_GROUPS = ("workspace", "documents", "training", "audit")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="airlock", description="Airlock: build your own small model, offline.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for group in COMMAND_GROUPS:
+        importlib.import_module(f"engine.cli.{group}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    offline.install_guard()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except AirlockError as exc:
+        print(f"airlock: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("airlock: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"airlock: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR

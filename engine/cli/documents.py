@@ -1,0 +1,91 @@
+"""`airlock import` and `airlock pii scan`: documents in, personal data found."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from engine.cli.common import (
+    EXIT_CHECK_FAILED,
+    ConsoleProgress,
+    open_workspace,
+    workspace_arg,
+)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from engine.jobs import JobContext
+
+    with open_workspace(args) as ws:
+        report = ws.documents.import_files([Path(p) for p in args.paths],
+                                           JobContext(progress=ConsoleProgress(args.quiet)),
+                                           text_field=args.text_field, label_field=args.label_field)
+    for dup in report.duplicates:
+        print(f"duplicate {dup}")
+    for err in report.errors:
+        print(f"skipped {err}", file=sys.stderr)
+    print(f"imported {len(report.imported)} documents, {len(report.duplicates)} duplicates, "
+          f"{len(report.errors)} files skipped")
+    return 0 if not report.errors else EXIT_CHECK_FAILED
+
+
+def cmd_pii_scan(args: argparse.Namespace) -> int:
+    """Detect and redact files without a workspace and without storing anything."""
+    from engine.documents.readers import read_file
+    from engine.errors import InputFileError
+    from engine.privacy import detect, redact
+
+    results: list[dict[str, object]] = []
+    failed = False
+    for name in args.files:
+        path = Path(name)
+        try:
+            _fmt, records = read_file(path, path.read_bytes())
+        except InputFileError as exc:
+            results.append({"file": str(path), "error": exc.problem})
+            failed = True
+            continue
+        except OSError as exc:
+            results.append({"file": str(path), "error": f"cannot be read ({exc.strerror or exc})"})
+            failed = True
+            continue
+        for rec in records:
+            spans = detect(rec.text)
+            results.append({
+                "file": str(path), "record": rec.name,
+                "entities": [{"type": sp.entity_type, "start": sp.start, "end": sp.end,
+                              "score": round(sp.score, 4)} for sp in spans],
+                "redacted_text": redact(rec.text, spans).text})
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+    else:
+        for r in results:
+            if "error" in r:
+                print(f"{r['file']}: {r['error']}", file=sys.stderr)
+                continue
+            entities = r["entities"]
+            assert isinstance(entities, list)
+            kinds = sorted({str(e["type"]) for e in entities})
+            print(f"{r['file']} [{r['record']}]: {len(entities)} findings ({', '.join(kinds) or 'none'})")
+            print(f"  {r['redacted_text']}")
+    return EXIT_CHECK_FAILED if failed else 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("import", help="import documents (files or folders)")
+    workspace_arg(p)
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--text-field", default="text", help="CSV column / JSONL field holding the text")
+    p.add_argument("--label-field", default=None,
+                   help="CSV column / JSONL field holding a label (default: 'label' where there is one)")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_import)
+
+    pii = sub.add_parser("pii", help="personal data detection")
+    pii_sub = pii.add_subparsers(dest="pii_command", required=True)
+    p = pii_sub.add_parser("scan", help="detect PII in files and print the redacted text; stores nothing")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_pii_scan)

@@ -1,0 +1,123 @@
+"""`airlock train start|status|cancel|resume|logs`: runs in their own worker process."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from engine.cli.common import (
+    EXIT_CHECK_FAILED,
+    ConsoleProgress,
+    open_workspace,
+    workspace_arg,
+)
+from engine.errors import AirlockError
+
+
+def _run_line(run: object) -> str:
+    from engine.training.service import RunInfo
+
+    assert isinstance(run, RunInfo)
+    loss = run.final_metrics.get("final_loss")
+    extra = f", final loss {loss:.4f}" if loss is not None else ""
+    why = f": {run.error}" if run.error else ""
+    return f"run {run.id}: {run.status} (backend {run.backend or '-'}{extra}){why}"
+
+
+def cmd_train_start(args: argparse.Namespace) -> int:
+    from engine.jobs import JobContext
+    from engine.training.config import TrainingConfig
+
+    with open_workspace(args) as ws:
+        overrides = json.loads(Path(args.config).read_text()) if args.config else {}
+        if args.max_steps is not None:
+            overrides["max_steps"] = args.max_steps
+        config = TrainingConfig.from_dict(overrides)
+        base_id = args.base if args.base is not None else ws.models.ensure_demo_model().id
+        run = ws.training.create(args.version, base_id, config)
+        pid = ws.training.start(run.id)
+        print(f"run {run.id} started (worker pid {pid}); folder {run.run_dir}", file=sys.stderr)
+        if not args.wait:
+            print(run.id)
+            return 0
+        final = ws.training.wait(run.id, JobContext(progress=ConsoleProgress(args.quiet)))
+        print(_run_line(final))
+        return 0 if final.status == "succeeded" else EXIT_CHECK_FAILED
+
+
+def cmd_train_status(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        runs = [ws.training.check_alive(args.run)] if args.run else [
+            ws.training.check_alive(r.id) for r in ws.training.runs()]
+    for run in runs:
+        print(_run_line(run))
+    return 0
+
+
+def cmd_train_cancel(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        run = ws.training.check_alive(args.run)
+        if run.status != "running" and run.status != "queued":
+            raise AirlockError(f"run {args.run} is {run.status}; nothing to cancel")
+        ws.training.cancel(args.run)
+    print(f"run {args.run}: cancel requested; it stops at the next step and keeps a checkpoint")
+    return 0
+
+
+def cmd_train_resume(args: argparse.Namespace) -> int:
+    from engine.jobs import JobContext
+
+    with open_workspace(args) as ws:
+        pid = ws.training.resume(args.run)
+        print(f"run {args.run} resumed from its last checkpoint (worker pid {pid})", file=sys.stderr)
+        if not args.wait:
+            return 0
+        final = ws.training.wait(args.run, JobContext(progress=ConsoleProgress(args.quiet)))
+        print(_run_line(final))
+        return 0 if final.status == "succeeded" else EXIT_CHECK_FAILED
+
+
+def cmd_train_logs(args: argparse.Namespace) -> int:
+    from engine.training.spec import read_progress
+
+    with open_workspace(args) as ws:
+        run = ws.training.get(args.run)
+    events, _ = read_progress(run.run_dir)
+    for ev in events[-args.tail:]:
+        print(json.dumps(ev))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    train = sub.add_parser("train", help="fine-tune a base model on a frozen dataset version")
+    train_sub = train.add_subparsers(dest="train_command", required=True)
+    p = train_sub.add_parser("start", help="start a run in its own worker process")
+    workspace_arg(p)
+    p.add_argument("--version", type=int, required=True, help="dataset version id")
+    p.add_argument("--base", type=int, default=None, help="base model id (default: the demo model)")
+    p.add_argument("--config", default=None, help="JSON file with training settings")
+    p.add_argument("--max-steps", type=int, default=None)
+    p.add_argument("--wait", action="store_true", help="follow progress until the run ends")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_train_start)
+    p = train_sub.add_parser("status", help="state of one run or all runs")
+    workspace_arg(p)
+    p.add_argument("run", type=int, nargs="?")
+    p.set_defaults(func=cmd_train_status)
+    p = train_sub.add_parser("cancel", help="stop a run at the next step boundary")
+    workspace_arg(p)
+    p.add_argument("run", type=int)
+    p.set_defaults(func=cmd_train_cancel)
+    p = train_sub.add_parser("resume", help="continue a cancelled or failed run from its last checkpoint")
+    workspace_arg(p)
+    p.add_argument("run", type=int)
+    p.add_argument("--wait", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_train_resume)
+    p = train_sub.add_parser("logs", help="the run's progress lines")
+    workspace_arg(p)
+    p.add_argument("run", type=int)
+    p.add_argument("--tail", type=int, default=20)
+    p.set_defaults(func=cmd_train_logs)
