@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
+import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,3 +55,36 @@ def workspace(tmp_path: Path):  # type: ignore[no-untyped-def]
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@dataclass(frozen=True)
+class TrainedDemo:
+    """A real workspace after `airlock demo --quick`: redacted corpus, frozen version, a trained run,
+    GGUF artifacts (f16 + Q8_0), base and fine-tuned evaluation runs."""
+
+    root: Path
+    result: dict[str, Any]
+    table: str
+
+
+@pytest.fixture(scope="session")
+def trained_demo(tmp_path_factory: pytest.TempPathFactory) -> TrainedDemo:
+    """Trains once per test session (about two minutes on CPU); every slow test that needs a
+    fine-tuned model shares it. Treat it as read-only: use `trained_demo_copy` to change things."""
+    from engine.cli import main
+
+    root = tmp_path_factory.mktemp("demo") / "ws"
+    out = root.parent / "result.json"
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = main(["demo", "--quick", "--quiet", "--workspace", str(root), "--json", str(out)])
+    assert code == 0
+    return TrainedDemo(root, json.loads(out.read_text()), buf.getvalue())
+
+
+@pytest.fixture
+def trained_demo_copy(trained_demo: TrainedDemo, tmp_path: Path) -> Path:
+    """A private copy of the trained demo workspace (artifacts included) for tests that write to it."""
+    copy = tmp_path / "demo-copy"
+    shutil.copytree(trained_demo.root, copy)
+    return copy

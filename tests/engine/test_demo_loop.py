@@ -7,7 +7,6 @@ checks what it left behind.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from pathlib import Path
@@ -20,22 +19,14 @@ from engine.cli import main
 from engine.demo import CORPUS
 from engine.models.gguf_file import read_gguf
 from engine.workspace import Workspace
+from tests.conftest import TrainedDemo
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], str]:
-    root = tmp_path_factory.mktemp("demo") / "ws"
-    out = root.parent / "result.json"
-    import contextlib
-    import io
-
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        code = main(["demo", "--quick", "--quiet", "--workspace", str(root), "--json", str(out)])
-    assert code == 0
-    return root, json.loads(out.read_text()), buf.getvalue()
+@pytest.fixture
+def demo_run(trained_demo: TrainedDemo) -> tuple[Path, dict[str, Any], str]:
+    return trained_demo.root, trained_demo.result, trained_demo.table
 
 
 def test_fine_tuned_model_beats_the_base_model(demo_run: tuple[Path, dict[str, Any], str]) -> None:
