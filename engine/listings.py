@@ -321,6 +321,14 @@ def rejections(ws: Workspace, version_id: int) -> list[RejectionRow]:
                 for r, text in s.execute(stmt)]
 
 
+def dataset_item_lengths(ws: Workspace, version_id: int) -> list[int]:
+    """Characters per item (input + answer) of a version, for its length histogram; no texts are loaded."""
+    stmt = (select(func.length(DatasetItem.input_text) + func.length(DatasetItem.target))
+            .where(DatasetItem.version_id == version_id))
+    with ws.reader() as s:
+        return [int(n or 0) for n in s.scalars(stmt)]
+
+
 # -- training --------------------------------------------------------------
 @dataclass(frozen=True)
 class TrainingRunRow:

@@ -1,16 +1,38 @@
-"""Datasets: frozen versions with their content hash and splits, and what was rejected."""
+"""Datasets: frozen versions with their content hash and splits; freeze a new one (a job with
+progress and cancel); per version its overview (counts, class balance, lengths), readiness report,
+rejections with reasons, near-duplicates and leakage, and a diff against another version."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from desktop import dialogs
 from desktop import formatting as fmt
+from desktop.datasets.diff_view import DiffView
+from desktop.datasets.freeze_dialog import FreezeDialog, FreezeRequest
+from desktop.datasets.readiness_view import ReadinessView
+from desktop.datasets.version_overview import DuplicatesView, VersionOverview
+from desktop.jobs import Job
 from desktop.pages.base import Page
-from desktop.qt import QLabel, QSplitter, Qt, QVBoxLayout, QWidget
+from desktop.qt import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
+    from engine.datasets.readiness import ReadinessReport
+    from engine.datasets.service import VersionInfo
+    from engine.jobs import JobContext
     from engine.listings import DatasetVersionRow
     from engine.workspace import Workspace
 
@@ -43,6 +65,15 @@ REJECTION_COLUMNS = [
 ]
 
 
+def freeze_version(ws: Workspace, request: FreezeRequest, ctx: JobContext) -> VersionInfo:
+    return ws.datasets.freeze(request.task_id, request.name, request.plan, ctx)
+
+
+def check_readiness(ws: Workspace, version_id: int, ctx: JobContext) -> ReadinessReport:
+    ctx.report(0.0, "Checking readiness")
+    return ws.datasets.readiness(version_id)
+
+
 class DatasetsPage(Page):
     key = "datasets"
     empty_hint = "Open a workspace to see its frozen dataset versions."
@@ -52,8 +83,22 @@ class DatasetsPage(Page):
 
     def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
+        self.freeze_job: Job[Any] | None = None
+        self.readiness_job: Job[Any] | None = None
+        self.version: VersionInfo | None = None
+        # versions are immutable: a report is kept until the page forgets the workspace (every
+        # finished job refreshes the page, so re-checking on each refresh would never stop)
+        self._reports: dict[tuple[str, int], ReadinessReport | str] = {}
+        self.freeze_button = QPushButton("Freeze new version…")
+        self.freeze_button.setProperty("accent", True)
+        self.freeze_button.setToolTip("Validate, de-duplicate and split a task's labelled examples (Ctrl+Shift+F)")
+        self.freeze_button.setShortcut("Ctrl+Shift+F")
+        self.freeze_button.clicked.connect(self.open_freeze_dialog)
+        self.header_actions.addWidget(self.freeze_button)
+
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._build_progress_strip())
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.versions = DataTable(VERSION_COLUMNS, "No dataset versions yet.\nFreeze the labelled "
                                                    "examples of a task to create one.")
@@ -62,9 +107,9 @@ class DatasetsPage(Page):
 
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 10, 0, 0)
-        lower_layout.setSpacing(6)
-        self.version_title = QLabel("Rejections")
+        lower_layout.setContentsMargins(0, 8, 0, 0)
+        lower_layout.setSpacing(4)
+        self.version_title = QLabel("Select a version")
         self.version_title.setObjectName("SectionTitle")
         lower_layout.addWidget(self.version_title)
         self.version_note = QLabel()
@@ -72,13 +117,40 @@ class DatasetsPage(Page):
         self.version_note.setWordWrap(True)
         self.version_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lower_layout.addWidget(self.version_note)
+        self.tabs = QTabWidget()
+        self.overview = VersionOverview()
+        self.readiness = ReadinessView()
         self.rejections = DataTable(REJECTION_COLUMNS, "Nothing was rejected from this version.")
-        lower_layout.addWidget(self.rejections, 1)
+        self.duplicates = DuplicatesView()
+        self.diff = DiffView()
+        for widget, name in ((self.overview, "Overview"), (self.readiness, "Readiness"),
+                             (self.rejections, "Rejections"), (self.duplicates, "Duplicates && leakage"),
+                             (self.diff, "Compare")):
+            self.tabs.addTab(widget, name)
+        lower_layout.addWidget(self.tabs, 1)
         splitter.addWidget(lower)
         splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        layout.addWidget(splitter)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([170, 560])
+        layout.addWidget(splitter, 1)
 
+    def _build_progress_strip(self) -> QWidget:
+        self.progress_strip = QWidget()
+        row = QHBoxLayout(self.progress_strip)
+        row.setContentsMargins(0, 0, 0, 6)
+        self.progress_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_freeze)
+        row.addWidget(self.progress_label)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        self.progress_strip.hide()
+        return self.progress_strip
+
+    # -- reading -------------------------------------------------------------------
     def load(self, ws: Workspace) -> None:
         from engine import listings
 
@@ -87,19 +159,127 @@ class DatasetsPage(Page):
             self.versions.select_first()
 
     def clear(self) -> None:
+        self._reports.clear()
         self.versions.set_rows([])
 
     def _show_version(self, row: DatasetVersionRow | None) -> None:
-        if row is None or self.ws is None:
-            self.version_title.setText("Rejections")
-            self.version_note.setText("Select a version to see the examples it left out and why.")
-            self.rejections.set_rows([])
-            return
         from engine import listings
 
-        self.version_title.setText(f"Rejections in {row.name}")
+        ws = self.ws
+        if row is None or ws is None:
+            self.version = None
+            self.version_title.setText("Select a version")
+            self.version_note.setText("Select a version to see its splits, balance, readiness and rejections.")
+            self.overview.show_version(None)
+            self.duplicates.show_version(None)
+            self.rejections.set_rows([])
+            self.readiness.show_pending("Select a version to check whether it is ready to train on.")
+            return
+        self.version = ws.datasets.get(row.id)
+        self.version_title.setText(f"{row.name} — {row.task}")
         splits = " · ".join(f"{k} {v:,}" for k, v in row.split_counts.items()) or "no items"
         self.version_note.setText(
             f"{fmt.count(row.total, 'item')} ({splits}) · seed {row.seed} · by {row.created_by} · "
             f"content hash {row.content_hash}")
-        self.rejections.set_rows(listings.rejections(self.ws, row.id), keep_selection=False)
+        self.overview.show_version(self.version, listings.dataset_item_lengths(ws, row.id))
+        self.duplicates.show_version(self.version)
+        self.rejections.set_rows(listings.rejections(ws, row.id), keep_selection=False)
+        others = [(r.id, r.name) for r in self.versions.rows() if r.id != row.id and r.task == row.task]
+        self.diff.set_versions(ws, row.id, row.name, others)
+        self._check_readiness(row.id)
+
+    def _check_readiness(self, version_id: int) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+        key = (str(ws.root), version_id)
+        if key in self._reports:
+            self._show_report(self._reports[key])
+            return
+        if self.readiness_job is not None:
+            self.readiness_job.cancel()
+        self.readiness.show_pending("Checking readiness (near-duplicates across splits, agreement, balance)…")
+        self.duplicates.show_leakage_check(None, "Checking for leakage…")
+        job: Job[Any] = Job(lambda ctx: check_readiness(ws, version_id, ctx), "Checking dataset readiness")
+        self.readiness_job = job
+
+        def done(report: ReadinessReport) -> None:
+            self._reports[key] = report
+            if self.readiness_job is job:
+                self.readiness_job = None
+            if self.version is not None and self.version.id == version_id:  # not moved on to another one
+                self._show_report(report)
+
+        def failed(error: BaseException) -> None:
+            self._reports[key] = f"Could not check readiness: {error}"
+            if self.readiness_job is job:
+                self.readiness_job = None
+            if self.version is not None and self.version.id == version_id:
+                self._show_report(self._reports[key])
+
+        job.on_success(done).on_failure(failed).run(self.runner)
+
+    def _show_report(self, report: ReadinessReport | str) -> None:
+        if isinstance(report, str):
+            self.readiness.show_pending(report)
+            self.duplicates.show_leakage_check(None, "")
+            return
+        self.readiness.show_report(report)
+        leak = next((c for c in report.checks if c.name == "leakage"), None)
+        if leak is not None:
+            self.duplicates.show_leakage_check(leak.level, leak.message)
+
+    # -- freezing ------------------------------------------------------------------
+    def open_freeze_dialog(self) -> None:
+        ws = self.ws
+        if ws is None or self.freeze_job is not None:
+            return
+        dialog = FreezeDialog(ws.tasks.all(), {r.name for r in self.versions.rows()}, self)
+        self.freeze_dialog = dialog
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.start_freeze(dialog.request())
+
+    def start_freeze(self, request: FreezeRequest) -> None:
+        ws = self.ws
+        if ws is None or self.freeze_job is not None:
+            return
+        self.progress_strip.show()
+        self.progress.setValue(0)
+        self.progress_label.setText(f"Freezing {request.name}…")
+        self.freeze_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.freeze_job = (Job(lambda ctx: freeze_version(ws, request, ctx), f"Freezing {request.name}")
+                           .with_progress(self._on_progress)
+                           .on_success(self._on_frozen)
+                           .on_failure(lambda e: dialogs.show_error(self, "The version was not frozen", str(e)))
+                           .on_cancelled(lambda: self.progress_label.setText("Cancelled; nothing was stored."))
+                           .on_finished(self._on_freeze_finished)
+                           .run(self.runner))
+
+    def cancel_freeze(self) -> None:
+        if self.freeze_job is not None:
+            self.freeze_job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress_label.setText("Cancelling at the next safe point…")
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        self.progress_label.setText(f"{fraction * 100:.0f}%  {message}")
+
+    def _on_frozen(self, version: VersionInfo) -> None:
+        self.progress.setValue(1000)
+        self.progress_label.setText(f"Frozen {version.name}: {version.stats.get('total', 0):,} items, "
+                                    f"{version.rejections:,} rejected.")
+        if self.ws is not None:
+            self.load(self.ws)
+            for i in range(self.versions.model().rowCount()):
+                self.versions.selectRow(i)
+                if self.versions.selected_row().id == version.id:
+                    break
+
+    def _on_freeze_finished(self, job: Job[Any]) -> None:
+        self.freeze_job = None
+        self.freeze_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.data_changed.emit()

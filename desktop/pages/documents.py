@@ -1,21 +1,52 @@
-"""Documents: what was imported, how far its redaction got, and the text a reviewer sees."""
+"""Documents: import, scan for PII, review every finding, redact and clear.
+
+The table lists what was imported and how far each document got (imported ->
+scanned -> cleared). Below it, the selected document's text with its findings
+highlighted by type, and the review panel: accept (A) / reject (R), next (N) /
+previous (P), bulk accept by type, mark a missed span from the text's context
+menu, undo (Ctrl+Z). Import (files, a folder, or files dropped on the page)
+and scanning run as jobs with progress and Cancel.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from desktop import dialogs
 from desktop import formatting as fmt
+from desktop.document_review import ReviewPanel, ask_entity_type
+from desktop.jobs import Job
 from desktop.pages.base import Page
-from desktop.qt import QLabel, QSplitter, Qt, QVBoxLayout, QWidget
+from desktop.qt import (
+    QDragEnterEvent,
+    QDropEvent,
+    QFileDialog,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QPushButton,
+    QShortcut,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from desktop.widgets.job_progress import JobProgress
 from desktop.widgets.pii_text import EntityLegend, PiiTextView
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
-    from engine.listings import DocumentRow
+    from engine.documents.service import ImportReport
+    from engine.jobs import JobContext
+    from engine.listings import DocumentRow, FindingRow
     from engine.workspace import Workspace
 
 STATUS_COLORS = {"cleared": "#15803d", "scanned": "#b45309", "failed": "#b91c1c"}
+STATUS_NOTES = {"imported": "imported, not scanned for PII yet",
+                "scanned": "scanned: review every finding, then redact and clear",
+                "cleared": "cleared: redacted, may feed examples"}
 
 
 def status_color(row: DocumentRow) -> str | None:
@@ -34,6 +65,15 @@ COLUMNS = [
 ]
 
 
+def scan_documents(ws: Workspace, document_ids: list[int], ctx: JobContext) -> int:
+    """Scan each document for PII (the workspace's settings apply); cancel stops between documents."""
+    for i, doc_id in enumerate(document_ids):
+        ctx.step(i / len(document_ids), f"Scanning document {i + 1} of {len(document_ids)}")
+        ws.privacy.scan(doc_id)
+    ctx.report(1.0, "Scanned")
+    return len(document_ids)
+
+
 class DocumentsPage(Page):
     key = "documents"
     empty_hint = "Open a workspace to import documents and review their PII."
@@ -42,20 +82,60 @@ class DocumentsPage(Page):
 
     def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
+        self.setAcceptDrops(True)
+        self.last_report: ImportReport | None = None
+        self.result_dialog: QWidget | None = None
+        for text, tip, slot in (("Import files…", "Import PDF, Word, text, Markdown, HTML, CSV or JSONL files "
+                                 "(or drop them on this page)", self.choose_files),
+                                ("Import folder…", "Import every document in a folder and its subfolders",
+                                 self.choose_folder),
+                                ("Privacy settings…", "Own patterns, deny / allow lists, thresholds, operators, "
+                                 "keep originals", self.open_settings)):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, s=slot: s())
+            self.header_actions.addWidget(button)
+
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.jobs = JobProgress()
+        layout.addWidget(self.jobs)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.table = DataTable(COLUMNS, "No documents yet.\nImported files are listed here.")
+        self.table = DataTable(COLUMNS, "No documents yet.\nImport files or a folder, or drop files here.")
         self.table.row_selected.connect(self._show_document)
         splitter.addWidget(self.table)
+        splitter.addWidget(self._build_review())
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        layout.addWidget(splitter)
+        self._shortcuts()
 
+    def _build_review(self) -> QWidget:
+        lower = QSplitter(Qt.Orientation.Horizontal)
         viewer = QWidget()
         viewer_layout = QVBoxLayout(viewer)
         viewer_layout.setContentsMargins(0, 10, 0, 0)
-        viewer_layout.setSpacing(8)
+        viewer_layout.setSpacing(6)
+        title_row = QHBoxLayout()
         self.doc_title = QLabel("Select a document to read it")
         self.doc_title.setObjectName("SectionTitle")
-        viewer_layout.addWidget(self.doc_title)
+        title_row.addWidget(self.doc_title, 1)
+        self.scan_button = QPushButton("Scan for PII")
+        self.scan_button.setToolTip("Detect PII in this document (a job you can cancel)")
+        self.scan_button.clicked.connect(self.scan_selected)
+        self.scan_all_button = QPushButton("Scan all new")
+        self.scan_all_button.setToolTip("Scan every document not scanned yet")
+        self.scan_all_button.clicked.connect(self.scan_all_new)
+        self.mark_button = QPushButton("Mark selection…")
+        self.mark_button.setToolTip("Mark the selected text as PII the detector missed (or right-click it)")
+        self.mark_button.clicked.connect(lambda _=False: self.mark_selection())
+        self.redact_button = QPushButton("Redact and clear")
+        self.redact_button.setProperty("accent", "true")
+        self.redact_button.setToolTip("Replace every accepted span and discard the original text")
+        self.redact_button.clicked.connect(self.redact_and_clear)
+        for button in (self.scan_button, self.scan_all_button, self.mark_button, self.redact_button):
+            title_row.addWidget(button)
+        viewer_layout.addLayout(title_row)
         self.doc_note = QLabel()
         self.doc_note.setObjectName("Muted")
         self.doc_note.setWordWrap(True)
@@ -64,12 +144,27 @@ class DocumentsPage(Page):
         viewer_layout.addWidget(self.legend)
         self.text_view = PiiTextView()
         self.text_view.setPlaceholderText("The selected document's text appears here, its PII highlighted.")
+        self.text_view.mark_requested.connect(lambda s, e, t: self.mark_selection(t or None, (s, e)))
         viewer_layout.addWidget(self.text_view, 1)
-        splitter.addWidget(viewer)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        layout.addWidget(splitter)
+        lower.addWidget(viewer)
+        self.review = ReviewPanel()
+        self.review.setMinimumWidth(300)
+        self.review.changed.connect(self._after_decision)
+        self.review.current_changed.connect(self._show_finding)
+        lower.addWidget(self.review)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 1)
+        return lower
 
+    def _shortcuts(self) -> None:
+        for keys, slot in (("A", self.review.accept_current), ("R", self.review.reject_current),
+                           ("N", self.review.next), ("P", self.review.previous),
+                           ("Ctrl+Z", self.review.undo), ("Ctrl+Shift+M", self.mark_selection)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda s=slot: s())
+
+    # -- reading ------------------------------------------------------------------
     def load(self, ws: Workspace) -> None:
         from engine import listings
 
@@ -79,30 +174,194 @@ class DocumentsPage(Page):
 
     def clear(self) -> None:
         self.table.set_rows([])
+        self.review.set_document(None, None, "", False)
+
+    def selected_id(self) -> int | None:
+        row = self.table.selected_row()
+        return row.id if row is not None else None
 
     def _show_document(self, row: DocumentRow | None) -> None:
-        if row is None or self.ws is None:
-            self.doc_title.setText("Select a document to read it")
-            self.doc_note.clear()
-            self.legend.set_spans([])
-            self.text_view.set_content("", [])
-            return
         from engine import listings
 
-        view = listings.document_text(self.ws, row.id)
-        self.doc_title.setText(row.name)
-        if view is None:
-            self.doc_note.setText("This document is no longer in the workspace.")
-            self.text_view.set_content("", [])
+        view = listings.document_text(self.ws, row.id) if row is not None and self.ws is not None else None
+        if row is None or view is None:
+            self.doc_title.setText("Select a document to read it" if row is None else row.name)
+            self.doc_note.setText("" if row is None else "This document is no longer in the workspace.")
             self.legend.set_spans([])
+            self.text_view.set_content("", [])
+            self.review.set_document(self.ws, None, "", False)
+            self._update_actions(None)
             return
-        if view.redacted:
-            note = "Redacted text: each placeholder stands for one PII value, consistently per document."
-        elif view.text:
-            note = ("Original text, kept only while the findings are under review. "
-                    "Highlighted spans will be replaced by placeholders when the document is redacted.")
+        self.doc_title.setText(row.name)
+        under_review = not view.redacted and bool(view.text)
+        self.text_view.can_mark = under_review
+        self.review.set_document(self.ws, row.id, view.text if under_review else "", under_review)
+        if not under_review:
+            self.text_view.set_content(view.text, view.spans)
+            self.legend.set_spans(view.spans)
+        self._update_actions(row)
+
+    def _show_finding(self, finding: FindingRow | None) -> None:
+        """Redraw the highlights with ``finding`` as the current one and scroll to it."""
+        if not self.review.editable:
+            return
+        self.text_view.set_findings(self.review.text, self.review.findings(), finding.id if finding else None)
+        self.legend.set_spans(self.text_view.spans())
+        if finding is not None:
+            self.text_view.show_span(finding.start, finding.end)
+
+    def _update_actions(self, row: DocumentRow | None) -> None:
+        editable = row is not None and self.review.editable
+        pending = self.review.pending()
+        self.scan_button.setEnabled(editable and not self.jobs.busy)
+        self.scan_all_button.setEnabled(self.ws is not None and not self.jobs.busy)
+        self.mark_button.setEnabled(editable)
+        self.redact_button.setEnabled(editable and pending == 0 and row is not None and row.status != "imported")
+        if row is None:
+            self.doc_note.clear()
+            return
+        status = STATUS_NOTES.get(row.status, row.status)
+        found = self.review.findings()
+        if editable:
+            detail = (f"{fmt.count(pending, 'finding')} awaiting review." if pending else
+                      "Every finding is decided: redact and clear when ready." if row.status == "scanned"
+                      else "")
+            note = f"Status: {status}. {detail}  Original text, kept only while under review."
         else:
-            note = "No text is kept for this document."
-        self.doc_note.setText(f"{note}   {fmt.count(len(view.spans), 'highlighted span')}.")
-        self.legend.set_spans(view.spans)
-        self.text_view.set_content(view.text, view.spans)
+            note = (f"Status: {status}. Redacted text: each placeholder stands for one PII value, "
+                    f"consistently per document. {fmt.count(len(found), 'finding')}.")
+        self.doc_note.setText(note)
+
+    def _after_decision(self) -> None:
+        row = self.table.selected_row()
+        if self.ws is not None and row is not None:
+            from engine import listings
+
+            fresh = next((r for r in listings.documents(self.ws) if r.id == row.id), row)
+            self._update_actions(fresh)
+            if fresh.status != row.status or fresh.findings != row.findings:
+                self.table.blockSignals(True)
+                self.load(self.ws)
+                self.table.blockSignals(False)
+        self.data_changed.emit()
+
+    # -- reviewing ------------------------------------------------------------------
+    def mark_selection(self, entity_type: str | None = None, span: tuple[int, int] | None = None) -> int | None:
+        span = span or self.text_view.selected_range()
+        if span is None or not self.review.editable:
+            self.show_banner("Select the text the detector missed, then mark it (or right-click it).")
+            return None
+        entity_type = entity_type or ask_entity_type(self)
+        if not entity_type:
+            return None
+        self.show_banner(None)
+        return self.review.add_span(span[0], span[1], entity_type)
+
+    def redact_and_clear(self) -> None:
+        doc_id = self.selected_id()
+        if self.ws is None or doc_id is None:
+            return
+        from engine.errors import AirlockError
+
+        try:
+            self.ws.privacy.redact_document(doc_id)
+        except AirlockError as exc:
+            dialogs.show_error(self, "Cannot redact this document", str(exc))
+            return
+        self.review.undo_stack.clear()  # the original is gone: earlier decisions can no longer change
+        self.refresh()
+        self._show_document(self.table.selected_row())
+        self.data_changed.emit()
+
+    def scan_selected(self) -> Job[Any] | None:
+        doc_id = self.selected_id()
+        return self._scan([doc_id]) if doc_id is not None else None
+
+    def scan_all_new(self) -> Job[Any] | None:
+        if self.ws is None:
+            return None
+        ids = self.ws.documents.ids(status="imported")
+        if not ids:
+            self.show_banner("Every document has been scanned already.")
+            return None
+        return self._scan(ids)
+
+    def _scan(self, ids: list[int]) -> Job[Any] | None:
+        ws = self.ws
+        if ws is None or self.jobs.busy:
+            return None
+        job: Job[Any] = Job(lambda ctx: scan_documents(ws, ids, ctx), "Scanning for PII")
+        return self._start(job, "Scanning for PII", lambda _n: None)
+
+    def open_settings(self) -> QWidget | None:
+        """The workspace's privacy settings; saved settings apply to the next scan."""
+        from desktop.pii_settings import PrivacySettingsDialog
+
+        if self.ws is None:
+            return None
+        dialog = PrivacySettingsDialog(self.ws, self.review.text, self)
+        dialog.accepted.connect(lambda: self.show_banner("Privacy settings saved; they apply to the next scan."))
+        dialog.open()
+        return dialog
+
+    # -- importing ------------------------------------------------------------------
+    def choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Import documents", str(Path.home()),
+                                                "Documents (*.pdf *.docx *.txt *.text *.md *.markdown *.html "
+                                                "*.htm *.xhtml *.csv *.jsonl);;All files (*)")
+        if names:
+            self.import_paths([Path(n) for n in names])
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder (with its subfolders)", str(Path.home()))
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path]) -> Job[Any] | None:
+        from desktop.import_dialog import import_job, plan_import
+
+        ws = self.ws
+        if ws is None or self.jobs.busy:
+            return None
+        groups = plan_import(self, paths)
+        if not groups:
+            return None
+        job: Job[Any] = Job(lambda ctx: import_job(ws, groups, ctx), "Importing documents")
+        return self._start(job, "Importing documents", self._imported)
+
+    def _imported(self, report: ImportReport) -> None:
+        from desktop.import_dialog import ImportResult
+
+        self.last_report = report
+        self.result_dialog = ImportResult(report, self)
+        self.result_dialog.show()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.ws is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths or self.ws is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_paths(paths)
+
+    # -- jobs -------------------------------------------------------------------------
+    def _start(self, job: Job[Any], title: str, done: Any) -> Job[Any]:
+        self.jobs.track(job, title)
+        job.on_success(done).on_failure(
+            lambda exc: dialogs.show_error(self, f"{title} failed", str(exc) or type(exc).__name__))
+        job.on_cancelled(lambda: self.show_banner(f"{title} was cancelled; what finished is kept."))
+        job.on_finished(lambda _job: self._job_ended())
+        self.scan_button.setEnabled(False)
+        self.scan_all_button.setEnabled(False)
+        return job.run(self.runner)
+
+    def _job_ended(self) -> None:
+        self.refresh()
+        self._show_document(self.table.selected_row())
+        self.data_changed.emit()

@@ -1,22 +1,48 @@
-"""Evaluation: every model measured on the same frozen splits, side by side."""
+"""Evaluation: every model measured on the same frozen splits, side by side; review, gate, promote, report."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop import dialogs
 from desktop import formatting as fmt
+from desktop.evaluation.comparison import COLUMNS as COMPARISON_COLUMNS
+from desktop.evaluation.comparison import comparison_rows
+from desktop.evaluation.dialogs import EvaluateDialog, OverrideDialog
+from desktop.evaluation.plots import ClassBars, ConfusionHeatmap
+from desktop.evaluation.review_list import ReviewTab
+from desktop.jobs import Job
 from desktop.pages.base import Page
-from desktop.qt import QLabel, QPlainTextEdit, QSplitter, Qt, QVBoxLayout, QWidget
+from desktop.qt import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QShortcut,
+    QSplitter,
+    Qt,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from desktop.widgets.job_progress import JobProgress
+from desktop.widgets.stat_card import StatCard
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
+    from engine.evaluation.service import EvaluationInfo
     from engine.listings import EvaluationRunRow
     from engine.workspace import Workspace
 
 STATUS_COLORS = {"failed": "#b91c1c", "running": "#1d4ed8", "cancelled": "#6b7280"}
 SCALAR_KEYS = ("accuracy", "macro_f1", "latency_p50_ms", "latency_p95_ms", "tokens_per_second")
+HIDDEN_KEYS = ("confusion", "quality_metric", "task_kind")  # shown as plots or in the comparison
 
 
 def _num(x: float | None) -> float:
@@ -67,7 +93,7 @@ def metrics_report(row: EvaluationRunRow) -> str:
              f"{'latency p50 / p95':<22}{fmt.millis(row.latency_p50_ms)} / {fmt.millis(row.latency_p95_ms)}",
              f"{'tokens per second':<22}{fmt.rate(row.tokens_per_second)}"]
     for key, value in row.metrics.items():
-        if key in SCALAR_KEYS:
+        if key in SCALAR_KEYS or key in HIDDEN_KEYS:
             continue
         lines.append("")
         if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
@@ -89,44 +115,246 @@ class EvaluationPage(Page):
 
     def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
+        self.info: EvaluationInfo | None = None
+        self.override_dialog: OverrideDialog | None = None
+        self.evaluate_dialog: EvaluateDialog | None = None
+        self.evaluate_button = self._action("Evaluate…", "Ctrl+R", "evaluate a model on a split",
+                                            self.ask_evaluate)
+        self.promote_button = self._action("Promote…", "Ctrl+P",
+                                           "promote the selected run's model (applies the regression gate)",
+                                           self.promote_selected)
+        self.export_button = self._action("Export report…", "Ctrl+E",
+                                          "HTML and PDF report of the runs compared", self.ask_export)
+
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        cards = QHBoxLayout()
+        self.cards = {"runs": StatCard("Evaluation runs", "stored with every prediction"),
+                      "best": StatCard("Best quality", "on the selected run's split"),
+                      "promoted": StatCard("Promoted model", "what the console serves"),
+                      "gate": StatCard("Regression gate", "for the selected run's model")}
+        for key, card in self.cards.items():
+            card.setMaximumHeight(112)
+            if key in ("promoted", "gate"):  # words, not numbers
+                card.value_label.setStyleSheet("font-size: 17px; font-weight: 600;")
+            cards.addWidget(card)
+        layout.addLayout(cards)
+        self.jobs = JobProgress()
+        layout.addWidget(self.jobs)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+
+        runs_tab = QSplitter(Qt.Orientation.Vertical)
         self.table = DataTable(COLUMNS, "No evaluation runs yet.\nEvaluate a model on a dataset "
                                         "version to compare it here.")
         self.table.row_selected.connect(self._show_run)
-        splitter.addWidget(self.table)
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 10, 0, 0)
+        runs_tab.addWidget(self.table)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 8, 0, 0)
         self.detail_title = QLabel("Select a run")
         self.detail_title.setObjectName("SectionTitle")
-        lower_layout.addWidget(self.detail_title)
+        left_layout.addWidget(self.detail_title)
         self.detail = QPlainTextEdit()
         self.detail.setReadOnly(True)
         self.detail.setObjectName("Mono")
+        self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.detail.setPlaceholderText("The selected run's metrics appear here.")
-        lower_layout.addWidget(self.detail, 1)
-        splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout.addWidget(splitter)
+        left_layout.addWidget(self.detail, 1)
+        lower.addWidget(left)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 8, 0, 0)
+        title = QLabel("Comparison on the same split")
+        title.setObjectName("SectionTitle")
+        right_layout.addWidget(title)
+        self.comparison = DataTable(COMPARISON_COLUMNS, "Select a finished run to compare.")
+        right_layout.addWidget(self.comparison, 1)
+        lower.addWidget(right)
+        lower.setStretchFactor(0, 2)
+        lower.setStretchFactor(1, 3)
+        lower.setSizes([380, 620])
+        runs_tab.addWidget(lower)
+        runs_tab.setStretchFactor(0, 2)
+        runs_tab.setStretchFactor(1, 3)
+        self.tabs.addTab(runs_tab, "Runs && comparison")
 
+        plots = QWidget()
+        plots_layout = QGridLayout(plots)
+        self.heatmap = ConfusionHeatmap()
+        self.heatmap.cell_clicked.connect(self.show_cell)
+        self.bars = ClassBars()
+        for col, (text, widget) in enumerate((("Confusion matrix (click a cell for its examples)", self.heatmap),
+                                              ("Per class: precision, recall, F1", self.bars))):
+            label = QLabel(text)
+            label.setObjectName("SectionTitle")
+            plots_layout.addWidget(label, 0, col)
+            plots_layout.addWidget(widget, 1, col, Qt.AlignmentFlag.AlignTop)
+        plots_layout.setRowStretch(1, 1)
+        self.tabs.addTab(plots, "Plots")
+
+        self.review = ReviewTab()
+        self.review.changed.connect(self.data_changed.emit)
+        self.tabs.addTab(self.review, "Review")
+
+    def _action(self, text: str, keys: str, tip: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(f"{keys}: {tip}")
+        button.clicked.connect(slot)
+        self.header_actions.addWidget(button)
+        shortcut = QShortcut(QKeySequence(keys), self)
+        shortcut.activated.connect(slot)
+        return button
+
+    # -- reading ---------------------------------------------------------------
     def load(self, ws: Workspace) -> None:
         from engine import listings
 
-        self.table.set_rows(listings.evaluation_runs(ws))
+        self.review.ws = ws
+        rows = listings.evaluation_runs(ws)
+        self.table.set_rows(rows)
         if self.table.selected_row() is None:
             self.table.select_first()
+        self.cards["runs"].set_value(len(rows))
+        promoted = ws.evaluation.promoted()
+        self.cards["promoted"].value_label.setText(ws.models.artifact(promoted).name if promoted else "none")
 
     def clear(self) -> None:
         self.table.set_rows([])
+        self.comparison.set_rows([])
+        self.review.clear()
+        self.info = None
 
     def _show_run(self, row: EvaluationRunRow | None) -> None:
-        if row is None:
+        if row is None or self.ws is None:
+            self.info = None
             self.detail_title.setText("Select a run")
             self.detail.clear()
+            self.comparison.set_rows([])
+            self.heatmap.set_matrix([], {})
+            self.bars.set_rows({})
+            self.review.clear()
             return
+        ws = self.ws
+        self.info = info = ws.evaluation.get(row.id)
         self.detail_title.setText(f"{row.model_label} on {row.dataset_version} / {row.split}"
                                   f" — {row.status}, {row.prompt_mode}")
         self.detail.setPlainText(metrics_report(row))
+        confusion = row.metrics.get("confusion") or {}
+        self.heatmap.set_matrix(list(confusion), confusion)
+        self.bars.set_rows(row.metrics.get("per_class") or row.metrics.get("per_field") or {})
+        peers = [r for r in ws.evaluation.runs(info.dataset_version_id, info.split) if r.status == "succeeded"]
+        if info.status == "succeeded":
+            cmp = ws.evaluation.compare([r.id for r in peers])
+            self.comparison.set_rows(comparison_rows(cmp, info.id))
+            best = max((r.quality for r in cmp.runs if r.quality is not None), default=None)
+            self.cards["best"].value_label.setText(fmt.number(best))
+        else:
+            self.comparison.set_rows([])
+            self.cards["best"].value_label.setText(fmt.MISSING)
+        self._show_gate(info)
+        self.review.show_run(info, [r for r in peers if r.id != info.id])
+
+    def _show_gate(self, info: EvaluationInfo) -> None:
+        card = self.cards["gate"]
+        self.promote_button.setEnabled(info.artifact_id is not None)
+        if info.artifact_id is None or self.ws is None:
+            card.value_label.setText(fmt.MISSING)
+            card.caption.setText("base-model runs are not promoted")
+            return
+        gate = self.ws.evaluation.gate(info.artifact_id)
+        card.value_label.setText("green" if gate.passed else "red")
+        card.value_label.setStyleSheet(f"font-size: 17px; font-weight: 600; "
+                                       f"color: {'#15803d' if gate.passed else '#b91c1c'}")
+        first = (gate.reasons or gate.checks or [""])[0]
+        card.caption.setText(first if len(first) < 90 else first[:89] + "…")
+        card.setToolTip("\n".join(gate.reasons + gate.checks))
+
+    def show_cell(self, reference: str, predicted: str) -> None:
+        """A heatmap cell was clicked: list its examples on the Review tab."""
+        self.review.show_cell(reference, predicted)
+        self.tabs.setCurrentWidget(self.review)
+
+    # -- evaluate ------------------------------------------------------------------
+    def ask_evaluate(self) -> None:
+        if self.ws is None or self.jobs.busy:
+            return
+        self.evaluate_dialog = EvaluateDialog(self.ws, self)
+        self.evaluate_dialog.accepted.connect(lambda: self.start_evaluation(*self.evaluate_dialog.choice()))
+        self.evaluate_dialog.open()
+
+    def start_evaluation(self, which: str | int, version_id: int, split: str, shots: int = 0,
+                         seed: int = 0) -> Job[Any] | None:
+        if self.ws is None:
+            return None
+        ws = self.ws
+        try:
+            model = ws.evaluation.model(which, version_id)
+        except Exception as exc:
+            dialogs.show_error(self, "Cannot evaluate", str(exc))
+            return None
+        title = f"Evaluating {model.label} on {split}"
+        job = Job(lambda ctx: ws.evaluation.run(model, version_id, split, shots, seed, ctx), title)
+        self.jobs.track(job, title)
+        job.on_failure(lambda exc: dialogs.show_error(self, "Evaluation failed", str(exc) or type(exc).__name__))
+        job.on_cancelled(lambda: self.show_banner("The evaluation was cancelled; the run is kept as cancelled."))
+        job.on_finished(self._evaluation_ended)
+        return job.run(self.runner)
+
+    def _evaluation_ended(self, _job: Job[Any]) -> None:
+        self.refresh()
+        self.data_changed.emit()
+
+    # -- promote -------------------------------------------------------------------
+    def promote_selected(self) -> None:
+        if self.ws is None or self.info is None or self.info.artifact_id is None:
+            self.show_banner("Select a run of an exported model to promote it.", "info")
+            return
+        artifact_id = self.info.artifact_id
+        gate = self.ws.evaluation.gate(artifact_id)
+        if gate.passed:
+            self._promote(artifact_id, None)
+            return
+        name = self.ws.models.artifact(artifact_id).name
+        self.override_dialog = OverrideDialog(name, gate, self)
+        self.override_dialog.accepted.connect(lambda: self._promote(artifact_id, self.override_dialog.text()))
+        self.override_dialog.open()
+
+    def _promote(self, artifact_id: int, reason: str | None) -> None:
+        assert self.ws is not None
+        try:
+            result = self.ws.evaluation.promote(artifact_id, reason)
+        except Exception as exc:
+            dialogs.show_error(self, "Not promoted", str(exc))
+            return
+        name = self.ws.models.artifact(artifact_id).name
+        how = "the gate is green" if result.passed else f"override: {reason}"
+        self.show_banner(f"{name} is now the promoted model ({how}); recorded in the audit log.", "info")
+        self.refresh()
+        self.data_changed.emit()
+
+    # -- report ----------------------------------------------------------------------
+    def ask_export(self) -> None:
+        if self.ws is None or self.info is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export evaluation report", "evaluation-report.html",
+                                              "HTML report (*.html)")
+        if path:
+            self.export_report(Path(path))
+
+    def export_report(self, path: Path) -> tuple[Path, Path] | None:
+        """Write the HTML report of the runs compared with the selected one, and its PDF beside it."""
+        from desktop.report_pdf import html_to_pdf
+
+        if self.ws is None or self.info is None:
+            return None
+        ids = [r.id for r in self.comparison.rows() if r.id is not None] or [self.info.id]
+        try:
+            html = self.ws.evaluation.report(ids, path.with_suffix(".html"))
+            pdf = html_to_pdf(html, path.with_suffix(".pdf"))
+        except Exception as exc:
+            dialogs.show_error(self, "Could not export the report", str(exc))
+            return None
+        self.show_banner(f"Report written: {html} and {pdf.name}", "info")
+        return html, pdf

@@ -1,109 +1,344 @@
-"""Training: every run with its outcome, and the loss curves of the selected one."""
+"""Training: set up a run (data, base model, preset, every setting, readiness, estimate), start it,
+and watch it live; cancel and resume; every run with its outcome and loss curves."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from desktop import dialogs
 from desktop import formatting as fmt
+from desktop.jobs import Job
 from desktop.pages.base import Page
-from desktop.qt import QLabel, QSplitter, Qt, QVBoxLayout, QWidget
-from desktop.widgets.line_chart import LineChart, Series
+from desktop.qt import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+from desktop.training.config_form import ConfigForm
+from desktop.training.live_view import RunView
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
-    from engine.listings import CurvePoint, TrainingRunRow
+    from engine.listings import TrainingRunRow
+    from engine.training.estimate import Estimate
+    from engine.training.service import RunInfo
     from engine.workspace import Workspace
 
 STATUS_COLORS = {"succeeded": "#15803d", "failed": "#b91c1c", "cancelled": "#6b7280",
                  "running": "#1d4ed8", "queued": "#b45309"}
-LOSS_COLOR = "#2563eb"
-EVAL_LOSS_COLOR = "#ea580c"
+LIVE = ("queued", "running")
+ESTIMATE_DELAY_MS = 400
+ALIVE_CHECK_MS = 1000
 
 COLUMNS = [
     Column("Run", lambda r: f"#{r.id}", sort_key=lambda r: r.id, align="right", width=60),
-    Column("Status", lambda r: r.status, color=lambda r: STATUS_COLORS.get(r.status), width=100,
+    Column("Status", lambda r: r.status, color=lambda r: STATUS_COLORS.get(r.status), width=90,
            tooltip=lambda r: r.error or ""),
-    Column("Backend", lambda r: r.backend or fmt.MISSING, width=100),
     Column("Base model", lambda r: r.base_model, stretch=True),
-    Column("Dataset", lambda r: r.dataset_version, width=150),
-    Column("Created", lambda r: fmt.when(r.created_at), sort_key=lambda r: r.created_at.isoformat(),
-           width=140),
+    Column("Dataset", lambda r: r.dataset_version, width=100),
+    Column("Created", lambda r: fmt.when(r.created_at), sort_key=lambda r: r.created_at.isoformat(), width=120),
     Column("Final loss", lambda r: fmt.number(r.final_loss, 4), align="right",
-           sort_key=lambda r: r.final_loss if r.final_loss is not None else -1.0, width=100),
+           sort_key=lambda r: r.final_loss if r.final_loss is not None else -1.0, width=80),
 ]
 
 
-def loss_series(points: list[CurvePoint]) -> list[Series]:
-    loss = [(float(p.step), p.loss) for p in points if p.loss is not None]
-    eval_loss = [(float(p.step), p.eval_loss) for p in points if p.eval_loss is not None]
-    return [Series("loss", loss, LOSS_COLOR),
-            Series("eval loss", eval_loss, EVAL_LOSS_COLOR, markers=True)]
+def start_run(ws: Workspace, version_id: int, base_id: int, config: Any, ctx: Any) -> RunInfo:
+    """Create the run (reads the examples, estimates, writes the spec) and launch its worker."""
+    ctx.report(0.2, "Preparing the run")
+    run = ws.training.create(version_id, base_id, config)
+    ws.training.start(run.id)
+    return run
 
 
 class TrainingPage(Page):
     key = "training"
-    empty_hint = "Open a workspace to see its training runs and loss curves."
+    empty_hint = "Open a workspace to train a model on a frozen dataset version and watch it learn."
     title = "Training"
-    subtitle = "LoRA / QLoRA fine-tuning runs on frozen dataset versions, with their loss curves."
+    subtitle = "LoRA / QLoRA fine-tuning on frozen dataset versions: set up, start, watch, cancel, resume."
 
     def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        self.table = DataTable(COLUMNS, "No training runs yet.\nTrain on a frozen dataset version "
-                                        "to see its loss curve here.")
+        columns = QSplitter(Qt.Orientation.Horizontal)
+        columns.addWidget(self._build_setup())
+        right = QSplitter(Qt.Orientation.Vertical)
+        self.table = DataTable(COLUMNS, "No training runs yet.\nSet one up on the left and press Start.")
         self.table.row_selected.connect(self._show_run)
-        splitter.addWidget(self.table)
+        right.addWidget(self.table)
+        right.addWidget(self._build_run_panel())
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 3)
+        columns.addWidget(right)
+        columns.setStretchFactor(0, 0)
+        columns.setStretchFactor(1, 1)
+        columns.setSizes([440, 760])
+        layout.addWidget(columns)
+        self._estimate_timer = QTimer(self)
+        self._estimate_timer.setSingleShot(True)
+        self._estimate_timer.setInterval(ESTIMATE_DELAY_MS)
+        self._estimate_timer.timeout.connect(self._run_estimate)
+        self.form.changed.connect(self._estimate_timer.start)
+        self.form.version.currentIndexChanged.connect(lambda _i: self._check_readiness())
+        self._alive_timer = QTimer(self)
+        self._alive_timer.setInterval(ALIVE_CHECK_MS)
+        self._alive_timer.timeout.connect(self._check_alive)
+        self.shown_run: int | None = None
+        self.start_job: Job[Any] | None = None
+        self.estimate: Estimate | None = None
+        self._estimate_job: Job[Any] | None = None
+        self._readiness: dict[int, Any] = {}
 
+    # -- layout ------------------------------------------------------------------------
+    def _build_setup(self) -> QWidget:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(430)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        panel = QWidget()
+        box = QVBoxLayout(panel)
+        box.setContentsMargins(0, 0, 12, 0)
+        title = QLabel("New run")
+        title.setObjectName("SectionTitle")
+        box.addWidget(title)
+        self.form = ConfigForm()
+        box.addWidget(self.form)
+        from desktop.datasets.readiness_view import ReadinessView
+
+        self.readiness = ReadinessView()
+        box.addWidget(self.readiness)
+        self.estimate_label = QLabel("The memory and time estimate appears once a version and a model are chosen.")
+        self.estimate_label.setWordWrap(True)
+        self.estimate_label.setObjectName("Muted")
+        box.addWidget(self.estimate_label)
+        self.start_button = QPushButton("Start training")
+        self.start_button.setProperty("accent", True)
+        self.start_button.setShortcut("Ctrl+Return")
+        self.start_button.setToolTip("Start a run with these settings (Ctrl+Enter)")
+        self.start_button.clicked.connect(self.start)
+        box.addWidget(self.start_button)
+        box.addWidget(self.form.advanced_toggle)
+        box.addWidget(self.form.advanced)
+        box.addStretch(1)
+        scroll.setWidget(panel)
+        return scroll
+
+    def _build_run_panel(self) -> QWidget:
         lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 10, 0, 0)
-        lower_layout.setSpacing(6)
+        box = QVBoxLayout(lower)
+        box.setContentsMargins(0, 10, 0, 0)
+        box.setSpacing(6)
+        head = QHBoxLayout()
         self.run_note = QLabel()
         self.run_note.setObjectName("Muted")
         self.run_note.setWordWrap(True)
-        lower_layout.addWidget(self.run_note)
-        self.chart = LineChart("Loss", x_label="step", y_label="loss",
-                               empty_text="Select a run to see its loss curve.")
-        self.chart.setObjectName("Card")
-        lower_layout.addWidget(self.chart, 1)
-        splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        layout.addWidget(splitter)
+        head.addWidget(self.run_note, 1)
+        self.cancel_button = QPushButton("Cancel run")
+        self.cancel_button.setShortcut("Ctrl+.")
+        self.cancel_button.setToolTip("Stop at the next step boundary and keep a checkpoint (Ctrl+.)")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.setShortcut("Ctrl+Shift+R")
+        self.resume_button.setToolTip("Continue from the last checkpoint (Ctrl+Shift+R)")
+        self.resume_button.clicked.connect(self.resume)
+        for b in (self.cancel_button, self.resume_button):
+            b.setEnabled(False)
+            head.addWidget(b)
+        box.addLayout(head)
+        self.view = RunView()
+        self.view.ended.connect(self._on_run_ended)
+        self.chart = self.view.chart
+        box.addWidget(self.view, 1)
+        return lower
 
+    # -- reading the workspace -----------------------------------------------------------
     def load(self, ws: Workspace) -> None:
         from engine import listings
 
+        self.form.set_choices(listings.dataset_versions(ws), ws.models.bases())
+        if not ws.models.bases():
+            self._register_demo_model(ws)
         self.table.set_rows(listings.training_runs(ws))
         if self.table.selected_row() is None:
             self.table.select_first()
+        self._check_readiness()
 
     def clear(self) -> None:
+        self.view.stop()
+        self._alive_timer.stop()
+        self.shown_run = None
         self.table.set_rows([])
 
+    def _register_demo_model(self, ws: Workspace) -> None:
+        from engine.paths import demo_model_path
+
+        if demo_model_path() is None:
+            return
+        (Job(lambda ctx: ws.models.ensure_demo_model(), "Registering the demo base model")
+         .on_success(lambda _m: self.refresh())
+         .on_failure(lambda e: self.show_banner(f"The demo model could not be registered: {e}", "error"))
+         .run(self.runner))
+
+    def _check_readiness(self) -> None:
+        version = self.form.selected_version()
+        if self.ws is None or version is None or not hasattr(self.ws.datasets, "readiness"):
+            self.readiness.setVisible(False)
+            return
+        self.readiness.setVisible(True)
+        if version in self._readiness:
+            self.readiness.show_report(self._readiness[version])
+            return
+        self.readiness.show_pending("Checking whether this version is ready to train on…")
+        ws = self.ws
+
+        def done(report: Any) -> None:
+            self._readiness[version] = report
+            if self.form.selected_version() == version:
+                self.readiness.show_report(report)
+
+        (Job(lambda ctx: ws.datasets.readiness(version), "Checking dataset readiness")
+         .on_success(done).on_failure(lambda e: self.readiness.show_pending(f"Readiness unknown: {e}"))
+         .run(self.runner))
+
+    # -- estimate ------------------------------------------------------------------------
+    def _run_estimate(self) -> None:
+        version, base = self.form.selected_version(), self.form.selected_base()
+        problems = self.form.problems()
+        if self.ws is None or version is None or base is None or problems:
+            self.estimate = None
+            self.estimate_label.setText("Fix the settings above to see the estimate." if problems else
+                                        "Choose a dataset version and a base model.")
+            return
+        if self._estimate_job is not None and not self._estimate_job.done:
+            self._estimate_timer.start()  # one at a time; try again shortly
+            return
+        ws, config = self.ws, self.form.config()
+        self._estimate_job = (Job(lambda ctx: ws.training.estimate(version, base.id, config), "Estimating the run")
+                              .on_success(self._show_estimate)
+                              .on_failure(lambda e: self.estimate_label.setText(f"No estimate: {e}"))
+                              .run(self.runner))
+
+    def _show_estimate(self, est: Estimate) -> None:
+        self.estimate = est
+        text = f"<b>Estimate</b> on {est.hardware.describe()}:<br>{est.summary()}"
+        if est.warning:
+            text += f"<br><span style='color:#b91c1c; font-weight:600'>⚠ {est.warning}</span>"
+        self.estimate_label.setText(text)
+
+    # -- actions -------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.ws is None or (self.start_job is not None and not self.start_job.done):
+            return
+        version, base = self.form.selected_version(), self.form.selected_base()
+        if version is None or base is None:
+            dialogs.show_error(self, "Cannot start", "Choose a frozen dataset version and a base model first.")
+            return
+        try:
+            config = self.form.config()
+        except Exception as exc:
+            dialogs.show_error(self, "The settings are not valid", str(exc))
+            return
+        ws = self.ws
+        self.start_button.setEnabled(False)
+        self.start_job = (Job(lambda ctx: start_run(ws, version, base.id, config, ctx), "Starting a training run")
+                          .on_success(self._on_started)
+                          .on_failure(lambda e: dialogs.show_error(self, "The run did not start", str(e)))
+                          .on_finished(lambda _j: self.start_button.setEnabled(True))
+                          .run(self.runner))
+
+    def _on_started(self, run: RunInfo) -> None:
+        self.shown_run = None
+        self.refresh()
+        self._select(run.id)
+
+    def cancel(self) -> None:
+        if self.ws is None or self.shown_run is None:
+            return
+        self.ws.training.cancel(self.shown_run)
+        self.cancel_button.setEnabled(False)
+        self.run_note.setText(self.run_note.text() + " · cancelling at the next step…")
+
+    def resume(self) -> None:
+        if self.ws is None or self.shown_run is None:
+            return
+        run_id = self.shown_run
+        try:
+            self.ws.training.resume(run_id)
+        except Exception as exc:
+            dialogs.show_error(self, "The run cannot be resumed", str(exc))
+            return
+        self.shown_run = None
+        self.refresh()
+        self._select(run_id)
+
+    def _select(self, run_id: int) -> None:
+        for i, row in enumerate(self.table.rows()):
+            if row.id == run_id:
+                self.table.selectRow(self.table._proxy.mapFromSource(self.table.table_model.index(i, 0)).row())
+                return
+
+    # -- following -------------------------------------------------------------------------
     def _show_run(self, row: TrainingRunRow | None) -> None:
         if row is None or self.ws is None:
-            self.chart.clear("Select a run to see its loss curve.")
+            self.view.clear("Select a run to see its loss curve.")
             self.run_note.clear()
+            self.shown_run = None
+            self._alive_timer.stop()
+            self._update_buttons(None)
+            return
+        if row.id == self.shown_run and self.view.following:
+            self._update_buttons(row.status)
             return
         from engine import listings
 
-        points = listings.training_curve(self.ws, row.id)
-        self.chart.title = f"Run #{row.id} — loss"
-        if not points:
-            self.chart.clear("This run has logged no metrics yet.")
+        self.shown_run = row.id
+        info = self.ws.training.get(row.id)
+        self.view.show_history(listings.training_curve(self.ws, row.id), f"Run #{row.id} — loss")
+        live = row.status in LIVE
+        self.view.follow(info.run_dir, live)
+        if live:
+            self._alive_timer.start()
         else:
-            self.chart.set_series(loss_series(points))
-        last = points[-1] if points else None
+            self._alive_timer.stop()
+        self._update_note(row, info)
+        self._update_buttons(row.status)
+
+    def _update_note(self, row: TrainingRunRow, info: RunInfo) -> None:
         parts = [f"{row.base_model} on {row.dataset_version}", f"status {row.status}"]
-        if last is not None:
-            parts.append(f"{last.step:,} steps, epoch {last.epoch:.2f}")
-            speeds = [p.tokens_per_second for p in points if p.tokens_per_second]
-            if speeds:
-                parts.append(f"{speeds[-1]:,.0f} tokens/s")
+        if info.backend_reason:
+            parts.append(info.backend_reason)
         if row.error:
             parts.append(f"error: {row.error}")
         self.run_note.setText(" · ".join(parts))
+
+    def _update_buttons(self, status: str | None) -> None:
+        self.cancel_button.setEnabled(status in LIVE)
+        self.resume_button.setEnabled(status in ("cancelled", "failed"))
+
+    def _check_alive(self) -> None:
+        """A worker that died without writing an end event: mark the run failed and say so."""
+        if self.ws is None or self.shown_run is None:
+            self._alive_timer.stop()
+            return
+        info = self.ws.training.check_alive(self.shown_run)
+        if info.status not in LIVE:
+            self.view.poll()
+            self._on_run_ended(info.status)
+
+    def _on_run_ended(self, _kind: str) -> None:
+        self._alive_timer.stop()
+        self.view.stop()
+        if self.ws is None:
+            return
+        from engine import listings
+
+        self.table.set_rows(listings.training_runs(self.ws))
+        self.data_changed.emit()

@@ -35,9 +35,10 @@ def cmd_pii_scan(args: argparse.Namespace) -> int:
     """Detect and redact files without a workspace and without storing anything."""
     from engine.documents.readers import read_file
     from engine.errors import InputFileError
-    from engine.privacy import detect, redact
+    from engine.privacy.batch import default_workers, redact_many
 
     results: list[dict[str, object]] = []
+    pending: list[tuple[dict[str, object], str]] = []  # (result to fill in, text)
     failed = False
     for name in args.files:
         path = Path(name)
@@ -52,12 +53,15 @@ def cmd_pii_scan(args: argparse.Namespace) -> int:
             failed = True
             continue
         for rec in records:
-            spans = detect(rec.text)
-            results.append({
-                "file": str(path), "record": rec.name,
-                "entities": [{"type": sp.entity_type, "start": sp.start, "end": sp.end,
-                              "score": round(sp.score, 4)} for sp in spans],
-                "redacted_text": redact(rec.text, spans).text})
+            result: dict[str, object] = {"file": str(path), "record": rec.name}
+            results.append(result)
+            pending.append((result, rec.text))
+    workers = args.workers or default_workers()
+    for (result, _text), (spans, redacted) in zip(pending, redact_many([t for _r, t in pending], workers=workers),
+                                                  strict=True):
+        result["entities"] = [{"type": sp.entity_type, "start": sp.start, "end": sp.end,
+                               "score": round(sp.score, 4)} for sp in spans]
+        result["redacted_text"] = redacted
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
     else:
@@ -88,4 +92,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = pii_sub.add_parser("scan", help="detect PII in files and print the redacted text; stores nothing")
     p.add_argument("files", nargs="+")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--workers", type=int, default=0,
+                   help="processes to detect in (default: one per CPU core, at most 2)")
     p.set_defaults(func=cmd_pii_scan)

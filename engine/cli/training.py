@@ -1,4 +1,4 @@
-"""`airlock train start|status|cancel|resume|logs`: runs in their own worker process."""
+"""`airlock train start|estimate|status|show|cancel|resume|logs`: runs in their own worker process."""
 
 from __future__ import annotations
 
@@ -26,17 +26,67 @@ def _run_line(run: object) -> str:
     return f"run {run.id}: {run.status} (backend {run.backend or '-'}{extra}){why}"
 
 
+def parse_settings(args: argparse.Namespace, parameters: int | None, context_length: int | None) -> object:
+    """The configuration from --preset (default: the preset for the model's size), then --config
+    JSON, then --set KEY=VALUE (VALUE read as JSON when it parses, else as text), then --max-steps."""
+    from engine.training.config import TrainingConfig
+    from engine.training.presets import config_for, preset_by_key, preset_for
+
+    try:
+        preset = preset_by_key(args.preset) if args.preset else preset_for(parameters)
+    except KeyError:
+        raise AirlockError(f"unknown preset {args.preset!r}: tiny, small, medium or large") from None
+    values = config_for(preset, context_length=context_length).to_dict()
+    if args.config:
+        values.update(json.loads(Path(args.config).read_text()))
+    for item in args.set or []:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise AirlockError(f"--set takes KEY=VALUE, not {item!r}")
+        try:
+            values[key.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            values[key.strip()] = raw
+    if args.max_steps is not None:
+        values["max_steps"] = args.max_steps
+    return TrainingConfig.from_dict(values)
+
+
+def _setup(args: argparse.Namespace, ws: object) -> tuple[int, object]:
+    from engine.training.config import TrainingConfig
+    from engine.workspace import Workspace
+
+    assert isinstance(ws, Workspace)
+    base = ws.models.base(args.base) if args.base is not None else ws.models.ensure_demo_model()
+    config = parse_settings(args, base.parameters, base.context_length)
+    assert isinstance(config, TrainingConfig)
+    return base.id, config
+
+
+def cmd_train_estimate(args: argparse.Namespace) -> int:
+    from engine.training.config import TrainingConfig
+
+    with open_workspace(args) as ws:
+        base_id, config = _setup(args, ws)
+        assert isinstance(config, TrainingConfig)
+        guess = ws.training.estimate(args.version, base_id, config)
+    print(f"hardware: {guess.hardware.describe()}")
+    print(guess.summary())
+    if guess.warning:
+        print(f"warning: {guess.warning}")
+    return 0 if guess.fits else EXIT_CHECK_FAILED
+
+
 def cmd_train_start(args: argparse.Namespace) -> int:
     from engine.jobs import JobContext
     from engine.training.config import TrainingConfig
 
     with open_workspace(args) as ws:
-        overrides = json.loads(Path(args.config).read_text()) if args.config else {}
-        if args.max_steps is not None:
-            overrides["max_steps"] = args.max_steps
-        config = TrainingConfig.from_dict(overrides)
-        base_id = args.base if args.base is not None else ws.models.ensure_demo_model().id
+        base_id, config = _setup(args, ws)
+        assert isinstance(config, TrainingConfig)
         run = ws.training.create(args.version, base_id, config)
+        if run.estimate and not run.estimate.get("fits", True):
+            print(f"warning: {run.estimate['summary']}: it may not fit in memory", file=sys.stderr)
         pid = ws.training.start(run.id)
         print(f"run {run.id} started (worker pid {pid}); folder {run.run_dir}", file=sys.stderr)
         if not args.wait:
@@ -45,6 +95,14 @@ def cmd_train_start(args: argparse.Namespace) -> int:
         final = ws.training.wait(run.id, JobContext(progress=ConsoleProgress(args.quiet)))
         print(_run_line(final))
         return 0 if final.status == "succeeded" else EXIT_CHECK_FAILED
+
+
+def cmd_train_show(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        ws.training.check_alive(args.run)
+        record = ws.training.provenance(args.run)
+    print(json.dumps(record, indent=1))
+    return 0
 
 
 def cmd_train_status(args: argparse.Namespace) -> int:
@@ -90,18 +148,33 @@ def cmd_train_logs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--base", type=int, default=None, help="base model id (default: the demo model)")
+    p.add_argument("--preset", default=None, help="tiny | small | medium | large (default: by model size)")
+    p.add_argument("--config", default=None, help="JSON file with training settings")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="one setting, e.g. --set lora_r=8")
+    p.add_argument("--max-steps", type=int, default=None)
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     train = sub.add_parser("train", help="fine-tune a base model on a frozen dataset version")
     train_sub = train.add_subparsers(dest="train_command", required=True)
     p = train_sub.add_parser("start", help="start a run in its own worker process")
     workspace_arg(p)
     p.add_argument("--version", type=int, required=True, help="dataset version id")
-    p.add_argument("--base", type=int, default=None, help="base model id (default: the demo model)")
-    p.add_argument("--config", default=None, help="JSON file with training settings")
-    p.add_argument("--max-steps", type=int, default=None)
+    _settings_args(p)
     p.add_argument("--wait", action="store_true", help="follow progress until the run ends")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_train_start)
+    p = train_sub.add_parser("estimate", help="memory and duration of a run on this machine, without starting it")
+    workspace_arg(p)
+    p.add_argument("--version", type=int, required=True, help="dataset version id")
+    _settings_args(p)
+    p.set_defaults(func=cmd_train_estimate)
+    p = train_sub.add_parser("show", help="provenance of a run: data, base model, config, backend, versions, files")
+    workspace_arg(p)
+    p.add_argument("run", type=int)
+    p.set_defaults(func=cmd_train_show)
     p = train_sub.add_parser("status", help="state of one run or all runs")
     workspace_arg(p)
     p.add_argument("run", type=int, nargs="?")

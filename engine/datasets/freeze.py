@@ -1,21 +1,35 @@
-"""The pure part of freezing: validate, de-duplicate, split. No database here."""
+"""The pure part of freezing: validate, de-duplicate, split without leakage. No database here.
+
+1. Every example must have a final answer, form a valid conversation under the task's prompt
+   and satisfy the task (label in the set, JSON valid under the schema, length).
+2. Exact duplicates (same input after normalising case and whitespace) are dropped; the same
+   input with a different answer is rejected as a contradiction.
+3. Near-duplicates (word 3-gram Jaccard >= threshold) form groups. A group stays in one split,
+   so no test or eval example has a near twin in train; a near twin of a golden or OOD example
+   is left out (those sets must stay unseen).
+4. The rest is split train/eval/test, stratified by answer, with the stored seed.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import random
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-_SPACE = re.compile(r"\s+")
+from engine.datasets.conversation import conversation_problems
+from engine.tasks.prompt import Message
+
+HELD_OUT = ("golden", "ood")
 
 
 @dataclass(frozen=True)
 class Candidate:
     example_id: int
     input_text: str
-    labels: tuple[str, ...]  # every annotator's answer
+    target: str | None  # the final answer (resolution or agreed label); None when there is none
+    problem: str | None = None  # why there is no target ("not labelled", "annotators disagree ...")
     is_golden: bool = False
     is_ood: bool = False
 
@@ -29,12 +43,6 @@ class FrozenItem:
     content_hash: str
 
 
-@dataclass
-class FreezeOutcome:
-    items: list[FrozenItem] = field(default_factory=list)
-    rejections: list[tuple[int, str]] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class SplitPlan:
     seed: int = 13
@@ -42,71 +50,109 @@ class SplitPlan:
     test_fraction: float = 0.2
     min_input_chars: int = 1
     max_input_chars: int = 20000
+    min_answer_chars: int = 1
+    max_answer_chars: int = 20000
+    near_duplicate_threshold: float = 0.9
+    token_lengths: bool = True  # count tokens with the base model's tokenizer
+
+
+@dataclass
+class FreezeOutcome:
+    items: list[FrozenItem] = field(default_factory=list)
+    rejections: list[tuple[int, str]] = field(default_factory=list)
+    near_duplicates: list[tuple[int, int, float]] = field(default_factory=list)  # (example, of example, J)
+    leakage_prevented: list[tuple[int, int, str]] = field(default_factory=list)  # (example, twin, twin's split)
+
+
+def normalised_input(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def normalised_hash(text: str, target: str) -> str:
-    norm = _SPACE.sub(" ", text.strip().lower())
-    return hashlib.sha256(f"{norm}\x1f{target.strip()}".encode()).hexdigest()
+    return hashlib.sha256(f"{normalised_input(text)}\x1f{target.strip()}".encode()).hexdigest()
 
 
-def resolve_target(labels: tuple[str, ...]) -> tuple[str | None, str | None]:
-    """(target, rejection reason): annotators must agree."""
-    if not labels:
-        return None, "not labelled"
-    distinct = set(labels)
-    if len(distinct) > 1:
-        return None, f"annotators disagree ({', '.join(sorted(distinct))}); resolve it first"
-    return labels[0], None
+AnswerCheck = Callable[[str], list[str]]
+ToMessages = Callable[[str, str], list[Message]]
 
 
-def freeze(candidates: list[Candidate], allowed_labels: tuple[str, ...] | None,
+def _validate(cand: Candidate, plan: SplitPlan, check_answer: AnswerCheck, to_messages: ToMessages) -> str | None:
+    if cand.target is None:
+        return cand.problem or "not labelled"
+    text = cand.input_text.strip()
+    if len(text) < plan.min_input_chars:
+        return "empty input" if not text else f"input shorter than {plan.min_input_chars} characters"
+    if len(text) > plan.max_input_chars:
+        return f"input longer than {plan.max_input_chars} characters"
+    problems = conversation_problems(to_messages(text, cand.target), plan.min_answer_chars, plan.max_answer_chars)
+    problems += check_answer(cand.target)
+    return "; ".join(problems) if problems else None
+
+
+def freeze(candidates: list[Candidate], check_answer: AnswerCheck, to_messages: ToMessages,
            plan: SplitPlan) -> FreezeOutcome:
+    from engine.datasets.neardup import near_duplicates  # numpy, loaded when needed
+
     out = FreezeOutcome()
-    seen: dict[str, int] = {}
-    kept: list[tuple[Candidate, str, str]] = []
+    first_by_input: dict[str, Candidate] = {}
+    kept: list[Candidate] = []
     for cand in sorted(candidates, key=lambda c: c.example_id):
-        target, reason = resolve_target(cand.labels)
-        text = cand.input_text.strip()
-        if reason is None and not text:
-            reason = "empty input"
-        if reason is None and len(text) < plan.min_input_chars:
-            reason = f"input shorter than {plan.min_input_chars} characters"
-        if reason is None and len(text) > plan.max_input_chars:
-            reason = f"input longer than {plan.max_input_chars} characters"
-        if reason is None and target is not None and not target.strip():
-            reason = "empty answer"
-        if reason is None and allowed_labels is not None and target not in allowed_labels:
-            reason = f"label {target!r} is not in the task's label set"
-        if reason is None and target is not None:
-            digest = normalised_hash(text, target)
-            if digest in seen:
-                reason = f"duplicate of example {seen[digest]}"
-            else:
-                seen[digest] = cand.example_id
-                kept.append((cand, target, digest))
+        reason = _validate(cand, plan, check_answer, to_messages)
+        if reason is None:
+            key = normalised_input(cand.input_text)
+            first = first_by_input.setdefault(key, cand)
+            if first is not cand:
+                reason = (f"duplicate of example {first.example_id}" if first.target == cand.target else
+                          f"same input as example {first.example_id} but a different answer "
+                          f"({cand.target!r} vs {first.target!r}); correct one of them")
         if reason is not None:
             out.rejections.append((cand.example_id, reason))
-
-    by_label: dict[str, list[tuple[Candidate, str, str]]] = defaultdict(list)
-    for row in kept:
-        cand, target, digest = row
-        if cand.is_golden or cand.is_ood:
-            split = "golden" if cand.is_golden else "ood"
-            out.items.append(FrozenItem(cand.example_id, split, cand.input_text.strip(), target, digest))
         else:
-            by_label[target].append(row)
+            kept.append(cand)
+
+    groups: dict[int, list[int]] = defaultdict(list)  # first index of a group -> its members
+    for dup in near_duplicates([c.input_text for c in kept], plan.near_duplicate_threshold):
+        groups[dup.of_index].append(dup.index)
+        out.near_duplicates.append((kept[dup.index].example_id, kept[dup.of_index].example_id, dup.jaccard))
+    grouped = {i for members in groups.values() for i in members}
+    units = [[i, *groups.get(i, [])] for i in range(len(kept)) if i not in grouped]
+
+    by_target: dict[str, list[list[int]]] = defaultdict(list)
+    for unit in units:
+        held = [i for i in unit if kept[i].is_golden or kept[i].is_ood]
+        for i in held:
+            _add(out, kept[i], "golden" if kept[i].is_golden else "ood")
+        if held:
+            twin = kept[held[0]]
+            for i in unit:
+                if i not in held:
+                    split = "golden" if twin.is_golden else "ood"
+                    out.rejections.append((kept[i].example_id, f"near-duplicate of {split} example "
+                                           f"{twin.example_id}; left out so the {split} set stays unseen"))
+                    out.leakage_prevented.append((kept[i].example_id, twin.example_id, split))
+            continue
+        by_target[kept[unit[0]].target or ""].append(unit)
+
     rng = random.Random(plan.seed)
-    for label in sorted(by_label):
-        rows = by_label[label]
-        rng.shuffle(rows)
-        n = len(rows)
-        n_test = round(n * plan.test_fraction)
-        n_eval = round(n * plan.eval_fraction)
-        for i, (cand, target, digest) in enumerate(rows):
-            split = "test" if i < n_test else "eval" if i < n_test + n_eval else "train"
-            out.items.append(FrozenItem(cand.example_id, split, cand.input_text.strip(), target, digest))
+    for target in sorted(by_target):
+        target_units = by_target[target]
+        rng.shuffle(target_units)
+        n = sum(len(u) for u in target_units)
+        n_test, n_eval = round(n * plan.test_fraction), round(n * plan.eval_fraction)
+        placed = 0
+        for unit in target_units:
+            split = "test" if placed < n_test else "eval" if placed < n_test + n_eval else "train"
+            placed += len(unit)
+            for i in unit:
+                _add(out, kept[i], split)
     out.items.sort(key=lambda it: (it.split, it.example_id))
     return out
+
+
+def _add(out: FreezeOutcome, cand: Candidate, split: str) -> None:
+    target = cand.target or ""
+    out.items.append(FrozenItem(cand.example_id, split, cand.input_text.strip(), target,
+                                normalised_hash(cand.input_text, target)))
 
 
 def version_hash(items: list[FrozenItem], task_fingerprint: str, seed: int) -> str:
@@ -114,19 +160,3 @@ def version_hash(items: list[FrozenItem], task_fingerprint: str, seed: int) -> s
     for item in sorted(items, key=lambda it: (it.split, it.content_hash)):
         digest.update(f"\x1e{item.split}\x1f{item.content_hash}".encode())
     return digest.hexdigest()
-
-
-def statistics(items: list[FrozenItem]) -> dict[str, object]:
-    splits: dict[str, dict[str, int]] = defaultdict(dict)
-    counts = Counter((it.split, it.target) for it in items)
-    for (split, target), n in sorted(counts.items()):
-        splits[split][target] = n
-    lengths = sorted(len(it.input_text) for it in items)
-    return {
-        "total": len(items),
-        "splits": {s: sum(v.values()) for s, v in splits.items()},
-        "balance": dict(splits),
-        "input_chars": {"min": lengths[0] if lengths else 0,
-                        "median": lengths[len(lengths) // 2] if lengths else 0,
-                        "max": lengths[-1] if lengths else 0},
-    }

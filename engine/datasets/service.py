@@ -1,17 +1,37 @@
-"""Freeze dataset versions into the workspace and read them back."""
+"""``ws.datasets``: freeze dataset versions, read them back, compare them, judge their readiness."""
 
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
 from engine.clock import now
-from engine.datasets.freeze import Candidate, FrozenItem, SplitPlan, freeze, statistics, version_hash
+from engine.datasets.conversation import task_conversation
+from engine.datasets.diff import DatasetDiff, ItemKey, diff_items
+from engine.datasets.freeze import Candidate, FreezeOutcome, FrozenItem, SplitPlan, freeze, version_hash
+from engine.datasets.readiness import (
+    DEFAULT_MIN_EXAMPLES,
+    MIN_EXAMPLES_SETTING,
+    ReadinessReport,
+    assess,
+    leaks,
+)
+from engine.datasets.stats import statistics
 from engine.errors import AirlockError, NotReady
-from engine.store.models import DatasetItem, DatasetRejection, DatasetVersion, Example, Label
+from engine.jobs import JobContext
+from engine.store.models import DatasetItem, DatasetRejection, DatasetVersion, Example
+from engine.tasks.agreement import agreement_report, final_label
+from engine.tasks.review import labels_by_example
+from engine.tasks.spec import TaskInfo
+from engine.tasks.validation import value_problems
 from engine.workspace import Workspace
+
+TOKEN_SAMPLE = 20_000  # token lengths of bigger versions are counted on a sample
 
 
 @dataclass(frozen=True)
@@ -21,7 +41,7 @@ class VersionInfo:
     name: str
     seed: int
     content_hash: str
-    stats: dict[str, object]
+    stats: dict[str, Any]
     rejections: int
 
 
@@ -34,69 +54,178 @@ class DatasetRow:
     target: str
 
 
+@dataclass(frozen=True)
+class Rejection:
+    example_id: int
+    reason: str
+
+
 class DatasetService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
-    def freeze(self, task_id: int, name: str, plan: SplitPlan | None = None) -> VersionInfo:
+    def freeze(self, task_id: int, name: str, plan: SplitPlan | None = None,
+               ctx: JobContext | None = None) -> VersionInfo:
+        """Validate, de-duplicate and split the task's examples into a new immutable version. A job."""
         plan = plan or SplitPlan()
+        ctx = ctx or JobContext()
+        if not name.strip():
+            raise AirlockError("a dataset version needs a name")
+        if min(plan.eval_fraction, plan.test_fraction) < 0 or plan.eval_fraction + plan.test_fraction >= 1:
+            raise AirlockError("the eval and test shares must be at least 0 and leave room for training "
+                               f"(eval {plan.eval_fraction} + test {plan.test_fraction} must be below 1)")
         task = self.ws.tasks.get(task_id)
+        ctx.step(0.0, "Reading examples and labels")
+        with self.ws.reader() as s:
+            examples = s.execute(select(Example.id, Example.input_text, Example.is_golden, Example.is_ood)
+                                 .where(Example.task_id == task_id).order_by(Example.id)).all()
+            labels = labels_by_example(s, task_id)
+        if not examples:
+            raise NotReady(f"task {task.name!r} has no examples to freeze")
+        candidates = []
+        for ex_id, text, golden, ood in examples:
+            target, problem = final_label(labels.get(ex_id, {}))
+            candidates.append(Candidate(ex_id, text, target, problem, bool(golden), bool(ood)))
+        ctx.step(0.1, f"Validating and splitting {len(candidates):,} examples")
+        outcome = freeze(candidates, lambda answer: value_problems(task.kind, task.spec, answer),
+                         lambda text, answer: task_conversation(task.system_prompt, task.user_template, text, answer),
+                         plan)
+        if not outcome.items:
+            raise NotReady(f"every example of task {task.name!r} was rejected "
+                           f"(first reason: {outcome.rejections[0][1]})")
+        ctx.step(0.6, "Counting tokens")
+        tokens = self._token_lengths(task, outcome.items) if plan.token_lengths else None
+        stats = statistics(outcome, plan, task.kind == "classification", tokens)
+        report = agreement_report(task_id, labels)
+        stats["agreement"] = {"n_double_labelled": report.n_double_labelled,
+                              "percent_agreement": report.percent_agreement, "cohen_kappa": report.cohen_kappa}
+        stats["unresolved_disagreements"] = sum(1 for c in candidates if c.target is None and c.problem
+                                                and c.problem.startswith("annotators disagree"))
+        digest = version_hash(outcome.items, task.fingerprint(), plan.seed)
+        ctx.step(0.8, "Storing the version")
+        return self._store(task, name, plan, outcome, stats, digest)
+
+    def _store(self, task: TaskInfo, name: str, plan: SplitPlan, outcome: FreezeOutcome,
+               stats: dict[str, Any], digest: str) -> VersionInfo:
         with self.ws.unit() as s:
-            examples = s.scalars(select(Example).where(Example.task_id == task_id)
-                                 .order_by(Example.id)).all()
-            labels: dict[int, list[str]] = {}
-            for ex_id, value in s.execute(select(Label.example_id, Label.value)
-                                          .join(Example, Example.id == Label.example_id)
-                                          .where(Example.task_id == task_id)):
-                labels.setdefault(ex_id, []).append(value)
-            candidates = [Candidate(e.id, e.input_text, tuple(labels.get(e.id, ())), e.is_golden, e.is_ood)
-                          for e in examples]
-            if not candidates:
-                raise NotReady(f"task {task.name!r} has no examples to freeze")
-            allowed = task.labels if task.kind == "classification" else None
-            outcome = freeze(candidates, allowed, plan)
-            if not outcome.items:
-                raise NotReady(f"every example of task {task.name!r} was rejected "
-                               f"(first reason: {outcome.rejections[0][1]})")
-            fingerprint = json.dumps([task.kind, task.spec, task.system_prompt, task.user_template],
-                                     sort_keys=True)
-            digest = version_hash(outcome.items, fingerprint, plan.seed)
             existing = s.scalar(select(DatasetVersion).where(DatasetVersion.content_hash == digest))
             if existing is not None:
                 raise AirlockError(f"nothing changed: identical to dataset version {existing.name!r} "
                                    f"({digest[:12]})")
-            stats = statistics(outcome.items)
-            stats["plan"] = plan.__dict__
-            version = DatasetVersion(task_id=task_id, name=name, seed=plan.seed, content_hash=digest,
+            version = DatasetVersion(task_id=task.id, name=name, seed=plan.seed, content_hash=digest,
                                      stats=json.dumps(stats), created_by=self.ws.identity.os_user,
                                      created_at=now())
             s.add(version)
             s.flush()
-            s.add_all(DatasetItem(version_id=version.id, example_id=it.example_id, split=it.split,
-                                  input_text=it.input_text, target=it.target,
-                                  content_hash=it.content_hash) for it in outcome.items)
-            s.add_all(DatasetRejection(version_id=version.id, example_id=ex_id, reason=reason)
-                      for ex_id, reason in outcome.rejections)
+            s.execute(insert(DatasetItem), [
+                {"version_id": version.id, "example_id": it.example_id, "split": it.split,
+                 "input_text": it.input_text, "target": it.target, "content_hash": it.content_hash}
+                for it in outcome.items])
+            if outcome.rejections:
+                s.execute(insert(DatasetRejection), [{"version_id": version.id, "example_id": ex_id, "reason": why}
+                                                     for ex_id, why in outcome.rejections])
             self.ws.audit.record(s, "dataset.frozen", f"dataset_version:{version.id}",
-                                 {"name": name, "content_hash": digest, "seed": plan.seed,
-                                  "splits": stats["splits"], "rejected": len(outcome.rejections)})
-            return VersionInfo(version.id, task_id, name, plan.seed, digest, stats, len(outcome.rejections))
+                                 {"name": name, "task_id": task.id, "content_hash": digest, "seed": plan.seed,
+                                  "splits": stats["splits"], "rejected": len(outcome.rejections),
+                                  "near_duplicates": len(outcome.near_duplicates),
+                                  "leakage_prevented": len(outcome.leakage_prevented)})
+            return VersionInfo(version.id, task.id, name, plan.seed, digest, stats, len(outcome.rejections))
 
+    def _token_lengths(self, task: TaskInfo, items: list[FrozenItem]) -> dict[str, Any]:
+        from engine.datasets.tokens import length_summary, load_tokenizer, token_counts
+
+        model = self._tokenizer_source()
+        if model is None:
+            return {"available": False, "reason": "no base model is registered or installed"}
+        name, path, sha = model
+        texts = [f"{task.system_prompt}\n{task.user_template.replace('{input}', it.input_text)}\n{it.target}"
+                 for it in items]
+        tokenizer = load_tokenizer(path, sha)
+        sample, longest = texts, []
+        if len(texts) > TOKEN_SAMPLE:  # a seeded sample; the longest texts too, so the maximum is right
+            sample = random.Random(0).sample(texts, TOKEN_SAMPLE)
+            longest = sorted(texts, key=len)[-TOKEN_SAMPLE // 100:]
+        summary: dict[str, Any] = length_summary(token_counts(tokenizer, sample))
+        summary["max"] = max([summary["max"], *token_counts(tokenizer, longest)])
+        return {"available": True, "model": name, "counted": len(sample), "of": len(texts),
+                "what": "system prompt + user turn + answer, without the chat template's role markers", **summary}
+
+    def _tokenizer_source(self) -> tuple[str, str, str] | None:
+        """(name, path, sha256) of the base model whose tokenizer counts tokens: the demo model if
+        registered, else the first registered one, else the installed demo model file."""
+        from engine.models.service import DEMO_MODEL_NAME
+
+        bases = self.ws.models.bases()
+        if bases:
+            base = next((b for b in bases if b.name == DEMO_MODEL_NAME), bases[0])
+            return base.name, str(base.path), base.sha256
+        from engine.blobs import sha256_file
+        from engine.paths import demo_model_path
+
+        demo = demo_model_path()
+        return (DEMO_MODEL_NAME, str(demo), sha256_file(demo)) if demo else None
+
+    # -- reading ----------------------------------------------------------
     def get(self, version_id: int) -> VersionInfo:
         with self.ws.reader() as s:
             v = s.get(DatasetVersion, version_id)
             if v is None:
                 raise AirlockError(f"no dataset version with id {version_id}")
-            n_rej = len(s.scalars(select(DatasetRejection.id)
-                                  .where(DatasetRejection.version_id == version_id)).all())
-            return VersionInfo(v.id, v.task_id, v.name, v.seed, v.content_hash, json.loads(v.stats), n_rej)
+            n_rej = s.scalar(select(func.count(DatasetRejection.id)).where(DatasetRejection.version_id == version_id))
+            return VersionInfo(v.id, v.task_id, v.name, v.seed, v.content_hash, json.loads(v.stats), int(n_rej or 0))
 
-    def rows(self, version_id: int, split: str) -> list[DatasetRow]:
+    def versions(self, task_id: int | None = None) -> list[VersionInfo]:
         with self.ws.reader() as s:
-            items = s.scalars(select(DatasetItem).where(DatasetItem.version_id == version_id,
-                                                        DatasetItem.split == split)
-                              .order_by(DatasetItem.id)).all()
-            return [DatasetRow(i.id, i.example_id, i.split, i.input_text, i.target) for i in items]
+            stmt = select(DatasetVersion.id).order_by(DatasetVersion.id)
+            if task_id is not None:
+                stmt = stmt.where(DatasetVersion.task_id == task_id)
+            ids = list(s.scalars(stmt))
+        return [self.get(i) for i in ids]
+
+    def rows(self, version_id: int, split: str | None = None) -> list[DatasetRow]:
+        """The version's items of one split (every split when None), in a stable order."""
+        stmt = select(DatasetItem).where(DatasetItem.version_id == version_id).order_by(DatasetItem.id)
+        if split is not None:
+            stmt = stmt.where(DatasetItem.split == split)
+        with self.ws.reader() as s:
+            return [DatasetRow(i.id, i.example_id, i.split, i.input_text, i.target) for i in s.scalars(stmt)]
+
+    def rejections(self, version_id: int) -> list[Rejection]:
+        with self.ws.reader() as s:
+            rows = s.execute(select(DatasetRejection.example_id, DatasetRejection.reason)
+                             .where(DatasetRejection.version_id == version_id).order_by(DatasetRejection.id))
+            return [Rejection(ex_id, why) for ex_id, why in rows]
+
+    def diff(self, a: int, b: int) -> DatasetDiff:
+        """Items added, removed, changed and moved between split from version ``a`` to ``b``."""
+        self.get(a), self.get(b)
+        with self.ws.reader() as s:
+            keys = {v: [ItemKey(ex, split, h) for ex, split, h in s.execute(
+                select(DatasetItem.example_id, DatasetItem.split, DatasetItem.content_hash)
+                .where(DatasetItem.version_id == v))] for v in (a, b)}
+        return diff_items(a, keys[a], b, keys[b])
+
+    def readiness(self, version_id: int) -> ReadinessReport:
+        version = self.get(version_id)
+        rows = self.rows(version_id)
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r.split] = counts.get(r.split, 0) + 1
+        threshold = float(version.stats.get("plan", {}).get("near_duplicate_threshold", 0.9))
+        leaked = leaks([(r.example_id, r.split, r.input_text) for r in rows], threshold)
+        setting = self.ws.setting(MIN_EXAMPLES_SETTING)
+        try:
+            minimum = int(setting) if setting is not None else DEFAULT_MIN_EXAMPLES
+        except ValueError as exc:
+            raise AirlockError(f"the workspace setting {MIN_EXAMPLES_SETTING} must be a whole number, "
+                               f"not {setting!r}") from exc
+        return ReadinessReport(version.id, version.name, assess(version.stats, counts, leaked, minimum))
+
+    def export(self, version_id: int, fmt: str, out: Path) -> Path:
+        """Write the version as chat JSONL (one file) or a Hugging Face ``datasets`` folder."""
+        from engine.datasets.export import export_version
+
+        return export_version(self.ws, version_id, fmt, out)
 
 
-__all__ = ["DatasetRow", "DatasetService", "FrozenItem", "SplitPlan", "VersionInfo"]
+__all__ = ["DatasetRow", "DatasetService", "FrozenItem", "Rejection", "SplitPlan", "VersionInfo"]

@@ -25,7 +25,7 @@ def _listing(names: list[str]) -> str:
     return shown + (f" and {more} more" if more > 0 else "") if names else "none"
 
 
-def _delimiter(header_line: str) -> str:
+def delimiter_of(header_line: str) -> str:
     """The delimiter that splits the header into the most columns (comma on a tie)."""
     best, most = ",", 1
     for candidate in _DELIMITERS:
@@ -45,7 +45,7 @@ def read_csv(path: Path, data: bytes, name: str, text_field: str = "text",
              label_field: str | None = None) -> list[TextRecord]:
     text = decode_text(path, data)
     csv.field_size_limit(max(csv.field_size_limit(), len(text)))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text.split("\n", 1)[0]))
     records: list[TextRecord] = []
     number = 1
     try:

@@ -17,35 +17,45 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts (0 where undefined)."""
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
 def classification_metrics(references: Sequence[str], predictions: Sequence[str],
                            labels: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1 (over classes present in the references), micro-F1, per-class
+    precision/recall/F1/support and the confusion matrix ``confusion[reference][prediction]``."""
     if len(references) != len(predictions):
         raise ValueError("references and predictions differ in length")
-    n = len(references)
-    per_class: dict[str, dict[str, float]] = {}
+    pairs = list(zip(references, predictions, strict=True))
+    n = len(pairs)
     confusion = {r: {p: 0 for p in labels} for r in labels}
-    for ref, pred in zip(references, predictions, strict=True):
+    for ref, pred in pairs:
         if ref in confusion and pred in confusion[ref]:
             confusion[ref][pred] += 1
+    per_class: dict[str, dict[str, float]] = {}
     f1s = []
+    sum_tp = sum_fp = sum_fn = 0
     for label in labels:
-        tp = sum(1 for r, p in zip(references, predictions, strict=True) if r == label and p == label)
-        fp = sum(1 for r, p in zip(references, predictions, strict=True) if r != label and p == label)
-        fn = sum(1 for r, p in zip(references, predictions, strict=True) if r == label and p != label)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        tp = sum(1 for r, p in pairs if r == label and p == label)
+        fp = sum(1 for r, p in pairs if r != label and p == label)
+        fn = sum(1 for r, p in pairs if r == label and p != label)
+        sum_tp, sum_fp, sum_fn = sum_tp + tp, sum_fp + fp, sum_fn + fn
+        precision, recall, f1 = prf(tp, fp, fn)
         support = tp + fn
         per_class[label] = {"precision": precision, "recall": recall, "f1": f1, "support": support}
         if support:
             f1s.append(f1)
-    correct = sum(1 for r, p in zip(references, predictions, strict=True) if r == p)
-    accuracy = correct / n if n else 0.0
+    correct = sum(1 for r, p in pairs if r == p)
     return {
         "n": n,
-        "accuracy": accuracy,
+        "accuracy": correct / n if n else 0.0,
         "macro_f1": sum(f1s) / len(f1s) if f1s else 0.0,
-        "micro_f1": accuracy,  # single-label: micro-F1 equals accuracy
+        "micro_f1": prf(sum_tp, sum_fp, sum_fn)[2],
         "per_class": per_class,
         "confusion": confusion,
     }
@@ -54,6 +64,7 @@ def classification_metrics(references: Sequence[str], predictions: Sequence[str]
 def latency_metrics(latencies_ms: Sequence[float], tokens: Sequence[int]) -> dict[str, float]:
     total_s = sum(latencies_ms) / 1000
     return {
+        "latency_mean_ms": (sum(latencies_ms) / len(latencies_ms)) if latencies_ms else 0.0,
         "latency_p50_ms": percentile(latencies_ms, 50),
         "latency_p95_ms": percentile(latencies_ms, 95),
         "tokens_per_second": (sum(tokens) / total_s) if total_s > 0 else 0.0,
@@ -61,10 +72,20 @@ def latency_metrics(latencies_ms: Sequence[float], tokens: Sequence[int]) -> dic
 
 
 def auroc(scores: Sequence[float], positives: Sequence[bool]) -> float | None:
-    """Probability that a random right answer has a higher confidence than a random wrong one."""
-    pos = [s for s, ok in zip(scores, positives, strict=True) if ok]
-    neg = [s for s, ok in zip(scores, positives, strict=True) if not ok]
-    if not pos or not neg:
+    """Probability that a random right answer has a higher confidence than a random wrong one
+    (ties count half): the Mann-Whitney U statistic from average ranks, O(n log n)."""
+    pairs = sorted(zip(scores, positives, strict=True), key=lambda p: p[0])
+    n_pos = sum(1 for _, ok in pairs if ok)
+    n_neg = len(pairs) - n_pos
+    if not n_pos or not n_neg:
         return None
-    wins = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in pos for n in neg)
-    return wins / (len(pos) * len(neg))
+    rank_sum = 0.0
+    i = 0
+    while i < len(pairs):
+        j = i
+        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
+            j += 1
+        average_rank = (i + 1 + j) / 2  # ranks i+1 .. j share their mean
+        rank_sum += average_rank * sum(1 for _, ok in pairs[i:j] if ok)
+        i = j
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)

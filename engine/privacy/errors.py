@@ -32,3 +32,7 @@ class RecordNotFound(AirlockError):
 
 class ModelMissing(AirlockError):
     """The offline spaCy model package is not installed."""
+
+
+class PermissionDenied(AirlockError):
+    """The user's role in the workspace does not allow this change."""

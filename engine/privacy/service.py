@@ -24,7 +24,7 @@ from engine.clock import now
 from engine.errors import NotReady
 from engine.jobs import JobContext
 from engine.privacy.detector import DetectionConfig, detect
-from engine.privacy.errors import InvalidDecision, InvalidSpan, RecordNotFound
+from engine.privacy.errors import InvalidDecision, InvalidSpan, PermissionDenied, RecordNotFound
 from engine.privacy.findings import (
     ACCEPTED,
     CLEARED,
@@ -39,8 +39,9 @@ from engine.privacy.findings import (
     finding_info,
 )
 from engine.privacy.redaction import redact
+from engine.privacy.settings import KEEP_ORIGINALS_KEY, SETTINGS_KEY, PrivacySettings
 from engine.privacy.spans import Span, entity_type_for
-from engine.store.models import Document, PiiFinding
+from engine.store.models import Document, PiiFinding, Setting
 
 if TYPE_CHECKING:
     from engine.workspace import Workspace
@@ -64,6 +65,55 @@ class PrivacyService:
         spans = detect(text, config)
         return spans, redact(text, spans, operators).text
 
+    # -- settings -------------------------------------------------------------
+    def settings(self) -> PrivacySettings:
+        """The workspace's patterns, lists, thresholds and operators (defaults when never saved)."""
+        return PrivacySettings.from_json(self.ws.setting(SETTINGS_KEY))
+
+    def save_settings(self, settings: PrivacySettings) -> PrivacySettings:
+        """Validate and store; audited with names and counts only. Returns what was stored."""
+        clean = settings.validated()
+        with self.ws.unit() as s:
+            row = s.get(Setting, SETTINGS_KEY)
+            old = PrivacySettings.from_json(row.value if row else None)
+            if row is None:
+                s.add(Setting(key=SETTINGS_KEY, value=clean.to_json()))
+            else:
+                row.value = clean.to_json()
+            self.ws.audit.record(s, "pii.settings_changed", f"setting:{SETTINGS_KEY}",
+                                 {"old": old.summary(), "new": clean.summary()})
+        return clean
+
+    def keep_originals(self) -> bool:
+        return self.ws.setting(KEEP_ORIGINALS_KEY) == "true"
+
+    def set_keep_originals(self, enabled: bool) -> int:
+        """Admins only. Turning it off also drops the originals that cleared documents still hold;
+        returns how many were dropped."""
+        if self.ws.identity.role != "admin":
+            raise PermissionDenied(f"only an admin may change 'keep originals' ({self.ws.identity.os_user} "
+                                   f"acts as {self.ws.identity.role})")
+        with self.ws.unit() as s:
+            self._forget_freed_space(s)
+            row = s.get(Setting, KEEP_ORIGINALS_KEY)
+            old = row.value == "true" if row else False
+            value = "true" if enabled else "false"
+            if row is None:
+                s.add(Setting(key=KEEP_ORIGINALS_KEY, value=value))
+            else:
+                row.value = value
+            dropped = 0
+            if not enabled:
+                for doc in s.scalars(select(Document).where(Document.status == CLEARED,
+                                                             Document.original_text.is_not(None))):
+                    doc.original_text = None
+                    dropped += 1
+            self.ws.audit.record(s, "pii.keep_originals_changed", f"setting:{KEEP_ORIGINALS_KEY}",
+                                 {"old": old, "new": enabled, "originals_dropped": dropped})
+        if dropped:
+            self._truncate_wal()
+        return dropped
+
     # -- scanning -------------------------------------------------------------
     def scan(self, document_id: int, config: DetectionConfig | None = None) -> list[FindingInfo]:
         """Detect PII in the document's original text; returns all its findings afterwards.
@@ -71,7 +121,7 @@ class PrivacyService:
         Pending detector findings are replaced by the new ones; reviewed findings and
         manual ones stay, and a detection identical to a reviewed finding is not proposed again.
         """
-        config = config or DetectionConfig()
+        config = config or self.settings().detection_config()
         with self.ws.reader() as s:
             original = self._original(self._document(s, document_id))
         spans = detect(original, config)  # outside the write transaction: it takes a while
@@ -103,11 +153,7 @@ class PrivacyService:
             raise InvalidDecision(f"a finding is either {ACCEPTED!r} or {REJECTED!r}, not {decision!r}")
         with self.ws.unit() as s:
             self._forget_freed_space(s)
-            finding = s.get(PiiFinding, finding_id)
-            if finding is None:
-                raise RecordNotFound(f"there is no PII finding {finding_id}")
-            doc = self._document(s, finding.document_id)
-            self._original(doc)
+            finding, doc = self._finding(s, finding_id)
             previous = finding.decision
             if previous != decision:
                 finding.decision = decision
@@ -153,6 +199,34 @@ class PrivacyService:
                 "document_id": document_id, "entity_type": entity, "start": start, "end": end})
             return finding.id
 
+    def reopen(self, finding_id: int) -> FindingInfo:
+        """Undo a decision: the finding is pending again (the document needs review again)."""
+        with self.ws.unit() as s:
+            self._forget_freed_space(s)
+            finding, doc = self._finding(s, finding_id)
+            previous = finding.decision
+            if previous != PENDING:
+                finding.decision, finding.decided_by, finding.decided_at = PENDING, None, None
+                finding.placeholder = None
+                self._reopen_if_cleared(doc)
+                self.ws.audit.record(s, "pii.reopened", f"finding:{finding_id}", {
+                    "document_id": doc.id, "entity_type": finding.entity_type, "start": finding.start,
+                    "end": finding.end, "previous": previous})
+            return finding_info(finding)
+
+    def remove_manual(self, finding_id: int) -> None:
+        """Take back a span a person added (e.g. to undo it); detector findings are rejected instead."""
+        with self.ws.unit() as s:
+            self._forget_freed_space(s)
+            finding, doc = self._finding(s, finding_id)
+            if finding.source != MANUAL:
+                raise InvalidDecision(f"finding {finding_id} was found by the detector; reject it instead")
+            self._reopen_if_cleared(doc)
+            self.ws.audit.record(s, "pii.removed", f"finding:{finding_id}", {
+                "document_id": doc.id, "entity_type": finding.entity_type, "start": finding.start,
+                "end": finding.end})
+            s.delete(finding)
+
     # -- redacting ------------------------------------------------------------
     def redact_document(self, document_id: int, operators: Mapping[str, str] | None = None) -> str:
         """Apply the accepted findings; store and return the redacted text."""
@@ -192,7 +266,9 @@ class PrivacyService:
 
     # -- internals ----------------------------------------------------------
     def _redact(self, document_id: int, operators: Mapping[str, str] | None) -> str:
-        keep_original = self.ws.setting("keep_originals") == "true"
+        keep_original = self.keep_originals()
+        if operators is None:
+            operators = self.settings().operators
         with self.ws.unit() as s:
             self._forget_freed_space(s)
             doc = self._document(s, document_id)
@@ -248,6 +324,15 @@ class PrivacyService:
         if doc is None:
             raise RecordNotFound(f"there is no document {document_id} in this workspace")
         return doc
+
+    def _finding(self, s: Session, finding_id: int) -> tuple[PiiFinding, Document]:
+        """A finding whose decision may still change (its document's original is there)."""
+        finding = s.get(PiiFinding, finding_id)
+        if finding is None:
+            raise RecordNotFound(f"there is no PII finding {finding_id}")
+        doc = self._document(s, finding.document_id)
+        self._original(doc)
+        return finding, doc
 
     @staticmethod
     def _original(doc: Document) -> str:

@@ -146,6 +146,18 @@ class Label(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class Assignment(Base):
+    """An example given to one annotator (double labelling gives one example to two)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("example_id", "annotator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(ForeignKey("examples.id", ondelete="CASCADE"), index=True)
+    annotator: Mapped[str] = mapped_column(String(200), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class DatasetVersion(Base):
     __tablename__ = "dataset_versions"
 
@@ -195,6 +207,9 @@ class BaseModel(Base):
     context_length: Mapped[int | None] = mapped_column(Integer, nullable=True)
     chat_template: Mapped[str | None] = mapped_column(Text, nullable=True)
     registered_at: Mapped[datetime] = mapped_column(DateTime)
+    # for memory estimates (issue 5); null when the metadata does not say
+    shape: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: hidden_size, num_layers, vocab_size...
+    size_bytes: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class TrainingRun(Base):
@@ -213,6 +228,12 @@ class TrainingRun(Base):
     environment: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: versions, hardware
     final_metrics: Mapped[str | None] = mapped_column(Text, nullable=True)
     adapter_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # provenance (issue 5): what went in, and every checkpoint file kept in the blob store
+    dataset_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    base_model_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stored_files: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON {adapter|checkpoint-N: {file: sha}}
+    estimate: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: memory/duration before start
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -277,6 +298,8 @@ class EvaluationRun(Base):
 
 class Prediction(Base):
     __tablename__ = "predictions"
+    # Issue 7: review lists join a run's predictions to another run's on the same items.
+    __table_args__ = (Index("ix_predictions_run_item", "evaluation_run_id", "dataset_item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_run_id: Mapped[int] = mapped_column(ForeignKey("evaluation_runs.id"), index=True)
@@ -288,6 +311,11 @@ class Prediction(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     tokens: Mapped[int] = mapped_column(Integer)
     review: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # Issue 7: per-item score (1/0, field-F1 or ROUGE-L) and the reviewer's verdict on an error.
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ConsoleCall(Base):
@@ -305,3 +333,7 @@ class ConsoleCall(Base):
     tokens: Mapped[int] = mapped_column(Integer)
     os_user: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # issue 6: the task the answer belongs to, and the labelled example a review turned it into
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), nullable=True)
+    example_id: Mapped[int | None] = mapped_column(ForeignKey("examples.id"), nullable=True)
+    reviewed: Mapped[str | None] = mapped_column(String(20), nullable=True)  # accepted | corrected | dismissed

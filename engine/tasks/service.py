@@ -1,50 +1,56 @@
-"""Create tasks, turn cleared documents into examples, record labels."""
+"""``ws.tasks``: create tasks, turn cleared documents into examples, label and review them.
+
+Labelling (set/remove/resolve labels, marks) lives in ``engine.tasks.labelling``; double
+labelling, agreement and disagreements in ``engine.tasks.review``; example files in
+``engine.tasks.example_import``.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from engine.clock import now
 from engine.errors import AirlockError, NotReady
 from engine.store.models import Document, Example, Label, Task
+from engine.tasks.chunking import Chunking, chunk_text
+from engine.tasks.labelling import Labelling
+from engine.tasks.review import Review
+from engine.tasks.spec import TaskInfo, task_info
+from engine.tasks.validation import TASK_KINDS, canonical_value, check_spec, value_problems
 from engine.workspace import Workspace
 
-TASK_KINDS = ("classification", "extraction", "generation")
+if TYPE_CHECKING:
+    from engine.jobs import JobContext
+    from engine.tasks.example_import import ImportReport
+
+__all__ = ["TASK_KINDS", "ChunkPreview", "TaskInfo", "TaskService"]
 
 
 @dataclass(frozen=True)
-class TaskInfo:
-    id: int
-    name: str
-    kind: str
-    labels: tuple[str, ...]
-    spec: dict[str, object]
-    system_prompt: str
-    user_template: str
+class ChunkPreview:
+    document_id: int
+    source_name: str
+    index: int  # position of the chunk in its document, from 0
+    text: str
 
 
-def _info(task: Task) -> TaskInfo:
-    spec = json.loads(task.spec)
-    labels = tuple(str(item["name"]) for item in spec.get("labels", []))
-    return TaskInfo(task.id, task.name, task.kind, labels, spec, task.system_prompt, task.user_template)
-
-
-class TaskService:
+class TaskService(Labelling, Review):
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
-    def create(self, name: str, kind: str, spec: dict[str, object], system_prompt: str,
+    def create(self, name: str, kind: str, spec: dict[str, Any], system_prompt: str,
                user_template: str) -> TaskInfo:
-        if kind not in TASK_KINDS:
-            raise AirlockError(f"unknown task kind {kind!r}; choose one of {', '.join(TASK_KINDS)}")
+        check_spec(kind, spec)
+        if not name.strip():
+            raise AirlockError("a task needs a name")
         if "{input}" not in user_template:
             raise AirlockError("the user template must contain {input}")
-        if kind == "classification" and not spec.get("labels"):
-            raise AirlockError("a classification task needs at least one label")
         with self.ws.unit() as s:
             if s.scalar(select(Task.id).where(Task.name == name)) is not None:
                 raise AirlockError(f"a task named {name!r} already exists")
@@ -53,27 +59,44 @@ class TaskService:
             s.add(task)
             s.flush()
             self.ws.audit.record(s, "task.created", f"task:{task.id}", {"name": name, "kind": kind})
-            return _info(task)
+            return task_info(task)
+
+    def create_from_file(self, path: Path) -> TaskInfo:
+        """A task described by a JSON file: name, kind, labels or schema (or spec), prompts."""
+        from engine.errors import InputFileError
+
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise InputFileError(path, f"not valid JSON ({exc})") from exc
+        if not isinstance(data, dict):
+            raise InputFileError(path, "must hold one JSON object describing the task")
+        missing = [k for k in ("name", "kind", "system_prompt", "user_template") if k not in data]
+        if missing:
+            raise InputFileError(path, f"missing {', '.join(missing)}")
+        spec = data.get("spec") or {k: data[k] for k in ("labels", "schema", "max_chars") if k in data}
+        return self.create(str(data["name"]), str(data["kind"]), spec, str(data["system_prompt"]),
+                           str(data["user_template"]))
 
     def get(self, task_id: int) -> TaskInfo:
         with self.ws.reader() as s:
             task = s.get(Task, task_id)
             if task is None:
                 raise AirlockError(f"no task with id {task_id}")
-            return _info(task)
+            return task_info(task)
 
     def find(self, name: str) -> TaskInfo | None:
         with self.ws.reader() as s:
             task = s.scalar(select(Task).where(Task.name == name))
-            return _info(task) if task else None
+            return task_info(task) if task else None
 
-    def examples_from_documents(self, task_id: int, document_ids: Iterable[int],
-                                label_from_source: bool = False) -> list[int]:
-        """One example per cleared document (its redacted text); optionally labelled
-        with the label the document was imported with."""
-        task = self.get(task_id)
-        created: list[int] = []
-        with self.ws.unit() as s:
+    def all(self) -> list[TaskInfo]:
+        with self.ws.reader() as s:
+            return [task_info(t) for t in s.scalars(select(Task).order_by(Task.name))]
+
+    def _cleared(self, document_ids: Iterable[int]) -> list[Document]:
+        with self.ws.reader() as s:
+            docs = []
             for doc_id in document_ids:
                 doc = s.get(Document, doc_id)
                 if doc is None:
@@ -81,37 +104,51 @@ class TaskService:
                 if doc.status != "cleared" or doc.redacted_text is None:
                     raise NotReady(f"document {doc.source_name} is not cleared of PII yet; "
                                    "review its findings first")
-                ex = Example(task_id=task_id, document_id=doc.id, origin="document",
-                             input_text=doc.redacted_text, created_at=now())
-                s.add(ex)
-                s.flush()
-                created.append(ex.id)
-                if label_from_source and doc.source_label:
-                    if doc.source_label not in task.labels:
-                        raise AirlockError(f"document {doc.source_name}: label {doc.source_label!r} "
-                                           f"is not in the task's label set {task.labels}")
-                    s.add(Label(example_id=ex.id, annotator=f"import:{self.ws.identity.os_user}",
-                                value=doc.source_label, created_at=now()))
+                s.expunge(doc)
+                docs.append(doc)
+            return docs
+
+    def preview_chunks(self, document_ids: Iterable[int], mode: str = "paragraph", size: int = 2000,
+                       overlap: int = 0) -> list[ChunkPreview]:
+        """The examples ``examples_from_documents`` would create with this chunking; stores nothing."""
+        return [ChunkPreview(doc.id, doc.source_name, i, piece)
+                for doc in self._cleared(document_ids)
+                for i, piece in enumerate(chunk_text(doc.redacted_text or "", mode, size, overlap))]
+
+    def examples_from_documents(self, task_id: int, document_ids: Iterable[int], label_from_source: bool = False,
+                                chunking: Chunking | None = None) -> list[int]:
+        """Examples from cleared documents (their redacted text): one per document, or one per chunk;
+        optionally labelled with the label the document was imported with."""
+        chunking = chunking or Chunking()
+        chunking.check()
+        task = self.get(task_id)
+        docs = self._cleared(document_ids)
+        created: list[int] = []
+        with self.ws.unit() as s:
+            for doc in docs:
+                label = doc.source_label if label_from_source and doc.source_label else None
+                if label is not None:
+                    problems = value_problems(task.kind, task.spec, label)
+                    if problems:
+                        raise AirlockError(f"document {doc.source_name}: {problems[0]}")
+                    label = canonical_value(task.kind, label)
+                for piece in chunk_text(doc.redacted_text or "", chunking.mode, chunking.size, chunking.overlap):
+                    ex = Example(task_id=task_id, document_id=doc.id, origin="document", input_text=piece,
+                                 created_at=now())
+                    s.add(ex)
+                    s.flush()
+                    created.append(ex.id)
+                    if label is not None:
+                        s.add(Label(example_id=ex.id, annotator=f"import:{self.ws.identity.os_user}",
+                                    value=label, created_at=now()))
             self.ws.audit.record(s, "examples.created", f"task:{task_id}",
-                                 {"count": len(created), "from": "documents",
-                                  "labelled_from_source": label_from_source})
+                                 {"count": len(created), "from": "documents", "documents": len(docs),
+                                  "chunking": chunking.__dict__, "labelled_from_source": label_from_source})
         return created
 
-    def set_label(self, example_id: int, value: str, annotator: str | None = None) -> None:
-        annotator = annotator or self.ws.identity.os_user
-        with self.ws.unit() as s:
-            ex = s.get(Example, example_id)
-            if ex is None:
-                raise AirlockError(f"no example with id {example_id}")
-            task = _info(s.get_one(Task, ex.task_id))
-            if task.kind == "classification" and value not in task.labels:
-                raise AirlockError(f"label {value!r} is not in the task's label set {task.labels}")
-            row = s.scalar(select(Label).where(Label.example_id == example_id,
-                                               Label.annotator == annotator))
-            old = row.value if row else None
-            if row is None:
-                s.add(Label(example_id=example_id, annotator=annotator, value=value, created_at=now()))
-            else:
-                row.value, row.created_at = value, now()
-            self.ws.audit.record(s, "label.set", f"example:{example_id}",
-                                 {"annotator": annotator, "old": old, "new": value})
+    def import_examples(self, task_id: int, path: Path, fmt: str = "auto", text_column: str = "text",
+                        label_column: str = "label", ctx: JobContext | None = None) -> ImportReport:
+        """Examples (and their answers) from a chat, prompt/completion, Alpaca, ShareGPT or CSV file."""
+        from engine.tasks.example_import import import_file
+
+        return import_file(self.ws, task_id, path, fmt, text_column, label_column, ctx)

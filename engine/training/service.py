@@ -10,7 +10,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -20,6 +20,9 @@ from engine.jobs import Cancelled, JobContext
 from engine.store.models import TrainingRun
 from engine.tasks.prompt import PromptFormat
 from engine.training.config import TrainingConfig
+from engine.training.estimate import Estimate, Hardware, ModelShape, detect_hardware, estimate
+from engine.training.failures import explain_exit
+from engine.training.provenance import run_record
 from engine.training.spec import (
     CANCEL_FILE,
     RESULT_FILE,
@@ -30,7 +33,11 @@ from engine.training.spec import (
 )
 from engine.workspace import Workspace
 
+if TYPE_CHECKING:
+    from engine.models.service import BaseModelInfo
+
 TERMINAL = ("succeeded", "failed", "cancelled")
+CHARS_PER_TOKEN = 3.6  # English text with a BPE tokenizer; only used for estimates
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,10 @@ class RunInfo:
     dataset_version_id: int
     base_model_id: int
     adapter_sha256: str | None
+    dataset_hash: str | None = None
+    base_model_sha256: str | None = None
+    seed: int | None = None
+    estimate: dict[str, Any] | None = None
 
     @property
     def merged_dir(self) -> Path:
@@ -59,7 +70,8 @@ class RunInfo:
 def _info(r: TrainingRun) -> RunInfo:
     return RunInfo(r.id, r.status, r.backend, r.backend_reason, Path(r.run_dir), r.error,
                    json.loads(r.final_metrics) if r.final_metrics else {}, json.loads(r.config),
-                   r.dataset_version_id, r.base_model_id, r.adapter_sha256)
+                   r.dataset_version_id, r.base_model_id, r.adapter_sha256, r.dataset_hash, r.base_model_sha256,
+                   r.seed, json.loads(r.estimate) if r.estimate else None)
 
 
 class TrainingService:
@@ -67,11 +79,9 @@ class TrainingService:
         self.ws = ws
         self._procs: dict[int, subprocess.Popen[bytes]] = {}
 
-    def create(self, version_id: int, base_model_id: int, config: TrainingConfig) -> RunInfo:
-        config.validate()
+    def _examples(self, version_id: int, base: BaseModelInfo) -> tuple[list[PromptCompletion], list[PromptCompletion]]:
         version = self.ws.datasets.get(version_id)
         task = self.ws.tasks.get(version.task_id)
-        base = self.ws.models.base(base_model_id)
         if not base.chat_template:
             raise NotReady(f"base model {base.name} has no chat template")
         fmt = PromptFormat(task.system_prompt, task.user_template, base.chat_template)
@@ -81,9 +91,65 @@ class TrainingService:
                  for r in self.ws.datasets.rows(version_id, "eval")]
         if not train:
             raise NotReady(f"dataset version {version.name} has no training examples")
+        return train, evals
+
+    def check_config(self, config: TrainingConfig, base: BaseModelInfo) -> None:
+        """Validate every field, and the fields that depend on the base model."""
+        problems = config.problems()
+        if base.context_length and config.max_length > base.context_length:
+            problems.append(f"max_length {config.max_length} exceeds the context length of {base.name} "
+                            f"({base.context_length})")
+        if problems:
+            raise AirlockError("invalid training configuration: " + "; ".join(problems))
+
+    def estimate(self, version_id: int, base_model_id: int, config: TrainingConfig,
+                 hardware: Hardware | None = None) -> Estimate:
+        """Memory and duration of this run on this machine (see engine.training.estimate)."""
+        base = self.ws.models.base(base_model_id)
+        train, _ = self._examples(version_id, base)
+        return self._estimate(base, config, train, hardware)
+
+    def _estimate(self, base: BaseModelInfo, config: TrainingConfig, train: list[PromptCompletion],
+                  hardware: Hardware | None) -> Estimate:
+        hardware = hardware or detect_hardware()
+        chars = sum(len(r.prompt) + len(r.completion) for r in train) / len(train)
+        shape = ModelShape.from_metadata(base.parameters or 0, base.shape)
+        return estimate(shape, config, len(train), chars / CHARS_PER_TOKEN, hardware,
+                        self._measured_speed(base.id, hardware.device))
+
+    def _measured_speed(self, base_model_id: int, device: str) -> float | None:
+        """Median tokens/s of the latest succeeded run of this base model on this kind of device."""
+        from engine.store.models import TrainingMetric
+
+        with self.ws.reader() as s:
+            runs = s.scalars(select(TrainingRun).where(TrainingRun.base_model_id == base_model_id,
+                                                       TrainingRun.status == "succeeded")
+                             .order_by(TrainingRun.id.desc())).all()
+            for run in runs:
+                env = json.loads(run.environment) if run.environment else {}
+                if ("gpu" in env.get("hardware", {})) != (device == "cuda"):
+                    continue
+                speeds = sorted(v for v in s.scalars(select(TrainingMetric.tokens_per_second).where(
+                    TrainingMetric.run_id == run.id, TrainingMetric.tokens_per_second.is_not(None))) if v)
+                if speeds:
+                    return float(speeds[len(speeds) // 2])
+        return None
+
+    def create(self, version_id: int, base_model_id: int, config: TrainingConfig,
+               hardware: Hardware | None = None) -> RunInfo:
+        base = self.ws.models.base(base_model_id)
+        self.check_config(config, base)
+        version = self.ws.datasets.get(version_id)
+        train, evals = self._examples(version_id, base)
+        guess = self._estimate(base, config, train, hardware)
+        guess_record = {"total_bytes": guess.total_bytes, "duration_s": round(guess.duration_s, 1),
+                        "steps": guess.steps, "fits": guess.fits, "summary": guess.summary(),
+                        "hardware": guess.hardware.describe()}
         with self.ws.unit() as s:
             run = TrainingRun(dataset_version_id=version_id, base_model_id=base_model_id,
                               config=json.dumps(config.to_dict()), status="queued", run_dir="",
+                              dataset_hash=version.content_hash, base_model_sha256=base.sha256, seed=config.seed,
+                              estimate=json.dumps(guess_record),
                               created_by=self.ws.identity.os_user, created_at=now())
             s.add(run)
             s.flush()
@@ -95,9 +161,18 @@ class TrainingService:
             spec.write(run_dir / SPEC_FILE)
             self.ws.audit.record(s, "training.created", f"training_run:{run.id}",
                                  {"dataset_version": version.content_hash, "base_model_sha256": base.sha256,
-                                  "config": config.to_dict(), "train_examples": len(train),
-                                  "eval_examples": len(evals)})
+                                  "base_model": base.name, "config": config.to_dict(), "seed": config.seed,
+                                  "train_examples": len(train), "eval_examples": len(evals),
+                                  "estimate": guess_record})
             return _info(run)
+
+    def provenance(self, run_id: int) -> dict[str, Any]:
+        """Everything that went into a run (engine.training.provenance.run_record)."""
+        with self.ws.reader() as s:
+            run = s.get(TrainingRun, run_id)
+            if run is None:
+                raise AirlockError(f"no training run with id {run_id}")
+            return run_record(run)
 
     def get(self, run_id: int) -> RunInfo:
         with self.ws.reader() as s:
@@ -227,19 +302,21 @@ class TrainingService:
         return self.get(run_id)
 
     def _mark_dead(self, run_id: int, code: int | None) -> None:
+        from engine.training.provenance import store_run_files
+
+        info = self.get(run_id)
+        if info.status in TERMINAL:
+            return
+        stored = store_run_files(self.ws, info.run_dir)  # the checkpoints it left are still usable
         with self.ws.unit() as s:
             run = s.get_one(TrainingRun, run_id)
             if run.status in TERMINAL:
                 return
-            if code is None:
-                how = "the process is gone"
-            else:
-                how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
             run.status = "failed"
-            run.error = (f"the training process ended unexpectedly ({how}); "
-                         "the last checkpoint, if any, is kept in the run folder")
+            run.error = explain_exit(code)
             run.finished_at = now()
-            self.ws.audit.record(s, "training.failed", f"training_run:{run_id}", {"error": run.error})
+            run.stored_files = json.dumps(stored)
+            self.ws.audit.record(s, "training.failed", f"training_run:{run_id}", run_record(run))
 
     def train(self, version_id: int, base_model_id: int, config: TrainingConfig,
               ctx: JobContext | None = None) -> RunInfo:

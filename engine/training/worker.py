@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import sys
 import time
 import traceback
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -25,36 +23,18 @@ LOG_KEYS = {"loss": "loss", "eval_loss": "eval_loss", "learning_rate": "learning
             "tokens_per_second": "tokens_per_second"}
 
 
-def environment() -> dict[str, Any]:
-    versions: dict[str, str | None] = {}
-    for dist in ("torch", "transformers", "peft", "trl", "datasets", "accelerate"):
-        try:
-            versions[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            versions[dist] = None
-    import torch
-
-    hardware: dict[str, Any] = {"cpu": platform.processor() or platform.machine(),
-                                "cpu_count": os.cpu_count(), "python": platform.python_version()}
-    if torch.cuda.is_available():
-        hardware["gpu"] = torch.cuda.get_device_name(0)
-    return {"versions": versions, "hardware": hardware}
-
-
 def memory_mb() -> float:
     import psutil
 
     return float(psutil.Process().memory_info().rss) / 2**20
 
 
-def explain_failure(exc: BaseException, step: int) -> str:
-    text = str(exc)
-    if "out of memory" in text.lower() or isinstance(exc, MemoryError):
-        where = "GPU" if "cuda" in text.lower() else "system"
-        return (f"out of {where} memory at step {step}: lower the batch size or the maximum "
-                "sequence length and resume from the last checkpoint")
-    first = text.splitlines()[0] if text else type(exc).__name__
-    return f"training failed at step {step}: {type(exc).__name__}: {first}"
+def gpu_memory_mb() -> float | None:
+    """Peak GPU memory allocated by this process so far; None without CUDA."""
+    torch = sys.modules.get("torch")
+    if torch is None or not torch.cuda.is_available():
+        return None
+    return float(torch.cuda.max_memory_allocated()) / 2**20
 
 
 class RunReporter:
@@ -82,8 +62,12 @@ class RunReporter:
         self.current_step, self.total = step, total
         elapsed = time.monotonic() - self.steps_started
         eta = elapsed / step * (total - step) if step else None
-        self.emit({"type": "step", "step": step, "total_steps": total, "epoch": round(epoch, 4),
-                   "eta_s": round(eta, 1) if eta is not None else None, "memory_mb": round(memory_mb(), 1)})
+        event = {"type": "step", "step": step, "total_steps": total, "epoch": round(epoch, 4),
+                 "eta_s": round(eta, 1) if eta is not None else None, "memory_mb": round(memory_mb(), 1)}
+        gpu = gpu_memory_mb()
+        if gpu is not None:
+            event["gpu_memory_mb"] = round(gpu, 1)
+        self.emit(event)
 
     def log(self, step: int, epoch: float, values: dict[str, float]) -> None:
         from engine.store.models import TrainingMetric
@@ -106,19 +90,34 @@ class RunReporter:
 
 
 def set_status(ws: Any, run_id: int, status: str, action: str, **fields: Any) -> None:
+    """Change the run's status and record it in the audit log in the same transaction. A run that
+    ends (succeeded, cancelled, failed) first puts its adapter and checkpoints in the blob store,
+    and its audit event carries the whole provenance record."""
     from engine.store.models import TrainingRun
+    from engine.training.provenance import run_record, store_run_files
 
+    ending = status in ("succeeded", "cancelled", "failed")
+    stored = store_run_files(ws, Path(ws_run_dir(ws, run_id))) if ending else None
     with ws.unit() as s:
         run = s.get_one(TrainingRun, run_id)
         run.status = status
         for key, value in fields.items():
             setattr(run, key, value)
-        details = {k: v for k, v in fields.items() if k in ("backend", "backend_reason", "error")}
-        if "final_metrics" in fields:
-            details["final_metrics"] = json.loads(fields["final_metrics"])
-        if "adapter_sha256" in fields:
-            details["adapter_sha256"] = fields["adapter_sha256"]
+        if stored is not None:
+            run.stored_files = json.dumps(stored)
+            details = run_record(run)
+        else:
+            details = {k: v for k, v in fields.items() if k in ("backend", "backend_reason", "pid")}
+            if "environment" in fields:
+                details.update(json.loads(fields["environment"]))
         ws.audit.record(s, action, f"training_run:{run_id}", details)
+
+
+def ws_run_dir(ws: Any, run_id: int) -> str:
+    from engine.store.models import TrainingRun
+
+    with ws.reader() as s:
+        return str(s.get_one(TrainingRun, run_id).run_dir)
 
 
 def adapter_digest(adapter_dir: Path, ws: Any) -> str | None:
@@ -133,6 +132,8 @@ def run(spec_path: Path) -> int:
     offline.install_guard()
     from engine.training.backends import choose_backend, load_backend
     from engine.training.config import TrainingConfig
+    from engine.training.failures import explain_failure
+    from engine.training.provenance import environment
     from engine.workspace import Workspace
 
     spec = TrainingSpec.read(spec_path)

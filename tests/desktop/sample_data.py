@@ -22,6 +22,13 @@ from engine.workspace import Workspace
 
 T0 = datetime(2025, 3, 3, 9, 0, 0)
 LABELS = ["refund", "complaint", "question", "cancellation"]
+DESCRIPTIONS = {"refund": "the customer wants money back", "complaint": "unhappy with a product or the service",
+                "question": "asks how something works", "cancellation": "wants to end a subscription or order"}
+INVOICE_SCHEMA = {"type": "object", "required": ["total", "currency"],
+                  "properties": {"total": {"type": "number", "minimum": 0, "description": "amount due"},
+                                 "currency": {"enum": ["EUR", "USD", "GBP"]},
+                                 "vendor": {"type": "string", "minLength": 2, "description": "who issued it"},
+                                 "paid": {"type": "boolean", "description": "already paid"}}}
 
 
 def sha(text: str) -> str:
@@ -139,11 +146,11 @@ def _documents(s, ws: Workspace) -> list[m.Document]:  # type: ignore[no-untyped
 
 def _tasks(s, ws: Workspace, alice: AuditLog) -> tuple[m.Task, m.Task]:  # type: ignore[no-untyped-def]
     triage = m.Task(name="Support ticket triage", kind="classification",
-                    spec=json.dumps({"labels": {k: f"{k} requests" for k in LABELS}}),
+                    spec=json.dumps({"labels": [{"name": k, "description": DESCRIPTIONS[k]} for k in LABELS]}),
                     system_prompt="Classify the support ticket.", user_template="{input}",
                     created_at=T0)
     invoice = m.Task(name="Invoice fields", kind="extraction",
-                     spec=json.dumps({"type": "object", "properties": {"total": {"type": "number"}}}),
+                     spec=json.dumps({"schema": INVOICE_SCHEMA}),
                      system_prompt="Extract the invoice fields.", user_template="{input}",
                      created_at=T0)
     s.add_all([triage, invoice])
@@ -162,7 +169,7 @@ def _examples(s, ws: Workspace, alice: AuditLog, task: m.Task,  # type: ignore[n
         s.add(ex)
         s.flush()
         for annotator, label in zip(("tester", "alice"), labels, strict=False):
-            s.add(m.Label(example_id=ex.id, annotator=annotator, value=json.dumps(label),
+            s.add(m.Label(example_id=ex.id, annotator=annotator, value=label,
                           created_at=T0 + timedelta(hours=i, minutes=5)))
         examples.append(ex)
     for total in (1249.5, 87.0):
@@ -170,7 +177,7 @@ def _examples(s, ws: Workspace, alice: AuditLog, task: m.Task,  # type: ignore[n
                        input_text=f"INVOICE 2025-{int(total)}  Total due: EUR {total:.2f}", created_at=T0)
         s.add(ex)
         s.flush()
-        s.add(m.Label(example_id=ex.id, annotator="alice", value=json.dumps({"total": total}),
+        s.add(m.Label(example_id=ex.id, annotator="alice", value=json.dumps({"currency": "EUR", "total": total}),
                       created_at=T0))
     alice.record(s, "label.added", f"task:{task.id}", {"examples": len(TICKETS), "labels": 14})
     ws.audit.record(s, "label.added", f"task:{task.id}", {"examples": 6, "labels": 6})

@@ -34,10 +34,13 @@ def _check_documents(page: DocumentsPage, counts: Any) -> None:
 
 
 def _check_labelling(page: LabellingPage, counts: Any) -> None:
-    assert page.table.row_count() == counts.examples
-    labels = {r.id: r.labels for r in page.table.rows()}
-    assert ("complaint", "question") in labels.values()  # the disagreement is visible
-    assert any(lb == ('{"total": 1249.5}',) for lb in labels.values())
+    assert page.task_picker.count() == 2 and page.task_picker.isVisibleTo(page)
+    page.task_picker.setCurrentIndex(page.task_picker.findData(page.ws.tasks.find("Support ticket triage").id))
+    assert page.model.total == counts.examples - 2
+    rows = [page.model.row(i) for i in range(page.model.rowCount())]
+    assert any(r.disagreement and set(r.labels) == {"complaint", "question"} for r in rows)
+    assert page.panel.title.text() == f"Example #{rows[0].id}"  # the first example is open
+    assert len(page.panel.editors["classification"].buttons) == 4
 
 
 def _check_datasets(page: DatasetsPage, counts: Any) -> None:

@@ -522,3 +522,42 @@ def test_cli_imports_a_mixed_folder_and_names_each_skipped_file(tmp_path: Path) 
     assert again.returncode == 0
     assert "duplicate contract.pdf: same content as document" in again.stdout
     assert "imported 0 documents, 2 duplicates, 0 files skipped" in again.stdout
+
+
+# -- choosing the text column of a row file ---------------------------------------------
+def test_preview_lists_csv_columns_with_first_rows(tmp_path: Path) -> None:
+    from engine.documents.fields import preview_fields, row_format
+
+    path = write(tmp_path, "tickets.csv", "id;subject;body;label\n1;Refund;Please refund order 7;billing\n"
+                                          "2;Login;I cannot log in since Monday morning;access\n")
+    preview = preview_fields(path)
+    assert preview.format == "csv" and preview.fields == ("id", "subject", "body", "label")
+    assert preview.rows[1] == ("2", "Login", "I cannot log in since Monday morning", "access")
+    assert preview.text_field == "body" and preview.label_field == "label"  # longest values; "label" by name
+    assert row_format(path) == "csv" and row_format(tmp_path / "a.pdf") is None
+
+
+def test_preview_lists_jsonl_fields_in_order_of_appearance(tmp_path: Path) -> None:
+    from engine.documents.fields import preview_fields
+
+    path = write(tmp_path, "rows.jsonl", '{"id": 1, "text": "hello there", "meta": {"a": 1}}\n\n'
+                                         '{"id": 2, "text": "second", "topic": "x"}\n')
+    preview = preview_fields(path)
+    assert preview.fields == ("id", "text", "meta", "topic")
+    assert preview.rows[0] == ("1", "hello there", '{"a": 1}', "")
+    assert preview.text_field == "text" and preview.label_field is None
+
+
+@pytest.mark.parametrize("name, content, problem", [
+    ("empty.csv", "", "the file is empty"),
+    ("broken.jsonl", '{"text": "ok"}\n{oops\n', "line 2 is not JSON"),
+    ("notes.txt", "plain", "only CSV and JSONL"),
+])
+def test_preview_of_a_bad_row_file_names_the_problem(tmp_path: Path, name: str, content: str,
+                                                     problem: str) -> None:
+    from engine.documents.fields import preview_fields
+    from engine.errors import InputFileError
+
+    with pytest.raises(InputFileError, match=problem) as err:
+        preview_fields(write(tmp_path, name, content))
+    assert name in str(err.value)

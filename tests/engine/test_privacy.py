@@ -267,7 +267,7 @@ def test_review_then_redact_forgets_the_original(forgetful_workspace: Workspace)
 
 
 def test_keep_originals_keeps_the_text(workspace: Workspace) -> None:
-    workspace.set_setting("keep_originals", "true")
+    workspace.privacy.set_keep_originals(True)
     doc_id = add_document(workspace, LETTER)
     workspace.privacy.scan(doc_id)
     workspace.privacy.accept_all(doc_id)
@@ -364,3 +364,124 @@ def test_names_the_text_introduces_are_found(text: str, name: str) -> None:
 def test_cue_words_do_not_make_ordinary_phrases_names() -> None:
     text = "The Operator noticed a leak. Safety Team reported nothing."
     assert not [s for s in detect(text) if s.entity_type == "PERSON" and "Operator" in text[s.start:s.end]]
+
+
+# -- workspace privacy settings, undo, keep originals --------------------------------
+def test_settings_round_trip_drive_detection_and_redaction(workspace: Workspace) -> None:
+    from engine.privacy.settings import PrivacySettings, WorkspacePattern
+
+    privacy = workspace.privacy
+    assert privacy.settings() == PrivacySettings()
+    stored = privacy.save_settings(PrivacySettings(
+        patterns=(WorkspacePattern("employee id", r"EMP-\d{6}", "badge EMP-123456"),),
+        deny_list=("Project Falcon", "  ", "Project   Falcon"), allow_list=("London",),
+        thresholds={"person": 0.5}, operators={"EMAIL_ADDRESS": "mask"}))
+    assert stored.deny_list == ("Project Falcon",) and stored.thresholds == {"PERSON": 0.5}
+    assert privacy.settings() == stored
+    assert stored.patterns[0].matches(stored.patterns[0].example) == [(6, 16)]
+
+    text = "Anna Schmidt (EMP-004211) leads Project Falcon in London; mail anna@example.com."
+    doc_id = add_document(workspace, text)
+    found = {(f.entity_type, text[f.start:f.end]) for f in privacy.scan(doc_id)}
+    assert ("EMPLOYEE_ID", "EMP-004211") in found and ("DENY_LIST", "Project Falcon") in found
+    assert not any(v == "London" for _t, v in found)
+    privacy.accept_all(doc_id)
+    redacted = privacy.redact_document(doc_id)
+    assert "****************" in redacted and "<EMPLOYEE_ID_1>" in redacted
+    audit = workspace.audit.entries(action="pii.settings_changed")
+    assert len(audit) == 1 and "Project Falcon" not in str(audit[0].details)
+    assert audit[0].details["new"]["deny_list_terms"] == 1
+
+
+@pytest.mark.parametrize("settings_kwargs, problem", [
+    ({"patterns": ("bad", r"EMP-(\d+")}, "not a valid regular expression"),
+    ({"patterns": ("anything", r"x*")}, "matches empty text"),
+    ({"thresholds": {"PERSON": 1.5}}, "between 0 and 1"),
+    ({"operators": {"PERSON": "shred"}}, "unknown redaction operator"),
+])
+def test_invalid_settings_are_refused_and_nothing_is_stored(workspace: Workspace, settings_kwargs: dict,
+                                                            problem: str) -> None:
+    from engine.errors import AirlockError
+    from engine.privacy.settings import PrivacySettings, WorkspacePattern
+
+    if "patterns" in settings_kwargs:
+        settings_kwargs = {"patterns": (WorkspacePattern(*settings_kwargs["patterns"]),)}
+    with pytest.raises(AirlockError, match=problem):
+        workspace.privacy.save_settings(PrivacySettings(**settings_kwargs))
+    assert workspace.setting("pii_settings") is None
+    assert workspace.audit.entries(action="pii.settings_changed") == []
+
+
+def test_pattern_preview_reports_matches_and_bad_patterns() -> None:
+    from engine.privacy.patterns import pattern_matches
+
+    assert pattern_matches("order", r"ORD-\d+", "ORD-1 and ORD-22") == [(0, 5), (10, 16)]
+    with pytest.raises(InvalidPattern, match="'order'.*not a valid regular expression"):
+        pattern_matches("order", "ORD-[", "ORD-1")
+
+
+def test_reopen_and_remove_manual_undo_decisions_with_audit(workspace: Workspace) -> None:
+    privacy = workspace.privacy
+    doc_id = add_document(workspace, LETTER)
+    first = privacy.scan(doc_id)[0]
+    privacy.decide(first.id, "accepted")
+    privacy.accept_all(doc_id)
+    again = privacy.reopen(first.id)
+    assert again.decision == "pending"
+    manual = privacy.add_manual(doc_id, 0, 4, "GREETING")
+    privacy.remove_manual(manual)
+    assert manual not in {f.id for f in privacy.findings(doc_id)}
+    with pytest.raises(InvalidDecision, match="reject it instead"):
+        privacy.remove_manual(first.id)
+    actions = [e.action for e in workspace.audit.entries(action="pii.")]
+    assert "pii.reopened" in actions and "pii.removed" in actions
+    with pytest.raises(NotReady, match="awaiting review"):
+        privacy.redact_document(doc_id)
+
+
+def test_keep_originals_only_for_admins_and_audited(workspace: Workspace) -> None:
+    from engine.privacy.errors import PermissionDenied
+
+    doc_id = add_document(workspace, LETTER)
+    workspace.privacy.set_keep_originals(True)
+    assert workspace.privacy.keep_originals()
+    workspace.privacy.scan(doc_id)
+    workspace.privacy.accept_all(doc_id)
+    workspace.privacy.redact_document(doc_id)
+    assert b"anna.schmidt@example.com" in stored_bytes(workspace)
+
+    expert = Workspace.open(workspace.root, role="expert")
+    try:
+        with pytest.raises(PermissionDenied, match="only an admin"):
+            expert.privacy.set_keep_originals(False)
+    finally:
+        expert.close()
+    assert workspace.privacy.keep_originals()
+
+    assert workspace.privacy.set_keep_originals(False) == 1  # the cleared document's original goes
+    data = stored_bytes(workspace)
+    assert [v for v in PLANTED if v.encode() in data] == []
+    changes = workspace.audit.entries(action="pii.keep_originals_changed")
+    assert [(e.details["old"], e.details["new"]) for e in sorted(changes, key=lambda e: e.seq)] == [
+        (False, True), (True, False)]
+
+
+def test_batched_detection_matches_one_by_one_in_order() -> None:
+    from engine.privacy.batch import redact_many
+    from engine.privacy.detector import detect_batch
+
+    texts = [LETTER, "", "Call Jane Roe on +44 20 7946 0958.", LETTER.replace("Anna", "Berta") * 2,
+             "Nothing personal here.", "Mail bob@example.org today."] * 3
+    config = DetectionConfig(custom_patterns=[CustomPattern("order", r"X-\d+")])
+    one_by_one = [detect(t, config) for t in texts]
+    assert detect_batch(texts, config) == one_by_one
+    forked = redact_many(texts, config, workers=2)  # 18 texts: two batches, one per forked worker
+    assert [spans for spans, _ in forked] == one_by_one
+    assert [red for _, red in forked] == [redact(t, s).text for t, s in zip(texts, one_by_one, strict=True)]
+
+
+def test_redact_many_stops_when_cancelled() -> None:
+    from engine.privacy.batch import redact_many
+
+    with pytest.raises(Cancelled):
+        redact_many(["Jane Roe"] * 40, ctx=JobContext(cancelled=lambda: True))

@@ -83,6 +83,27 @@ def test_cancel_stops_at_a_step_boundary_and_keeps_a_checkpoint(ready: tuple[Wor
     actions = [e.action for e in ws.audit.entries(subject=f"training_run:{run.id}", newest_first=False)]
     assert actions == ["training.created", "training.started", "training.cancel_requested", "training.cancelled"]
     assert ws.audit.verify().ok
+    _check_provenance(ws, run.id, "training.cancelled", f"checkpoint-{stopped_at}")
+
+
+def _check_provenance(ws: Workspace, run_id: int, action: str, checkpoint: str) -> None:
+    """The run and its closing audit event carry what went in; every stored file is in the blob store."""
+    record = ws.training.provenance(run_id)
+    version = ws.datasets.get(record["dataset_version_id"])
+    base = ws.models.base(record["base_model_id"])
+    assert record["dataset_hash"] == version.content_hash and record["base_model_sha256"] == base.sha256
+    assert record["config"]["seed"] == record["seed"] and record["backend"] == "trl-peft"
+    assert record["backend_reason"].startswith("cpu: no CUDA device")
+    assert record["versions"]["torch"] and record["versions"]["trl"] and "unsloth" in record["versions"]
+    assert record["hardware"]["cpu_count"] >= 1 and record["hardware"]["ram_bytes"] > 0
+    assert record["started_at"] < record["finished_at"]
+    assert record["final_metrics"]["global_step"] >= 1
+    files = record["stored_files"][checkpoint]
+    assert {"adapter_model.safetensors", "optimizer.pt", "trainer_state.json"} <= set(files)
+    for name, sha in files.items():
+        assert ws.blobs.path_for(sha).is_file(), name
+    event = ws.audit.entries(subject=f"training_run:{run_id}", action=action)[0]
+    assert event.details == json.loads(json.dumps(record))
 
 
 def test_kill_9_marks_the_run_failed_and_leaves_the_database_intact(ready: tuple[Workspace, int, int]) -> None:
@@ -100,6 +121,9 @@ def test_kill_9_marks_the_run_failed_and_leaves_the_database_intact(ready: tuple
     assert steps and min(steps) >= 1
     assert ws.audit.verify().ok
     assert ws.audit.entries(action="training.failed")
+    stored = ws.training.provenance(run.id)["stored_files"]
+    assert stored and all(ws.blobs.has(sha) for files in stored.values() for sha in files.values())
+    assert ws.audit.entries(action="training.failed")[0].details["stored_files"] == stored
 
 
 def test_invalid_configuration_is_refused_before_anything_starts(ready: tuple[Workspace, int, int]) -> None:
@@ -117,8 +141,8 @@ def test_cli_train_start_wait_status_and_logs(ready: tuple[Workspace, int, int],
 
     ws, version_id, _base_id = ready
     root = str(ws.root)
-    assert main(["train", "start", "-w", root, "--version", str(version_id), "--max-steps", "2",
-                 "--wait", "--quiet"]) == 0
+    assert main(["train", "start", "-w", root, "--version", str(version_id), "--max-steps", "2", "--preset", "tiny",
+                 "--set", "batch_size=2", "--set", "max_length=128", "--wait", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "run 1: succeeded (backend trl-peft, final loss" in out
     assert main(["train", "status", "-w", root]) == 0
@@ -128,6 +152,15 @@ def test_cli_train_start_wait_status_and_logs(ready: tuple[Workspace, int, int],
     assert {"started", "begin", "step", "metrics", "done"} <= kinds
     assert main(["train", "cancel", "-w", root, "1"]) == 2
     assert "nothing to cancel" in capsys.readouterr().err
+    assert main(["train", "show", "-w", root, "1"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["status"] == "succeeded" and record["config"]["max_steps"] == 2
+    assert (record["config"]["batch_size"], record["config"]["max_length"]) == (2, 128)
+    assert record["config"]["learning_rate"] == 5e-4  # from the preset for models under 0.5B parameters
+    adapter = record["stored_files"]["adapter"]
+    assert adapter["adapter_model.safetensors"] == record["adapter_sha256"]
+    assert ws.blobs.has(adapter["adapter_config.json"])
+    _check_provenance(ws, 1, "training.succeeded", "checkpoint-2")
 
 
 def test_a_run_whose_worker_vanished_is_marked_failed(ready: tuple[Workspace, int, int]) -> None:
@@ -178,3 +211,20 @@ def test_resume_reaches_the_same_loss_curve_as_an_uninterrupted_run(
     assert resumed.final_metrics["final_loss"] == pytest.approx(straight.final_metrics["final_loss"],
                                                                 rel=1e-3, abs=1e-4)
     assert ws.audit.entries(action="training.resumed")
+
+
+def test_unsloth_backend_trains_on_a_cuda_gpu(ready: tuple[Workspace, int, int]) -> None:
+    """The Unsloth path (QLoRA 4-bit): runs only where a CUDA GPU and unsloth exist."""
+    import importlib.util
+
+    import torch
+
+    if not torch.cuda.is_available() or importlib.util.find_spec("unsloth") is None:
+        pytest.skip("needs a CUDA GPU with unsloth installed (pip install .[gpu]); this machine has neither")
+    ws, version_id, base_id = ready
+    run = ws.training.train(version_id, base_id, TrainingConfig(method="qlora-4bit", max_steps=6, batch_size=2,
+                                                                checkpoint_every=3, seed=3))
+    assert run.status == "succeeded", run.error
+    assert run.backend == "unsloth" and run.backend_reason and run.backend_reason.startswith("cuda with unsloth")
+    assert run.final_metrics["final_loss"] < run.final_metrics["first_loss"]
+    assert ws.training.provenance(run.id)["hardware"]["gpu"]

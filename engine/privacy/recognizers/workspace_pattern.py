@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import regex
 from presidio_analyzer import Pattern, PatternRecognizer
 
-from engine.privacy.errors import InvalidPattern
+from engine.privacy.patterns import FLAGS, MAX_PATTERN_LENGTH, check_pattern
 from engine.privacy.spans import entity_type_for
 
 
@@ -22,24 +21,12 @@ class WorkspacePatternRecognizer(PatternRecognizer):
 
     SOURCE_PREFIX: ClassVar[str] = "workspace_pattern"
     SCORE: ClassVar[float] = 0.95
-    FLAGS: ClassVar[int] = regex.MULTILINE
-    MAX_PATTERN_LENGTH: ClassVar[int] = 1000
+    FLAGS: ClassVar[int] = FLAGS
+    MAX_PATTERN_LENGTH: ClassVar[int] = MAX_PATTERN_LENGTH
 
     def __init__(self, name: str, pattern: str, score: float | None = None) -> None:
+        check_pattern(name, pattern)
         entity = entity_type_for(name)
-        if not entity:
-            raise InvalidPattern(name, "the name needs at least one letter or digit")
-        if not pattern.strip():
-            raise InvalidPattern(name, "the regular expression is empty")
-        if len(pattern) > self.MAX_PATTERN_LENGTH:
-            raise InvalidPattern(name, "the regular expression is longer than "
-                                       f"{self.MAX_PATTERN_LENGTH} characters")
-        try:
-            compiled = regex.compile(pattern, self.FLAGS)
-        except regex.error as exc:
-            raise InvalidPattern(name, f"not a valid regular expression ({exc})") from exc
-        if compiled.fullmatch(""):
-            raise InvalidPattern(name, "the regular expression matches empty text")
         self.entity = entity
         self.source = f"{self.SOURCE_PREFIX}:{entity}"
         super().__init__(

@@ -1,26 +1,19 @@
-"""TRL SFTTrainer + PEFT LoRA: the backend for CPUs and for CUDA without unsloth."""
+"""TRL SFTTrainer + PEFT LoRA: the backend for CPUs and for CUDA without unsloth.
+
+On CUDA with method qlora-4bit and bitsandbytes installed, the base is loaded in
+4-bit NF4 (BitsAndBytesConfig); everywhere else in full precision.
+"""
 
 from __future__ import annotations
 
-import math
 import os
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.training.backends import Reporter
+from engine.training.backends import Reporter, installed
+from engine.training.backends.sft import Outcome, forget_gguf_quantization, lora_config, run_sft
 from engine.training.config import TrainingConfig
 from engine.training.spec import TrainingSpec
-
-
-@dataclass
-class Outcome:
-    adapter_dir: str
-    merged_dir: str | None
-    final_metrics: dict[str, float] = field(default_factory=dict)
-    cancelled: bool = False
-    last_checkpoint: str | None = None
 
 
 def dequantized_copy(gguf: Path, sha256: str) -> Path:
@@ -60,104 +53,20 @@ def load_base(model_path: Path, four_bit: bool = False, sha256: str = "") -> tup
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     if four_bit:
+        import torch
         from transformers import BitsAndBytesConfig
 
         kwargs["quantization_config"] = BitsAndBytesConfig(  # type: ignore[no-untyped-call]
-            load_in_4bit=True, bnb_4bit_quant_type="nf4")
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+            bnb_4bit_compute_dtype=torch.bfloat16)
     model = AutoModelForCausalLM.from_pretrained(where, **kwargs)
     if "gguf_file" in kwargs:
         forget_gguf_quantization(model)
+    if four_bit:
+        from peft import prepare_model_for_kbit_training
+
+        model = prepare_model_for_kbit_training(model)  # type: ignore[no-untyped-call]
     return tokenizer, model
-
-
-def make_callback(reporter: Reporter) -> Any:
-    from transformers import TrainerCallback
-
-    class ProgressCallback(TrainerCallback):
-        def __init__(self) -> None:
-            self._last_time = time.monotonic()
-            self._last_tokens: float | None = None
-
-        def on_train_begin(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
-            reporter.begin(int(state.max_steps))
-
-        def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
-            reporter.step(int(state.global_step), int(state.max_steps), float(state.epoch or 0))
-            if reporter.cancel_requested():
-                control.should_training_stop = True
-                control.should_save = True
-
-        def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kw: Any) -> None:
-            logs = dict(logs or {})
-            values = {k: float(v) for k, v in logs.items() if isinstance(v, (int, float))}
-            tokens = values.get("num_tokens")
-            now = time.monotonic()
-            if tokens is not None and self._last_tokens is not None and now > self._last_time:
-                values["tokens_per_second"] = (tokens - self._last_tokens) / (now - self._last_time)
-            if tokens is not None:
-                self._last_tokens, self._last_time = tokens, now
-            reporter.log(int(state.global_step), float(state.epoch or 0), values)
-
-    return ProgressCallback()
-
-
-def sft_arguments(cfg: TrainingConfig, out_dir: Path, n_train: int, has_eval: bool,
-                  use_cpu: bool) -> Any:
-    from trl import SFTConfig  # type: ignore[attr-defined]
-
-    steps_per_epoch = max(1, math.ceil(n_train / (cfg.batch_size * cfg.grad_accumulation)))
-    total = cfg.max_steps if cfg.max_steps > 0 else math.ceil(steps_per_epoch * cfg.epochs)
-    eval_steps = cfg.eval_every or steps_per_epoch
-    return SFTConfig(
-        output_dir=str(out_dir),
-        per_device_train_batch_size=cfg.batch_size,
-        per_device_eval_batch_size=cfg.batch_size,
-        gradient_accumulation_steps=cfg.grad_accumulation,
-        learning_rate=cfg.learning_rate,
-        lr_scheduler_type=cfg.scheduler,
-        warmup_steps=int(total * cfg.warmup_ratio),
-        weight_decay=cfg.weight_decay,
-        num_train_epochs=cfg.epochs,
-        max_steps=cfg.max_steps if cfg.max_steps > 0 else -1,
-        logging_steps=1,
-        save_strategy="steps",
-        save_steps=cfg.checkpoint_every or total,
-        save_total_limit=3,
-        eval_strategy="steps" if has_eval else "no",
-        eval_steps=eval_steps if has_eval else None,
-        seed=cfg.seed,
-        data_seed=cfg.seed,
-        max_length=cfg.max_length,
-        completion_only_loss=cfg.responses_only,
-        packing=False,
-        gradient_checkpointing=cfg.gradient_checkpointing,
-        bf16=False,
-        fp16=False,
-        report_to=[],
-        use_cpu=use_cpu,
-        dataloader_num_workers=0,
-        disable_tqdm=True,
-    )
-
-
-def forget_gguf_quantization(model: Any) -> None:
-    """A model loaded from GGUF is marked as quantized although its weights are plain
-    floats after dequantization; clear the marks so it can be trained and saved."""
-    for attr in ("hf_quantizer", "quantization_method"):
-        if hasattr(model, attr):
-            setattr(model, attr, None)
-    if hasattr(model, "is_quantized"):
-        model.is_quantized = False
-    if getattr(model.config, "quantization_config", None) is not None:
-        del model.config.quantization_config
-
-
-def merge_and_save(peft_model: Any, tokenizer: Any, merged_dir: Path) -> None:
-    """Fold the adapter into the base weights and save a plain HF folder."""
-    merged = peft_model.merge_and_unload()
-    forget_gguf_quantization(merged)
-    merged.save_pretrained(str(merged_dir), safe_serialization=True)
-    tokenizer.save_pretrained(str(merged_dir))
 
 
 class TrlPeftBackend:
@@ -165,50 +74,13 @@ class TrlPeftBackend:
 
     def train(self, spec: TrainingSpec, reporter: Reporter) -> Outcome:
         import torch
-        from datasets import Dataset
-        from peft import LoraConfig
         from transformers import set_seed
-        from trl import SFTTrainer  # type: ignore[attr-defined]
 
         cfg = TrainingConfig.from_dict(spec.config)
-        run_dir = Path(spec.run_dir)
         set_seed(cfg.seed)
         use_cpu = not torch.cuda.is_available()
-        args = sft_arguments(cfg, run_dir / "checkpoints", len(spec.train), bool(spec.eval), use_cpu)
-        reporter.message("Loading the base model")
-        tokenizer, model = load_base(Path(spec.base_model_path),
-                                     four_bit=cfg.method == "qlora" and not use_cpu,
-                                     sha256=spec.base_model_sha256)
-        train_ds = Dataset.from_list([{"prompt": r.prompt, "completion": r.completion} for r in spec.train])
-        eval_ds = (Dataset.from_list([{"prompt": r.prompt, "completion": r.completion} for r in spec.eval])
-                   if spec.eval else None)
-        lora = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-                          target_modules=list(cfg.target_modules), task_type="CAUSAL_LM")
-        trainer = SFTTrainer(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
-                             processing_class=tokenizer, peft_config=lora,
-                             callbacks=[make_callback(reporter)])
-        reporter.message("Training")
-        result = trainer.train(resume_from_checkpoint=spec.resume_from)
-        outcome = Outcome(adapter_dir=str(run_dir / "adapter"), merged_dir=None)
-        outcome.final_metrics = {k: float(v) for k, v in result.metrics.items()
-                                 if isinstance(v, (int, float))}
-        outcome.final_metrics["global_step"] = float(trainer.state.global_step)
-        losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
-        if losses:
-            outcome.final_metrics["final_loss"] = float(losses[-1])
-            outcome.final_metrics["first_loss"] = float(losses[0])
-        checkpoints = sorted((run_dir / "checkpoints").glob("checkpoint-*"),
-                             key=lambda p: int(p.name.split("-")[-1]))
-        outcome.last_checkpoint = str(checkpoints[-1]) if checkpoints else None
-        if reporter.cancel_requested():
-            outcome.cancelled = True
-            return outcome
-        if eval_ds is not None:
-            outcome.final_metrics["eval_loss"] = float(trainer.evaluate()["eval_loss"])
-        trainer.save_model(outcome.adapter_dir)
-        if spec.merge:
-            reporter.message("Merging the adapter into the base model")
-            merged_dir = run_dir / "merged"
-            merge_and_save(trainer.model, tokenizer, merged_dir)
-            outcome.merged_dir = str(merged_dir)
-        return outcome
+        four_bit = cfg.four_bit and not use_cpu and installed("bitsandbytes")
+        reporter.message("Loading the base model" + (" in 4-bit (bitsandbytes NF4)" if four_bit else ""))
+        tokenizer, model = load_base(Path(spec.base_model_path), four_bit=four_bit, sha256=spec.base_model_sha256)
+        return run_sft(spec, reporter, model, tokenizer, lora_config(cfg), use_cpu,
+                       bf16=not use_cpu and bool(torch.cuda.is_bf16_supported()))

@@ -6,8 +6,8 @@ Revises: 0002
 
 from __future__ import annotations
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0003"
 down_revision = "0002"
@@ -16,8 +16,23 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "assignments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("example_id", sa.Integer(), nullable=False),
+        sa.Column("annotator", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["example_id"], ["examples.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("example_id", "annotator"),
+    )
+    with op.batch_alter_table("assignments") as batch:
+        batch.create_index(batch.f("ix_assignments_example_id"), ["example_id"], unique=False)
+        batch.create_index(batch.f("ix_assignments_annotator"), ["annotator"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("assignments") as batch:
+        batch.drop_index(batch.f("ix_assignments_annotator"))
+        batch.drop_index(batch.f("ix_assignments_example_id"))
+    op.drop_table("assignments")

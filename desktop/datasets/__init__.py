@@ -1,0 +1,1 @@
+"""The datasets page's parts: the freeze dialog, a version's overview, readiness and diff."""

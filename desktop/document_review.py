@@ -1,0 +1,291 @@
+"""Reviewing one document's PII findings: the list, accept / reject, bulk accept, add, undo.
+
+Every decision goes straight to the engine (``ws.privacy``), which stores who
+made it and audits it. The panel keeps this session's decisions on an undo
+stack: Ctrl+Z puts the last one back (a finding that was pending is reopened,
+a span added by hand is removed), and that is audited too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from desktop import dialogs
+from desktop.qt import (
+    QColor,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop.widgets.pii_text import MARKABLE_TYPES, entity_color, entity_name
+
+if TYPE_CHECKING:
+    from engine.listings import FindingRow
+    from engine.workspace import Workspace
+
+MARKS = {"pending": "•", "accepted": "✓", "rejected": "✗"}
+VALUE_CHARS = 48
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    """What to put back: earlier decisions of findings, or a span added by hand."""
+
+    description: str
+    document_id: int
+    previous: tuple[tuple[int, str], ...] = ()  # (finding id, decision before)
+    added: int | None = None  # finding id of a manual span
+
+
+def ask_entity_type(parent: QWidget | None, start_with: str = "PERSON") -> str | None:
+    """A small dialog to choose (or type) the entity type of a span marked by hand."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Mark as PII")
+    form = QFormLayout(dialog)
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItems(list(MARKABLE_TYPES))
+    combo.setCurrentText(start_with)
+    form.addRow("Entity type", combo)
+    form.addRow(QLabel("Pick a type or type your own, e.g. EMPLOYEE_ID."))
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return combo.currentText().strip() or None
+
+
+class ReviewPanel(QWidget):
+    changed = Signal()  # a decision was stored (or undone): the page redraws
+    current_changed = Signal(object)  # FindingRow | None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws: Workspace | None = None
+        self.document_id: int | None = None
+        self.text = ""
+        self.editable = False
+        self._findings: list[FindingRow] = []
+        self.undo_stack: list[UndoStep] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        title = QLabel("Findings")
+        title.setObjectName("SectionTitle")
+        layout.addWidget(title)
+        self.summary = QLabel()
+        self.summary.setObjectName("Muted")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.list = QListWidget()
+        self.list.setObjectName("FindingsList")
+        self.list.currentRowChanged.connect(self._on_row)
+        layout.addWidget(self.list, 1)
+
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        self.accept_button = self._button("Accept  (A)", "Redact this span", self.accept_current)
+        self.reject_button = self._button("Reject  (R)", "Not PII: keep this text", self.reject_current)
+        self.prev_button = self._button("↑ Previous  (P)", "Previous finding", self.previous)
+        self.next_button = self._button("Next  (N) ↓", "Next finding", self.next)
+        self.undo_button = self._button("Undo  (Ctrl+Z)", "Undo the last decision of this session", self.undo)
+        grid.addWidget(self.accept_button, 0, 0)
+        grid.addWidget(self.reject_button, 0, 1)
+        grid.addWidget(self.prev_button, 1, 0)
+        grid.addWidget(self.next_button, 1, 1)
+        grid.addWidget(self.undo_button, 2, 0, 1, 2)
+        self.type_combo = QComboBox()
+        self.type_combo.setToolTip("Entity type to accept in bulk")
+        self.accept_type_button = self._button("Accept all of type", "Accept every pending finding of "
+                                               "the chosen type", self.accept_chosen_type)
+        grid.addWidget(self.type_combo, 3, 0)
+        grid.addWidget(self.accept_type_button, 3, 1)
+        layout.addLayout(grid)
+        self._update_buttons()
+
+    def _button(self, text: str, tip: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _=False: slot())  # type: ignore[operator]
+        return button
+
+    # -- content -------------------------------------------------------------
+    def set_document(self, ws: Workspace | None, document_id: int | None, text: str, editable: bool) -> None:
+        if ws is not self.ws:
+            self.undo_stack.clear()
+        current = self.current()
+        keep = current.id if current is not None and (ws, document_id) == (self.ws, self.document_id) else None
+        self.ws, self.document_id, self.text, self.editable = ws, document_id, text, editable
+        self.reload(keep=keep)
+
+    def reload(self, keep: int | None) -> None:
+        """Read the findings again; select ``keep`` (a finding id) where it still exists."""
+        from engine import listings
+
+        if self.ws is None or self.document_id is None:
+            self._findings = []
+        else:
+            self._findings = listings.findings(self.ws, self.document_id)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for f in self._findings:
+            item = QListWidgetItem(self._label(f))
+            item.setData(Qt.ItemDataRole.DecorationRole, QColor(entity_color(f.entity_type)))
+            item.setToolTip(f"{f.entity_type} at {f.start}-{f.end}, score {f.score:.2f}, "
+                            f"{'added by hand' if f.source == 'manual' else 'found by the detector'}")
+            if f.decision == "rejected":
+                item.setForeground(QColor("#64748b"))
+            self.list.addItem(item)
+        ids = [f.id for f in self._findings]
+        self.list.setCurrentRow(ids.index(keep) if keep in ids else (0 if ids else -1))
+        self.list.blockSignals(False)
+        counts = Counter(f.decision for f in self._findings)
+        self.summary.setText(" · ".join(f"{counts[d]} {d}" for d in ("pending", "accepted", "rejected"))
+                             if self._findings else "No findings. Scan the document to look for PII.")
+        pending_types = Counter(f.entity_type for f in self._findings if f.decision == "pending")
+        self.type_combo.clear()
+        for t, n in sorted(pending_types.items()):
+            self.type_combo.addItem(f"{entity_name(t)} ({n})", t)
+        self._update_buttons()
+        self.current_changed.emit(self.current())
+
+    def _label(self, f: FindingRow) -> str:
+        value = " ".join(self.text[f.start:f.end].split()) if self.text else (f.placeholder or "")
+        if len(value) > VALUE_CHARS:
+            value = value[:VALUE_CHARS - 1] + "…"
+        return f"{MARKS.get(f.decision, '?')}  {entity_name(f.entity_type)}   {value}"
+
+    def findings(self) -> list[FindingRow]:
+        return list(self._findings)
+
+    def current(self) -> FindingRow | None:
+        row = self.list.currentRow()
+        return self._findings[row] if 0 <= row < len(self._findings) else None
+
+    def pending(self) -> int:
+        return sum(1 for f in self._findings if f.decision == "pending")
+
+    def _on_row(self, _row: int) -> None:
+        self._update_buttons()
+        self.current_changed.emit(self.current())
+
+    def _update_buttons(self) -> None:
+        has = self.current() is not None
+        for button in (self.accept_button, self.reject_button):
+            button.setEnabled(self.editable and has)
+        self.prev_button.setEnabled(self.list.currentRow() > 0)
+        self.next_button.setEnabled(0 <= self.list.currentRow() < self.list.count() - 1)
+        self.undo_button.setEnabled(bool(self.undo_stack))
+        self.accept_type_button.setEnabled(self.editable and self.type_combo.count() > 0)
+
+    # -- navigation ------------------------------------------------------------
+    def next(self) -> None:
+        if self.list.currentRow() < self.list.count() - 1:
+            self.list.setCurrentRow(self.list.currentRow() + 1)
+
+    def previous(self) -> None:
+        if self.list.currentRow() > 0:
+            self.list.setCurrentRow(self.list.currentRow() - 1)
+
+    # -- decisions ---------------------------------------------------------------
+    def accept_current(self) -> None:
+        self._decide("accepted")
+
+    def reject_current(self) -> None:
+        self._decide("rejected")
+
+    def _decide(self, decision: str) -> None:
+        f = self.current()
+        if f is None or self.ws is None or self.document_id is None or not self.editable:
+            return
+        ws = self.ws
+        if self._store(lambda: ws.privacy.decide(f.id, decision)):
+            self.undo_stack.append(UndoStep(f"{decision} {f.entity_type}", self.document_id,
+                                            previous=((f.id, f.decision),)))
+            after = self._next_pending_after(f.id)
+            self.reload(keep=after if after is not None else f.id)
+            self.changed.emit()
+
+    def _next_pending_after(self, finding_id: int) -> int | None:
+        ids = [f.id for f in self._findings]
+        at = ids.index(finding_id) if finding_id in ids else -1
+        for f in self._findings[at + 1:] + self._findings[:at + 1]:
+            if f.decision == "pending" and f.id != finding_id:
+                return f.id
+        return None
+
+    def accept_chosen_type(self) -> None:
+        entity_type = self.type_combo.currentData()
+        if entity_type:
+            self.accept_type(str(entity_type))
+
+    def accept_type(self, entity_type: str) -> None:
+        if self.ws is None or self.document_id is None or not self.editable:
+            return
+        ws, doc_id = self.ws, self.document_id
+        before = tuple((f.id, f.decision) for f in self._findings
+                       if f.entity_type == entity_type and f.decision == "pending")
+        if before and self._store(lambda: ws.privacy.accept_all(doc_id, entity_type)):
+            self.undo_stack.append(UndoStep(f"accept all {entity_type}", doc_id, previous=before))
+            current = self.current()
+            self.reload(keep=current.id if current else None)
+            self.changed.emit()
+
+    def add_span(self, start: int, end: int, entity_type: str) -> int | None:
+        if self.ws is None or self.document_id is None or not self.editable:
+            return None
+        ws, doc_id = self.ws, self.document_id
+        added: list[int] = []
+        if self._store(lambda: added.append(ws.privacy.add_manual(doc_id, start, end, entity_type))):
+            self.undo_stack.append(UndoStep(f"add {entity_type}", doc_id, added=added[0]))
+            self.reload(keep=added[0])
+            self.changed.emit()
+            return added[0]
+        return None
+
+    def undo(self) -> UndoStep | None:
+        if not self.undo_stack or self.ws is None:
+            return None
+        step = self.undo_stack[-1]
+        ws = self.ws
+
+        def put_back() -> None:
+            if step.added is not None:
+                ws.privacy.remove_manual(step.added)
+            for finding_id, decision in step.previous:
+                if decision == "pending":
+                    ws.privacy.reopen(finding_id)
+                else:
+                    ws.privacy.decide(finding_id, decision)
+
+        if not self._store(put_back):
+            return None
+        self.undo_stack.pop()
+        keep = step.previous[0][0] if step.previous else None
+        self.reload(keep=keep)
+        self.changed.emit()
+        return step
+
+    def _store(self, action: object) -> bool:
+        from engine.errors import AirlockError
+
+        try:
+            action()  # type: ignore[operator]
+        except AirlockError as exc:
+            dialogs.show_error(self, "Cannot store this decision", str(exc))
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""Widgets of the Evaluation page: plots, the review panel, dialogs."""

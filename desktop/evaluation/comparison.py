@@ -1,0 +1,66 @@
+"""The comparison table: every finished run on the selected run's split, with the difference to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop import formatting as fmt
+from desktop.widgets.table import Column
+from engine.evaluation.bootstrap import Difference
+from engine.evaluation.compare import Comparison
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    id: int | None
+    approach: str
+    quality: float | None
+    quality_metric: str
+    p95_ms: float | None
+    cost_per_month: float | None
+    currency: str
+    versus: Difference | None  # this row minus the selected run
+    is_selected: bool
+
+
+def _versus(row: ComparisonRow) -> str:
+    if row.is_selected:
+        return "selected"
+    if row.versus is None:
+        return fmt.MISSING
+    d = row.versus
+    verdict = "within noise" if d.within_noise else ("better" if d.delta > 0 else "worse")
+    return f"{d.delta:+.3f} [{d.low:+.3f}, {d.high:+.3f}] {verdict}"
+
+
+def _money(row: ComparisonRow) -> str:
+    return fmt.MISSING if row.cost_per_month is None else f"{row.cost_per_month:,.2f} {row.currency}"
+
+
+COLUMNS = [
+    Column("Approach", lambda r: r.approach, width=190, tooltip=lambda r: r.approach),
+    Column("Quality", lambda r: fmt.number(r.quality), align="right", width=70,
+           tooltip=lambda r: r.quality_metric, sort_key=lambda r: -1.0 if r.quality is None else r.quality),
+    Column("p95", lambda r: fmt.millis(r.p95_ms), align="right", width=76,
+           sort_key=lambda r: -1.0 if r.p95_ms is None else r.p95_ms),
+    Column("Cost / month", _money, align="right", width=104,
+           sort_key=lambda r: -1.0 if r.cost_per_month is None else r.cost_per_month),
+    Column("vs selected (95% CI)", _versus, stretch=True, tooltip=_versus),
+]
+
+
+def comparison_rows(cmp: Comparison, selected: int) -> list[ComparisonRow]:
+    versus: dict[int, Difference] = {}
+    for p in cmp.pairs:
+        if p.a == selected:
+            versus[p.b] = p.difference
+        elif p.b == selected:
+            d = p.difference
+            versus[p.a] = Difference(-d.delta, -d.high, -d.low, d.level, d.resamples, d.seed, d.n)
+    rows = []
+    for t in cmp.table():
+        rid = t["run"]
+        rows.append(ComparisonRow(rid, t["approach"], t["quality"], t["quality_metric"], t["p95_latency_ms"],
+                                  t["cost_per_month"], cmp.currency, versus.get(rid) if rid else None,
+                                  rid == selected))
+    return rows

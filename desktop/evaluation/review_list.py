@@ -1,0 +1,171 @@
+"""The Review tab: a run's examples filtered to errors, disagreements with another run, or one
+confusion cell; the selected one side by side with the reviewer's verdict (Ctrl+Z undoes the last)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from desktop import dialogs
+from desktop import formatting as fmt
+from desktop.evaluation.review_panel import ReviewPanel
+from desktop.qt import (
+    QComboBox,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QShortcut,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop.widgets.table import Column, DataTable
+
+if TYPE_CHECKING:
+    from engine.evaluation.review import PredictionRow
+    from engine.evaluation.service import EvaluationInfo
+    from engine.workspace import Workspace
+
+FILTERS = ("All examples", "Errors only", "Disagreements", "Confusion cell")
+
+
+def _short(text: str | None, n: int = 60) -> str:
+    if text is None:
+        return fmt.MISSING
+    flat = " ".join(text.split())
+    return flat if len(flat) <= n else flat[: n - 1] + "…"
+
+
+COLUMNS = [
+    Column("Example", lambda r: f"#{r.example_id}", width=80, sort_key=lambda r: r.example_id),
+    Column("Input", lambda r: _short(r.input_text, 90), stretch=True, tooltip=lambda r: r.input_text[:500]),
+    Column("Reference", lambda r: _short(r.reference), width=130),
+    Column("Output", lambda r: _short(r.output), width=130,
+           color=lambda r: None if r.correct else "#b91c1c"),
+    Column("Other model", lambda r: _short(r.other_output), width=130),
+    Column("Verdict", lambda r: r.review or "", width=120),
+]
+
+
+class ReviewTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws: Workspace | None = None
+        self.info: EvaluationInfo | None = None
+        self.cell: tuple[str, str] | None = None
+        self.undo_stack: list[tuple[int, str | None, str]] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        bar = QHBoxLayout()
+        self.filter = QComboBox()
+        self.filter.addItems(FILTERS)
+        self.filter.setCurrentIndex(1)
+        self.other_run = QComboBox()
+        self.other_run.setMinimumWidth(260)
+        self.count = QLabel("")
+        self.count.setObjectName("Muted")
+        bar.addWidget(QLabel("Show"))
+        bar.addWidget(self.filter)
+        bar.addWidget(QLabel("Compare with"))
+        bar.addWidget(self.other_run)
+        bar.addWidget(self.count, 1)
+        layout.addLayout(bar)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.examples = DataTable(COLUMNS, "No examples match this filter.")
+        self.examples.row_selected.connect(self._show)
+        split.addWidget(self.examples)
+        self.panel = ReviewPanel()
+        self.panel.verdict_requested.connect(self.set_verdict)
+        split.addWidget(self.panel)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([260, 300])
+        layout.addWidget(split, 1)
+        self.filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.other_run.currentIndexChanged.connect(lambda _i: self.reload())
+        undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
+        undo.activated.connect(self.undo)
+
+    def clear(self) -> None:
+        self.info = None
+        self.examples.set_rows([])
+        self.panel.show_row(None)
+
+    def show_run(self, info: EvaluationInfo, peers: list[EvaluationInfo]) -> None:
+        self.info = info
+        self.cell = None
+        self.other_run.blockSignals(True)
+        self.other_run.clear()
+        self.other_run.addItem("(no other model)", None)
+        for p in peers:
+            self.other_run.addItem(f"run {p.id}: {p.model_label} ({p.prompt_mode})", p.id)
+        if peers:
+            self.other_run.setCurrentIndex(1)
+        self.other_run.blockSignals(False)
+        if self.filter.currentIndex() == FILTERS.index("Confusion cell"):
+            self.filter.setCurrentIndex(1)  # reloads
+        else:
+            self.reload()
+
+    def show_cell(self, reference: str, predicted: str) -> None:
+        self.cell = (reference, predicted)
+        self.filter.blockSignals(True)
+        self.filter.setCurrentIndex(FILTERS.index("Confusion cell"))
+        self.filter.blockSignals(False)
+        self.reload()
+
+    @property
+    def kind(self) -> str:
+        return str(self.info.metrics.get("task_kind", "classification")) if self.info else "classification"
+
+    def reload(self) -> None:
+        if self.ws is None or self.info is None:
+            return
+        mode = FILTERS[self.filter.currentIndex()]
+        other = self.other_run.currentData()
+        cell = self.cell if mode == "Confusion cell" else None
+        if mode == "Disagreements" and other is None:
+            rows: list[PredictionRow] = []
+        else:
+            rows = self.ws.evaluation.predictions(self.info.id, errors_only=mode == "Errors only", other_run_id=other,
+                                                  disagreements_only=mode == "Disagreements", cell=cell)
+        self.examples.set_rows(rows)
+        where = f" ({cell[0]} → {cell[1]})" if cell else ""
+        self.count.setText(f"{fmt.count(len(rows), 'example')}{where}")
+        if self.examples.selected_row() is None:
+            self.examples.select_first()
+
+    def _show(self, row: PredictionRow | None) -> None:
+        self.panel.show_row(row, self.kind)
+
+    def set_verdict(self, verdict: str | None, note: str) -> None:
+        row = self.panel.row
+        if self.ws is None or row is None:
+            return
+        try:
+            self.ws.evaluation.review(row.id, verdict, note)
+        except Exception as exc:
+            dialogs.show_error(self, "Verdict not recorded", str(exc))
+            return
+        self.undo_stack.append((row.id, row.review, row.review_note or ""))
+        self._after_change(row.id)
+
+    def undo(self) -> None:
+        if self.ws is None or not self.undo_stack:
+            return
+        prediction_id, verdict, note = self.undo_stack.pop()
+        self.ws.evaluation.review(prediction_id, verdict, note)
+        self._after_change(prediction_id)
+
+    def _after_change(self, prediction_id: int) -> None:
+        self.reload()
+        self.examples.reveal(lambda r: r.id == prediction_id)
+        for i, r in enumerate(self.examples.rows()):
+            if r.id == prediction_id:
+                self.panel.show_row(r, self.kind)
+                if self.examples.selected_row() is None or self.examples.selected_row().id != prediction_id:
+                    self.examples.selectRow(i)
+        self.changed.emit()

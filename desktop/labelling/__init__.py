@@ -1,0 +1,1 @@
+"""The labelling page's parts: the lazy example list, the answer editors, undo, agreement."""

@@ -1,0 +1,242 @@
+"""The live view of one run: step / total, epoch, losses, learning rate, tokens/s, ETA,
+memory, the loss curves and the log tail.
+
+It follows the worker's ``progress.jsonl`` with a timer, reading only the bytes added
+since the last tick (``engine.training.spec.read_progress``), so following a run costs
+the GUI thread a file stat and a few parsed lines per tick. The chart is redrawn at
+most twice a second.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from desktop.qt import (
+    QGridLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop.widgets.line_chart import LineChart, Series
+from engine.training.spec import read_progress
+
+LOSS_COLOR = "#2563eb"
+EVAL_LOSS_COLOR = "#ea580c"
+TICK_MS = 200
+CHART_INTERVAL_S = 0.5
+LOG_LINES = 400
+END_EVENTS = ("done", "failed", "cancelled")
+STATS = (("step", "Step"), ("epoch", "Epoch"), ("loss", "Loss"), ("eval_loss", "Eval loss"),
+         ("learning_rate", "Learning rate"), ("tokens_per_second", "Tokens/s"), ("eta", "ETA"),
+         ("memory", "Memory"))
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+        else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def describe(ev: dict[str, Any]) -> str | None:
+    """One log line for a progress event (None for the frequent step events)."""
+    kind = ev.get("type")
+    stamp = f"[{_duration(ev.get('t'))}] "
+    if kind == "metrics":
+        parts = [f"{k} {ev[k]:.4g}" for k in ("loss", "eval_loss", "learning_rate", "tokens_per_second") if k in ev]
+        return stamp + f"step {ev.get('step')}: " + ", ".join(parts)
+    if kind == "message":
+        return stamp + str(ev.get("text"))
+    if kind == "started":
+        return stamp + f"worker started: backend {ev.get('backend')} ({ev.get('reason')})"
+    if kind == "begin":
+        return stamp + f"training {ev.get('total_steps')} steps"
+    if kind == "failed":
+        return stamp + f"FAILED: {ev.get('error')}"
+    if kind == "cancelled":
+        return stamp + f"cancelled; checkpoint kept: {ev.get('checkpoint')}"
+    if kind == "done":
+        return stamp + "finished"
+    return None
+
+
+class RunView(QWidget):
+    """Shows one run; ``follow(run_dir)`` starts tailing its progress file."""
+
+    ended = Signal(str)  # the final event type: done | failed | cancelled
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(8)
+        layout.addWidget(self.progress)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(2)
+        self.stats: dict[str, QLabel] = {}
+        for i, (key, title) in enumerate(STATS):
+            name = QLabel(title)
+            name.setObjectName("Muted")
+            value = QLabel("—")
+            value.setStyleSheet("font-weight: 600;")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(name, (i // 4) * 2, i % 4)
+            grid.addWidget(value, (i // 4) * 2 + 1, i % 4)
+            self.stats[key] = value
+        layout.addLayout(grid)
+        self.chart = LineChart("Loss", x_label="step", y_label="loss",
+                               empty_text="Select a run to see its loss curve.")
+        self.chart.setObjectName("Card")
+        layout.addWidget(self.chart, 3)
+        self.log = QPlainTextEdit()
+        self.log.setObjectName("Mono")
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(LOG_LINES)
+        self.log.setPlaceholderText("The worker's log appears here while a run is followed.")
+        layout.addWidget(self.log, 1)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self.poll)
+        self._run_dir: Path | None = None
+        self._offset = 0
+        self._loss: dict[int, float] = {}
+        self._eval: dict[int, float] = {}
+        self._chart_dirty = False
+        self._chart_drawn = 0.0
+        self.last_event: str | None = None
+
+    # -- what to show --------------------------------------------------------------
+    def show_history(self, points: list[Any], title: str) -> None:
+        """A run's stored metrics (engine.listings.CurvePoint) without following it."""
+        self.stop()
+        self._loss = {p.step: p.loss for p in points if p.loss is not None}
+        self._eval = {p.step: p.eval_loss for p in points if p.eval_loss is not None}
+        self.chart.title = title
+        self._draw_chart(force=True)
+        last = points[-1] if points else None
+        if last is not None:
+            self._set("step", f"{last.step:,}")
+            self._set("epoch", f"{last.epoch:.2f}")
+            speeds = [p.tokens_per_second for p in points if p.tokens_per_second]
+            if speeds:
+                self._set("tokens_per_second", f"{speeds[-1]:,.0f}")
+            rates = [p.learning_rate for p in points if p.learning_rate is not None]
+            if rates:
+                self._set("learning_rate", f"{rates[-1]:.3g}")
+        for key, values in (("loss", self._loss), ("eval_loss", self._eval)):
+            if values:
+                self._set(key, f"{values[max(values)]:.4f}")
+
+    def follow(self, run_dir: Path, live: bool) -> None:
+        """Read the run's progress file from the start; keep tailing it while ``live``."""
+        self._run_dir, self._offset = run_dir, 0
+        self.log.clear()
+        self.last_event = None
+        self.poll()
+        if live:
+            self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    @property
+    def following(self) -> bool:
+        return self._timer.isActive()
+
+    def clear(self, text: str) -> None:
+        self.stop()
+        self._loss, self._eval = {}, {}
+        self.chart.clear(text)
+        self.log.clear()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        for label in self.stats.values():
+            label.setText("—")
+
+    # -- tailing -------------------------------------------------------------------
+    def poll(self) -> None:
+        if self._run_dir is None:
+            return
+        events, self._offset = read_progress(self._run_dir, self._offset)
+        lines = []
+        for ev in events:
+            self._apply(ev)
+            line = describe(ev)
+            if line:
+                lines.append(line)
+        if lines:
+            self.log.appendPlainText("\n".join(lines))
+        self._draw_chart()
+        if self.last_event in END_EVENTS and self._timer.isActive():
+            self._timer.stop()
+            self._draw_chart(force=True)
+            self.ended.emit(self.last_event)
+
+    def _apply(self, ev: dict[str, Any]) -> None:
+        kind = ev.get("type")
+        self.last_event = kind if kind in END_EVENTS or kind == "started" else self.last_event
+        if kind == "started":
+            self._set("step", "starting")
+        elif kind in ("begin", "step"):
+            total = int(ev.get("total_steps") or 0)
+            step = int(ev.get("step", 0))
+            self.progress.setRange(0, max(1, total))
+            self.progress.setValue(step)
+            if kind == "step":
+                self._set("step", f"{step:,} / {total:,}")
+                self._set("epoch", f"{ev.get('epoch', 0):.2f}")
+                self._set("eta", _duration(ev.get("eta_s")))
+                self._set_memory(ev)
+        elif kind == "metrics":
+            step = int(ev.get("step", 0))
+            if "loss" in ev:
+                self._loss[step] = float(ev["loss"])
+                self._set("loss", f"{ev['loss']:.4f}")
+            if "eval_loss" in ev:
+                self._eval[step] = float(ev["eval_loss"])
+                self._set("eval_loss", f"{ev['eval_loss']:.4f}")
+            if "learning_rate" in ev:
+                self._set("learning_rate", f"{ev['learning_rate']:.3g}")
+            if "tokens_per_second" in ev:
+                self._set("tokens_per_second", f"{ev['tokens_per_second']:,.0f}")
+            self._chart_dirty = True
+        elif kind == "done":
+            self._set("eta", "done")
+            self.progress.setValue(self.progress.maximum())
+        elif kind in ("failed", "cancelled"):
+            self._set("eta", kind)
+
+    def _set_memory(self, ev: dict[str, Any]) -> None:
+        text = f"{ev['memory_mb'] / 1024:.2f} GiB RAM" if ev.get("memory_mb") is not None else "—"
+        if ev.get("gpu_memory_mb") is not None:
+            text += f", {ev['gpu_memory_mb'] / 1024:.2f} GiB GPU"
+        self._set("memory", text)
+
+    def _set(self, key: str, text: str) -> None:
+        if self.stats[key].text() != text:
+            self.stats[key].setText(text)
+
+    def _draw_chart(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and (not self._chart_dirty or now - self._chart_drawn < CHART_INTERVAL_S):
+            return
+        self._chart_dirty, self._chart_drawn = False, now
+        if not self._loss and not self._eval:
+            self.chart.clear("This run has logged no metrics yet.")
+            return
+        self.chart.set_series([Series("loss", sorted(self._loss.items()), LOSS_COLOR),
+                               Series("eval loss", sorted(self._eval.items()), EVAL_LOSS_COLOR, markers=True)])

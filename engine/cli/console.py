@@ -1,0 +1,187 @@
+"""`airlock chat|extract|classify|batch|serve|calls|review`: the operators' console, headless."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Generator
+from pathlib import Path
+
+from engine.cli.common import ConsoleProgress, open_workspace, workspace_arg
+from engine.errors import AirlockError
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Interactive: one user turn per line on stdin, the answer streamed to stdout; an empty line or
+    end of input ends the conversation, Ctrl-C stops the current answer."""
+    from engine.console.chat import ChatSession
+
+    with open_workspace(args) as ws:
+        session = ChatSession.open(ws, args.model, args.system)
+        session.max_tokens = args.max_tokens
+        interactive = sys.stdin.isatty()
+        print(f"chatting with {session.model.artifact.name}; an empty line ends", file=sys.stderr)
+        while True:
+            if interactive:
+                print("> ", end="", file=sys.stderr, flush=True)
+            line = sys.stdin.readline()
+            if not line.strip():
+                break
+            pieces: Generator[str, None, None] = session.send(line.rstrip("\n"))
+            try:
+                for piece in pieces:
+                    sys.stdout.write(piece)
+                    sys.stdout.flush()
+            except KeyboardInterrupt:
+                session.stop()
+                pieces.close()
+            print()
+    return 0
+
+
+def _read_input(path: str) -> tuple[str, str]:
+    if path == "-":
+        return "stdin", sys.stdin.read()
+    from engine.console.batch import inputs_from
+
+    items = inputs_from([Path(path)])
+    if len(items) != 1:
+        raise AirlockError(f"{path} holds {len(items)} documents; use `airlock batch` for several")
+    return items[0].source, items[0].text
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from engine.console import extract_text
+
+    results = []
+    with open_workspace(args) as ws:
+        for f in args.files:
+            source, text = _read_input(f)
+            ans = extract_text(ws, args.model, text, task_id=args.task, threshold=args.threshold)
+            results.append({"source": source, "answer": ans.value, "confidence": round(ans.confidence, 4),
+                            "fields": {k: round(v, 4) for k, v in ans.fields.items()}, "flagged": ans.flagged,
+                            "latency_ms": round(ans.latency_ms, 1), "call_id": ans.call_id})
+    for r in results:
+        if args.json:
+            print(json.dumps(r, ensure_ascii=False))
+        else:
+            flag = "  FLAGGED for review" if r["flagged"] else ""
+            print(f"{r['source']}: {json.dumps(r['answer'], ensure_ascii=False)}  "
+                  f"(confidence {r['confidence']:.2f}){flag}")
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from engine.console import classify_text
+
+    with open_workspace(args) as ws:
+        for f in args.files:
+            source, text = _read_input(f)
+            ans = classify_text(ws, args.model, text, threshold=args.threshold, task_id=args.task)
+            flag = "  FLAGGED for review" if ans.flagged else ""
+            print(f"{source}: {ans.label}  (confidence {ans.confidence:.2f}){flag}")
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from engine.console.batch import inputs_from, run_batch
+    from engine.jobs import JobContext
+
+    with open_workspace(args) as ws:
+        items = inputs_from([Path(p) for p in args.input], column=args.column)
+        result = run_batch(ws, items, Path(args.out), args.model, args.task, args.threshold,
+                           JobContext(progress=ConsoleProgress(args.quiet)))
+    print(f"{result.rows} answers ({result.flagged} flagged, {result.errors} errors): {result.jsonl}, {result.csv}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import threading
+
+    from engine.console.server import LocalEndpoint, check_address
+
+    check_address(args.host)
+    with open_workspace(args) as ws, LocalEndpoint(ws, args.model, args.host, args.port) as endpoint:
+        print(f"serving {endpoint.model_id()} at {endpoint.url} (OpenAI-compatible); Ctrl-C stops", file=sys.stderr)
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+    return 0
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    from engine.console import monitoring
+
+    with open_workspace(args) as ws:
+        buckets = monitoring(ws, by=args.by)
+    print(f"{'bucket':<17} | {'calls':>5} | {'p50 ms':>7} | {'p95 ms':>7} | low-confidence")
+    for b in buckets:
+        share = "-" if b.low_confidence_share is None else f"{b.low_confidence_share:.0%}"
+        print(f"{b.start:%Y-%m-%d %H:%M} | {b.calls:>5} | {b.p50_ms:>7.0f} | {b.p95_ms:>7.0f} | {share}")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from engine.console.review import dismiss, queue, resolve
+
+    with open_workspace(args) as ws:
+        if args.call is None:
+            for c in queue(ws):
+                print(f"call {c.id} [{c.mode}] confidence {c.confidence or 0:.2f}: {c.output}  <- "
+                      f"{c.redacted_input[:70]!r}")
+            return 0
+        if args.dismiss:
+            dismiss(ws, args.call)
+            print(f"call {args.call} dismissed")
+        else:
+            example = resolve(ws, args.call, args.correct)
+            print(f"call {args.call} -> example {example}")
+    return 0
+
+
+def _model_args(p: argparse.ArgumentParser, task: bool = True) -> None:
+    p.add_argument("--model", type=int, default=None, help="model artifact id (default: the promoted one)")
+    if task:
+        p.add_argument("--task", type=int, default=None, help="task id (default: the model's own task)")
+        p.add_argument("--threshold", type=float, default=None, help="flag answers under this confidence")
+    workspace_arg(p)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("chat", help="chat with a model (one turn per line on stdin, answers streamed)")
+    p.add_argument("--system", default=None, help="system prompt")
+    p.add_argument("--max-tokens", type=int, default=512)
+    _model_args(p, task=False)
+    p.set_defaults(func=cmd_chat)
+    p = sub.add_parser("extract", help="schema-constrained extraction from files ('-' for stdin)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    _model_args(p)
+    p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("classify", help="classify files ('-' for stdin) with a confidence")
+    p.add_argument("files", nargs="+")
+    _model_args(p)
+    p.set_defaults(func=cmd_classify)
+    p = sub.add_parser("batch", help="answer a folder of documents or a CSV column; writes answers.jsonl/.csv")
+    p.add_argument("input", nargs="+", help="files or folders (the last argument is the output folder)")
+    p.add_argument("out", help="output folder")
+    p.add_argument("--column", default=None, help="the CSV column holding the texts")
+    p.add_argument("--quiet", "-q", action="store_true")
+    _model_args(p)
+    p.set_defaults(func=cmd_batch)
+    p = sub.add_parser("serve", help="local OpenAI-compatible endpoint on 127.0.0.1 (off unless started)")
+    p.add_argument("--host", default="127.0.0.1", help="only 127.0.0.1 is accepted")
+    p.add_argument("--port", type=int, default=8642)
+    _model_args(p, task=False)
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("monitor", help="console volume, p50/p95 latency and low-confidence share over time")
+    p.add_argument("--by", choices=("hour", "day"), default="hour")
+    workspace_arg(p)
+    p.set_defaults(func=cmd_monitor)
+    p = sub.add_parser("review", help="the review queue: list flagged answers, confirm, correct or dismiss one")
+    p.add_argument("call", type=int, nargs="?", help="console call id (omit to list the queue)")
+    p.add_argument("--correct", default=None, help="the right answer (a label, or JSON for extraction)")
+    p.add_argument("--dismiss", action="store_true")
+    workspace_arg(p)
+    p.set_defaults(func=cmd_review)

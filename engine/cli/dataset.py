@@ -1,0 +1,145 @@
+"""`airlock dataset freeze|check|diff|list|rejections` and `airlock task create|list`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from engine.cli.common import EXIT_CHECK_FAILED, ConsoleProgress, open_workspace, workspace_arg
+
+
+def cmd_freeze(args: argparse.Namespace) -> int:
+    from engine.datasets.freeze import SplitPlan
+    from engine.jobs import JobContext
+
+    plan = SplitPlan(seed=args.seed, eval_fraction=args.eval_share, test_fraction=args.test_share,
+                     min_answer_chars=args.min_answer_chars, max_answer_chars=args.max_answer_chars,
+                     token_lengths=not args.no_tokens)
+    with open_workspace(args) as ws:
+        version = ws.datasets.freeze(args.task, args.name, plan, JobContext(progress=ConsoleProgress(args.quiet)))
+    if args.json:
+        print(json.dumps(version.__dict__, indent=2, ensure_ascii=False))
+        return 0
+    stats = version.stats
+    splits = ", ".join(f"{k} {v}" for k, v in stats["splits"].items())
+    print(f"dataset version {version.id} {version.name!r}: {stats['total']} examples ({splits}); "
+          f"{version.rejections} rejected; content hash {version.content_hash[:16]}")
+    print(f"near-duplicates flagged: {stats['near_duplicates']['count']}; "
+          f"near twins of golden/OOD examples left out: {stats['leakage']['prevented']}")
+    balance = stats.get("class_balance")
+    if balance and balance.get("severe"):
+        print(f"warning: severe class imbalance ({balance['ratio']}x): {balance['counts']}")
+    tokens = stats["token_lengths"]
+    if tokens.get("available"):
+        print(f"tokens ({tokens['model']}): min {tokens['min']}, median {tokens['p50']}, "
+              f"p95 {tokens['p95']}, max {tokens['max']}")
+    print(f"see the rejections with `airlock dataset rejections {version.id}`", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        report = ws.datasets.readiness(args.version)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        for check in report.checks:
+            print(f"[{check.level.upper():6}] {check.name}: {check.message}")
+        print("ready to train" if report.ready else "NOT ready to train")
+    return 0 if report.ready else EXIT_CHECK_FAILED
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        diff = ws.datasets.diff(args.a, args.b)
+    if args.json:
+        print(json.dumps(diff.as_dict(), indent=2))
+        return 0
+    print(f"version {args.a} -> {args.b}: {len(diff.added)} added, {len(diff.removed)} removed, "
+          f"{len(diff.changed)} changed, {len(diff.moved)} moved between splits, {diff.unchanged} unchanged")
+    for label, ids in (("added", diff.added), ("removed", diff.removed), ("changed", diff.changed)):
+        if ids:
+            print(f"  {label}: examples {', '.join(map(str, ids[:50]))}{' ...' if len(ids) > 50 else ''}")
+    for move in diff.moved[:50]:
+        print(f"  moved: example {move.example_id} {move.from_split} -> {move.to_split}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        for v in ws.datasets.versions(args.task):
+            print(f"{v.id}\t{v.name}\ttask {v.task_id}\t{v.stats.get('total', '?')} examples\t"
+                  f"{v.rejections} rejected\t{v.content_hash[:16]}")
+    return 0
+
+
+def cmd_rejections(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        for r in ws.datasets.rejections(args.version):
+            print(f"example {r.example_id}: {r.reason}")
+    return 0
+
+
+def cmd_task_create(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        task = ws.tasks.create_from_file(Path(args.file))
+    print(f"task {task.id} {task.name!r} ({task.kind}) created")
+    return 0
+
+
+def cmd_task_list(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        for t in ws.tasks.all():
+            extra = f" labels: {', '.join(t.labels)}" if t.labels else ""
+            print(f"{t.id}\t{t.name}\t{t.kind}{extra}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    task = sub.add_parser("task", help="tasks: create from a JSON file, list")
+    task_sub = task.add_subparsers(dest="task_command", required=True)
+    p = task_sub.add_parser("create", help="create a task from a JSON file (name, kind, labels or schema, "
+                                           "system_prompt, user_template with {input})")
+    workspace_arg(p)
+    p.add_argument("file")
+    p.set_defaults(func=cmd_task_create)
+    p = task_sub.add_parser("list", help="the workspace's tasks")
+    workspace_arg(p)
+    p.set_defaults(func=cmd_task_list)
+
+    ds = sub.add_parser("dataset", help="freeze, check and compare dataset versions")
+    ds_sub = ds.add_subparsers(dest="dataset_command", required=True)
+    p = ds_sub.add_parser("freeze", help="validate, de-duplicate and split a task's examples into a new version")
+    workspace_arg(p)
+    p.add_argument("--task", type=int, required=True, help="task id")
+    p.add_argument("--name", required=True)
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--eval-share", type=float, default=0.1)
+    p.add_argument("--test-share", type=float, default=0.2)
+    p.add_argument("--min-answer-chars", type=int, default=1)
+    p.add_argument("--max-answer-chars", type=int, default=20000)
+    p.add_argument("--no-tokens", action="store_true", help="skip counting tokens with the base model's tokenizer")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_freeze)
+    p = ds_sub.add_parser("check", help="readiness report; exit 1 when the version is not ready to train on")
+    workspace_arg(p)
+    p.add_argument("version", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+    p = ds_sub.add_parser("diff", help="examples added, removed, changed and moved between two versions")
+    workspace_arg(p)
+    p.add_argument("a", type=int)
+    p.add_argument("b", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_diff)
+    p = ds_sub.add_parser("list", help="dataset versions")
+    workspace_arg(p)
+    p.add_argument("--task", type=int, default=None)
+    p.set_defaults(func=cmd_list)
+    p = ds_sub.add_parser("rejections", help="every example a version left out, with the reason")
+    workspace_arg(p)
+    p.add_argument("version", type=int)
+    p.set_defaults(func=cmd_rejections)

@@ -1,0 +1,114 @@
+"""`airlock eval run|compare|report` and `airlock promote` (which applies the regression gate)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from engine.cli.common import EXIT_CHECK_FAILED, ConsoleProgress, open_workspace, workspace_arg
+from engine.errors import AirlockError
+
+
+def cmd_eval_run(args: argparse.Namespace) -> int:
+    from engine.jobs import JobContext
+
+    with open_workspace(args) as ws:
+        model = ws.evaluation.model(args.model, args.version)
+        info = ws.evaluation.run(model, args.version, args.split, shots=args.shots, seed=args.seed,
+                                 ctx=JobContext(progress=ConsoleProgress(args.quiet)))
+    m = info.metrics
+    print(f"run {info.id}: {info.model_label} on {info.split} ({info.prompt_mode}): "
+          f"{m.get('quality_metric', 'quality')} {m.get('quality', 0.0):.3f}, "
+          f"p95 {m.get('latency_p95_ms', 0.0):.0f} ms, {m.get('tokens_per_second', 0.0):.0f} tok/s")
+    return 0
+
+
+def _fmt(value: object, pattern: str) -> str:
+    return pattern.format(value) if isinstance(value, int | float) else "-"
+
+
+def cmd_eval_compare(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        cmp = ws.evaluation.compare(args.runs)
+    if args.json:
+        print(json.dumps(cmp.as_dict(), indent=2, default=str))
+        return 0
+    print(f"{'approach':<46} | {'quality':>7} | {'p95 ms':>7} | {'cost/month ' + cmp.currency:>15}")
+    for row in cmp.table():
+        print(f"{row['approach'][:46]:<46} | {_fmt(row['quality'], '{:.3f}'):>7} | "
+              f"{_fmt(row['p95_latency_ms'], '{:.0f}'):>7} | {_fmt(row['cost_per_month'], '{:.2f}'):>15}")
+    for p in cmp.pairs:
+        print(f"run {p.b} vs run {p.a}: {p.difference.describe()}")
+    return 0
+
+
+def cmd_eval_report(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        out = ws.evaluation.report(args.runs, args.out)
+    print(out)
+    if args.pdf:
+        pdf = out.with_suffix(".pdf")
+        done = subprocess.run([sys.executable, "-m", "desktop.report_pdf", str(out), str(pdf)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise AirlockError(f"could not make the PDF: {done.stderr.strip() or done.stdout.strip()}")
+        print(pdf)
+    return 0
+
+
+def cmd_promote(args: argparse.Namespace) -> int:
+    from engine.evaluation.gate import GateRefused
+
+    with open_workspace(args) as ws:
+        try:
+            result = ws.evaluation.promote(args.artifact, args.override)
+        except GateRefused as refused:
+            print("gate: red", file=sys.stderr)
+            for reason in refused.gate.reasons:
+                print(f"  - {reason}", file=sys.stderr)
+            print("not promoted; give --override REASON to promote anyway (recorded in the audit log)",
+                  file=sys.stderr)
+            return EXIT_CHECK_FAILED
+    for line in result.checks:
+        print(f"  {line}")
+    state = "green" if result.passed else f"red, overridden: {args.override}"
+    print(f"artifact {args.artifact} promoted (gate {state})")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ev = sub.add_parser("eval", help="evaluate models on frozen splits, compare them, export reports")
+    ev_sub = ev.add_subparsers(dest="eval_command", required=True)
+
+    run = ev_sub.add_parser("run", help="evaluate one model on one split of a dataset version")
+    workspace_arg(run)
+    run.add_argument("--model", required=True, help="'base' or a model artifact id")
+    run.add_argument("--version", type=int, required=True, help="dataset version id")
+    run.add_argument("--split", choices=("test", "golden", "ood"), default="test")
+    run.add_argument("--shots", type=int, default=0, help="few-shot examples drawn from train (0: zero-shot)")
+    run.add_argument("--seed", type=int, default=0, help="seed for drawing the few-shot examples")
+    run.add_argument("--quiet", action="store_true")
+    run.set_defaults(func=cmd_eval_run)
+
+    cmp = ev_sub.add_parser("compare", help="compare runs on the same split, with bootstrap intervals")
+    workspace_arg(cmp)
+    cmp.add_argument("runs", type=int, nargs="+", metavar="RUN")
+    cmp.add_argument("--json", action="store_true", help="machine-readable output")
+    cmp.set_defaults(func=cmd_eval_compare)
+
+    rep = ev_sub.add_parser("report", help="write the HTML (and PDF) evaluation report")
+    workspace_arg(rep)
+    rep.add_argument("runs", type=int, nargs="+", metavar="RUN")
+    rep.add_argument("--out", type=Path, required=True, help="HTML file to write")
+    rep.add_argument("--pdf", action="store_true", help="also write a PDF beside it (through Qt)")
+    rep.set_defaults(func=cmd_eval_report)
+
+    promote = sub.add_parser("promote", help="promote a model artifact to the console (applies the gate)")
+    workspace_arg(promote)
+    promote.add_argument("artifact", type=int, metavar="ARTIFACT")
+    promote.add_argument("--override", metavar="REASON", default=None,
+                         help="promote even when the gate is red; the reason is recorded in the audit log")
+    promote.set_defaults(func=cmd_promote)

@@ -1,0 +1,56 @@
+"""`airlock models list|register PATH`: the local base models a run can start from."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from engine.cli.common import open_workspace, workspace_arg
+
+
+def _describe(model: object) -> str:
+    from engine.models.service import BaseModelInfo
+
+    assert isinstance(model, BaseModelInfo)
+    params = f"{model.parameters / 1e6:,.1f}M params" if model.parameters else "? params"
+    context = f"context {model.context_length:,}" if model.context_length else "context ?"
+    template = "chat template" if model.chat_template else "NO chat template"
+    return (f"{model.id:>3}  {model.name}  [{model.format}, {model.architecture}, {params}, {context}, "
+            f"{template}]  sha256 {model.sha256[:16]}…  {model.path}")
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        if not args.no_demo:
+            ws.models.ensure_demo_model()
+        models = ws.models.bases()
+    if args.json:
+        print(json.dumps([{**m.__dict__, "path": str(m.path), "chat_template": bool(m.chat_template)}
+                          for m in models], indent=1))
+        return 0
+    for m in models:
+        print(_describe(m))
+    return 0
+
+
+def cmd_models_register(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        model = ws.models.register_base(Path(args.path), args.name)
+    print(_describe(model))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    models = sub.add_parser("models", help="local base models: list and register")
+    models_sub = models.add_subparsers(dest="models_command", required=True)
+    p = models_sub.add_parser("list", help="registered base models (the demo model is registered on first use)")
+    workspace_arg(p)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--no-demo", action="store_true", help="do not register the demo model")
+    p.set_defaults(func=cmd_models_list)
+    p = models_sub.add_parser("register", help="register a GGUF file or a Hugging Face model folder")
+    workspace_arg(p)
+    p.add_argument("path", help="a .gguf file, or a folder with config.json, *.safetensors and a tokenizer")
+    p.add_argument("--name", default=None, help="name to show (default: the file or folder name)")
+    p.set_defaults(func=cmd_models_register)

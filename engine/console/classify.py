@@ -1,0 +1,99 @@
+"""The operators' console, classification and extraction: one answer with a confidence, logged.
+
+The input passes through the same PII redaction as imports before it reaches the
+model or the call log; answers under the confidence threshold are flagged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from engine.console.calls import log_call
+from engine.console.calls import threshold as limit_for
+from engine.console.models import ConsoleModel, pick_model, using
+from engine.errors import AirlockError, NotReady
+from engine.tasks.service import TaskInfo
+from engine.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ConsoleAnswer:
+    label: str
+    confidence: float
+    flagged: bool
+    latency_ms: float
+    redacted_input: str
+    call_id: int
+
+
+@dataclass(frozen=True)
+class ExtractionAnswer:
+    value: dict[str, Any]
+    text: str
+    confidence: float
+    fields: dict[str, float]
+    flagged: bool
+    latency_ms: float
+    redacted_input: str
+    call_id: int
+
+
+def redact(ws: Workspace, text: str) -> str:
+    if not text.strip():
+        raise AirlockError("nothing to answer: the input is empty")
+    return ws.privacy.preview(text)[1]
+
+
+def _task(ws: Workspace, model: ConsoleModel, task_id: int | None, kind: str) -> TaskInfo:
+    task = ws.tasks.get(task_id) if task_id is not None else model.task
+    if task is None:
+        raise NotReady(f"model artifact {model.artifact.name} is not linked to a task; pick a task")
+    if task.kind != kind:
+        raise NotReady(f"task {task.name} is a {task.kind} task, not {kind}")
+    return task
+
+
+def classify_text(ws: Workspace, artifact_id: int | None, text: str, threshold: float | None = None,
+                  task_id: int | None = None) -> ConsoleAnswer:
+    from engine.inference.classify import Classifier
+
+    model = pick_model(ws, artifact_id)
+    task = _task(ws, model, task_id, "classification")
+    redacted = redact(ws, text)
+    with using(model.path) as loaded:
+        answer = Classifier(loaded, model.prompt_format(task), task.labels).classify(redacted)
+    flagged = answer.confidence < limit_for(ws, threshold)
+    call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256, mode="classify",
+                       redacted_input=redacted, output=answer.label, confidence=answer.confidence, flagged=flagged,
+                       latency_ms=answer.latency_ms, tokens=answer.tokens, task_id=task.id,
+                       audit={"label": answer.label})
+    return ConsoleAnswer(answer.label, answer.confidence, flagged, answer.latency_ms, redacted, call_id)
+
+
+def extraction_schema(task: TaskInfo) -> dict[str, Any]:
+    schema = task.spec.get("schema")
+    if not isinstance(schema, dict):
+        raise NotReady(f"task {task.name} has no JSON schema (task spec {{\"schema\": {{...}}}})")
+    return schema
+
+
+def extract_text(ws: Workspace, artifact_id: int | None, text: str, task_id: int | None = None,
+                 threshold: float | None = None) -> ExtractionAnswer:
+    from engine.inference.extract import Extractor
+
+    model = pick_model(ws, artifact_id)
+    task = _task(ws, model, task_id, "extraction")
+    schema = extraction_schema(task)
+    redacted = redact(ws, text)
+    with using(model.path) as loaded:
+        result = Extractor(loaded, model.prompt_format(task), schema).extract(redacted)
+    flagged = result.confidence < limit_for(ws, threshold)
+    output = json.dumps(result.value, ensure_ascii=False)
+    call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256, mode="extract",
+                       redacted_input=redacted, output=output, confidence=result.confidence, flagged=flagged,
+                       latency_ms=result.latency_ms, tokens=result.tokens, task_id=task.id,
+                       audit={"fields": {k: round(v, 4) for k, v in result.fields.items()}})
+    return ExtractionAnswer(result.value, output, result.confidence, result.fields, flagged, result.latency_ms,
+                            redacted, call_id)

@@ -1,0 +1,152 @@
+"""An optional OpenAI-compatible HTTP endpoint for local integrations (off by default).
+
+It binds to 127.0.0.1 only: any other address is refused before a socket is opened.
+It serves one model (the promoted one by default) on ``GET /v1/models`` and
+``POST /v1/chat/completions`` (non-streaming; ``response_format`` with a JSON schema
+turns on grammar-constrained output). Starting and stopping it is audited, and every
+request is logged like a console chat call, with its input redacted.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+from engine.console.calls import log_call
+from engine.console.classify import redact
+from engine.console.models import ConsoleModel, pick_model, using
+from engine.errors import AirlockError
+from engine.tasks.prompt import end_of_turn, render_chat
+from engine.workspace import Workspace
+
+LOOPBACK = "127.0.0.1"
+
+
+def check_address(host: str) -> str:
+    if host not in (LOOPBACK, "localhost"):
+        raise AirlockError(f"the local endpoint only binds to {LOOPBACK}; refusing to listen on {host!r} "
+                           "(it would expose the model to the network)")
+    return LOOPBACK
+
+
+class LocalEndpoint:
+    def __init__(self, ws: Workspace, artifact_id: int | None = None, host: str = LOOPBACK, port: int = 8642) -> None:
+        self.host = check_address(host)
+        self.ws = ws
+        self.model: ConsoleModel = pick_model(ws, artifact_id)
+        self.port = port
+        self._server: HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/v1"
+
+    def start(self) -> LocalEndpoint:
+        endpoint = self
+
+        class Handler(_Handler):
+            owner = endpoint
+
+        self._server = HTTPServer((self.host, self.port), Handler)
+        self.port = int(self._server.server_address[1])
+        with self.ws.unit() as s:
+            self.ws.audit.record(s, "console.endpoint_started", f"artifact:{self.model.artifact.id}",
+                                 {"address": f"{self.host}:{self.port}", "model": self.model.artifact.sha256})
+        self._thread = threading.Thread(target=self._server.serve_forever, name="airlock-endpoint")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+        self._server = None
+        with self.ws.unit() as s:
+            self.ws.audit.record(s, "console.endpoint_stopped", f"artifact:{self.model.artifact.id}",
+                                 {"address": f"{self.host}:{self.port}"})
+
+    def __enter__(self) -> LocalEndpoint:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def model_id(self) -> str:
+        return self.model.artifact.name
+
+    def complete(self, body: dict[str, Any]) -> dict[str, Any]:
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise AirlockError("'messages' must be a non-empty list")
+        clean = [{"role": str(m.get("role", "user")), "content": redact(self.ws, str(m.get("content", "")))}
+                 for m in messages if isinstance(m, dict)]
+        prompt = render_chat(self.model.chat_template, clean, add_generation_prompt=True)
+        grammar = None
+        fmt = body.get("response_format") or {}
+        schema = fmt.get("json_schema", {}).get("schema") if isinstance(fmt, dict) else None
+        if isinstance(schema, dict):
+            from llama_cpp.llama_grammar import LlamaGrammar
+
+            grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+        start = time.perf_counter()
+        with using(self.model.path) as loaded:
+            text = "".join(loaded.stream(prompt, max_tokens=int(body.get("max_tokens") or 256),
+                                         stop=[end_of_turn(self.model.chat_template).strip()], grammar=grammar))
+            prompt_tokens = len(loaded.tokenize(prompt, add_bos=True))
+            completion_tokens = loaded.last_evaluated
+        latency = (time.perf_counter() - start) * 1000
+        call_id = log_call(self.ws, artifact_id=self.model.artifact.id, model_sha256=self.model.artifact.sha256,
+                           mode="chat", redacted_input=clean[-1]["content"], output=text, confidence=None,
+                           flagged=False, latency_ms=latency, tokens=prompt_tokens + completion_tokens,
+                           task_id=None, audit={"via": "endpoint"})
+        return {"id": f"chatcmpl-{call_id}", "object": "chat.completion", "created": int(time.time()),
+                "model": self.model_id(),
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                             "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                          "total_tokens": prompt_tokens + completion_tokens}}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: LocalEndpoint
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None  # requests are logged as console calls, not on stderr
+
+    def _send(self, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _error(self, status: int, message: str) -> None:
+        self._send(status, {"error": {"message": message, "type": "invalid_request_error"}})
+
+    def do_GET(self) -> None:
+        if self.path.rstrip("/") == "/v1/models":
+            self._send(200, {"object": "list", "data": [{"id": self.owner.model_id(), "object": "model",
+                                                         "owned_by": "airlock"}]})
+        else:
+            self._error(404, f"no route {self.path}")
+
+    def do_POST(self) -> None:
+        if self.path.rstrip("/") != "/v1/chat/completions":
+            self._error(404, f"no route {self.path}")
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length) or b"{}")
+            if not isinstance(body, dict):
+                raise AirlockError("the request body must be a JSON object")
+            self._send(200, self.owner.complete(body))
+        except (AirlockError, json.JSONDecodeError) as exc:
+            self._error(400, str(exc))

@@ -1,0 +1,144 @@
+"""Near-duplicate texts: Jaccard similarity of word 3-gram sets, found with MinHash and LSH.
+
+Every text becomes a set of word 3-gram hashes (CRC-32, so results are the same in every
+process). A 64-value MinHash signature is cut into 8 bands of 8 rows; texts sharing a band
+are candidates (a pair at Jaccard 0.9 becomes one with probability 0.99), and each candidate
+is compared with the first text of its bucket by exact Jaccard. Linear in the number of texts.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+
+import numpy as np
+import numpy.typing as npt
+
+_WORD = re.compile(r"\w+")
+_PERMUTATIONS = 64
+_BANDS = 8
+_BLOCK = 65536  # shingles hashed at once (memory: 64 x this x 8 bytes)
+
+U32 = npt.NDArray[np.uint32]
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    index: int  # position of the later text
+    of_index: int  # position of the text it nearly repeats (the first of its group)
+    jaccard: float
+
+
+class ShingleHasher:
+    """Word 3-gram hashes of texts; caches word hashes (vocabularies are small)."""
+
+    def __init__(self) -> None:
+        self._words: dict[str, int] = {}
+
+    def __call__(self, text: str) -> U32:
+        values, offsets = self.many([text])
+        return values[offsets[0]:offsets[1]]
+
+    def many(self, texts: Sequence[str]) -> tuple[U32, npt.NDArray[np.int64]]:
+        """Every text's sorted, distinct 3-gram hashes, all in one array: text i owns
+        ``values[offsets[i]:offsets[i + 1]]``. A text of fewer than 3 words is one "gram"."""
+        words = [_WORD.findall(t.lower()) for t in texts]
+        flat = list(chain.from_iterable(words))
+        for w in set(flat).difference(self._words):
+            self._words[w] = zlib.crc32(w.encode("utf-8")) or 1
+        ids = np.fromiter(map(self._words.__getitem__, flat), dtype=np.uint64, count=len(flat))
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        n = len(texts)
+        doc_keys: list[npt.NDArray[np.uint64]] = []
+        if len(ids) >= 3:
+            grams = (ids[:-2] * np.uint64(1000003) + ids[1:-1]) * np.uint64(1000033) + ids[2:]
+            owner = np.repeat(np.arange(n, dtype=np.int64), lengths)[:-2]
+            position = np.arange(len(ids) - 2, dtype=np.int64) - starts[owner]
+            keep = position <= lengths[owner] - 3
+            doc_keys.append((owner[keep].astype(np.uint64) << np.uint64(32)) | (grams[keep] & np.uint64(0xFFFFFFFF)))
+        short = np.flatnonzero(lengths < 3)
+        if len(short):
+            sums = [int(ids[starts[i]:starts[i] + lengths[i]].sum()) & 0xFFFFFFFF for i in short]
+            doc_keys.append((short.astype(np.uint64) << np.uint64(32)) | np.array(sums, dtype=np.uint64))
+        keys = np.sort(np.concatenate(doc_keys)) if doc_keys else np.zeros(0, dtype=np.uint64)
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+        owners = (keys >> np.uint64(32)).astype(np.int64)
+        offsets = np.searchsorted(owners, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
+        return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets
+
+
+def signatures(values: U32, offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+    """MinHash signatures, one row of 64 values per text (every text has at least one gram)."""
+    rng = np.random.default_rng(20240613)
+    a = rng.integers(1, 2**63, size=(_PERMUTATIONS, 1), dtype=np.uint64) | np.uint64(1)  # odd multipliers
+    b = rng.integers(0, 2**63, size=(_PERMUTATIONS, 1), dtype=np.uint64)
+    n = len(offsets) - 1
+    out = np.empty((n, _PERMUTATIONS), dtype=np.uint64)
+    first = 0
+    while first < n:
+        last = int(np.searchsorted(offsets, offsets[first] + _BLOCK, side="right")) - 1
+        last = min(n, max(last, first + 1))
+        block = values[offsets[first]:offsets[last]].astype(np.uint64)
+        hashed = (a * block[None, :] + b) >> np.uint64(32)  # multiply-shift hashing (wraps modulo 2**64)
+        out[first:last] = np.minimum.reduceat(hashed, offsets[first:last] - offsets[first], axis=1).T
+        first = last
+    return out
+
+
+def jaccard(x: U32, y: U32) -> float:
+    inter = len(np.intersect1d(x, y, assume_unique=True))
+    return inter / (len(x) + len(y) - inter)
+
+
+def _first_equal(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    """For every position, the first position holding the same key."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(len(keys)), 0))
+    firsts = np.empty(len(keys), dtype=np.int64)
+    firsts[order] = order[group_start]
+    return firsts
+
+
+def near_duplicates(texts: Sequence[str], threshold: float = 0.9) -> list[NearDuplicate]:
+    """Every text whose Jaccard similarity to an earlier text of its group reaches ``threshold``.
+
+    Groups are transitive: each duplicate points at the first text of its group."""
+    if len(texts) < 2:
+        return []
+    values, offsets = ShingleHasher().many(texts)
+    sigs = signatures(values, offsets)
+    rows = _PERMUTATIONS // _BANDS
+    mix = np.random.default_rng(7).integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
+    parent = list(range(len(texts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    best: dict[int, float] = {}
+    for band in range(_BANDS):
+        keys = (sigs[:, band * rows:(band + 1) * rows] * mix).sum(axis=1)  # wraps around: a hash of the band
+        firsts = _first_equal(keys)
+        for i in np.flatnonzero(firsts != np.arange(len(texts))).tolist():
+            first = int(firsts[i])
+            if root(first) == root(i):
+                continue
+            score = jaccard(values[offsets[first]:offsets[first + 1]], values[offsets[i]:offsets[i + 1]])
+            if score >= threshold:
+                ri, rf = root(i), root(first)
+                parent[max(ri, rf)] = min(ri, rf)
+                best[i] = max(best.get(i, 0.0), score)
+    found = []
+    for i in range(len(texts)):
+        r = root(i)
+        if r != i:
+            found.append(NearDuplicate(i, r, round(best.get(i, threshold), 4)))
+    return found

@@ -1,0 +1,92 @@
+"""How a model under evaluation answers one input, by task kind.
+
+Classification scores every label (``engine.inference.classify``). Extraction runs the
+way the console serves it, under a grammar built from the task's JSON schema
+(``engine.inference.extract``), with its confidence. Generation (and extraction for a
+task without an object schema) decodes greedily until the chat template's end-of-turn
+marker; scoring parses an extraction output as JSON.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from engine.inference.runtime import LoadedModel
+from engine.tasks.prompt import PromptFormat, Shot, end_of_turn
+from engine.tasks.service import TaskInfo
+
+MAX_NEW_TOKENS = {"extraction": 384, "generation": 256}
+
+
+@dataclass(frozen=True)
+class Answer:
+    output: str
+    confidence: float | None
+    latency_ms: float
+    tokens: int
+
+
+class Answerer(Protocol):
+    def __call__(self, input_text: str) -> Answer: ...
+
+
+class _Labeller:
+    def __init__(self, model: LoadedModel, fmt: PromptFormat, labels: Sequence[str], shots: Sequence[Shot]) -> None:
+        from engine.inference.classify import Classifier
+
+        self.classifier = Classifier(model, fmt, labels, shots)
+
+    def __call__(self, input_text: str) -> Answer:
+        a = self.classifier.classify(input_text)
+        return Answer(a.label, a.confidence, a.latency_ms, a.tokens)
+
+
+class _Writer:
+    def __init__(self, model: LoadedModel, fmt: PromptFormat, shots: Sequence[Shot], max_tokens: int) -> None:
+        self.model, self.fmt, self.shots, self.max_tokens = model, fmt, list(shots), max_tokens
+        self.stop = [end_of_turn(fmt.chat_template).strip() or "\n"]
+
+    def __call__(self, input_text: str) -> Answer:
+        start = time.perf_counter()
+        out: Any = self.model.llm.create_completion(self.fmt.prompt(input_text, self.shots),
+                                                    max_tokens=self.max_tokens, temperature=0.0,
+                                                    stop=self.stop, stream=False)
+        latency = (time.perf_counter() - start) * 1000
+        usage = out.get("usage") or {}
+        return Answer(str(out["choices"][0]["text"]).strip(), None, latency, int(usage.get("total_tokens", 0)))
+
+
+@dataclass(frozen=True)
+class _PromptWithShots(PromptFormat):
+    """A prompt format that always shows the same few-shot examples."""
+
+    shots: tuple[Shot, ...] = field(default=())
+
+    def prompt(self, input_text: str, shots: Sequence[Shot] = ()) -> str:
+        return super().prompt(input_text, list(shots) or list(self.shots))
+
+
+class _Extractor:
+    def __init__(self, model: LoadedModel, fmt: PromptFormat, schema: dict[str, Any], shots: Sequence[Shot]) -> None:
+        from engine.inference.extract import Extractor
+
+        shown = _PromptWithShots(fmt.system_prompt, fmt.user_template, fmt.chat_template, tuple(shots))
+        self.extractor = Extractor(model, shown, schema, MAX_NEW_TOKENS["extraction"])
+
+    def __call__(self, input_text: str) -> Answer:
+        import json
+
+        e = self.extractor.extract(input_text)
+        return Answer(json.dumps(e.value, ensure_ascii=False), e.confidence, e.latency_ms, e.tokens)
+
+
+def answerer_for(model: LoadedModel, task: TaskInfo, fmt: PromptFormat, shots: Sequence[Shot]) -> Answerer:
+    if task.kind == "classification":
+        return _Labeller(model, fmt, task.labels, shots)
+    schema = task.spec.get("schema")
+    if task.kind == "extraction" and isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
+        return _Extractor(model, fmt, schema, shots)
+    return _Writer(model, fmt, shots, MAX_NEW_TOKENS.get(task.kind, 256))

@@ -1,0 +1,113 @@
+"""The evaluation report: one self-contained HTML file (lineage, metrics, plots, reviewer notes).
+
+The PDF is made from this HTML by the desktop (Qt), never here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.clock import now
+from engine.evaluation.compare import Comparison, RunSummary
+from engine.evaluation.plots import bars_svg, confusion_svg
+from engine.paths import RESOURCES
+from engine.store.models import (
+    BaseModel,
+    DatasetItem,
+    DatasetVersion,
+    EvaluationRun,
+    ModelArtifact,
+    Prediction,
+    Task,
+    TrainingRun,
+)
+from engine.workspace import Workspace
+
+TEMPLATE_DIR = RESOURCES / "report"
+TEMPLATE = "evaluation.html.j2"
+HEADLINE_KEYS = ("accuracy", "macro_f1", "micro_f1", "json_valid_rate", "schema_valid_rate", "record_exact_match",
+                 "field_f1", "rouge_l", "exact_match", "latency_p50_ms", "latency_p95_ms", "tokens_per_second")
+
+
+def _lineage(ws: Workspace, run: RunSummary) -> dict[str, Any]:
+    with ws.reader() as s:
+        er = s.get_one(EvaluationRun, run.id)
+        base = s.get(BaseModel, er.base_model_id) if er.base_model_id else None
+        art = s.get(ModelArtifact, er.artifact_id) if er.artifact_id else None
+        train = s.get(TrainingRun, art.run_id) if art and art.run_id else None
+        train_version = s.get(DatasetVersion, train.dataset_version_id) if train else None
+    return {"run": run.id, "model": run.model_label, "model_sha256": run.model_sha256,
+            "artifact": f"{art.name} (id {art.id}{', promoted' if art.promoted else ''})" if art else "—",
+            "training_run": train.id if train else None,
+            "trained_on": f"{train_version.name} ({train_version.content_hash[:16]})" if train_version else "—",
+            "base_model": f"{base.name} ({base.sha256[:16]})" if base else "—",
+            "prompt": f"{run.prompt_mode}" + (f", {run.shots} shots, seed {run.seed}" if run.shots else "")}
+
+
+def _reviews(ws: Workspace, run_ids: list[int]) -> list[dict[str, Any]]:
+    stmt = (select(Prediction, DatasetItem.example_id, EvaluationRun.model_label)
+            .join(DatasetItem, DatasetItem.id == Prediction.dataset_item_id)
+            .join(EvaluationRun, EvaluationRun.id == Prediction.evaluation_run_id)
+            .where(Prediction.evaluation_run_id.in_(run_ids), Prediction.review.is_not(None))
+            .order_by(Prediction.evaluation_run_id, Prediction.dataset_item_id))
+    with ws.reader() as s:
+        return [{"model": label, "example": example_id, "reference": p.reference, "output": p.output,
+                 "verdict": p.review, "note": p.review_note or "", "by": p.reviewed_by or ""}
+                for p, example_id, label in s.execute(stmt)]
+
+
+def _plots(run: RunSummary) -> list[dict[str, str]]:
+    m = run.metrics
+    plots = []
+    if isinstance(m.get("confusion"), dict) and m["confusion"]:
+        labels = list(m["confusion"])
+        plots.append({"title": f"{run.model_label}: confusion matrix", "svg": confusion_svg(labels, m["confusion"])})
+    for key, title in (("per_class", "per-class precision / recall / F1"), ("per_field", "per-field P / R / F1")):
+        if isinstance(m.get(key), dict) and m[key]:
+            plots.append({"title": f"{run.model_label}: {title}", "svg": bars_svg(m[key])})
+    return plots
+
+
+def report_context(ws: Workspace, comparison: Comparison) -> dict[str, Any]:
+    first = comparison.runs[0]
+    with ws.reader() as s:
+        version = s.get_one(DatasetVersion, first.dataset_version_id)
+        task = s.get_one(Task, version.task_id)
+    run_ids = [r.id for r in comparison.runs]
+    gates = []
+    for r in comparison.runs:
+        if r.artifact_id is not None:
+            g = ws.evaluation.gate(r.artifact_id)
+            gates.append({"model": r.model_label, "passed": g.passed, "reasons": g.reasons, "checks": g.checks})
+    return {"workspace": ws.name, "generated_at": now().strftime("%Y-%m-%d %H:%M UTC"),
+            "generated_by": ws.identity.os_user, "task": {"name": task.name, "kind": task.kind},
+            "version": {"name": version.name, "hash": version.content_hash, "split": first.split,
+                        "n_items": first.metrics.get("n")},
+            "lineage": [_lineage(ws, r) for r in comparison.runs], "table": comparison.table(),
+            "currency": comparison.currency, "monthly_requests": comparison.monthly_requests,
+            "metric_keys": [k for k in HEADLINE_KEYS if any(k in r.metrics for r in comparison.runs)],
+            "runs": comparison.runs, "pairs": comparison.pairs,
+            "plots": [p for r in comparison.runs for p in _plots(r)], "gates": gates,
+            "reviews": _reviews(ws, run_ids)}
+
+
+def render_report(ws: Workspace, comparison: Comparison) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["svg"] = Markup  # plots are generated here, every label in them escaped
+    return str(env.get_template(TEMPLATE).render(**report_context(ws, comparison)))
+
+
+def write_report(ws: Workspace, comparison: Comparison, out: Path) -> Path:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_report(ws, comparison), encoding="utf-8")
+    with ws.unit() as s:
+        ws.audit.record(s, "evaluation.report_exported", f"file:{out.name}",
+                        {"runs": [r.id for r in comparison.runs], "path": str(out)})
+    return out

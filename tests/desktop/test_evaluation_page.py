@@ -1,0 +1,108 @@
+"""The Evaluation page on real stored runs: comparison with intervals, heatmap click to a
+confusion cell, review verdicts (and undo), promotion through the gate with the override
+dialog, report export; screenshots of each tab are saved to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from desktop.qt import QPointF, Qt
+from engine.store.models import Example
+from tests.engine.test_evaluation_gate import seed_version, store_run
+
+
+def _save(window: Any, qtbot: Any, artifacts_dir: Path, name: str) -> Path:
+    qtbot.wait(50)
+    screens = artifacts_dir / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    path = screens / f"{name}.png"
+    assert window.grab().save(str(path))
+    return path
+
+
+def _filled(ws: Any) -> dict[str, int]:
+    seeded = seed_version(ws, {"test": 30, "golden": 10})
+    first, second = seeded.artifacts
+    runs = {"base": store_run(ws, seeded, None, "test", set(range(0, 30, 2)) | {1, 3}, label="base (4-shot)"),
+            "first": store_run(ws, seeded, first, "test", {0, 1, 4}, label="candidate-0 Q8_0"),
+            "second": store_run(ws, seeded, second, "test", {0, 1, 4, 6, 8}, label="candidate-1 Q8_0")}
+    store_run(ws, seeded, first, "golden", set())
+    store_run(ws, seeded, second, "golden", set())
+    ws.set_setting("cloud.name", "Hosted API")
+    ws.set_setting("cloud.cost_per_1k", "1.2")
+    ws.evaluation.promote(first)
+    return runs | {"first_artifact": first, "second_artifact": second}
+
+
+def _select(page: Any, run_id: int) -> None:
+    page.table.selectRow([r.id for r in page.table.rows()].index(run_id))
+
+
+def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qtbot: Any, artifacts_dir: Path,
+                                                 shown_errors: list[tuple[str, str]], tmp_path: Path) -> None:
+    runs = _filled(workspace)
+    window.set_workspace(workspace)
+    window.nav.setCurrentRow(list(window.pages).index("evaluation"))
+    page = window.pages["evaluation"]
+    assert page.table.row_count() == 5
+    _select(page, runs["base"])
+    rows = {r.id: r for r in page.comparison.rows() if r.id is not None}
+    assert len(rows) == 3 and page.comparison.row_count() == 4  # three runs and the cloud row
+    assert rows[runs["base"]].is_selected
+    versus = rows[runs["first"]].versus
+    assert versus is not None and versus.delta > 0 and not versus.within_noise
+    assert page.cards["runs"].value == "5" and page.cards["promoted"].value == "candidate-0"
+    _save(window, qtbot, artifacts_dir, "evaluation-comparison")
+
+    # the heatmap shows the base run's confusion matrix; clicking a cell lists its examples
+    page.tabs.setCurrentIndex(1)
+    assert page.heatmap.matrix["electrical"]["mechanical"] == 15
+    _save(window, qtbot, artifacts_dir, "evaluation-plots")
+    center = page.heatmap.cell_rect(0, 1).center()
+    qtbot.mouseClick(page.heatmap, Qt.MouseButton.LeftButton, pos=QPointF(center).toPoint())
+    review = page.review
+    assert page.tabs.currentWidget() is review
+    assert review.examples.row_count() == 15
+    assert {(r.reference, r.output) for r in review.examples.rows()} == {("electrical", "mechanical")}
+
+    # errors of the base run against candidate-0: disagreements only
+    review.filter.setCurrentIndex(2)
+    assert review.other_run.currentData() is not None
+    disagreements = review.examples.rows()
+    assert disagreements and all(r.output != r.other_output for r in disagreements)
+    review.filter.setCurrentIndex(1)
+    first_error = review.examples.selected_row()
+    assert first_error is not None and first_error.correct is False
+    review.panel.reference_wrong.click()  # no note: refused with a message
+    assert shown_errors and "note" in shown_errors[-1][1]
+    review.panel.note.setText("the report describes a hydraulic leak")
+    review.panel.reference_wrong.click()
+    with workspace.reader() as s:
+        example = s.get_one(Example, first_error.example_id)
+        assert example.flagged and "hydraulic leak" in (example.note or "")
+    assert review.examples.selected_row().review == "reference wrong"
+    _save(window, qtbot, artifacts_dir, "evaluation-review")
+    qtbot.keyClick(review.examples, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo
+    with workspace.reader() as s:
+        assert not s.get_one(Example, first_error.example_id).flagged
+    assert review.examples.selected_row().review is None
+
+    # candidate-1 is worse on test than the promoted candidate-0: the gate is red, override asks why
+    page.tabs.setCurrentIndex(0)
+    _select(page, runs["second"])
+    assert page.cards["gate"].value == "red"
+    page.promote_button.click()
+    dialog = page.override_dialog
+    assert dialog is not None and dialog.isVisible() and not dialog.ok.isEnabled()
+    _save(dialog, qtbot, artifacts_dir, "evaluation-override")
+    dialog.reason.setPlainText("line 3 needs the new labels now; errors reviewed")
+    assert dialog.ok.isEnabled()
+    dialog.ok.click()
+    assert workspace.evaluation.promoted() == runs["second_artifact"]
+    entry = workspace.audit.entries(action="model.promoted_with_override")[0]
+    assert entry.details["override_reason"] == "line 3 needs the new labels now; errors reviewed"
+    assert page.cards["promoted"].value == "candidate-1"
+
+    html, pdf = page.export_report(tmp_path / "report.html")
+    assert "candidate-1 Q8_0" in html.read_text() and pdf.read_bytes().startswith(b"%PDF")

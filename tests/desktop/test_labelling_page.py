@@ -1,0 +1,265 @@
+"""The labelling page on a real workspace: keys label and move, undo, marks, the three editors,
+filters, lazy loading, agreement and the resolution queue; screenshots of each mode."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+
+from desktop.qt import Qt
+from engine import listings
+from engine.store import models as m
+from engine.tasks import browse
+from tests.engine.test_browse import LABELS, T0, N, expected, fill_task
+
+INVOICE_SCHEMA = {"type": "object", "required": ["vendor", "total", "currency"],
+                  "properties": {"vendor": {"type": "string", "minLength": 2, "description": "who issued it"},
+                                 "total": {"type": "number", "minimum": 0},
+                                 "currency": {"enum": ["EUR", "USD"]},
+                                 "lines": {"type": "integer", "minimum": 1},
+                                 "paid": {"type": "boolean", "description": "already paid"}}}
+
+
+@pytest.fixture
+def ws(workspace: Any) -> Any:
+    """triage: 5,000 classification examples (see fill_task); other: 50 generation examples;
+    invoices: 3 extraction examples."""
+    fill_task(workspace)
+    task = workspace.tasks.create("invoices", "extraction", {"schema": INVOICE_SCHEMA}, "Extract.", "{input}")
+    with workspace.unit() as s:
+        s.execute(insert(m.Example), [{"task_id": task.id, "origin": "import", "created_at": T0,
+                                       "input_text": f"INVOICE {i} from Acme GmbH, total EUR {i}00.00"}
+                                      for i in range(1, 4)])
+    return workspace
+
+
+@pytest.fixture
+def page(qtbot: Any, styled_app: Any, ws: Any) -> Iterator[Any]:
+    from desktop.jobs import JobRunner
+    from desktop.pages.labelling import LabellingPage
+
+    runner = JobRunner()
+    page = LabellingPage(runner)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.set_workspace(ws)
+    yield page
+    runner.shutdown(5)
+
+
+def choose_task(page: Any, name: str) -> None:
+    page.task_picker.setCurrentIndex(page.task_picker.findData(page.ws.tasks.find(name).id))
+    page.table.setFocus()
+
+
+def key(qtbot: Any, page: Any, k: Any, modifier: Any = Qt.KeyboardModifier.NoModifier) -> None:
+    target = page.focusWidget() or page.table
+    qtbot.keyClick(target, k, modifier)
+
+
+def my_label(ws: Any, example_id: int) -> str | None:
+    (row,) = browse.rows_by_id(ws, [example_id], "tester")
+    return row.my_label
+
+
+def save(page: Any, qtbot: Any, artifacts_dir: Path, name: str) -> None:
+    qtbot.wait(30)
+    screens = artifacts_dir / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    assert page.grab().save(str(screens / f"{name}.png"))
+
+
+def test_number_keys_label_and_enter_moves_on(page: Any, qtbot: Any, ws: Any, artifacts_dir: Path) -> None:
+    choose_task(page, "triage")
+    assert page.task_picker.isVisible() and page.task_picker.count() == 3
+    first = page.current_example_id()
+    assert page.current_row() == 0 and my_label(ws, first) is None
+    key(qtbot, page, Qt.Key.Key_2)
+    assert page.panel.editor.value() == LABELS[1]
+    key(qtbot, page, Qt.Key.Key_Return)
+    assert my_label(ws, first) == LABELS[1]
+    assert page.current_row() == 1
+    qtbot.waitUntil(lambda: page.model.row(0).my_label == LABELS[1])  # the list row is re-read in place
+    key(qtbot, page, Qt.Key.Key_J)
+    assert page.current_row() == 2
+    key(qtbot, page, Qt.Key.Key_K)
+    assert page.current_row() == 1
+    key(qtbot, page, Qt.Key.Key_Down)
+    assert page.current_row() == 2
+    key(qtbot, page, Qt.Key.Key_Up)
+    assert page.current_row() == 1
+    labels_before = len(listings.example_detail(ws, page.current_example_id()).labels)
+    key(qtbot, page, Qt.Key.Key_2)
+    key(qtbot, page, Qt.Key.Key_S)  # skipping stores nothing, even with a label picked
+    assert page.current_row() == 2 and len(listings.example_detail(ws, page.model.row(1).id).labels) == labels_before
+    assert my_label(ws, page.model.row(1).id) == LABELS[1]
+    assert "1–9" in page.panel.keys.text() and "Ctrl+Z" in page.panel.keys.text()  # the keys are on screen
+    save(page, qtbot, artifacts_dir, "labelling-classification")
+
+
+def test_ctrl_z_undoes_labels_and_marks(page: Any, qtbot: Any, ws: Any) -> None:
+    choose_task(page, "triage")
+    second = page.model.row(1)
+    assert second.my_label == LABELS[1]
+    page.go(1)
+    key(qtbot, page, Qt.Key.Key_3)
+    key(qtbot, page, Qt.Key.Key_Return)
+    assert my_label(ws, second.id) == LABELS[2] and page.current_row() == 2
+    key(qtbot, page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert my_label(ws, second.id) == LABELS[1]  # the earlier label is back
+    assert page.current_row() == 1  # and the page went back to it
+
+    page.go(0)
+    first = page.current_example_id()
+    key(qtbot, page, Qt.Key.Key_1)
+    key(qtbot, page, Qt.Key.Key_Return)
+    key(qtbot, page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert my_label(ws, first) is None  # a first label is taken back entirely
+
+    page.go(1)
+    row = page.model.row(1)
+    assert not (row.flagged or row.golden or row.ood)
+    key(qtbot, page, Qt.Key.Key_F)
+    key(qtbot, page, Qt.Key.Key_G)
+    key(qtbot, page, Qt.Key.Key_O)
+    (stored,) = browse.rows_by_id(ws, [row.id], "tester")
+    assert stored.flagged and stored.golden and stored.ood
+    assert all(b.isChecked() for b in page.panel.mark_buttons.values())
+    assert page.model.row(1).marks == "★ ⚑ ◇"
+    key(qtbot, page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    (stored,) = browse.rows_by_id(ws, [row.id], "tester")
+    assert stored.flagged and stored.golden and not stored.ood
+    key(qtbot, page, Qt.Key.Key_G)
+    (stored,) = browse.rows_by_id(ws, [row.id], "tester")
+    assert not stored.golden  # G toggles
+    actions = [e.action for e in ws.audit.entries(limit=100)]
+    assert actions.count("example.marked") == 5 and "label.removed" in actions
+
+
+def test_extraction_form_blocks_an_invalid_record(page: Any, qtbot: Any, ws: Any, artifacts_dir: Path) -> None:
+    choose_task(page, "invoices")
+    form = page.panel.editors["extraction"]
+    assert list(form.fields) == ["vendor", "total", "currency", "lines", "paid"]
+    example = page.current_example_id()
+    vendor = form.fields["vendor"].widget
+    vendor.setFocus()
+    qtbot.keyClicks(vendor, "A")  # too short, and currency not chosen yet
+    assert not page.panel.accept_button.isEnabled()
+    problems = page.panel.problems.text()
+    assert "'A' is too short" in problems and "currency" in problems
+    key(qtbot, page, Qt.Key.Key_Return)
+    assert my_label(ws, example) is None and page.current_example_id() == example  # Enter refused it
+
+    qtbot.keyClicks(vendor, "cme GmbH")  # letters typed into a field are text, not shortcuts
+    assert vendor.text() == "Acme GmbH" and page.current_example_id() == example
+    form.fields["total"].widget.setValue(100.0)
+    form.fields["currency"].widget.setCurrentIndex(form.fields["currency"].widget.findData("EUR"))
+    assert page.panel.accept_button.isEnabled() and page.panel.problems.text().startswith("✓")
+    save(page, qtbot, artifacts_dir, "labelling-extraction")
+    vendor.setFocus()
+    key(qtbot, page, Qt.Key.Key_Return)
+    stored = my_label(ws, example)
+    assert stored is not None and json.loads(stored) == {"vendor": "Acme GmbH", "total": 100.0, "currency": "EUR",
+                                                         "paid": False}
+    assert page.current_row() == 1
+
+    page.go(0)  # the stored record comes back into the form
+    assert form.fields["vendor"].widget.text() == "Acme GmbH"
+    assert form.fields["lines"].widget.text() == "—"  # optional number not given
+
+
+def test_generation_editor(page: Any, qtbot: Any, ws: Any, artifacts_dir: Path) -> None:
+    choose_task(page, "other")
+    example = page.current_example_id()
+    editor = page.panel.editors["generation"].text
+    assert "Ctrl+Enter" in page.panel.keys.text() and "<b>Enter</b>" not in page.panel.keys.text()
+    editor.setFocus()
+    qtbot.keyClicks(editor, "Thanks for writing")
+    key(qtbot, page, Qt.Key.Key_Return)  # a new line, not an accept
+    qtbot.keyClicks(editor, "We will refund you.")
+    assert my_label(ws, example) is None and page.current_example_id() == example
+    save(page, qtbot, artifacts_dir, "labelling-generation")
+    key(qtbot, page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert my_label(ws, example) == "Thanks for writing\nWe will refund you."
+    assert page.current_row() == 1 and editor.hasFocus() and editor.toPlainText() == ""
+
+
+def test_filters_and_search_change_the_list(page: Any, qtbot: Any, ws: Any) -> None:
+    choose_task(page, "triage")
+    counts = {}
+    for kind in expected():
+        page.filter_box.setCurrentIndex(page.filter_box.findData(kind))
+        counts[kind] = page.model.total
+        assert page.model.rowCount() == min(page.model.total, page.model.page_size)
+        assert f"{page.model.total:,} examples" in page.count_label.text()
+    assert counts == expected()
+    page.filter_box.setCurrentIndex(page.filter_box.findData("golden"))
+    assert all(page.model.row(i).golden for i in range(page.model.rowCount()))
+
+    page.filter_box.setCurrentIndex(page.filter_box.findData("label"))
+    assert page.label_box.isVisible() and page.label_box.count() == len(LABELS)
+    page.label_box.setCurrentIndex(page.label_box.findData("complaint"))
+    assert all("complaint" in page.model.row(i).labels for i in range(page.model.rowCount()))
+
+    page.filter_box.setCurrentIndex(page.filter_box.findData("all"))
+    qtbot.keyClicks(page.search, "ticket 4321:")
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=2000)
+    assert page.panel.input_view.toPlainText().startswith("ticket 4321:")
+
+
+def test_the_list_loads_lazily(page: Any, qtbot: Any, ws: Any) -> None:
+    choose_task(page, "triage")
+    qtbot.wait(50)
+    assert page.model.total == N
+    loaded = page.model.rowCount()
+    assert 0 < loaded <= 2 * page.model.page_size  # not 5,000 rows
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: page.model.rowCount() > loaded, timeout=2000)  # the view asked for more
+    more = page.model.rowCount()
+    page.model.fetchMore()
+    assert page.model.rowCount() == more + page.model.page_size
+    assert page.go(N - 1) and page.model.rowCount() == N  # moving to the end loads what it needs
+    assert page.panel.title.text() == f"Example #{page.model.row(N - 1).id}"
+    assert not page.model.canFetchMore()
+
+
+def test_agreement_and_the_resolution_queue(page: Any, qtbot: Any, ws: Any, artifacts_dir: Path) -> None:
+    choose_task(page, "triage")
+    task = ws.tasks.find("triage")
+    page.tabs.setCurrentWidget(page.agreement)
+    report = ws.tasks.agreement(task.id)
+    assert page.agreement.overall.text() == f"{report.percent_agreement * 100:.1f}%"
+    assert [b.name for b in page.agreement.pairs.bars] == ["alice × tester"]
+    assert page.agreement.pairs.target == 0.9 and len(page.agreement.labels.bars) == len(LABELS)
+    assert "below the 90% bar" in page.agreement.verdict.text()
+    n_open = expected()["disagreements"]
+    assert page.agreement.disagreements.text() == f"{n_open} unresolved disagreements"
+    save(page, qtbot, artifacts_dir, "labelling-agreement")
+
+    page.agreement.queue_button.click()
+    assert page.tabs.currentWidget() is page.panel and page.filter_box.currentData() == "disagreements"
+    first = page.current_example_id()
+    assert page.panel.accept_button.text().startswith("Resolve") and page.panel.editor.value() is None
+    key(qtbot, page, Qt.Key.Key_1)
+    key(qtbot, page, Qt.Key.Key_Return)
+    assert ws.tasks.final_labels(task.id)[first] == LABELS[0]
+    assert len(ws.tasks.disagreements(task.id)) == n_open - 1
+    assert page.current_row() == 1
+    qtbot.waitUntil(lambda: not page.model.row(0).disagreement)
+
+
+def test_examples_keep_their_detail(page: Any, ws: Any) -> None:
+    choose_task(page, "triage")
+    page.go(20)  # i == 20: tester and alice disagree
+    detail = listings.example_detail(ws, page.current_example_id())
+    assert detail is not None and "disagree" in page.panel.given.text()
+    assert page.panel.input_view.toPlainText() == detail.input_text

@@ -1,0 +1,104 @@
+"""The Training page: set up a run with every setting, see the estimate and the readiness report,
+start a real run on the demo model (CPU), watch it, cancel it, resume it to the end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.engine.test_training_run import ready  # noqa: F401  (the workspace with a frozen version)
+
+TRAINING = 4  # position of Training in the navigation
+
+
+def save(window: Any, qtbot: Any, artifacts_dir: Path, name: str) -> None:
+    qtbot.wait(50)
+    screens = artifacts_dir / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(screens / f"{name}.png"))
+
+
+def wait_for_estimate(qtbot: Any, page: Any, fits: bool) -> None:
+    def ready() -> None:
+        assert page.estimate is not None and page.estimate.fits == fits, page.estimate_label.text()
+
+    qtbot.waitUntil(ready, timeout=30_000)
+
+
+def open_page(window: Any, ws: Any) -> Any:
+    window.set_workspace(ws)
+    window.nav.setCurrentRow(TRAINING)
+    page = window.current_page()
+    assert page.key == "training" and page.banner.isHidden(), page.banner.text()
+    return page
+
+
+def test_setup_form_applies_the_preset_checks_fields_and_estimates(
+        window: Any, qtbot: Any, ready: Any, artifacts_dir: Path, shown_errors: list[Any]) -> None:  # noqa: F811
+    ws, version_id, base_id = ready
+    page = open_page(window, ws)
+    form = page.form
+    assert form.selected_version() == version_id and form.selected_base().id == base_id
+    assert form.preset.currentData() == "tiny"  # 134.5M parameters
+    assert (form.inputs["batch_size"].value(), form.inputs["max_length"].value()) == (8, 512)
+    wait_for_estimate(qtbot, page, fits=True)  # runs as a job
+    assert page.estimate.fits and "≈" in page.estimate_label.text()
+    assert page.estimate.lora_parameters == 4_884_480
+    qtbot.waitUntil(lambda: page.readiness.verdict.text() != "", timeout=30_000)
+    assert page.readiness.isVisible()
+
+    form.advanced_toggle.click()
+    assert form.advanced.isVisible()
+    form.inputs["batch_size"].setValue(512)
+    form.inputs["max_length"].setValue(8192)
+    wait_for_estimate(qtbot, page, fits=False)
+    assert "⚠ this run needs about" in page.estimate_label.text()
+    save(window, qtbot, artifacts_dir, "training-setup-warning")
+    form.target_modules.setText("q_proj, all layers")
+    assert "target modules are module names such as q_proj, not 'all layers'" in form.problems_label.text()
+    page.start_button.click()
+    assert shown_errors and shown_errors[-1][0] == "The settings are not valid"
+    assert ws.training.runs() == []
+    form.target_modules.setText("q_proj, v_proj")
+    assert form.problems_label.text() == ""
+    save(window, qtbot, artifacts_dir, "training-setup")
+
+
+@pytest.mark.slow
+def test_a_real_run_started_from_the_page_is_watched_cancelled_and_resumed(
+        window: Any, qtbot: Any, ready: Any, artifacts_dir: Path, shown_errors: list[Any]) -> None:  # noqa: F811
+    ws, _version_id, _base_id = ready
+    page = open_page(window, ws)
+    save(window, qtbot, artifacts_dir, "training-idle")
+    form = page.form
+    for name, value in (("max_steps", 6), ("batch_size", 1), ("max_length", 96), ("checkpoint_every", 1),
+                        ("learning_rate", 1e-3)):
+        form.inputs[name].setValue(value)
+    page.start_button.click()
+    qtbot.waitUntil(lambda: bool(ws.training.runs()) and page.shown_run == ws.training.runs()[0].id,
+                    timeout=60_000)
+    run_id = page.shown_run
+    qtbot.waitUntil(lambda: page.view.stats["step"].text().startswith("2 / 6"), timeout=300_000)
+    assert page.cancel_button.isEnabled() and not page.resume_button.isEnabled()
+    assert "GiB RAM" in page.view.stats["memory"].text()
+    assert "worker started: backend trl-peft" in page.view.log.toPlainText()
+    save(window, qtbot, artifacts_dir, "training-running")
+
+    page.cancel_button.click()
+    qtbot.waitUntil(lambda: ws.training.get(run_id).status == "cancelled" and not page.view.following,
+                    timeout=300_000)
+    qtbot.waitUntil(lambda: page.resume_button.isEnabled(), timeout=10_000)
+    assert page.table.selected_row().status == "cancelled"
+    assert "cancelled; checkpoint kept" in page.view.log.toPlainText()
+
+    page.resume_button.click()
+    qtbot.waitUntil(lambda: ws.training.get(run_id).status == "succeeded" and not page.view.following,
+                    timeout=400_000)
+    qtbot.waitUntil(lambda: page.table.selected_row().status == "succeeded", timeout=10_000)
+    series = {s.name: s for s in page.chart.series()}
+    assert [x for x, _ in series["loss"].points] == [1, 2, 3, 4, 5, 6]
+    assert page.view.stats["step"].text() == "6 / 6" and page.view.stats["eta"].text() == "done"
+    assert not shown_errors
+    save(window, qtbot, artifacts_dir, "training-finished")

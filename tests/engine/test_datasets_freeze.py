@@ -1,0 +1,157 @@
+"""Freezing: conversation and task validation, duplicates and near-duplicates, stratified split with
+a stored seed, golden/OOD sets, leakage prevention, class balance, token lengths, immutability."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from engine.datasets.conversation import conversation_problems
+from engine.datasets.freeze import Candidate, SplitPlan, freeze
+from engine.datasets.neardup import ShingleHasher, jaccard, near_duplicates
+from engine.errors import AirlockError
+from tests.engine.tasks_data import add_examples, classification_task, fault_corpus, generation_task
+
+FAST = SplitPlan(seed=5, token_lengths=False)
+
+
+def labelled(ws: Any, task_id: int, rows: list[tuple[str, str]]) -> list[int]:
+    ids = add_examples(ws, task_id, [t for t, _ in rows])
+    for ex, (_t, label) in zip(ids, rows, strict=True):
+        ws.tasks.set_label(ex, label)
+    return ids
+
+
+def u(text: str) -> dict[str, str]:
+    return {"role": "user", "content": text}
+
+
+def a(text: str) -> dict[str, str]:
+    return {"role": "assistant", "content": text}
+
+
+@pytest.mark.parametrize(("messages", "problem"), [
+    ([], "the conversation has no turns"),
+    ([a("x"), u("y")], "starts with the assistant turn"),
+    ([{"role": "system", "content": "s"}, u("q"), a("x"), {"role": "system", "content": "t"}, u("r"), a("z")],
+     "turn 4 is a system turn"),
+    ([u("q"), u("r"), a("x")], "turns 1 and 2 are both user turns"),
+    ([u("q"), a("x"), u("r")], "does not end with the assistant's answer"),
+    ([u("q"), a("  ")], "turn 2 (assistant) is empty"),
+    ([{"role": "tool", "content": "q"}, a("x")], "has the role 'tool'"),
+    ([u("q"), {"role": "assistant"}], "turn 2 is not an object with a role and a text content"),
+    ([u("q"), a("ab")], "the answer has 2 characters; at least 3 are required"),
+    ([u("q"), a("abcdef")], "the answer has 6 characters; at most 5 are allowed"),
+])
+def test_conversation_validation(messages: list[Any], problem: str) -> None:
+    problems = conversation_problems(messages, min_answer_chars=3, max_answer_chars=5)
+    assert any(problem in p for p in problems), problems
+    assert conversation_problems([{"role": "system", "content": "s"}, u("q"), a("abc")], 3, 5) == []
+
+
+def test_every_rejection_is_logged_with_its_reason(workspace: Any) -> None:
+    task = generation_task(workspace)
+    ids = add_examples(workspace, task.id, ["Pump leaks oil.", "Belt slips.", "pump   LEAKS oil.", "Pump leaks oil. ",
+                                            "Unlabelled report.", "Disputed report.", "x" * 60, "Long answer."])
+    answers = ["Oil leak.", "Belt.", "Oil leak.", "Leak of oil.", None, None, "Long input.", "y" * 40]
+    for ex, ans in zip(ids, answers, strict=True):
+        if ans:
+            workspace.tasks.set_label(ex, ans)
+    workspace.tasks.set_label(ids[5], "one view", annotator="anna")
+    workspace.tasks.set_label(ids[5], "another view", annotator="ben")
+    plan = SplitPlan(seed=1, max_input_chars=50, max_answer_chars=30, token_lengths=False)
+    version = workspace.datasets.freeze(task.id, "v1", plan)
+    reasons = {r.example_id: r.reason for r in workspace.datasets.rejections(version.id)}
+    assert reasons == {
+        ids[2]: f"duplicate of example {ids[0]}",
+        ids[3]: f"same input as example {ids[0]} but a different answer ('Leak of oil.' vs 'Oil leak.'); "
+                "correct one of them",
+        ids[4]: "not labelled",
+        ids[5]: "annotators disagree (another view, one view); resolve it first",
+        ids[6]: "input longer than 50 characters",
+        ids[7]: "the answer has 40 characters; at most 30 are allowed",
+    }
+    assert version.rejections == 6 and version.stats["unresolved_disagreements"] == 1
+    assert sorted(r.example_id for r in workspace.datasets.rows(version.id)) == [ids[0], ids[1]]
+
+
+def test_answers_are_checked_against_the_task_when_freezing() -> None:
+    cands = [Candidate(1, "Breaker trips.", "electrical"), Candidate(2, "Gear noise.", "acoustic")]
+    out = freeze(cands, lambda ans: [] if ans == "electrical" else [f"label {ans!r} is not in the task's label set"],
+                 lambda text, ans: [u(text), a(ans)], FAST)
+    assert out.rejections == [(2, "label 'acoustic' is not in the task's label set")]
+
+
+def test_near_duplicates_by_jaccard() -> None:
+    words = [f"word{i}" for i in range(60)]
+    base = " ".join(words)
+    one_changed = " ".join([*words[:59], "other"])  # 58 3-grams each, 57 shared: J = 57 / (58 + 58 - 57)
+    three_changed = " ".join([*words[:20], "a", "b", "c", *words[23:]])  # loses 9 of 58 3-grams
+    hasher = ShingleHasher()
+    assert jaccard(hasher(base), hasher(one_changed)) == pytest.approx(57 / 59)
+    assert jaccard(hasher(base), hasher(three_changed)) < 0.9
+    texts = [base, "something else entirely, not related at all", one_changed, three_changed, base.upper()]
+    found = {(d.index, d.of_index) for d in near_duplicates(texts, 0.9)}
+    assert found == {(2, 0), (4, 0)}
+
+
+def test_split_is_stratified_seeded_and_keeps_near_duplicates_together(workspace: Any) -> None:
+    task = classification_task(workspace)
+    rows = fault_corpus()
+    twins = [(f"{text} Reported again by the night shift team today", label) for text, label in rows[:30]]
+    twins_of = [(f"{text} Reported again by the night shift team today.", label) for text, label in rows[:30]]
+    ids = labelled(workspace, task.id, rows + twins + twins_of)
+    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    assert version.stats["near_duplicates"]["count"] == 30
+    split_of = {r.example_id: r.split for r in workspace.datasets.rows(version.id)}
+    for i in range(30):
+        assert split_of[ids[300 + i]] == split_of[ids[330 + i]]
+    balance = version.stats["balance"]
+    # 160 electrical (the twins), 100 mechanical, 100 hydraulic: each label split 70/10/20
+    for label, n in Counter(label for _t, label in rows + twins + twins_of).items():
+        assert balance["test"][label] == pytest.approx(0.2 * n, abs=2)
+        assert balance["eval"][label] == pytest.approx(0.1 * n, abs=2)
+    assert version.seed == 5 and version.stats["plan"]["seed"] == 5
+    with pytest.raises(AirlockError, match="nothing changed: identical to dataset version 'v1'"):
+        workspace.datasets.freeze(task.id, "v1 again", FAST)
+    other = workspace.datasets.freeze(task.id, "seed 6", SplitPlan(seed=6, token_lengths=False))
+    assert other.content_hash != version.content_hash
+    assert workspace.datasets.readiness(other.id).checks[2].level == "ok"  # leakage
+
+
+def test_golden_and_ood_sets_and_their_near_twins(workspace: Any) -> None:
+    task = classification_task(workspace)
+    rows = fault_corpus()[:60]
+    ids = labelled(workspace, task.id, rows)
+    workspace.tasks.set_marks(ids[0], golden=True)
+    workspace.tasks.set_marks(ids[1], ood=True)
+    [twin] = labelled(workspace, task.id, [(rows[0][0] + " Again.", rows[0][1])])
+    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    splits = {r.example_id: r.split for r in workspace.datasets.rows(version.id)}
+    assert splits[ids[0]] == "golden" and splits[ids[1]] == "ood"
+    assert twin not in splits
+    [why] = [r.reason for r in workspace.datasets.rejections(version.id) if r.example_id == twin]
+    assert why == f"near-duplicate of golden example {ids[0]}; left out so the golden set stays unseen"
+    assert version.stats["leakage"]["prevented"] == 1
+
+
+def test_severe_class_imbalance_is_shown(workspace: Any) -> None:
+    task = classification_task(workspace)
+    rows = fault_corpus()
+    labelled(workspace, task.id, rows[:100] + rows[100:109])  # 100 electrical, 9 mechanical
+    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    assert version.stats["class_balance"] == {"counts": {"electrical": 100, "mechanical": 9}, "ratio": 11.11,
+                                              "severe": True}
+    [balance] = [c for c in workspace.datasets.readiness(version.id).checks if c.name == "balance"]
+    assert balance.level == "warn" and "'mechanical' only 9" in balance.message
+
+
+def test_token_lengths_with_the_base_model_tokenizer(workspace: Any) -> None:
+    task = classification_task(workspace)
+    labelled(workspace, task.id, fault_corpus()[:30])
+    version = workspace.datasets.freeze(task.id, "v1", SplitPlan(seed=1))
+    tokens = version.stats["token_lengths"]
+    assert tokens["available"] and tokens["model"].startswith("SmolLM2-135M")
+    assert 20 < tokens["min"] <= tokens["p50"] <= tokens["p95"] <= tokens["max"] < 60

@@ -1,0 +1,104 @@
+"""Dataset versions compared (diff) and judged (readiness: ok / warn / refuse, each rule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert
+
+from engine.clock import now
+from engine.datasets.freeze import SplitPlan
+from engine.datasets.readiness import MIN_EXAMPLES_SETTING
+from engine.store.models import DatasetItem, DatasetVersion
+from tests.engine.tasks_data import add_examples, classification_task, fault_corpus
+
+FAST = SplitPlan(seed=3, token_lengths=False)
+
+
+def labelled(ws: Any, task_id: int, rows: list[tuple[str, str]]) -> list[int]:
+    ids = add_examples(ws, task_id, [t for t, _ in rows])
+    for ex, (_t, label) in zip(ids, rows, strict=True):
+        ws.tasks.set_label(ex, label)
+    return ids
+
+
+def levels(report: Any) -> dict[str, str]:
+    return {c.name: c.level for c in report.checks}
+
+
+def test_diff_added_removed_changed_moved(workspace: Any) -> None:
+    task = classification_task(workspace)
+    rows = fault_corpus()
+    ids = labelled(workspace, task.id, rows[:40] + rows[100:140])
+    v1 = workspace.datasets.freeze(task.id, "v1", FAST)
+    workspace.tasks.set_label(ids[0], "hydraulic")  # changed answer
+    workspace.tasks.set_label(ids[1], "mechanical", annotator="ben")  # now disputed: removed
+    added = labelled(workspace, task.id, rows[200:205])
+    v2 = workspace.datasets.freeze(task.id, "v2", FAST)
+    diff = workspace.datasets.diff(v1.id, v2.id)
+    assert diff.added == added
+    assert diff.removed == [ids[1]]
+    assert ids[0] in diff.changed and len(diff.changed) == 1
+    before = {r.example_id: r.split for r in workspace.datasets.rows(v1.id)}
+    after = {r.example_id: r.split for r in workspace.datasets.rows(v2.id)}
+    assert {(m.example_id, m.from_split, m.to_split) for m in diff.moved} == {
+        (e, before[e], after[e]) for e in set(before) & set(after) if before[e] != after[e]}
+    assert diff.unchanged == sum(1 for e in set(before) & set(after)
+                                 if before[e] == after[e] and e != ids[0])
+    assert workspace.datasets.diff(v1.id, v1.id).identical
+
+
+def test_readiness_warns_under_a_thousand_and_refuses_under_the_minimum(workspace: Any) -> None:
+    task = classification_task(workspace)
+    labelled(workspace, task.id, fault_corpus())
+    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    report = workspace.datasets.readiness(version.id)
+    assert report.ready
+    assert levels(report) == {"examples": "warn", "agreement": "ok", "leakage": "ok", "disagreements": "ok",
+                              "balance": "ok"}
+    assert report.checks[0].message.startswith("300 examples: fewer than 1,000")
+    workspace.set_setting(MIN_EXAMPLES_SETTING, "500")
+    report = workspace.datasets.readiness(version.id)
+    assert not report.ready and levels(report)["examples"] == "refuse"
+    assert "at least 500 are needed" in report.checks[0].message
+    assert report.as_dict()["ready"] is False
+
+
+def test_readiness_refuses_low_agreement_and_unresolved_disagreements(workspace: Any) -> None:
+    task = classification_task(workspace)
+    rows = fault_corpus()
+    ids = labelled(workspace, task.id, rows)
+    for ex in ids[:20]:
+        workspace.tasks.set_label(ex, "hydraulic" if ex % 4 == 0 else rows[ids.index(ex)][1], annotator="ben")
+    disputed = workspace.tasks.disagreements(task.id)
+    assert len(disputed) == 5
+    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    report = workspace.datasets.readiness(version.id)
+    assert levels(report)["agreement"] == "refuse"
+    assert "agree on 75% of 20 double-labelled examples" in report.checks[1].message
+    assert levels(report)["disagreements"] == "refuse"
+    assert report.checks[3].message.startswith("5 examples were left out")
+    for ex in disputed:
+        workspace.tasks.resolve(ex, rows[ids.index(ex)][1])
+    resolved = workspace.datasets.freeze(task.id, "v2", FAST)
+    assert levels(workspace.datasets.readiness(resolved.id))["disagreements"] == "ok"
+
+
+def test_readiness_refuses_a_version_with_leakage(workspace: Any) -> None:
+    """A version stored by an older freezer (items written directly) with a test item repeated in train."""
+    task = classification_task(workspace)
+    rows = fault_corpus()
+    ids = add_examples(workspace, task.id, [t for t, _ in rows])
+    with workspace.unit() as s:
+        v = DatasetVersion(task_id=task.id, name="old", seed=1, content_hash="f" * 64, stats="{}",
+                           created_by="tester", created_at=now())
+        s.add(v)
+        s.flush()
+        items = [{"version_id": v.id, "example_id": ex, "split": "test" if i % 5 == 0 else "train",
+                  "input_text": rows[i][0], "target": rows[i][1], "content_hash": str(i)} for i, ex in enumerate(ids)]
+        items[1]["input_text"] = rows[0][0] + " again"  # train item 1 nearly repeats test item 0
+        s.execute(insert(DatasetItem), items)
+        version_id = v.id
+    report = workspace.datasets.readiness(version_id)
+    assert not report.ready and levels(report)["leakage"] == "refuse"
+    assert f"e.g. example {ids[1]} and test example {ids[0]}" in report.checks[2].message

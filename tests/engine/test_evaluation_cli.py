@@ -1,0 +1,57 @@
+"""`airlock eval compare|report` and `airlock promote` on a real workspace with stored runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+from engine.cli import main
+from engine.cli.common import EXIT_CHECK_FAILED
+from engine.workspace import Workspace
+from tests.engine.test_evaluation_gate import seed_version, store_run
+
+
+def _cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_compare_report_and_promote_from_the_command_line(workspace: Workspace, tmp_path: Path) -> None:
+    seeded = seed_version(workspace, {"test": 20, "golden": 10})
+    first, second = seeded.artifacts
+    base = store_run(workspace, seeded, None, "test", set(range(9)), label="base (4-shot)")
+    tuned = store_run(workspace, seeded, first, "test", {0})
+    store_run(workspace, seeded, first, "golden", set())
+    worse = store_run(workspace, seeded, second, "test", {0, 1, 2})
+    store_run(workspace, seeded, second, "golden", set())
+    ws = str(workspace.root)
+
+    code, out, _ = _cli("eval", "compare", str(base), str(tuned), "--json", "--workspace", ws)
+    assert code == 0
+    data = json.loads(out)
+    assert [r["id"] for r in data["runs"]] == [base, tuned]
+    assert data["pairs"][0]["delta"] > 0 and not data["pairs"][0]["within_noise"]
+    code, out, _ = _cli("eval", "compare", str(base), str(tuned), "--workspace", ws)
+    assert code == 0 and "approach" in out and f"run {tuned} vs run {base}: +0.400" in out
+
+    report = tmp_path / "out" / "report.html"
+    code, out, _ = _cli("eval", "report", str(base), str(tuned), "--out", str(report), "--pdf", "--workspace", ws)
+    assert code == 0, out
+    pdf = report.with_suffix(".pdf")
+    assert "<svg" in report.read_text() and pdf.read_bytes().startswith(b"%PDF")
+    assert pdf.stat().st_size > 5000  # text and the rendered plots
+
+    assert _cli("promote", str(first), "--workspace", ws)[0] == 0
+    code, _, err = _cli("promote", str(second), "--workspace", ws)
+    assert code == EXIT_CHECK_FAILED and "worse on the test split" in err and "--override" in err
+    code, out, _ = _cli("promote", str(second), "--override", "urgent fix, errors reviewed", "--workspace", ws)
+    assert code == 0 and "overridden" in out
+    assert workspace.evaluation.promoted() == second
+    entry = workspace.audit.entries(action="model.promoted_with_override")[0]
+    assert entry.details["override_reason"] == "urgent fix, errors reviewed"
+    code, _, err = _cli("eval", "compare", str(worse), "99", "--workspace", ws)
+    assert code == 2 and "no evaluation run with id 99" in err
