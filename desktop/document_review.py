@@ -93,6 +93,8 @@ class ReviewPanel(QWidget):
         layout.addWidget(self.summary)
         self.list = QListWidget()
         self.list.setObjectName("FindingsList")
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.currentRowChanged.connect(self._on_row)
         layout.addWidget(self.list, 1)
 

@@ -89,7 +89,7 @@ class VersionOverview(QScrollArea):
         self.balance_warning.setStyleSheet(WARN_STYLE)
         self.balance_warning.setWordWrap(True)
         box.addWidget(self.balance_warning)
-        self.balance = BarChart("Class balance applies to classification tasks.")
+        self.balance = BarChart("No class balance was recorded (it is kept for classification tasks).")
         box.addWidget(self.balance)
 
         box.addWidget(_title("Length distribution"))

@@ -10,6 +10,7 @@ from desktop.qt import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -99,3 +100,25 @@ class OverrideDialog(QDialog):
 
     def text(self) -> str:
         return self.reason.toPlainText().strip()
+
+
+class CostSettingsDialog(QDialog):
+    """This machine's cost and power, the cloud alternative's figures, and the gate threshold."""
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Costs and regression gate")
+        form = QFormLayout(self)
+        self.fields: dict[str, QLineEdit] = {}
+        for key, value, meaning in ws.evaluation.settings():
+            edit = QLineEdit(value)
+            edit.setToolTip(key)
+            self.fields[key] = edit
+            form.addRow(meaning[0].upper() + meaning[1:], edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, str]:
+        return {k: e.text() for k, e in self.fields.items()}

@@ -39,12 +39,14 @@ class LabellingActions:
         self.history.append(Step(example_id, f"label #{example_id}", undo))
 
     def resolve(self, example_id: int, value: str) -> None:
-        """The final answer where annotators disagreed."""
+        """The final answer where annotators disagreed; undo takes the resolution back."""
+        from engine.tasks.agreement import RESOLUTION_PREFIX
+
         tasks = self.ws.tasks
         tasks.resolve(example_id, value)
-        unresolve = getattr(tasks, "unresolve", None)
-        if unresolve is not None:
-            self.history.append(Step(example_id, f"resolution of #{example_id}", lambda: unresolve(example_id)))
+        who = f"{RESOLUTION_PREFIX}{self.ws.identity.os_user}"
+        self.history.append(Step(example_id, f"resolution of #{example_id}",
+                                 lambda: tasks.remove_label(example_id, annotator=who)))
 
     def mark(self, example_id: int, name: str, on: bool) -> None:
         """Set one mark (flagged / golden / ood); undo sets it back."""

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 200
 COLUMNS = ("#", "Input", "Label", "By", "Marks")
-WIDTHS = (56, 0, 140, 32, 72)  # 0: takes the width left
+WIDTHS = (50, 0, 112, 30, 60)  # 0: takes the width left
 DISAGREE_COLOR = QColor("#b45309")
 UNLABELLED_COLOR = QColor("#8a94a6")
 Index = QModelIndex | QPersistentModelIndex

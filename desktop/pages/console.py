@@ -1,13 +1,19 @@
-"""Console: pick a registered GGUF model and classify a text, with its confidence."""
+"""Console: pick a registered GGUF model (the promoted one first), then classify, extract, chat,
+run a batch, watch the call log's monitoring, and review flagged answers."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from desktop import formatting as fmt
+from desktop.console.batch_tab import BatchTab
+from desktop.console.chat_tab import ChatTab
+from desktop.console.extract_tab import ExtractTab
+from desktop.console.monitor_tab import MonitorTab
+from desktop.console.review_tab import ReviewTab
 from desktop.jobs import Job
 from desktop.pages.base import Page
-from desktop.qt import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from desktop.qt import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
@@ -61,7 +67,9 @@ class ConsolePage(Page):
         self.models.row_selected.connect(lambda _row: self._update_buttons())
         layout.addWidget(self.models)
 
-        work = QHBoxLayout()
+        self.tabs = QTabWidget()
+        classify_tab = QWidget()
+        work = QHBoxLayout(classify_tab)
         work.setSpacing(14)
         left = QVBoxLayout()
         left.setSpacing(8)
@@ -110,8 +118,30 @@ class ConsolePage(Page):
         card_layout.addStretch(1)
         right.addWidget(self.result_card, 1)
         work.addLayout(right, 2)
-        layout.addLayout(work, 1)
+        self.tabs.addTab(classify_tab, "Classify")
+        self.extract_tab = ExtractTab(runner, lambda: self.ws, self._artifact_id)
+        self.chat_tab = ChatTab(runner, lambda: self.ws, self._artifact_id)
+        self.batch_tab = BatchTab(runner, lambda: self.ws, self._artifact_id)
+        self.monitor_tab = MonitorTab()
+        self.review_tab = ReviewTab()
+        for widget, name in ((self.extract_tab, "Extract"), (self.chat_tab, "Chat"), (self.batch_tab, "Batch"),
+                             (self.monitor_tab, "Monitoring"), (self.review_tab, "Review queue")):
+            self.tabs.addTab(widget, name)
+        self.tabs.currentChanged.connect(lambda _i: self._reload_tabs())
+        layout.addWidget(self.tabs, 1)
         self._update_buttons()
+
+    def _artifact_id(self) -> int | None:
+        row = self.models.selected_row()
+        return None if row is None else int(row.id)
+
+    def _reload_tabs(self) -> None:
+        if self.ws is None:
+            return
+        current = self.tabs.currentWidget()
+        for tab in (self.extract_tab, self.monitor_tab, self.review_tab):
+            if tab is current:
+                tab.load(self.ws)
 
     def load(self, ws: Workspace) -> None:
         from engine import listings
@@ -119,6 +149,8 @@ class ConsolePage(Page):
         self.models.set_rows(listings.model_artifacts(ws, kind="gguf"))
         if self.models.selected_row() is None:
             self.models.select_first()
+        self.extract_tab.load(ws)
+        self._reload_tabs()
         self._update_buttons()
 
     def clear(self) -> None:

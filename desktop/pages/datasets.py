@@ -4,11 +4,15 @@ rejections with reasons, near-duplicates and leakage, and a diff against another
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop import dialogs
 from desktop import formatting as fmt
 from desktop.datasets.diff_view import DiffView
+from desktop.datasets.export_button import ExportButton
 from desktop.datasets.freeze_dialog import FreezeDialog, FreezeRequest
 from desktop.datasets.readiness_view import ReadinessView
 from desktop.datasets.version_overview import DuplicatesView, VersionOverview
@@ -23,6 +27,7 @@ from desktop.qt import (
     QSplitter,
     Qt,
     QTabWidget,
+    QTimer,
     QVBoxLayout,
     QWidget,
 )
@@ -33,8 +38,11 @@ if TYPE_CHECKING:
     from engine.datasets.readiness import ReadinessReport
     from engine.datasets.service import VersionInfo
     from engine.jobs import JobContext
-    from engine.listings import DatasetVersionRow
+    from engine.listings import DatasetVersionRow, RejectionRow
     from engine.workspace import Workspace
+
+
+STRIP_LINGER_MS = 6000  # how long the outcome of a freeze stays on screen
 
 
 def split_column(split: str, title: str) -> Column:
@@ -63,6 +71,17 @@ REJECTION_COLUMNS = [
     Column("Reason", lambda r: r.reason, tooltip=lambda r: r.reason, width=380),
     Column("Input", lambda r: r.input_excerpt, tooltip=lambda r: r.input_excerpt, stretch=True),
 ]
+
+
+def rejection_summary(rows: list[RejectionRow]) -> str:
+    """How many were left out for each kind of reason ("duplicate of example 12" -> "duplicate",
+    "input longer than 20000 characters" -> "input longer than N characters")."""
+    if not rows:
+        return "Every labelled example made it into this version."
+    kinds = Counter(re.sub(r"\d+", "N", re.sub(r"\s*(of|as) example \d+", "", r.reason.split(";")[0].split(" (")[0]))
+                    for r in rows)
+    parts = [f"{n:,} {kind}" for kind, n in kinds.most_common()]
+    return f"{fmt.count(len(rows), 'example')} left out: " + " · ".join(parts)
 
 
 def freeze_version(ws: Workspace, request: FreezeRequest, ctx: JobContext) -> VersionInfo:
@@ -109,9 +128,15 @@ class DatasetsPage(Page):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 8, 0, 0)
         lower_layout.setSpacing(4)
+        title_row = QHBoxLayout()
         self.version_title = QLabel("Select a version")
         self.version_title.setObjectName("SectionTitle")
-        lower_layout.addWidget(self.version_title)
+        title_row.addWidget(self.version_title, 1)
+        self.export_button = ExportButton()
+        self.export_button.export_requested.connect(self.export_version)
+        self.export_button.setEnabled(False)
+        title_row.addWidget(self.export_button)
+        lower_layout.addLayout(title_row)
         self.version_note = QLabel()
         self.version_note.setObjectName("Muted")
         self.version_note.setWordWrap(True)
@@ -121,10 +146,18 @@ class DatasetsPage(Page):
         self.overview = VersionOverview()
         self.readiness = ReadinessView()
         self.rejections = DataTable(REJECTION_COLUMNS, "Nothing was rejected from this version.")
+        rejections_tab = QWidget()
+        rejections_box = QVBoxLayout(rejections_tab)
+        rejections_box.setContentsMargins(0, 8, 0, 0)
+        self.rejection_summary = QLabel()
+        self.rejection_summary.setObjectName("Muted")
+        self.rejection_summary.setWordWrap(True)
+        rejections_box.addWidget(self.rejection_summary)
+        rejections_box.addWidget(self.rejections, 1)
         self.duplicates = DuplicatesView()
         self.diff = DiffView()
         for widget, name in ((self.overview, "Overview"), (self.readiness, "Readiness"),
-                             (self.rejections, "Rejections"), (self.duplicates, "Duplicates && leakage"),
+                             (rejections_tab, "Rejections"), (self.duplicates, "Duplicates && leakage"),
                              (self.diff, "Compare")):
             self.tabs.addTab(widget, name)
         lower_layout.addWidget(self.tabs, 1)
@@ -168,14 +201,18 @@ class DatasetsPage(Page):
         ws = self.ws
         if row is None or ws is None:
             self.version = None
+            self.export_button.setEnabled(False)
             self.version_title.setText("Select a version")
             self.version_note.setText("Select a version to see its splits, balance, readiness and rejections.")
             self.overview.show_version(None)
             self.duplicates.show_version(None)
             self.rejections.set_rows([])
+            self.rejection_summary.clear()
             self.readiness.show_pending("Select a version to check whether it is ready to train on.")
             return
         self.version = ws.datasets.get(row.id)
+        self.export_button.version_name = row.name
+        self.export_button.setEnabled(True)
         self.version_title.setText(f"{row.name} — {row.task}")
         splits = " · ".join(f"{k} {v:,}" for k, v in row.split_counts.items()) or "no items"
         self.version_note.setText(
@@ -183,7 +220,9 @@ class DatasetsPage(Page):
             f"content hash {row.content_hash}")
         self.overview.show_version(self.version, listings.dataset_item_lengths(ws, row.id))
         self.duplicates.show_version(self.version)
-        self.rejections.set_rows(listings.rejections(ws, row.id), keep_selection=False)
+        rejected = listings.rejections(ws, row.id)
+        self.rejections.set_rows(rejected, keep_selection=False)
+        self.rejection_summary.setText(rejection_summary(rejected))
         others = [(r.id, r.name) for r in self.versions.rows() if r.id != row.id and r.task == row.task]
         self.diff.set_versions(ws, row.id, row.name, others)
         self._check_readiness(row.id)
@@ -282,4 +321,21 @@ class DatasetsPage(Page):
         self.freeze_job = None
         self.freeze_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
+        QTimer.singleShot(STRIP_LINGER_MS, self, self._hide_strip)
         self.data_changed.emit()
+
+    def _hide_strip(self) -> None:
+        if self.freeze_job is None:
+            self.progress_strip.hide()
+
+    # -- exporting -----------------------------------------------------------------
+    def export_version(self, fmt: str, target: Path) -> None:
+        ws, version = self.ws, self.version
+        if ws is None or version is None:
+            return
+        self.export_button.setEnabled(False)
+        (Job(lambda ctx: ws.datasets.export(version.id, fmt, target), f"Exporting {version.name}")
+         .on_success(lambda out: self.show_banner(f"Exported {version.name} to {out}"))
+         .on_failure(lambda e: dialogs.show_error(self, "The version was not exported", str(e)))
+         .on_finished(lambda _job: self.export_button.setEnabled(self.version is not None))
+         .run(self.runner))

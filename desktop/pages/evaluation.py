@@ -10,7 +10,7 @@ from desktop import dialogs
 from desktop import formatting as fmt
 from desktop.evaluation.comparison import COLUMNS as COMPARISON_COLUMNS
 from desktop.evaluation.comparison import comparison_rows
-from desktop.evaluation.dialogs import EvaluateDialog, OverrideDialog
+from desktop.evaluation.dialogs import CostSettingsDialog, EvaluateDialog, OverrideDialog
 from desktop.evaluation.plots import ClassBars, ConfusionHeatmap
 from desktop.evaluation.review_list import ReviewTab
 from desktop.jobs import Job
@@ -125,6 +125,10 @@ class EvaluationPage(Page):
                                            self.promote_selected)
         self.export_button = self._action("Export report…", "Ctrl+E",
                                           "HTML and PDF report of the runs compared", self.ask_export)
+        self.costs_button = self._action("Costs…", "Ctrl+K",
+                                         "hardware cost and power, cloud alternative, gate threshold",
+                                         self.ask_costs)
+        self.costs_dialog: CostSettingsDialog | None = None
 
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -331,6 +335,25 @@ class EvaluationPage(Page):
         name = self.ws.models.artifact(artifact_id).name
         how = "the gate is green" if result.passed else f"override: {reason}"
         self.show_banner(f"{name} is now the promoted model ({how}); recorded in the audit log.", "info")
+        self.refresh()
+        self.data_changed.emit()
+
+    # -- settings ----------------------------------------------------------------------
+    def ask_costs(self) -> None:
+        if self.ws is None:
+            return
+        self.costs_dialog = CostSettingsDialog(self.ws, self)
+        self.costs_dialog.accepted.connect(lambda: self.save_costs(self.costs_dialog.values()))
+        self.costs_dialog.open()
+
+    def save_costs(self, values: dict[str, str]) -> None:
+        if self.ws is None:
+            return
+        try:
+            self.ws.evaluation.set_settings(values)
+        except Exception as exc:
+            dialogs.show_error(self, "Settings not saved", str(exc))
+            return
         self.refresh()
         self.data_changed.emit()
 

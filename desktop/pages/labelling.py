@@ -16,14 +16,12 @@ from desktop import formatting as fmt
 from desktop.labelling.actions import LabellingActions
 from desktop.labelling.agreement_panel import AgreementPanel
 from desktop.labelling.example_panel import ExamplePanel
-from desktop.labelling.list_model import WIDTHS, ExampleListModel
-from desktop.labelling.row_delegate import FastRowDelegate
+from desktop.labelling.example_table import ExampleTable
+from desktop.labelling.list_model import ExampleListModel
 from desktop.pages.base import Page
 from desktop.qt import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QKeyEvent,
     QKeySequence,
     QLabel,
@@ -32,7 +30,6 @@ from desktop.qt import (
     QShortcut,
     QSplitter,
     Qt,
-    QTableView,
     QTabWidget,
     QTimer,
     QVBoxLayout,
@@ -79,7 +76,7 @@ class LabellingPage(Page):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 6)
-        splitter.setSizes([520, 700])
+        splitter.setSizes([480, 560])
         layout.addWidget(splitter, 1)
 
         for editor in self.panel.editors.values():
@@ -126,25 +123,7 @@ class LabellingPage(Page):
         box.addWidget(self.count_label)
 
         self.model = ExampleListModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setItemDelegate(FastRowDelegate(self.table))
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for i, width in enumerate(WIDTHS):
-            if width:
-                self.table.setColumnWidth(i, width)
-            else:
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+        self.table = ExampleTable(self.model)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         box.addWidget(self.table, 1)
         return left
@@ -194,7 +173,12 @@ class LabellingPage(Page):
         self.task_picker.setVisible(len(tasks) > 1)
         if self.actions is None or self.actions.ws is not ws:
             self.actions = LabellingActions(ws)
-        self._task_changed(keep_place=chosen == self.task_picker.currentData())
+        same_task = chosen == self.task_picker.currentData()
+        # a refresh (any finished job re-reads the page) must not throw away an answer being typed
+        draft = (self.current_example_id(), self.panel.editor.value()) if same_task else (None, None)
+        self._task_changed(keep_place=same_task)
+        if draft[0] is not None and draft[0] == self.current_example_id() and draft[1]:
+            self.panel.editor.set_value(draft[1])
 
     def clear(self) -> None:
         self.task, self.actions = None, None
@@ -330,7 +314,7 @@ class LabellingPage(Page):
         position = f"{row_no + 1:,} of {self.model.total:,}"
         self.panel.show_example(detail, value, position,
                                 {"golden": row.golden, "flagged": row.flagged, "ood": row.ood}, resolving)
-        QTimer.singleShot(0, self._prefetch_next)
+        QTimer.singleShot(0, self, self._prefetch_next)
 
     def _prefetch_next(self) -> None:
         """Read the next example while the user looks at this one, so Enter shows it at once."""
@@ -396,7 +380,7 @@ class LabellingPage(Page):
             self._show_current()
         else:  # the next example is on screen first; the stored row is re-read right after
             self._stale.add(example_id)
-            QTimer.singleShot(0, self.flush_stale)
+            QTimer.singleShot(0, self, self.flush_stale)
         if self.task is not None and self.task.kind != "classification":
             self.panel.editor.focus_answer()
 
@@ -427,7 +411,7 @@ class LabellingPage(Page):
             return
         if step is None:
             self.show_banner("Nothing to undo.")
-            QTimer.singleShot(2000, lambda: self.show_banner(None))
+            QTimer.singleShot(2000, self, lambda: self.show_banner(None))
             return
         self._refresh_rows([step.example_id])
         row = self.model.row_of(step.example_id)

@@ -111,10 +111,6 @@ class TrainingPage(Page):
         box.addWidget(title)
         self.form = ConfigForm()
         box.addWidget(self.form)
-        from desktop.datasets.readiness_view import ReadinessView
-
-        self.readiness = ReadinessView()
-        box.addWidget(self.readiness)
         self.estimate_label = QLabel("The memory and time estimate appears once a version and a model are chosen.")
         self.estimate_label.setWordWrap(True)
         self.estimate_label.setObjectName("Muted")
@@ -125,6 +121,10 @@ class TrainingPage(Page):
         self.start_button.setToolTip("Start a run with these settings (Ctrl+Enter)")
         self.start_button.clicked.connect(self.start)
         box.addWidget(self.start_button)
+        from desktop.datasets.readiness_view import ReadinessView
+
+        self.readiness = ReadinessView()
+        box.addWidget(self.readiness)
         box.addWidget(self.form.advanced_toggle)
         box.addWidget(self.form.advanced)
         box.addStretch(1)

@@ -59,6 +59,16 @@ def cmd_eval_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_settings(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        if args.set:
+            pairs = dict(item.split("=", 1) if "=" in item else (item, "") for item in args.set)
+            ws.evaluation.set_settings(pairs)
+        for key, value, meaning in ws.evaluation.settings():
+            print(f"{key:<34} {value or '-':<12} {meaning}")
+    return 0
+
+
 def cmd_promote(args: argparse.Namespace) -> int:
     from engine.evaluation.gate import GateRefused
 
@@ -105,6 +115,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rep.add_argument("--out", type=Path, required=True, help="HTML file to write")
     rep.add_argument("--pdf", action="store_true", help="also write a PDF beside it (through Qt)")
     rep.set_defaults(func=cmd_eval_report)
+
+    st = ev_sub.add_parser("settings", help="show or set hardware cost, cloud alternative and gate settings")
+    workspace_arg(st)
+    st.add_argument("set", nargs="*", metavar="KEY=VALUE", help="e.g. cost.power_watts=90 cloud.cost_per_1k=1.2")
+    st.set_defaults(func=cmd_eval_settings)
 
     promote = sub.add_parser("promote", help="promote a model artifact to the console (applies the gate)")
     workspace_arg(promote)

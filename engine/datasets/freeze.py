@@ -7,7 +7,7 @@
 3. Near-duplicates (word 3-gram Jaccard >= threshold) form groups. A group stays in one split,
    so no test or eval example has a near twin in train; a near twin of a golden or OOD example
    is left out (those sets must stay unseen).
-4. The rest is split train/eval/test, stratified by answer, with the stored seed.
+4. The rest is split train/eval/test with the stored seed, stratified by label for classification.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ class FreezeOutcome:
     rejections: list[tuple[int, str]] = field(default_factory=list)
     near_duplicates: list[tuple[int, int, float]] = field(default_factory=list)  # (example, of example, J)
     leakage_prevented: list[tuple[int, int, str]] = field(default_factory=list)  # (example, twin, twin's split)
+    conflicting_near_duplicates: int = 0  # near twins with different answers: worth a look
 
 
 def normalised_input(text: str) -> str:
@@ -90,7 +91,8 @@ def _validate(cand: Candidate, plan: SplitPlan, check_answer: AnswerCheck, to_me
 
 
 def freeze(candidates: list[Candidate], check_answer: AnswerCheck, to_messages: ToMessages,
-           plan: SplitPlan) -> FreezeOutcome:
+           plan: SplitPlan, stratify: bool = True) -> FreezeOutcome:
+    """``stratify``: split each answer separately (classification); otherwise split all together."""
     from engine.datasets.neardup import near_duplicates  # numpy, loaded when needed
 
     out = FreezeOutcome()
@@ -114,6 +116,8 @@ def freeze(candidates: list[Candidate], check_answer: AnswerCheck, to_messages: 
     for dup in near_duplicates([c.input_text for c in kept], plan.near_duplicate_threshold):
         groups[dup.of_index].append(dup.index)
         out.near_duplicates.append((kept[dup.index].example_id, kept[dup.of_index].example_id, dup.jaccard))
+        if kept[dup.index].target != kept[dup.of_index].target:
+            out.conflicting_near_duplicates += 1
     grouped = {i for members in groups.values() for i in members}
     units = [[i, *groups.get(i, [])] for i in range(len(kept)) if i not in grouped]
 
@@ -131,7 +135,7 @@ def freeze(candidates: list[Candidate], check_answer: AnswerCheck, to_messages: 
                                            f"{twin.example_id}; left out so the {split} set stays unseen"))
                     out.leakage_prevented.append((kept[i].example_id, twin.example_id, split))
             continue
-        by_target[kept[unit[0]].target or ""].append(unit)
+        by_target[(kept[unit[0]].target or "") if stratify else ""].append(unit)
 
     rng = random.Random(plan.seed)
     for target in sorted(by_target):

@@ -8,7 +8,7 @@ is compared with the first text of its bucket by exact Jaccard. Linear in the nu
 
 from __future__ import annotations
 
-import re
+import string
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from itertools import chain
 import numpy as np
 import numpy.typing as npt
 
-_WORD = re.compile(r"\w+")
+_PUNCTUATION = str.maketrans({c: " " for c in string.punctuation})  # words are what lies between
 _PERMUTATIONS = 64
 _BANDS = 8
 _BLOCK = 65536  # shingles hashed at once (memory: 64 x this x 8 bytes)
@@ -45,7 +45,7 @@ class ShingleHasher:
     def many(self, texts: Sequence[str]) -> tuple[U32, npt.NDArray[np.int64]]:
         """Every text's sorted, distinct 3-gram hashes, all in one array: text i owns
         ``values[offsets[i]:offsets[i + 1]]``. A text of fewer than 3 words is one "gram"."""
-        words = [_WORD.findall(t.lower()) for t in texts]
+        words = [t.lower().translate(_PUNCTUATION).split() for t in texts]
         flat = list(chain.from_iterable(words))
         for w in set(flat).difference(self._words):
             self._words[w] = zlib.crc32(w.encode("utf-8")) or 1

@@ -89,7 +89,7 @@ class DatasetService:
         ctx.step(0.1, f"Validating and splitting {len(candidates):,} examples")
         outcome = freeze(candidates, lambda answer: value_problems(task.kind, task.spec, answer),
                          lambda text, answer: task_conversation(task.system_prompt, task.user_template, text, answer),
-                         plan)
+                         plan, stratify=task.kind == "classification")
         if not outcome.items:
             raise NotReady(f"every example of task {task.name!r} was rejected "
                            f"(first reason: {outcome.rejections[0][1]})")

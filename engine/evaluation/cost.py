@@ -8,7 +8,7 @@ draws at the electricity price, so
     cost per month          = cost per 1,000 requests x monthly requests / 1000
 
 Every figure comes from workspace settings the user enters (Evaluation page or
-`airlock settings`); the cloud row is taken as entered.
+`airlock eval settings`); the cloud row is taken as entered.
 """
 
 from __future__ import annotations

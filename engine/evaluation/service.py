@@ -85,6 +85,31 @@ class EvaluationService:
     def promoted(self) -> int | None:
         return gating.promoted_artifact(self.ws)
 
+    def settings(self) -> list[tuple[str, str, str]]:
+        """(key, current value, meaning) of every figure the comparison and the gate use."""
+        from engine.evaluation.cost import SETTINGS
+
+        known = {**SETTINGS, gating.GATE_SETTING: (str(gating.DEFAULT_MAX_GOLDEN_DROP),
+                                                   "largest allowed relative loss on golden (0.05 = 5 %)")}
+        return [(k, self.ws.setting(k, default) or "", meaning) for k, (default, meaning) in known.items()]
+
+    def set_settings(self, values: dict[str, str]) -> None:
+        """Change cost, cloud and gate settings; numbers are checked before anything is stored."""
+        known = {k for k, _, _ in self.settings()}
+        text_keys = {"cost.currency", "cloud.name"}
+        for key, value in values.items():
+            if key not in known:
+                raise AirlockError(f"unknown evaluation setting {key!r}; known: {', '.join(sorted(known))}")
+            if key not in text_keys and value.strip():
+                try:
+                    if float(value) < 0:
+                        raise ValueError
+                except ValueError:
+                    raise AirlockError(f"{key} must be a number of zero or more, not {value!r}") from None
+        for key, value in values.items():
+            if self.ws.setting(key) != value.strip():
+                self.ws.set_setting(key, value.strip())
+
     # -- review ----------------------------------------------------------------
     def predictions(self, run_id: int, errors_only: bool = False, other_run_id: int | None = None,
                     disagreements_only: bool = False,

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, exists, func, select
 
 from engine.listings import excerpt
 from engine.store.models import Assignment, Example, Label
@@ -65,16 +64,17 @@ def _is_resolution(label: Any) -> ColumnElement[bool]:
 
 
 def _disagrees() -> ColumnElement[bool]:
-    """Two opinions differ and nobody resolved it (resolutions are not opinions)."""
-    a, b = aliased(Label), aliased(Label)
-    differing = exists(select(a.id).join(b, and_(b.example_id == a.example_id, b.value != a.value))
-                       .where(a.example_id == Example.id, ~_is_resolution(a), ~_is_resolution(b)))
-    resolved = exists(select(Label.id).where(Label.example_id == Example.id, _is_resolution(Label)))
-    return differing & ~resolved
+    """Two opinions differ and nobody resolved it (resolutions are not opinions). One pass over the
+    labels grouped by example (the labels are far fewer than the examples they could be probed from)."""
+    opinion = ~_is_resolution(Label)
+    differing = (select(Label.example_id).where(opinion).group_by(Label.example_id)
+                 .having(func.count(func.distinct(Label.value)) > 1))
+    resolved = select(Label.example_id).where(_is_resolution(Label))
+    return Example.id.in_(differing) & Example.id.not_in(resolved)
 
 
 def _has_label_by(annotator: str) -> ColumnElement[bool]:
-    return exists(select(Label.id).where(Label.example_id == Example.id, Label.annotator == annotator))
+    return Example.id.in_(select(Label.example_id).where(Label.annotator == annotator))
 
 
 def _conditions(flt: ExampleFilter) -> list[ColumnElement[bool]]:
@@ -87,8 +87,7 @@ def _conditions(flt: ExampleFilter) -> list[ColumnElement[bool]]:
     elif kind == "mine":
         where.append(_has_label_by(flt.annotator))
     elif kind == "assigned":
-        where.append(exists(select(Assignment.id).where(Assignment.example_id == Example.id,
-                                                        Assignment.annotator == flt.annotator)))
+        where.append(Example.id.in_(select(Assignment.example_id).where(Assignment.annotator == flt.annotator)))
     elif kind == "disagreements":
         where.append(_disagrees())
     elif kind == "flagged":
@@ -98,7 +97,7 @@ def _conditions(flt: ExampleFilter) -> list[ColumnElement[bool]]:
     elif kind == "ood":
         where.append(Example.is_ood.is_(True))
     elif kind == "label" and flt.label is not None:
-        where.append(exists(select(Label.id).where(Label.example_id == Example.id, Label.value == flt.label)))
+        where.append(Example.id.in_(select(Label.example_id).where(Label.value == flt.label)))
     text = flt.search.strip()
     if text:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

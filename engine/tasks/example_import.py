@@ -104,6 +104,9 @@ def import_file(ws: Workspace, task_id: int, path: Path, fmt: str = "auto", text
         if isinstance(row, RowRejection):
             report.rejected.append(row)
             continue
+        if not row.input_text.strip():
+            report.rejected.append(RowRejection(row.line, "empty content: the input is empty"))
+            continue
         if row.answer is not None and (problem := _answer_problem(task, row.answer)) is not None:
             report.rejected.append(RowRejection(row.line, problem))
             continue

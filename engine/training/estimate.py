@@ -19,8 +19,10 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
+import shutil
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from engine.training.config import TrainingConfig
 
@@ -59,10 +61,15 @@ class Hardware:
         return f"CPU only: {self.cpu_cores} cores, {ram}"
 
 
+def _nvidia_driver_present() -> bool:
+    return Path("/proc/driver/nvidia/version").exists() or shutil.which("nvidia-smi") is not None
+
+
 @lru_cache(maxsize=1)
 def _gpu() -> tuple[str, int] | None:
-    """Name and total memory of CUDA device 0, looked up once (imports torch only if installed)."""
-    if importlib.util.find_spec("torch") is None:
+    """Name and total memory of CUDA device 0, looked up once. torch is imported only where an
+    NVIDIA driver is present, so a CPU machine's GUI never pays for (or stalls on) importing it."""
+    if importlib.util.find_spec("torch") is None or not _nvidia_driver_present():
         return None
     import torch
 
@@ -132,6 +139,8 @@ class Estimate:
     seconds_per_step: float
     speed_basis: str  # "measured" | "assumed"
     hardware: Hardware
+    mean_tokens: float = 0.0
+    max_length: int = 0
 
     @property
     def total_bytes(self) -> int:
@@ -147,7 +156,14 @@ class Estimate:
         return self.total_bytes <= self.hardware.budget * FIT_MARGIN
 
     @property
+    def truncates(self) -> bool:
+        return self.mean_tokens > self.max_length > 0
+
+    @property
     def warning(self) -> str | None:
+        if self.truncates:
+            return (f"examples average about {self.mean_tokens:.0f} tokens but the maximum length is "
+                    f"{self.max_length}: most answers would be cut off; raise the maximum length")
         if self.fits:
             return None
         where = "GPU memory" if self.hardware.device == "cuda" else "free RAM"
@@ -194,4 +210,5 @@ def estimate(shape: ModelShape, config: TrainingConfig, n_train: int, mean_token
         seconds, basis = FLOPS_PER_TOKEN_PER_PARAM * shape.parameters * tokens_per_step / flops, "assumed"
     return Estimate(precision, int(shape.parameters * BYTES_PER_WEIGHT[precision]), lora,
                     lora * BYTES_PER_TRAINABLE, activations, logits, int(OVERHEAD[hardware.device]),
-                    tokens_per_step, total_steps(config, n_train), seconds, basis, hardware)
+                    tokens_per_step, total_steps(config, n_train), seconds, basis, hardware, mean_tokens,
+                    config.max_length)

@@ -30,6 +30,10 @@ def explain_failure(exc: BaseException, step: int) -> str:
     if isinstance(exc, MemoryError) or any(s in lower for s in CPU_ALLOCATION_FAILURES) or "out of memory" in lower:
         return (f"out of memory (RAM) {_where(step)}: lower the batch size or the maximum length, close other "
                 f"programs, {RESUME_HINT}")
+    if "num_samples=0" in text:  # TRL dropped every example: the answers were cut off by max_length
+        return (f"no training example is left {_where(step)}: the maximum sequence length cuts off every "
+                "answer (training on responses only needs the answer inside the window); raise the maximum "
+                "length")
     if isinstance(exc, KeyboardInterrupt):
         return f"training was interrupted {_where(step)}; {RESUME_HINT}"
     first = text.splitlines()[0] if text else name

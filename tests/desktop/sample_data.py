@@ -188,7 +188,11 @@ def _dataset(s, ws: Workspace, task: m.Task, examples: list[m.Example]) -> m.Dat
     splits = ["train"] * 6 + ["eval", "test", "golden", "golden"]
     version = m.DatasetVersion(task_id=task.id, name="triage-v1", seed=13, content_hash=sha("triage-v1"),
                                stats=json.dumps({"splits": {"train": 6, "eval": 1, "test": 1, "golden": 2},
-                                                 "balance": {k: 0.25 for k in LABELS}}),
+                                                 "class_balance": {"counts": {"refund": 3, "complaint": 2,
+                                                                              "question": 2, "cancellation": 1},
+                                                                   "ratio": 3.0, "severe": False},
+                                                 "token_lengths": {"available": True, "model": "SmolLM2-135M",
+                                                                   "min": 18, "p50": 24, "p95": 31, "max": 33}}),
                                created_by="tester", created_at=T0 + timedelta(days=5))
     s.add(version)
     s.flush()

@@ -102,6 +102,7 @@ def test_freeze_shows_the_version(page: Any, qtbot: Any, ws: Any, artifacts_dir:
     reasons = [r.reason for r in page.rejections.rows()]
     assert len(reasons) == version.rejections
     assert sum("not labelled" in r for r in reasons) == 8 and any("duplicate" in r for r in reasons)
+    assert page.rejection_summary.text() == "9 examples left out: 8 not labelled · 1 duplicate"
 
     qtbot.waitUntil(lambda: bool(page.readiness.rows), timeout=30_000)
     levels = {r.message.text(): r.level for r in page.readiness.rows}
@@ -114,6 +115,22 @@ def test_freeze_shows_the_version(page: Any, qtbot: Any, ws: Any, artifacts_dir:
     page.tabs.setCurrentWidget(page.readiness)
     qtbot.wait(30)
     page.grab().save(str(artifacts_dir / "screens" / "datasets-readiness.png"))
+
+
+def test_the_freeze_button_opens_the_dialog_and_runs_the_job(page: Any, qtbot: Any, ws: Any) -> None:
+    from desktop.qt import QTimer
+
+    def fill_in() -> None:
+        dialog = page.freeze_dialog
+        dialog.name.setText("from-the-dialog")
+        dialog.seed.setValue(5)
+        dialog.accept()
+
+    QTimer.singleShot(200, fill_in)
+    page.freeze_button.click()  # modal until fill_in accepts it
+    qtbot.waitUntil(lambda: page.freeze_job is None and page.versions.row_count() == 1, timeout=60_000)
+    (version,) = ws.datasets.versions()
+    assert (version.name, version.seed) == ("from-the-dialog", 5)
 
 
 def test_freeze_can_be_cancelled(page: Any, qtbot: Any, ws: Any) -> None:
@@ -139,3 +156,20 @@ def test_two_versions_can_be_compared(page: Any, qtbot: Any, ws: Any, artifacts_
     assert {r.change for r in page.diff.table.rows()} == {"moved"}
     qtbot.wait(30)
     page.grab().save(str(artifacts_dir / "screens" / "datasets-compare.png"))
+
+
+def test_a_version_can_be_exported(page: Any, qtbot: Any, ws: Any, tmp_path: Path) -> None:
+    from desktop.datasets.export_button import export_target
+
+    version = freeze(page, qtbot, "triage-v1", seed=1)
+    assert page.export_button.isEnabled() and page.export_button.version_name == "triage-v1"
+    target = export_target(tmp_path, "triage-v1", "chat")
+    assert target == tmp_path / "triage-v1-chat-jsonl"
+    page.export_version("chat", target)
+    qtbot.waitUntil(lambda: "Exported triage-v1" in page.banner.text(), timeout=30_000)
+    written = {p.name for p in target.iterdir()}
+    assert {"train.jsonl", "test.jsonl"} <= written
+    lines = (target / "train.jsonl").read_text().splitlines()
+    assert len(lines) == version.stats["splits"]["train"]
+    target.mkdir(exist_ok=True)
+    assert export_target(tmp_path, "triage-v1", "chat") == tmp_path / "triage-v1-chat-jsonl-2"  # never overwrites

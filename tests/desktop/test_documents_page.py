@@ -27,7 +27,7 @@ def save(widget: Any, qtbot: Any, artifacts_dir: Path, name: str) -> None:
 
 
 def wait_idle(page: DocumentsPage, qtbot: Any) -> None:
-    qtbot.waitUntil(lambda: not page.jobs.busy and not page.runner.running(), timeout=60_000)
+    qtbot.waitUntil(lambda: not page.jobs.busy and not page.runner.running(), timeout=240_000)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from desktop.qt import QPointF, Qt
 from engine.store.models import Example
 from tests.engine.test_evaluation_gate import seed_version, store_run
@@ -104,5 +106,70 @@ def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qt
     assert entry.details["override_reason"] == "line 3 needs the new labels now; errors reviewed"
     assert page.cards["promoted"].value == "candidate-1"
 
+    # the cost figures behind the comparison are the user's own
+    page.costs_button.click()
+    costs = page.costs_dialog
+    assert costs is not None and costs.fields["cloud.name"].text() == "Hosted API"
+    costs.fields["cost.power_watts"].setText("many")
+    costs.accept()
+    assert "must be a number" in shown_errors[-1][1]
+    page.ask_costs()
+    page.costs_dialog.fields["cloud.cost_per_1k"].setText("2.4")
+    page.costs_dialog.accept()
+    cloud = next(r for r in page.comparison.rows() if r.id is None)
+    assert cloud.cost_per_month == 240.0  # 2.4 per 1,000 x 100,000 requests a month
+    _save(page.costs_dialog, qtbot, artifacts_dir, "evaluation-costs")
+
     html, pdf = page.export_report(tmp_path / "report.html")
     assert "candidate-1 Q8_0" in html.read_text() and pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.slow
+def test_evaluate_dialog_runs_a_job_with_progress_and_cancel(window: Any, workspace: Any,
+                                                                     qtbot: Any, artifacts_dir: Path) -> None:
+    """Real llama.cpp on the demo model, four test items."""
+    workspace.models.ensure_demo_model()  # the first base model: what "Base model (prompted)" evaluates
+    seeded = seed_version(workspace, {"test": 4, "train": 4})
+    window.set_workspace(workspace)
+    window.nav.setCurrentRow(list(window.pages).index("evaluation"))
+    page = window.pages["evaluation"]
+    page.evaluate_button.click()
+    dialog = page.evaluate_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.version.currentData() == seeded.version_id and dialog.model.currentData() == "base"
+    dialog.shots.setValue(2)
+    _save(dialog, qtbot, artifacts_dir, "evaluation-evaluate-dialog")
+    dialog.accept()
+    assert page.jobs.isVisible()
+    qtbot.waitUntil(lambda: not page.jobs.busy, timeout=120_000)
+    runs = workspace.evaluation.runs()
+    assert [r.status for r in runs] == ["succeeded"] and runs[0].shots == 2
+    assert page.table.row_count() == 1 and len(workspace.evaluation.predictions(runs[0].id)) == 4
+
+    job = page.start_evaluation("base", seeded.version_id, "test")
+    assert job is not None
+    page.jobs.cancel()  # before the model is even checked: nothing is stored
+    qtbot.waitUntil(lambda: job.done, timeout=120_000)
+    assert [r.status for r in workspace.evaluation.runs()] == ["succeeded"]
+    assert "cancelled" in page.banner.text()
+
+
+def test_extraction_output_shows_a_field_level_diff(qtbot: Any, styled_app: Any, artifacts_dir: Path) -> None:
+    from desktop.evaluation.review_panel import ReviewPanel
+    from engine.evaluation.review import PredictionRow
+
+    panel = ReviewPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 520)
+    row = PredictionRow(1, 1, 1, 7, "Press 4 leaks oil badly.", '{"machine": "Press 4", "severity": "high"}',
+                        '{"machine": "Press 4", "severity": "low", "line": 2}', False, 1 / 3, 0.8, 120.0, None, None,
+                        '{"machine": "Press 4", "severity": "high"}', True)
+    panel.show_row(row, "extraction")
+    panel.show()
+    cells = [[panel.diff.item(i, j).text() for j in range(4)] for i in range(panel.diff.rowCount())]
+    assert cells == [["machine", "Press 4", "Press 4", "✓"], ["severity", "high", "low", "✗"],
+                     ["line", "None", "2", "✗"]]
+    assert not panel.diff.isHidden() and panel.other.toPlainText().startswith('{"machine"')
+    _save(panel, qtbot, artifacts_dir, "evaluation-extraction-diff")
+    panel.show_row(row, "classification")
+    assert panel.diff.isHidden()

@@ -172,6 +172,11 @@ def test_extraction_form_blocks_an_invalid_record(page: Any, qtbot: Any, ws: Any
                                                          "paid": False}
     assert page.current_row() == 1
 
+    page.go(2)
+    form.fields["vendor"].widget.setText("Half-typed")
+    page.refresh()  # what every finished job does to the visible page
+    assert page.current_row() == 2 and form.fields["vendor"].widget.text() == "Half-typed"
+
     page.go(0)  # the stored record comes back into the form
     assert form.fields["vendor"].widget.text() == "Acme GmbH"
     assert form.fields["lines"].widget.text() == "—"  # optional number not given
@@ -255,6 +260,9 @@ def test_agreement_and_the_resolution_queue(page: Any, qtbot: Any, ws: Any, arti
     assert len(ws.tasks.disagreements(task.id)) == n_open - 1
     assert page.current_row() == 1
     qtbot.waitUntil(lambda: not page.model.row(0).disagreement)
+    key(qtbot, page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # a resolution can be taken back
+    assert first not in ws.tasks.final_labels(task.id) and len(ws.tasks.disagreements(task.id)) == n_open
+    assert page.current_row() == 0 and page.model.row(0).disagreement
 
 
 def test_examples_keep_their_detail(page: Any, ws: Any) -> None:
@@ -263,3 +271,19 @@ def test_examples_keep_their_detail(page: Any, ws: Any) -> None:
     detail = listings.example_detail(ws, page.current_example_id())
     assert detail is not None and "disagree" in page.panel.given.text()
     assert page.panel.input_view.toPlainText() == detail.input_text
+
+
+def test_a_workspace_without_tasks_says_what_to_do(qtbot: Any, styled_app: Any, workspace: Any) -> None:
+    from desktop.jobs import JobRunner
+    from desktop.pages.labelling import LabellingPage
+
+    page = LabellingPage(JobRunner())
+    qtbot.addWidget(page)
+    page.show()
+    page.set_workspace(workspace)
+    assert "No tasks yet" in page.count_label.text() and page.model.rowCount() == 0
+    assert not page.task_picker.isVisible() and not page.panel.accept_button.isEnabled()
+    for k in (Qt.Key.Key_1, Qt.Key.Key_Return, Qt.Key.Key_J, Qt.Key.Key_F):  # keys do nothing, and do not fail
+        qtbot.keyClick(page.table, k)
+    page.undo()
+    assert page.banner.text() == "Nothing to undo."

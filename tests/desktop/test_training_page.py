@@ -21,10 +21,10 @@ def save(window: Any, qtbot: Any, artifacts_dir: Path, name: str) -> None:
 
 
 def wait_for_estimate(qtbot: Any, page: Any, fits: bool) -> None:
-    def ready() -> None:
+    def arrived() -> None:
         assert page.estimate is not None and page.estimate.fits == fits, page.estimate_label.text()
 
-    qtbot.waitUntil(ready, timeout=30_000)
+    qtbot.waitUntil(arrived, timeout=30_000)
 
 
 def open_page(window: Any, ws: Any) -> Any:

@@ -43,6 +43,14 @@ def add_examples(ws: Any, task_id: int, texts: list[str]) -> list[int]:
         return [r.id for r in rows]
 
 
+def labelled(ws: Any, task_id: int, rows: list[tuple[str, str]]) -> list[int]:
+    """Examples each labelled by the current user."""
+    ids = add_examples(ws, task_id, [t for t, _ in rows])
+    for ex, (_t, label) in zip(ids, rows, strict=True):
+        ws.tasks.set_label(ex, label)
+    return ids
+
+
 def add_cleared_document(ws: Any, name: str, text: str, label: str | None = None) -> int:
     with ws.unit() as s:
         doc = Document(source_name=name, format="txt", size_bytes=len(text), sha256=f"{hash(name):064x}"[-64:],

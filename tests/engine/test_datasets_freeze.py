@@ -12,16 +12,9 @@ from engine.datasets.conversation import conversation_problems
 from engine.datasets.freeze import Candidate, SplitPlan, freeze
 from engine.datasets.neardup import ShingleHasher, jaccard, near_duplicates
 from engine.errors import AirlockError
-from tests.engine.tasks_data import add_examples, classification_task, fault_corpus, generation_task
+from tests.engine.tasks_data import add_examples, classification_task, fault_corpus, generation_task, labelled
 
 FAST = SplitPlan(seed=5, token_lengths=False)
-
-
-def labelled(ws: Any, task_id: int, rows: list[tuple[str, str]]) -> list[int]:
-    ids = add_examples(ws, task_id, [t for t, _ in rows])
-    for ex, (_t, label) in zip(ids, rows, strict=True):
-        ws.tasks.set_label(ex, label)
-    return ids
 
 
 def u(text: str) -> dict[str, str]:
@@ -155,3 +148,23 @@ def test_token_lengths_with_the_base_model_tokenizer(workspace: Any) -> None:
     tokens = version.stats["token_lengths"]
     assert tokens["available"] and tokens["model"].startswith("SmolLM2-135M")
     assert 20 < tokens["min"] <= tokens["p50"] <= tokens["p95"] <= tokens["max"] < 60
+
+
+def test_near_twins_with_different_answers_are_counted() -> None:
+    text = "the hydraulic pump on line four whines loudly after every start of the morning shift today"
+    cands = [Candidate(1, text, "hydraulic"), Candidate(2, text + " again", "mechanical"),
+             Candidate(3, "a completely different report about a burnt fuse", "electrical")]
+    out = freeze(cands, lambda ans: [], lambda t, ans: [u(t), a(ans)], FAST)
+    assert [(x, y) for x, y, _j in out.near_duplicates] == [(2, 1)]
+    assert out.conflicting_near_duplicates == 1
+    split = {it.example_id: it.split for it in out.items}
+    assert split[1] == split[2]  # kept together whatever their answers
+
+
+def test_generation_examples_are_split_too(workspace: Any) -> None:
+    task = generation_task(workspace)
+    rows = [(text, f"Summary {i}: {label} fault.") for i, (text, label) in enumerate(fault_corpus()[:50])]
+    labelled(workspace, task.id, rows)
+    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    assert version.stats["splits"] == {"eval": 5, "test": 10, "train": 35}
+    assert "class_balance" not in version.stats

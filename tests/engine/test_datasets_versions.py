@@ -10,16 +10,9 @@ from engine.clock import now
 from engine.datasets.freeze import SplitPlan
 from engine.datasets.readiness import MIN_EXAMPLES_SETTING
 from engine.store.models import DatasetItem, DatasetVersion
-from tests.engine.tasks_data import add_examples, classification_task, fault_corpus
+from tests.engine.tasks_data import add_examples, classification_task, fault_corpus, labelled
 
 FAST = SplitPlan(seed=3, token_lengths=False)
-
-
-def labelled(ws: Any, task_id: int, rows: list[tuple[str, str]]) -> list[int]:
-    ids = add_examples(ws, task_id, [t for t, _ in rows])
-    for ex, (_t, label) in zip(ids, rows, strict=True):
-        ws.tasks.set_label(ex, label)
-    return ids
 
 
 def levels(report: Any) -> dict[str, str]:

@@ -55,3 +55,15 @@ def test_compare_report_and_promote_from_the_command_line(workspace: Workspace, 
     assert entry.details["override_reason"] == "urgent fix, errors reviewed"
     code, _, err = _cli("eval", "compare", str(worse), "99", "--workspace", ws)
     assert code == 2 and "no evaluation run with id 99" in err
+
+
+def test_cost_and_gate_settings_from_the_command_line(workspace: Workspace) -> None:
+    ws = str(workspace.root)
+    code, out, _ = _cli("eval", "settings", "cost.power_watts=90", "cloud.name=Hosted API", "--workspace", ws)
+    assert code == 0 and "cost.power_watts" in out and "Hosted API" in out
+    assert workspace.setting("cost.power_watts") == "90"
+    code, _, err = _cli("eval", "settings", "cost.power_watts=lots", "--workspace", ws)
+    assert code == 2 and "must be a number" in err and workspace.setting("cost.power_watts") == "90"
+    code, _, err = _cli("eval", "settings", "cost.nonsense=1", "--workspace", ws)
+    assert code == 2 and "unknown evaluation setting" in err
+    assert workspace.audit.entries(action="setting.changed")[0].subject == "setting:cloud.name"

@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,7 +43,8 @@ def test_fine_tuned_beats_base_with_interval_excluding_zero(trained_demo_copy: P
         assert diff.low > 0 and not diff.within_noise, diff
         version_id = tuned.dataset_version_id
 
-        cancelled = JobContext(cancelled=lambda: True)
+        checks = iter([False, False])  # the model check and the first example pass, then cancel
+        cancelled = JobContext(cancelled=lambda: next(checks, True))
         with pytest.raises(Cancelled):
             ws.evaluation.run(ws.evaluation.model(tuned.artifact_id, version_id), version_id, "test", ctx=cancelled)
         last = ws.evaluation.runs()[-1]
@@ -69,6 +72,12 @@ def test_fine_tuned_beats_base_with_interval_excluding_zero(trained_demo_copy: P
         assert ws.datasets.get(version_id).content_hash in html
         assert ws.evaluation.promoted() == tuned.artifact_id
     assert "B better" in html and "<svg" in html and report.with_suffix(".pdf").stat().st_size > 5000
+    # the report drawn to an image, to look at (tests/artifacts/screens/evaluation-demo-report.png)
+    screens = Path(__file__).parents[1] / "artifacts" / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    drawn = subprocess.run([sys.executable, "-m", "desktop.report_pdf", str(report), str(tmp_path / "again.pdf"),
+                            "--png", str(screens / "evaluation-demo-report.png")], capture_output=True, text=True)
+    assert drawn.returncode == 0, drawn.stderr
     code, out = _cli("eval", "compare", str(base.id), str(tuned.id), str(rerun), "--json", "--workspace", root)
     pairs = json.loads(out)["pairs"]
     assert [p["within_noise"] for p in pairs] == [False, False, True]

@@ -49,6 +49,7 @@ def test_chat_jsonl_keeps_good_rows_and_reports_each_bad_one(workspace: Any, tmp
         [1, 2],
         "",
         chat("Report:\nOil under the press.\nCategory:", "hydraulic", system=None),
+        chat("Report:\n \nCategory:", "hydraulic"),
     ])
     report = workspace.tasks.import_examples(task.id, path)
     assert report.format == "chat"
@@ -60,6 +61,7 @@ def test_chat_jsonl_keeps_good_rows_and_reports_each_bad_one(workspace: Any, tmp
         "line 6: wrong roles: 2 user/assistant exchanges; an example is one user turn and its answer",
         "line 7: wrong roles: turn 2 has the role 'bot'; roles are system, user and assistant",
         "line 8: not a JSON object (a list)",
+        "line 11: empty content: the input is empty",
     ]
     # the task's own template around the input (as an export writes it) is taken off again
     assert stored(workspace, report.created) == [("The breaker trips at start-up.", "electrical"),

@@ -102,13 +102,13 @@ def test_hugging_face_folder_is_registered_and_broken_folders_are_named(
     assert model.chat_template and "<|im_start|>" in model.chat_template
     assert len(model.sha256) == 64 and model.sha256 != sha256_file(demo_folder / "model.safetensors")
 
-    with pytest.raises(InputFileError, match="no-config: not a model folder: no config.json"):
+    with pytest.raises(InputFileError, match=r"no-config: not a model folder: no config\.json"):
         inspect_model(_copy(demo_folder, tmp_path / "no-config", skip=("config.json",)))
     typeless = _copy(demo_folder, tmp_path / "typeless")
     config = json.loads((typeless / "config.json").read_text())
     del config["model_type"]
     (typeless / "config.json").write_text(json.dumps(config))
-    with pytest.raises(InputFileError, match="config.json: no model_type"):
+    with pytest.raises(InputFileError, match=r"config\.json: no model_type"):
         inspect_model(typeless)
     with pytest.raises(InputFileError, match=r"no-weights: no \*.safetensors weight files"):
         inspect_model(_copy(demo_folder, tmp_path / "no-weights", skip=("model.safetensors",)))
@@ -119,6 +119,6 @@ def test_hugging_face_folder_is_registered_and_broken_folders_are_named(
         (cut / "model.safetensors").write_bytes(src.read(5_000_000))
     with pytest.raises(InputFileError, match=r"model.safetensors: truncated: tensor data needs 538090408 bytes"):
         workspace.models.register_base(cut)
-    with pytest.raises(InputFileError, match="not a model: give a .gguf file or a Hugging Face model folder"):
+    with pytest.raises(InputFileError, match=r"not a model: give a \.gguf file or a Hugging Face model folder"):
         inspect_model(demo_folder / "config.json")
     assert [m.name for m in workspace.models.bases()] == ["smollm2-hf"]

@@ -50,7 +50,7 @@ def ready(tmp_path: Path) -> tuple[Workspace, int, int]:
     ws.close()
 
 
-def _wait_for_step(run_dir: Path, step: int, timeout: float = 240) -> None:
+def _wait_for_step(run_dir: Path, step: int, timeout: float = 900) -> None:
     deadline = time.monotonic() + timeout
     offset = 0
     while time.monotonic() < deadline:

@@ -34,7 +34,7 @@ def test_every_field_is_checked_with_a_clear_message() -> None:
                      "checkpoint_every cannot be negative (0 means only at the end)",
                      "target modules are module names such as q_proj, not 'all layers'"):
         assert expected in text
-    with pytest.raises(AirlockError, match="^invalid training configuration: method must be"):
+    with pytest.raises(AirlockError, match=r"^invalid training configuration: method must be"):
         bad.validate()
     assert TrainingConfig().problems() == []
 
@@ -84,6 +84,9 @@ def test_estimate_warns_when_the_run_will_not_fit() -> None:
     assert not est.fits
     assert est.warning is not None and "only 1.2 GiB of free RAM" in est.warning
     assert "lower the batch size or the maximum length" in est.warning
+    cut = estimate(DEMO, TrainingConfig(max_length=64), 64, 71, TWO_CORES)
+    assert cut.fits and cut.warning is not None
+    assert cut.warning.startswith("examples average about 71 tokens but the maximum length is 64")
     gpu = Hardware("cuda", "NVIDIA test", 8, 64 * GiB, 60 * GiB, gpu_total=24 * GiB, gpu_free=23 * GiB)
     four_bit = estimate(DEMO, TrainingConfig(method="qlora-4bit"), 64, 57, gpu)
     assert four_bit.precision == "nf4" and four_bit.weights_bytes == int(134_515_008 * 0.5625)
@@ -144,6 +147,8 @@ def test_out_of_memory_and_crashes_are_reported_in_plain_words() -> None:
     assert explain_failure(gpu, 120) == ("out of GPU memory at step 120: lower the batch size or the maximum "
                                          "length (or turn on gradient checkpointing), then resume from the "
                                          "last checkpoint")
+    trl_empty = ValueError("num_samples should be a positive integer value, but got num_samples=0")
+    assert "the maximum sequence length cuts off every answer" in explain_failure(trl_empty, 0)
     assert explain_failure(ValueError("bad value\ndetails"), 7) == "training failed at step 7: ValueError: bad value"
     assert "(killed by signal 9); SIGKILL is also what the system sends when it runs out of memory" in explain_exit(-9)
     assert "crashed inside a native library" in explain_exit(-11)

@@ -1,0 +1,112 @@
+"""Chat generation through the Airlock console against bare llama-cpp-python, same run.
+
+    .venv/bin/python bench/console_generation.py [--tokens 96] [--rounds 3] [--threads 2]
+
+Both generate greedily from the same rendered chat prompt on the same GGUF (the demo
+model registered as a console artifact) with the same threads and context size.
+"bare" is ``Llama(...).create_completion(stream=True)``; "console" is
+``ChatSession.send`` (model picking, chat template, history, call log in SQLite; PII
+redaction of the user turn is timed separately since it is not generation). Rounds
+alternate; time to first token (TTFT) and tokens/s after the first token are medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTION = "Explain in a few sentences why a motor's main breaker might trip right after start-up."
+
+
+def bare(model_path: Path, prompt: str, tokens: int, threads: int) -> tuple[float, float, int]:
+    from llama_cpp import Llama
+
+    llm = Llama(model_path=str(model_path), n_ctx=2048, n_threads=threads, verbose=False, seed=0)
+    start = time.perf_counter()
+    first = None
+    n = 0
+    for _chunk in llm.create_completion(prompt, max_tokens=tokens, temperature=0.0, stream=True):
+        if first is None:
+            first = time.perf_counter()
+        n += 1
+    end = time.perf_counter()
+    llm.close()
+    assert first is not None
+    return first - start, (n - 1) / (end - first), n
+
+
+def console(ws: object, art_id: int, tokens: int, threads: int) -> tuple[float, float, int]:
+    from engine.console.chat import ChatSession
+    from engine.console.models import unload_all, using
+    from engine.inference import runtime
+
+    runtime.default_threads = lambda: threads  # same threads as bare
+    unload_all()  # a fresh load each round, like bare, outside the timed part
+    session = ChatSession.open(ws, art_id, system_prompt="")  # type: ignore[arg-type]
+    with using(session.model.path):
+        pass
+    session.redact_input = False
+    session.max_tokens = tokens
+    start = time.perf_counter()
+    first = None
+    n = 0
+    for _piece in session.send(QUESTION):
+        if first is None:
+            first = time.perf_counter()
+        n += 1
+    end = time.perf_counter()
+    assert first is not None
+    return first - start, (n - 1) / (end - first), n
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from engine.paths import demo_model_path
+    from engine.tasks.prompt import render_chat
+    from engine.workspace import Workspace
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tokens", type=int, default=96)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp())
+    ws = Workspace.create(tmp / "ws")
+    model = demo_model_path()
+    assert model is not None
+    shutil.copyfile(model, tmp / "m.gguf")
+    base = ws.models.ensure_demo_model()
+    art = ws.models.add_artifact("bench", "gguf", tmp / "m.gguf", "Q4_1", None, base.id, "bench copy")
+    prompt = render_chat(base.chat_template or "", [{"role": "user", "content": QUESTION}])
+    results: dict[str, list[tuple[float, float, int]]] = {"bare": [], "console": []}
+    for r in range(args.rounds):
+        order = ("bare", "console") if r % 2 == 0 else ("console", "bare")
+        for name in order:
+            if name == "bare":
+                results[name].append(bare(art.path, prompt, args.tokens, args.threads))
+            else:
+                results[name].append(console(ws, art.id, args.tokens, args.threads))
+    t0 = time.perf_counter()
+    ws.privacy.preview(QUESTION)
+    ws.privacy.preview(QUESTION)
+    redaction_ms = (time.perf_counter() - t0) / 2 * 1000
+    ws.close()
+    med = {k: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v), v[0][2])
+           for k, v in results.items()}
+    print(f"{'path':<8} | {'TTFT ms':>8} | {'tokens/s':>8} | tokens")
+    for k, (ttft, tps, n) in med.items():
+        print(f"{k:<8} | {ttft * 1000:>8.1f} | {tps:>8.1f} | {n}")
+    print(f"ratio console/bare tokens/s: {med['console'][1] / med['bare'][1]:.3f}; "
+          f"TTFT bare/console: {med['bare'][0] / med['console'][0]:.3f}")
+    print(f"PII redaction of the user turn (console only, warm): {redaction_ms:.0f} ms")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Tabs of the operators' console page: chat, extraction, batch, monitoring, review."""

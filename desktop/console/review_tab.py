@@ -1,0 +1,84 @@
+"""Review tab: flagged answers; confirm, correct or dismiss each. Confirmed and corrected answers
+become labelled examples of the task (origin 'correction'), ready for the next dataset version."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from desktop import formatting as fmt
+from desktop.qt import QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from desktop.widgets.table import Column, DataTable
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
+
+COLUMNS = [
+    Column("Call", lambda c: str(c.id), width=60),
+    Column("Mode", lambda c: c.mode, width=80),
+    Column("Answer", lambda c: c.output, width=220, tooltip=lambda c: c.output),
+    Column("Confidence", lambda c: fmt.percent(c.confidence), width=100, align="right"),
+    Column("Input (redacted)", lambda c: c.redacted_input.replace("\n", " "), stretch=True,
+           tooltip=lambda c: c.redacted_input),
+]
+
+
+class ReviewTab(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws: Workspace | None = None
+        layout = QVBoxLayout(self)
+        self.table = DataTable(COLUMNS, "No flagged answers waiting for review.")
+        self.table.row_selected.connect(self._selected)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.correction = QLineEdit()
+        self.correction.setPlaceholderText("the right answer: a label, or JSON for an extraction")
+        row.addWidget(self.correction, 1)
+        self.confirm_button = QPushButton("Answer is right")
+        self.confirm_button.clicked.connect(lambda: self._resolve(None))
+        self.correct_button = QPushButton("Save correction")
+        self.correct_button.setProperty("accent", True)
+        self.correct_button.clicked.connect(lambda: self._resolve(self.correction.text().strip() or None))
+        self.dismiss_button = QPushButton("Dismiss")
+        self.dismiss_button.clicked.connect(self._dismiss)
+        for b in (self.confirm_button, self.correct_button, self.dismiss_button):
+            row.addWidget(b)
+        layout.addLayout(row)
+        self.status = QLabel()
+        self.status.setObjectName("Muted")
+        layout.addWidget(self.status)
+
+    def load(self, ws: Workspace) -> None:
+        from engine.console.review import queue
+
+        self._ws = ws
+        self.table.set_rows(queue(ws))
+        self.status.setText(f"{self.table.row_count()} answer(s) waiting for review")
+
+    def _selected(self, call: Any) -> None:
+        if call is not None:
+            self.correction.setText(call.output)
+
+    def _resolve(self, value: str | None) -> None:
+        from engine.console.review import resolve
+        from engine.errors import AirlockError
+
+        call = self.table.selected_row()
+        if call is None or self._ws is None:
+            return
+        try:
+            example = resolve(self._ws, call.id, value)
+        except AirlockError as exc:
+            QMessageBox.warning(self, "Cannot save", str(exc))
+            return
+        self.load(self._ws)
+        self.status.setText(f"Call {call.id} became labelled example {example}. " + self.status.text())
+
+    def _dismiss(self) -> None:
+        from engine.console.review import dismiss
+
+        call = self.table.selected_row()
+        if call is None or self._ws is None:
+            return
+        dismiss(self._ws, call.id)
+        self.load(self._ws)
