@@ -34,7 +34,8 @@ class GapMeter:
         from desktop.qt import Qt, QTimer
 
         self.gaps: list[float] = []
-        self._last = time.perf_counter()
+        self.long: list[tuple[float, float]] = []
+        self._started = self._last = time.perf_counter()
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(INTERVAL_MS)
@@ -42,7 +43,8 @@ class GapMeter:
 
     def start(self) -> None:
         self.gaps.clear()
-        self._last = time.perf_counter()
+        self.long: list[tuple[float, float]] = []
+        self._started = self._last = time.perf_counter()
         self.timer.start()
 
     def stop(self) -> None:
@@ -50,14 +52,18 @@ class GapMeter:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.gaps.append((now - self._last) * 1000 - INTERVAL_MS)
+        gap = (now - self._last) * 1000 - INTERVAL_MS
+        self.gaps.append(gap)
+        if gap > 50:
+            self.long.append((round(now - self._started, 1), round(gap, 1)))
         self._last = now
 
     def summary(self) -> dict[str, float]:
         gaps = sorted(self.gaps)
         return {"ticks": len(gaps), "max_stall_ms": round(gaps[-1], 1),
                 "p99_stall_ms": round(gaps[int(len(gaps) * 0.99) - 1], 1),
-                "median_stall_ms": round(statistics.median(gaps), 2)}
+                "median_stall_ms": round(statistics.median(gaps), 2), "stalls_over_50ms": len(self.long),
+                "longest_at_s": sorted(self.long, key=lambda x: -x[1])[:5]}
 
 
 def wait(app: object, seconds: float, until: object = None) -> None:
@@ -100,7 +106,7 @@ def main() -> int:
             page.form.inputs[name].setValue(value)
         meter = GapMeter()
         meter.start()
-        wait(app, 5)
+        wait(app, 30)
         meter.stop()
         baseline = meter.summary()
 
@@ -112,7 +118,8 @@ def main() -> int:
         wait(app, 1)
         meter.stop()
         run = ws.training.runs()[-1]
-        result = {"run_status": run.status, "error": run.error, "steps": args.steps, "seconds": round(time.monotonic() - started, 1),
+        result = {"run_status": run.status, "error": run.error, "steps": args.steps,
+                  "seconds": round(time.monotonic() - started, 1),
                   "following": meter.summary(), "idle_baseline": baseline,
                   "chart_points": sum(len(s.points) for s in page.chart.series())}
         print(json.dumps(result, indent=1))
@@ -122,4 +129,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)  # skip interpreter finalization: PySide6 can crash collecting Qt objects at exit

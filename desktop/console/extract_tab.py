@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from desktop import formatting as fmt
 from desktop.jobs import Job
 from desktop.qt import (
     QComboBox,
@@ -109,7 +110,7 @@ class ExtractTab(QWidget):
         self.json_view.setPlainText(json.dumps(answer.value, indent=2, ensure_ascii=False))
         state = "unsure" if answer.flagged else "ok"
         self.verdict.setText(("⚠ Unsure, queued for review" if answer.flagged else "✔ Confident answer")
-                             + f" · confidence {answer.confidence:.0%} · {answer.latency_ms:.0f} ms")
+                             + f" · confidence {answer.confidence:.0%} · {fmt.millis(answer.latency_ms)}")
         self.verdict.setProperty("state", state)
         self.verdict.style().unpolish(self.verdict)
         self.verdict.style().polish(self.verdict)

@@ -10,11 +10,11 @@ from desktop.qt import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QW
 from desktop.widgets.bars import Bar, BarChart, Histogram
 from desktop.widgets.stat_card import StatCard
 from desktop.widgets.table import Column, DataTable
-from engine.listings import SPLIT_ORDER, label_text
 
 if TYPE_CHECKING:
     from engine.datasets.service import VersionInfo
 
+SPLIT_ORDER = ("train", "eval", "test", "golden", "ood")  # as engine.listings orders them
 SPLIT_CAPTIONS = {"train": "learned from", "eval": "watched while training", "test": "held out to measure",
                   "golden": "regression set", "ood": "adversarial set", "rejected": "left out, with reasons"}
 WARN_STYLE = "color: #b45309; font-weight: 600;"
@@ -117,6 +117,8 @@ class VersionOverview(QScrollArea):
         self._show_duplicates(stats)
 
     def _show_balance(self, stats: dict[str, Any]) -> None:
+        from engine.listings import label_text
+
         counts = balance_counts(stats)
         if not counts:
             self.balance.set_bars([])

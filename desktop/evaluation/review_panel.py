@@ -29,6 +29,10 @@ MODEL_WRONG = "model wrong"
 REFERENCE_WRONG = "reference wrong"
 
 
+def _value(value: object) -> str:
+    return "—" if value is None else str(value)
+
+
 def _box(title: str) -> tuple[QWidget, QPlainTextEdit]:
     w = QWidget()
     layout = QVBoxLayout(w)
@@ -131,7 +135,7 @@ class ReviewPanel(QWidget):
         rows = field_diff(parse_record(row.reference), parse_record(row.output))
         self.diff.setRowCount(len(rows))
         for i, d in enumerate(rows):
-            cells = [d["field"], str(d["reference"]), str(d["predicted"]), "✓" if d["match"] else "✗"]
+            cells = [d["field"], _value(d["reference"]), _value(d["predicted"]), "✓" if d["match"] else "✗"]
             for j, text in enumerate(cells):
                 self.diff.setItem(i, j, QTableWidgetItem(text))
         self.diff.show()

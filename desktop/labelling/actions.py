@@ -55,6 +55,13 @@ class LabellingActions:
         self.history.append(Step(example_id, f"{MARK_NAMES[name]} on #{example_id}",
                                  lambda: tasks.set_marks(example_id, **{name: not on})))
 
+    def note(self, example_id: int, text: str, previous: str | None) -> None:
+        """A note for reviewers ("" clears it); undo puts the previous one back."""
+        tasks = self.ws.tasks
+        tasks.set_marks(example_id, note=text)
+        self.history.append(Step(example_id, f"note on #{example_id}",
+                                 lambda: tasks.set_marks(example_id, note=previous or "")))
+
     def undo(self) -> Step | None:
         """Undo the newest action; returns it (so the page can show that example) or None."""
         if not self.history:

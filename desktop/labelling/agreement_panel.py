@@ -21,7 +21,6 @@ from desktop.qt import (
     Signal,
 )
 from desktop.widgets.bars import Bar, BarChart
-from engine.listings import label_text
 
 if TYPE_CHECKING:
     from engine.tasks.agreement import AgreementReport
@@ -133,6 +132,8 @@ class AgreementPanel(QScrollArea):
             self.annotators.setText(", ".join(people))
 
     def show_report(self, report: AgreementReport) -> None:
+        from engine.listings import label_text
+
         if report.percent_agreement is None:
             self.overall.setText("—")
             self.kappa.setText("nothing double-labelled yet")

@@ -91,12 +91,14 @@ class ClassificationEditor(AnswerEditor):
         return True
 
     def set_value(self, value: str | None) -> None:
-        for button in self.buttons:  # auto-exclusive buttons cannot all be unchecked directly
-            button.setAutoExclusive(False)
-            button.setChecked(False)
-            button.setAutoExclusive(True)
         if value in self.names:
-            self.buttons[self.names.index(value)].setChecked(True)
+            self.buttons[self.names.index(value)].setChecked(True)  # unchecks the others
+        else:
+            for button in self.buttons:  # auto-exclusive buttons cannot all be unchecked directly
+                if button.isChecked():
+                    button.setAutoExclusive(False)
+                    button.setChecked(False)
+                    button.setAutoExclusive(True)
         self.changed.emit()
 
     def value(self) -> str | None:

@@ -13,6 +13,7 @@ from desktop.qt import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -22,7 +23,6 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
-from engine.listings import label_text
 
 if TYPE_CHECKING:
     from engine.listings import ExampleDetail
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 SHORTCUTS = [("1–9", "pick label"), ("Enter", "accept + next"), ("Ctrl+Enter", "accept (any mode)"),
              ("J / ↓", "next"), ("K / ↑", "previous"), ("S", "skip"), ("F", "flag"), ("G", "golden"),
-             ("O", "out-of-distribution"), ("Ctrl+Z", "undo")]
+             ("O", "out-of-distribution"), ("N", "note"), ("Ctrl+Z", "undo")]
 PANEL_STYLE = """
 #KeyHelp { color: #4b5563; background: #f3f4f6; border-radius: 6px; padding: 6px 10px; }
 #Problems { color: #b91c1c; font-weight: 600; }
@@ -78,6 +78,9 @@ class ExamplePanel(QFrame):
         self.given.setWordWrap(True)
         self.given.setTextFormat(Qt.TextFormat.RichText)
         outer.addWidget(self.given)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("Note for reviewers (N to write, Enter to save)")
+        outer.addWidget(self.note_edit)
 
         split = QSplitter(Qt.Orientation.Vertical)
         self.input_view = QPlainTextEdit()
@@ -137,11 +140,14 @@ class ExamplePanel(QFrame):
             self.title.setText("No example")
             self.position.setText(position)
             self.given.clear()
+            self.note_edit.clear()
             self.input_view.clear()
             self.editor.set_value(None)
             for button in self.mark_buttons.values():
                 button.setChecked(False)
             return
+        from engine.listings import label_text
+
         self.title.setText(f"Example #{detail.id}")
         self.position.setText(position)
         self.input_view.setPlainText(detail.input_text)
@@ -150,9 +156,8 @@ class ExamplePanel(QFrame):
         text = "Labels — " + ("   ·   ".join(parts) if parts else "none yet")
         if len(values) > 1:
             text = f"<span style='color:#b45309'>Annotators disagree.</span> {text}"
-        if detail.note:
-            text += f"<br>Note: {_escape(detail.note)}"
         self.given.setText(text)
+        self.note_edit.setText(detail.note or "")
         self.set_marks(marks)
         enter = "⏎" if self.editor.plain_enter_accepts else "Ctrl+⏎"
         self.accept_button.setText(f"{'Resolve' if resolving else 'Accept'}  {enter}")

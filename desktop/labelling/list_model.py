@@ -10,13 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from desktop.qt import QAbstractTableModel, QColor, QModelIndex, QPersistentModelIndex, Qt
-from engine.listings import excerpt, label_text
-from engine.tasks import browse
 
 if TYPE_CHECKING:
     from engine.tasks.browse import BrowseRow, ExampleFilter
     from engine.workspace import Workspace
 
+# The filters of engine.tasks.browse as the user reads them (the window is built before any
+# engine module that needs the database layer is imported, so the names live here).
+FILTER_NAMES = {"all": "All examples", "unlabelled": "Unlabelled", "mine": "Labelled by me",
+                "assigned": "Assigned to me", "disagreements": "Disagreements", "flagged": "Flagged",
+                "golden": "Golden", "ood": "Out-of-distribution", "label": "By label"}
 PAGE_SIZE = 200
 COLUMNS = ("#", "Input", "Label", "By", "Marks")
 WIDTHS = (50, 0, 112, 30, 60)  # 0: takes the width left
@@ -26,6 +29,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def shown_label(row: BrowseRow) -> str:
+    from engine.listings import excerpt, label_text
+
     if row.disagreement:
         return " ≠ ".join(excerpt(label_text(v), 30) for v in row.labels)
     if row.final_label is None:
@@ -48,6 +53,8 @@ class ExampleListModel(QAbstractTableModel):
     # -- loading ---------------------------------------------------------------
     def set_filter(self, ws: Workspace | None, flt: ExampleFilter | None) -> None:
         """Start over with a new filter: count it, load its first page."""
+        from engine.tasks import browse
+
         self.beginResetModel()
         self.ws, self.filter = ws, flt
         self._rows, self._where, self._texts = [], {}, {}
@@ -63,6 +70,8 @@ class ExampleListModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._exhausted or self.ws is None or self.filter is None:
             return
+        from engine.tasks import browse
+
         after = self._rows[-1].id if self._rows else None
         more = browse.page(self.ws, self.filter, limit=self.page_size, after_id=after)
         if len(more) < self.page_size:
@@ -86,6 +95,8 @@ class ExampleListModel(QAbstractTableModel):
         """Re-read these examples after their labels or marks changed; they keep their place."""
         if self.ws is None or self.filter is None:
             return
+        from engine.tasks import browse
+
         known = [i for i in example_ids if i in self._where]
         for fresh in browse.rows_by_id(self.ws, known, self.filter.annotator):
             at = self._where[fresh.id]
@@ -130,6 +141,8 @@ class ExampleListModel(QAbstractTableModel):
             return text if role == Qt.ItemDataRole.DisplayRole else color
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 2 and row.disagreement:
+                from engine.listings import label_text
+
                 return "Annotators disagree: " + " / ".join(label_text(v) for v in row.labels)
             if col == 4:
                 return ", ".join(n for n, on in (("golden", row.golden), ("flagged", row.flagged),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from desktop import formatting as fmt
 from desktop.console.batch_tab import BatchTab
 from desktop.console.chat_tab import ChatTab
+from desktop.console.export_tab import ExportTab
 from desktop.console.extract_tab import ExtractTab
 from desktop.console.monitor_tab import MonitorTab
 from desktop.console.review_tab import ReviewTab
@@ -124,8 +125,10 @@ class ConsolePage(Page):
         self.batch_tab = BatchTab(runner, lambda: self.ws, self._artifact_id)
         self.monitor_tab = MonitorTab()
         self.review_tab = ReviewTab()
+        self.export_tab = ExportTab(runner, lambda: self.ws, lambda: self.ws and self.load(self.ws))
         for widget, name in ((self.extract_tab, "Extract"), (self.chat_tab, "Chat"), (self.batch_tab, "Batch"),
-                             (self.monitor_tab, "Monitoring"), (self.review_tab, "Review queue")):
+                             (self.monitor_tab, "Monitoring"), (self.review_tab, "Review queue"),
+                             (self.export_tab, "Export")):
             self.tabs.addTab(widget, name)
         self.tabs.currentChanged.connect(lambda _i: self._reload_tabs())
         layout.addWidget(self.tabs, 1)
@@ -139,7 +142,7 @@ class ConsolePage(Page):
         if self.ws is None:
             return
         current = self.tabs.currentWidget()
-        for tab in (self.extract_tab, self.monitor_tab, self.review_tab):
+        for tab in (self.extract_tab, self.monitor_tab, self.review_tab, self.export_tab):
             if tab is current:
                 tab.load(self.ws)
 

@@ -1,8 +1,8 @@
 """Labelling: a task's examples in a lazy list on the left, one example at a time on the right.
 
 Keyboard first: 1–9 pick a label, Enter accepts and moves on, J/K or the arrows move,
-S skips, F/G/O toggle flagged/golden/out-of-distribution, Ctrl+Z undoes the last label
-or mark. The list reads a page at a time (engine.tasks.browse), so it stays smooth at
+S skips, F/G/O toggle flagged/golden/out-of-distribution, N writes a note, Ctrl+Z undoes
+the last label, mark or note. The list reads a page at a time (engine.tasks.browse), so it stays smooth at
 100,000 examples. The Agreement tab measures annotators against the 90% bar; the
 Disagreements filter is the resolution queue, where Enter stores the final label.
 """
@@ -17,9 +17,10 @@ from desktop.labelling.actions import LabellingActions
 from desktop.labelling.agreement_panel import AgreementPanel
 from desktop.labelling.example_panel import ExamplePanel
 from desktop.labelling.example_table import ExampleTable
-from desktop.labelling.list_model import ExampleListModel
+from desktop.labelling.list_model import FILTER_NAMES, ExampleListModel
 from desktop.pages.base import Page
 from desktop.qt import (
+    QAbstractSpinBox,
     QComboBox,
     QHBoxLayout,
     QKeyEvent,
@@ -35,11 +36,11 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
-from engine.tasks.browse import FILTER_NAMES, ExampleFilter
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
     from engine.listings import ExampleDetail
+    from engine.tasks.browse import ExampleFilter
     from engine.tasks.spec import TaskInfo
     from engine.workspace import Workspace
 
@@ -84,6 +85,7 @@ class LabellingPage(Page):
         self.panel.accept_button.clicked.connect(self.accept)
         self.panel.skip_button.clicked.connect(self.skip)
         self.panel.undo_button.clicked.connect(self.undo)
+        self.panel.note_edit.editingFinished.connect(self.save_note)
         for name, button in self.panel.mark_buttons.items():
             button.clicked.connect(lambda _c=False, n=name: self.toggle_mark(n))
         self.agreement.open_queue.connect(self.open_queue)
@@ -148,6 +150,7 @@ class LabellingPage(Page):
         bind("flag", ["F"], lambda: self.toggle_mark("flagged"))
         bind("golden", ["G"], lambda: self.toggle_mark("golden"))
         bind("ood", ["O"], lambda: self.toggle_mark("ood"))
+        bind("note", ["N"], self.write_note)
         bind("undo", ["Ctrl+Z"], self.undo)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -215,6 +218,8 @@ class LabellingPage(Page):
         self.label_box.blockSignals(False)
 
     def current_filter(self) -> ExampleFilter | None:
+        from engine.tasks.browse import ExampleFilter
+
         if self.task is None or self.ws is None:
             return None
         kind = self.filter_box.currentData()
@@ -228,6 +233,13 @@ class LabellingPage(Page):
         self.model.set_filter(self.ws if flt else None, flt)
         self._update_count()
         target = self.model.row_of(previous) if previous is not None else None
+        if target is None and previous is not None and flt is not None and self.ws is not None:
+            # deeper than the first page, or no longer matching the filter: the same place in the
+            # list (the rows before it are loaded; what now sits there is shown)
+            from engine.tasks import browse
+
+            place = browse.position(self.ws, flt, previous)
+            target = place if self.model.ensure_loaded(place) else max(0, self.model.rowCount() - 1)
         self.go(target if target is not None else 0)
         if self.model.rowCount() == 0:
             self._show_current()
@@ -272,6 +284,8 @@ class LabellingPage(Page):
         return self.model.row(row).id if 0 <= row < self.model.rowCount() else None
 
     def go(self, row: int) -> bool:
+        if self.panel.note_edit.isModified():  # leaving an example keeps the note typed for it
+            self.save_note()
         if not self.model.ensure_loaded(row):
             return False
         index = self.model.index(row, 0)
@@ -349,15 +363,25 @@ class LabellingPage(Page):
             self.panel.editors["classification"].pick(n)  # type: ignore[attr-defined]
 
     def accept_plain(self) -> None:
-        """Enter: accepts, except in the generation editor where it starts a new line."""
-        if self.panel.editor.plain_enter_accepts:
+        """Enter: accepts, except in the generation editor (a new line), the note (saves it), the
+        search box (searches now) and the other fields outside the answer editor (nothing)."""
+        focus = self.focusWidget()
+        if focus is self.panel.note_edit:
+            self.save_note()
+            self.table.setFocus()
+        elif focus is self.search:
+            self._search_now()
+            self.table.setFocus()
+        elif isinstance(focus, QLineEdit | QAbstractSpinBox) and not self.panel.editor.isAncestorOf(focus):
+            return
+        elif self.panel.editor.plain_enter_accepts:
             self.accept()
         elif self.panel.editor.isAncestorOf(self.focusWidget()):
             self.panel.editors["generation"].text.insertPlainText("\n")  # type: ignore[attr-defined]
 
     def accept(self) -> None:
         row_no, example_id = self.current_row(), self.current_example_id()
-        if self.actions is None or example_id is None:
+        if self.actions is None or example_id is None or self.tabs.currentWidget() is not self.panel:
             return
         self.flush_stale()
         problems = self.panel.editor.problems()
@@ -399,6 +423,29 @@ class LabellingPage(Page):
         self._refresh_rows([example_id])
         fresh = self.model.row(row_no)
         self.panel.set_marks({"golden": fresh.golden, "flagged": fresh.flagged, "ood": fresh.ood})
+
+    def write_note(self) -> None:
+        if self.current_example_id() is not None:
+            self.panel.note_edit.setFocus()
+            self.panel.note_edit.selectAll()
+
+    def save_note(self) -> None:
+        example_id = self.current_example_id()
+        if self.actions is None or self.ws is None or example_id is None:
+            return
+        from engine import listings
+
+        detail = listings.example_detail(self.ws, example_id)
+        text = self.panel.note_edit.text().strip()
+        previous = detail.note if detail else None
+        self.panel.note_edit.setModified(False)
+        if text == (previous or ""):
+            return
+        try:
+            self.actions.note(example_id, text, previous)
+        except Exception as exc:
+            dialogs.show_error(self, "The note was not stored", str(exc))
+        self._prefetched.pop(example_id, None)
 
     def undo(self) -> None:
         if self.actions is None:

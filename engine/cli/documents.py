@@ -17,11 +17,13 @@ from engine.cli.common import (
 
 def cmd_import(args: argparse.Namespace) -> int:
     from engine.jobs import JobContext
+    from engine.privacy.batch import default_workers
 
     with open_workspace(args) as ws:
         report = ws.documents.import_files([Path(p) for p in args.paths],
                                            JobContext(progress=ConsoleProgress(args.quiet)),
-                                           text_field=args.text_field, label_field=args.label_field)
+                                           text_field=args.text_field, label_field=args.label_field,
+                                           workers=args.workers or default_workers())
     for dup in report.duplicates:
         print(f"duplicate {dup}")
     for err in report.errors:
@@ -77,6 +79,17 @@ def cmd_pii_scan(args: argparse.Namespace) -> int:
     return EXIT_CHECK_FAILED if failed else 0
 
 
+def cmd_keep_originals(args: argparse.Namespace) -> int:
+    """Admins only: keep (or stop keeping) each document's original text after it is cleared."""
+    with open_workspace(args) as ws:
+        if args.state is None:
+            print("on" if ws.privacy.keep_originals() else "off")
+            return 0
+        dropped = ws.privacy.set_keep_originals(args.state == "on")
+    print(f"keep originals: {args.state}" + (f" ({dropped} stored originals discarded)" if dropped else ""))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("import", help="import documents (files or folders)")
     workspace_arg(p)
@@ -84,6 +97,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--text-field", default="text", help="CSV column / JSONL field holding the text")
     p.add_argument("--label-field", default=None,
                    help="CSV column / JSONL field holding a label (default: 'label' where there is one)")
+    p.add_argument("--workers", type=int, default=0,
+                   help="processes reading files (default: one per CPU core, at most 2)")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_import)
 
@@ -95,3 +110,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--workers", type=int, default=0,
                    help="processes to detect in (default: one per CPU core, at most 2)")
     p.set_defaults(func=cmd_pii_scan)
+    p = pii_sub.add_parser("keep-originals", help="show, or (admins) change, whether cleared documents keep "
+                                                  "their original text")
+    workspace_arg(p)
+    p.add_argument("state", nargs="?", choices=("on", "off"))
+    p.set_defaults(func=cmd_keep_originals)

@@ -21,6 +21,7 @@ _PUNCTUATION = str.maketrans({c: " " for c in string.punctuation})  # words are 
 _PERMUTATIONS = 64
 _BANDS = 8
 _BLOCK = 65536  # shingles hashed at once (memory: 64 x this x 8 bytes)
+_TEXTS_AT_ONCE = 4096
 
 U32 = npt.NDArray[np.uint32]
 
@@ -44,7 +45,16 @@ class ShingleHasher:
 
     def many(self, texts: Sequence[str]) -> tuple[U32, npt.NDArray[np.int64]]:
         """Every text's sorted, distinct 3-gram hashes, all in one array: text i owns
-        ``values[offsets[i]:offsets[i + 1]]``. A text of fewer than 3 words is one "gram"."""
+        ``values[offsets[i]:offsets[i + 1]]``. A text of fewer than 3 words is one "gram".
+        Texts are split into words a few thousand at a time, which bounds the memory."""
+        parts = [self._keys(texts[i:i + _TEXTS_AT_ONCE], i) for i in range(0, len(texts), _TEXTS_AT_ONCE)]
+        keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+        owners = (keys >> np.uint64(32)).astype(np.int64)
+        offsets = np.searchsorted(owners, np.arange(len(texts) + 1, dtype=np.int64)).astype(np.int64)
+        return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets
+
+    def _keys(self, texts: Sequence[str], first: int) -> npt.NDArray[np.uint64]:
+        """Sorted, distinct (text number << 32 | 3-gram hash) of these texts, numbered from ``first``."""
         words = [t.lower().translate(_PUNCTUATION).split() for t in texts]
         flat = list(chain.from_iterable(words))
         for w in set(flat).difference(self._words):
@@ -52,23 +62,20 @@ class ShingleHasher:
         ids = np.fromiter(map(self._words.__getitem__, flat), dtype=np.uint64, count=len(flat))
         lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-        n = len(texts)
+        owner_ids = np.arange(first, first + len(texts), dtype=np.int64)
         doc_keys: list[npt.NDArray[np.uint64]] = []
         if len(ids) >= 3:
             grams = (ids[:-2] * np.uint64(1000003) + ids[1:-1]) * np.uint64(1000033) + ids[2:]
-            owner = np.repeat(np.arange(n, dtype=np.int64), lengths)[:-2]
-            position = np.arange(len(ids) - 2, dtype=np.int64) - starts[owner]
-            keep = position <= lengths[owner] - 3
-            doc_keys.append((owner[keep].astype(np.uint64) << np.uint64(32)) | (grams[keep] & np.uint64(0xFFFFFFFF)))
+            owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[:-2]
+            keep = np.arange(len(ids) - 2, dtype=np.int64) - starts[owner] <= lengths[owner] - 3
+            doc_keys.append((owner_ids[owner[keep]].astype(np.uint64) << np.uint64(32))
+                            | (grams[keep] & np.uint64(0xFFFFFFFF)))
         short = np.flatnonzero(lengths < 3)
         if len(short):
             sums = [int(ids[starts[i]:starts[i] + lengths[i]].sum()) & 0xFFFFFFFF for i in short]
-            doc_keys.append((short.astype(np.uint64) << np.uint64(32)) | np.array(sums, dtype=np.uint64))
-        keys = np.sort(np.concatenate(doc_keys)) if doc_keys else np.zeros(0, dtype=np.uint64)
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
-        owners = (keys >> np.uint64(32)).astype(np.int64)
-        offsets = np.searchsorted(owners, np.arange(n + 1, dtype=np.int64)).astype(np.int64)
-        return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets
+            doc_keys.append((owner_ids[short].astype(np.uint64) << np.uint64(32)) | np.array(sums, dtype=np.uint64))
+        keys = np.sort(np.concatenate(doc_keys))
+        return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
 
 
 def signatures(values: U32, offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:

@@ -31,7 +31,8 @@ from engine.tasks.spec import TaskInfo
 from engine.tasks.validation import value_problems
 from engine.workspace import Workspace
 
-TOKEN_SAMPLE = 20_000  # token lengths of bigger versions are counted on a sample
+TOKEN_SAMPLE = 5_000  # token lengths of bigger versions are counted on a seeded sample ...
+TOKEN_LONGEST = 200  # ... and on their longest texts (by characters), so the maximum is right
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class DatasetService:
         sample, longest = texts, []
         if len(texts) > TOKEN_SAMPLE:  # a seeded sample; the longest texts too, so the maximum is right
             sample = random.Random(0).sample(texts, TOKEN_SAMPLE)
-            longest = sorted(texts, key=len)[-TOKEN_SAMPLE // 100:]
+            longest = sorted(texts, key=len)[-TOKEN_LONGEST:]
         summary: dict[str, Any] = length_summary(token_counts(tokenizer, sample))
         summary["max"] = max([summary["max"], *token_counts(tokenizer, longest)])
         return {"available": True, "model": name, "counted": len(sample), "of": len(texts),

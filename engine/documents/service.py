@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from engine.blobs import sha256_bytes
 from engine.clock import now
-from engine.documents.readers import read_file, readable
-from engine.documents.sources import MAX_IMPORT_SETTING, SourceFile, collect, read_within_limit, size_limit
-from engine.errors import InputFileError
+from engine.documents.parsing import Parsed, describe, parse_all
+from engine.documents.readers import readable
+from engine.documents.sources import MAX_IMPORT_SETTING, SourceFile, collect, size_limit
 from engine.jobs import JobContext
 from engine.store.models import Document
 from engine.workspace import Workspace
@@ -40,12 +40,13 @@ class DocumentService:
         self.ws = ws
 
     def import_files(self, paths: Iterable[Path], ctx: JobContext | None = None,
-                     text_field: str = "text", label_field: str | None = None) -> ImportReport:
+                     text_field: str = "text", label_field: str | None = None, workers: int = 1) -> ImportReport:
         """Import files and folders (recursively). A job: raises ``Cancelled`` between files and
-        between the pages of a PDF; the file in progress then leaves nothing behind.
+        (with one worker) between the pages of a PDF; the file in progress then leaves nothing behind.
 
         ``text_field`` / ``label_field`` name the CSV column or JSONL field with the text and
         the label; without a label field, one called ``label`` is used where it exists.
+        ``workers`` > 1 reads files in that many processes while this one stores them.
         """
         ctx = ctx or JobContext()
         report = ImportReport()
@@ -53,45 +54,45 @@ class DocumentService:
         sources = collect(paths)
         report.errors.extend(f"{readable(str(path))}: {problem}" for path, problem in sources.problems)
         total = max(1, len(sources.files))
-        for i, source in enumerate(sources.files):
+
+        def announce(i: int, source: SourceFile) -> None:
             ctx.step(i / total, f"Importing {source.name}")
-            try:
-                self._import_one(source, limit, report, text_field, label_field, ctx.sub(i / total, (i + 1) / total))
-            except InputFileError as exc:
-                report.errors.append(f"{readable(str(source.path))}: {exc.problem}")
-            except OSError as exc:
-                report.errors.append(f"{readable(str(source.path))}: cannot be read ({exc.strerror or exc})")
+
+        for result in parse_all(sources.files, limit, text_field, label_field, workers, ctx.check, announce):
+            if result.problem is not None:
+                report.errors.append(describe(result))
+                continue
+            self._store(result, report)
         ctx.report(1.0, f"Imported {len(report.imported)} documents")
         return report
 
-    def _import_one(self, source: SourceFile, limit: int, report: ImportReport, text_field: str,
-                    label_field: str | None, ctx: JobContext) -> None:
-        data = read_within_limit(source.path, limit)
-        fmt, records = read_file(source.path, data, text_field, label_field, name=source.name, check=ctx.check)
-        keyed = [(rec, rec.raw if rec.raw is not None else data) for rec in records]
+    def _store(self, parsed: Parsed, report: ImportReport) -> None:
+        """All documents of one file in one transaction, duplicates reported."""
+        keyed = [(rec, sha256_bytes(rec.raw) if rec.raw is not None else parsed.file_sha256,
+                  len(rec.raw) if rec.raw is not None else parsed.size) for rec in parsed.records]
         with self.ws.unit() as s:
-            earlier = self._existing(s, {sha256_bytes(raw) for _rec, raw in keyed})
+            earlier = self._existing(s, {sha for _rec, sha, _size in keyed})
             added: list[int] = []
             duplicates: list[str] = []
-            for rec, raw in keyed:
-                sha = sha256_bytes(raw)
+            for rec, sha, size in keyed:
                 if sha in earlier:
                     first_id, first_name = earlier[sha]
                     duplicates.append(f"{rec.name}: same content as document {first_id} ({first_name}), "
                                       "not imported again")
                     continue
-                doc = Document(source_name=rec.name, format=fmt, size_bytes=len(raw), page_count=rec.page_count,
-                               sha256=sha, original_text=rec.text, redacted_text=None, status="imported",
-                               source_label=rec.label, imported_by=self.ws.identity.os_user,
+                doc = Document(source_name=rec.name, format=parsed.format, size_bytes=size,
+                               page_count=rec.page_count, sha256=sha, original_text=rec.text, redacted_text=None,
+                               status="imported", source_label=rec.label, imported_by=self.ws.identity.os_user,
                                imported_at=now())
                 s.add(doc)
                 s.flush()
                 added.append(doc.id)
                 earlier[sha] = (doc.id, rec.name)  # a row repeated inside the same file
             if added:
-                self.ws.audit.record(s, "documents.imported", f"file:{source.name}",
-                                     {"file_sha256": sha256_bytes(data), "format": fmt, "size_bytes": len(data),
-                                      "documents": len(added), "duplicates": len(duplicates)})
+                self.ws.audit.record(s, "documents.imported", f"file:{parsed.source.name}",
+                                     {"file_sha256": parsed.file_sha256, "format": parsed.format,
+                                      "size_bytes": parsed.size, "documents": len(added),
+                                      "duplicates": len(duplicates)})
         report.imported.extend(added)
         report.duplicates.extend(duplicates)
 

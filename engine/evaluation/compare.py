@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from itertools import combinations
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from engine.errors import AirlockError
 from engine.evaluation.bootstrap import Difference, paired_bootstrap
 from engine.evaluation.cost import CloudAlternative, CostModel
-from engine.store.models import DatasetVersion, EvaluationRun, Prediction
+from engine.store.models import DatasetVersion, EvaluationRun, ModelArtifact, Prediction
 from engine.workspace import Workspace
 
 
@@ -60,11 +60,13 @@ class Comparison:
     currency: str
     cloud: CloudAlternative | None = None
     monthly_requests: float = 0.0
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    promoted_artifact: int | None = None
 
     def table(self) -> list[dict[str, Any]]:
         """approach | quality | p95 latency | cost per month, one row per run (and the cloud figures)."""
-        rows = [{"approach": f"{r.model_label} ({r.prompt_mode})", "run": r.id, "quality": r.quality,
+        rows = [{"approach": f"{r.model_label} ({r.prompt_mode}"
+                             + (", promoted)" if r.artifact_id and r.artifact_id == self.promoted_artifact else ")"),
+                 "run": r.id, "quality": r.quality,
                  "quality_metric": r.quality_metric, "p95_latency_ms": r.metrics.get("latency_p95_ms"),
                  "cost_per_month": r.cost_per_month, "cost_per_1k": r.cost_per_1k} for r in self.runs]
         if self.cloud is not None:
@@ -139,4 +141,7 @@ def compare(ws: Workspace, run_ids: list[int], seed: int, resamples: int) -> Com
         if diff is not None:  # runs stored without predictions have nothing to resample
             pairs.append(PairDiff(a.id, b.id, a.model_label, b.model_label, diff))
     cost = CostModel.from_settings(ws.setting)
-    return Comparison(runs, pairs, cost.currency, CloudAlternative.from_settings(ws.setting), cost.monthly_requests)
+    with ws.reader() as s:
+        promoted = s.scalar(select(ModelArtifact.id).where(ModelArtifact.promoted.is_(True)))
+    return Comparison(runs, pairs, cost.currency, CloudAlternative.from_settings(ws.setting), cost.monthly_requests,
+                      promoted)

@@ -126,7 +126,7 @@ def evaluate(ws: Workspace, model: ModelUnderTest, version_id: int, split: str =
                                   reference=row.target, correct=ok, score=score, confidence=a.confidence,
                                   latency_ms=a.latency_ms, tokens=a.tokens)
                        for row, a, ok, score in zip(rows, answers, scored.correct, scored.scores, strict=True)]
-    except Cancelled:
+    except (Cancelled, KeyboardInterrupt):  # GUI cancel or Ctrl-C in the CLI: the run is kept as cancelled
         _finish(ws, run_id, "cancelled", None, [])
         raise
     except Exception as exc:

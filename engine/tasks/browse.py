@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from engine.workspace import Workspace
 
 FILTERS = ("all", "unlabelled", "mine", "assigned", "disagreements", "flagged", "golden", "ood", "label")
-FILTER_NAMES = {"all": "All examples", "unlabelled": "Unlabelled", "mine": "Labelled by me",
-                "assigned": "Assigned to me", "disagreements": "Disagreements", "flagged": "Flagged",
-                "golden": "Golden", "ood": "Out-of-distribution", "label": "By label"}
 EXCERPT_CHARS = 140
 
 

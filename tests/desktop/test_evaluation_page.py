@@ -52,6 +52,7 @@ def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qt
     rows = {r.id: r for r in page.comparison.rows() if r.id is not None}
     assert len(rows) == 3 and page.comparison.row_count() == 4  # three runs and the cloud row
     assert rows[runs["base"]].is_selected
+    assert rows[runs["first"]].approach == "candidate-0 Q8_0 (zero-shot, promoted)"
     versus = rows[runs["first"]].versus
     assert versus is not None and versus.delta > 0 and not versus.within_noise
     assert page.cards["runs"].value == "5" and page.cards["promoted"].value == "candidate-0"
@@ -168,7 +169,7 @@ def test_extraction_output_shows_a_field_level_diff(qtbot: Any, styled_app: Any,
     panel.show()
     cells = [[panel.diff.item(i, j).text() for j in range(4)] for i in range(panel.diff.rowCount())]
     assert cells == [["machine", "Press 4", "Press 4", "✓"], ["severity", "high", "low", "✗"],
-                     ["line", "None", "2", "✗"]]
+                     ["line", "—", "2", "✗"]]
     assert not panel.diff.isHidden() and panel.other.toPlainText().startswith('{"machine"')
     _save(panel, qtbot, artifacts_dir, "evaluation-extraction-diff")
     panel.show_row(row, "classification")

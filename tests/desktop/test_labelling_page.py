@@ -145,6 +145,27 @@ def test_ctrl_z_undoes_labels_and_marks(page: Any, qtbot: Any, ws: Any) -> None:
     assert actions.count("example.marked") == 5 and "label.removed" in actions
 
 
+def test_n_writes_a_note_that_enter_saves_and_ctrl_z_takes_back(page: Any, qtbot: Any, ws: Any) -> None:
+    choose_task(page, "triage")
+    example = page.current_example_id()
+    key(qtbot, page, Qt.Key.Key_N)
+    assert page.panel.note_edit.hasFocus()
+    qtbot.keyClicks(page.panel.note_edit, "ask legal about this one")
+    key(qtbot, page, Qt.Key.Key_Return)  # saves the note, does not accept a label
+    assert listings.example_detail(ws, example).note == "ask legal about this one"
+    assert page.current_example_id() == example and page.table.hasFocus()
+    key(qtbot, page, Qt.Key.Key_J)
+    key(qtbot, page, Qt.Key.Key_N)
+    qtbot.keyClicks(page.panel.note_edit, "second")
+    key(qtbot, page, Qt.Key.Key_Down)  # moving on keeps what was typed
+    assert listings.example_detail(ws, page.model.row(1).id).note == "second"
+    page.go(0)
+    assert page.panel.note_edit.text() == "ask legal about this one"
+    page.undo()
+    page.undo()
+    assert listings.example_detail(ws, example).note is None
+
+
 def test_extraction_form_blocks_an_invalid_record(page: Any, qtbot: Any, ws: Any, artifacts_dir: Path) -> None:
     choose_task(page, "invoices")
     form = page.panel.editors["extraction"]
@@ -219,6 +240,18 @@ def test_filters_and_search_change_the_list(page: Any, qtbot: Any, ws: Any) -> N
     qtbot.keyClicks(page.search, "ticket 4321:")
     qtbot.waitUntil(lambda: page.model.total == 1, timeout=2000)
     assert page.panel.input_view.toPlainText().startswith("ticket 4321:")
+    found = page.current_example_id()
+    page.search.setFocus()
+    qtbot.keyClicks(page.search, " ")
+    key(qtbot, page, Qt.Key.Key_Return)  # Enter in the search box searches; it labels nothing
+    assert page.table.hasFocus() and page.current_example_id() == found
+    assert len(listings.example_detail(ws, found).labels) == 1
+
+
+def test_every_engine_filter_has_a_name_on_screen() -> None:
+    from desktop.labelling.list_model import FILTER_NAMES
+
+    assert tuple(FILTER_NAMES) == browse.FILTERS
 
 
 def test_the_list_loads_lazily(page: Any, qtbot: Any, ws: Any) -> None:
@@ -235,6 +268,16 @@ def test_the_list_loads_lazily(page: Any, qtbot: Any, ws: Any) -> None:
     assert page.go(N - 1) and page.model.rowCount() == N  # moving to the end loads what it needs
     assert page.panel.title.text() == f"Example #{page.model.row(N - 1).id}"
     assert not page.model.canFetchMore()
+
+    page.go(2345)
+    page.filter_box.setCurrentIndex(page.filter_box.findData("unlabelled"))
+    page.go(1500)
+    place = page.current_example_id()
+    key(qtbot, page, Qt.Key.Key_1)
+    key(qtbot, page, Qt.Key.Key_Return)  # labelled: no longer "unlabelled"
+    page.refresh()  # a re-read keeps the place in the list, far below the first page
+    assert page.current_row() == 1500 and page.current_example_id() > place
+    assert page.model.rowCount() < N
 
 
 def test_agreement_and_the_resolution_queue(page: Any, qtbot: Any, ws: Any, artifacts_dir: Path) -> None:

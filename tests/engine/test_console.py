@@ -5,6 +5,7 @@ call log and monitoring, the review queue, and the local endpoint on 127.0.0.1."
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 import urllib.request
@@ -207,8 +208,8 @@ def test_local_endpoint_answers_on_loopback_and_refuses_other_addresses(
     assert "Jonas Weber" not in calls(ws, mode="chat")[0].redacted_input
 
 
-def test_cli_extract_and_export_refuse_bad_input(console_ws: tuple[Workspace, int, int], tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_extract_chat_and_refusals(console_ws: tuple[Workspace, int, int], tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     from engine.cli import main
 
     ws, art_id, task_id = console_ws
@@ -220,6 +221,10 @@ def test_cli_extract_and_export_refuse_bad_input(console_ws: tuple[Workspace, in
     assert code == 0
     row = json.loads(out.strip().splitlines()[-1])
     assert row["source"] == "report.txt" and set(row["answer"]) == {"category", "area"}
+    monkeypatch.setattr("sys.stdin", io.StringIO("Hello there\n\n"))
+    assert main(["chat", "--model", str(art_id), "--max-tokens", "6", "--system", "Be brief.",
+                 "--workspace", str(ws.root)]) == 0
+    assert capsys.readouterr().out.strip()  # the streamed answer
     assert main(["export", "1", "--quant", "Q3_X", "--workspace", str(ws.root)]) == 2
     assert "unknown quantization Q3_X" in capsys.readouterr().err
     assert main(["serve", "--host", "0.0.0.0", "--workspace", str(ws.root)]) == 2

@@ -561,3 +561,21 @@ def test_preview_of_a_bad_row_file_names_the_problem(tmp_path: Path, name: str, 
     with pytest.raises(InputFileError, match=problem) as err:
         preview_fields(write(tmp_path, name, content))
     assert name in str(err.value)
+
+
+def test_reading_in_two_processes_imports_the_same_as_one(workspace: Workspace, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    write(folder, "a.txt", "First note about the supplier.")
+    write(folder, "b.pdf", pdf_bytes([["Invoice 4471 for Maria Jensen"], ["Page two"]]))
+    write(folder, "c.md", "# Minutes\nNothing decided.")
+    write(folder, "d.txt", b"\x00\x01\x02\x03binary junk" * 20)
+    write(folder, "e.csv", "text,label\nRow one text,x\nRow two text,y\n")
+    write(folder, "f.txt", "First note about the supplier.")  # same bytes as a.txt
+    report = workspace.documents.import_files([folder], workers=2)
+    assert len(report.imported) == 5 and len(report.duplicates) == 1 and len(report.errors) == 1
+    assert "d.txt" in report.errors[0] and "f.txt" in report.duplicates[0]
+    with workspace.reader() as s:
+        names = [d.source_name for d in s.scalars(select(Document).order_by(Document.id))]
+        pdf = s.scalars(select(Document).where(Document.format == "pdf")).one()
+    assert names == ["a.txt", "b.pdf", "c.md", "e.csv#2", "e.csv#3"]  # input order kept
+    assert pdf.page_count == 2 and "Maria Jensen" in (pdf.original_text or "")

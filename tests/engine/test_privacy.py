@@ -485,3 +485,16 @@ def test_redact_many_stops_when_cancelled() -> None:
 
     with pytest.raises(Cancelled):
         redact_many(["Jane Roe"] * 40, ctx=JobContext(cancelled=lambda: True))
+
+
+def test_cli_keep_originals_is_admin_only(workspace: Workspace, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.cli import main
+
+    root = str(workspace.root)
+    assert main(["pii", "keep-originals", "on", "--workspace", root]) == 0
+    assert workspace.privacy.keep_originals()
+    monkeypatch.setenv("AIRLOCK_USER", "someone-else")  # not a member: acts as expert
+    assert main(["pii", "keep-originals", "off", "--workspace", root]) == 2
+    assert "only an admin" in capsys.readouterr().err
+    assert workspace.privacy.keep_originals()

@@ -141,6 +141,10 @@ def test_cli_train_start_wait_status_and_logs(ready: tuple[Workspace, int, int],
 
     ws, version_id, _base_id = ready
     root = str(ws.root)
+    assert main(["train", "estimate", "-w", root, "--version", str(version_id), "--set", "max_length=64"]) == 0
+    out = capsys.readouterr().out
+    assert "hardware: CPU only" in out and "LoRA 4.9M params" in out
+    assert "warning: examples average about" in out  # 64 tokens cut the answers off
     assert main(["train", "start", "-w", root, "--version", str(version_id), "--max-steps", "2", "--preset", "tiny",
                  "--set", "batch_size=2", "--set", "max_length=128", "--wait", "--quiet"]) == 0
     out = capsys.readouterr().out
