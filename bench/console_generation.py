@@ -31,7 +31,9 @@ def bare(model_path: Path, prompt: str, tokens: int, threads: int) -> tuple[floa
     start = time.perf_counter()
     first = None
     n = 0
-    for _chunk in llm.create_completion(prompt, max_tokens=tokens, temperature=0.0, stream=True):
+    chunks = llm.create_completion(prompt, max_tokens=tokens, temperature=0.0, stream=True, stop=["<|im_end|>"],
+                                   repeat_penalty=1.1)  # what the console's chat uses
+    for _chunk in chunks:
         if first is None:
             first = time.perf_counter()
         n += 1

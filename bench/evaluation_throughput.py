@@ -1,6 +1,6 @@
 """Evaluation throughput against a bare llama-cpp-python loop, and opening the review list on 10,000 predictions.
 
-    .venv/bin/python bench/evaluation_throughput.py [--rounds 2] [--predictions 10000]
+    .venv/bin/python bench/evaluation_throughput.py [--rounds 2] [--predictions 10000] [--part both|throughput|review]
 
 Throughput: the demo model (SmolLM2-135M GGUF) classifies the test split of the demo fault
 reports zero-shot. "airlock" is a full evaluation run (``ws.evaluation.run``: model checks,
@@ -178,12 +178,16 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--predictions", type=int, default=10_000)
+    parser.add_argument("--part", choices=("both", "throughput", "review"), default="both")
     args = parser.parse_args()
-    t = throughput(args.rounds)
-    print(f"throughput on {t['examples']} test examples (demo model, zero-shot, accuracy {t['accuracy']:.2f}):")
-    print(f"  airlock evaluation  {t['airlock']:.2f} examples/s")
-    print(f"  bare llama-cpp loop {t['bare']:.2f} examples/s")
-    print(f"  ratio airlock/bare  {t['airlock'] / t['bare']:.2f}")
+    if args.part in ("both", "throughput"):
+        t = throughput(args.rounds)
+        print(f"throughput on {t['examples']} test examples (demo model, zero-shot, accuracy {t['accuracy']:.2f}):")
+        print(f"  airlock evaluation  {t['airlock']:.2f} examples/s")
+        print(f"  bare llama-cpp loop {t['bare']:.2f} examples/s")
+        print(f"  ratio airlock/bare  {t['airlock'] / t['bare']:.2f}")
+    if args.part == "throughput":
+        return 0
     r = review_list(args.predictions)
     print(f"review list on {r['predictions']:,} predictions per run (two runs):")
     print(f"  engine: errors beside the other run  {r['engine_errors_s'] * 1000:.0f} ms ({r['errors']:,} rows)")

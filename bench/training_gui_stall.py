@@ -66,15 +66,25 @@ class GapMeter:
                 "longest_at_s": sorted(self.long, key=lambda x: -x[1])[:5]}
 
 
-def wait(app: object, seconds: float, until: object = None) -> None:
-    from desktop.qt import QApplication
+def wait(seconds: float, until: object = None) -> None:
+    """Run the event loop (as the app does) until ``until()`` is true or time is up. Not a
+    processEvents() loop: in PySide6 6.12.0 each processEvents() call drops a reference to None,
+    and a few thousand calls crash the interpreter."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        if until is not None and until():  # type: ignore[operator]
-            return
-        time.sleep(0.001)
+    loop = QEventLoop()
+    check = QTimer()
+    check.setInterval(50)
+    deadline = time.monotonic() + seconds
+
+    def tick() -> None:
+        if time.monotonic() >= deadline or (until is not None and until()):  # type: ignore[operator]
+            loop.quit()
+
+    check.timeout.connect(tick)
+    check.start()
+    loop.exec()
+    check.stop()
 
 
 def main() -> int:
@@ -100,22 +110,22 @@ def main() -> int:
         window.set_workspace(ws)
         window.nav.setCurrentRow([p.key for p in window.pages.values()].index("training"))
         page = window.current_page()
-        wait(app, 3, lambda: page.estimate is not None)
+        wait(3, lambda: page.estimate is not None)
         for name, value in (("max_steps", args.steps), ("batch_size", 1), ("max_length", 96),
                             ("checkpoint_every", 2)):
             page.form.inputs[name].setValue(value)
         meter = GapMeter()
         meter.start()
-        wait(app, 30)
+        wait(30)
         meter.stop()
         baseline = meter.summary()
 
         meter.start()
         started = time.monotonic()
         page.start_button.click()
-        wait(app, 3600, lambda: bool(ws.training.runs()) and ws.training.runs()[-1].status in
+        wait(3600, lambda: bool(ws.training.runs()) and ws.training.runs()[-1].status in
              ("succeeded", "failed", "cancelled") and not page.view.following)
-        wait(app, 1)
+        wait(1)
         meter.stop()
         run = ws.training.runs()[-1]
         result = {"run_status": run.status, "error": run.error, "steps": args.steps,

@@ -38,12 +38,12 @@ def _money(row: ComparisonRow) -> str:
 
 
 COLUMNS = [
-    Column("Approach", lambda r: r.approach, width=190, tooltip=lambda r: r.approach),
-    Column("Quality", lambda r: fmt.number(r.quality), align="right", width=70,
+    Column("Approach", lambda r: r.approach, width=170, tooltip=lambda r: r.approach),
+    Column("Quality", lambda r: fmt.number(r.quality), align="right", width=64,
            tooltip=lambda r: r.quality_metric, sort_key=lambda r: -1.0 if r.quality is None else r.quality),
-    Column("p95", lambda r: fmt.millis(r.p95_ms), align="right", width=76,
+    Column("p95", lambda r: fmt.millis(r.p95_ms), align="right", width=70,
            sort_key=lambda r: -1.0 if r.p95_ms is None else r.p95_ms),
-    Column("Cost / month", _money, align="right", width=104,
+    Column("Cost / month", _money, align="right", width=96,
            sort_key=lambda r: -1.0 if r.cost_per_month is None else r.cost_per_month),
     Column("vs selected (95% CI)", _versus, stretch=True, tooltip=_versus),
 ]

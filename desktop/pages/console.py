@@ -125,7 +125,7 @@ class ConsolePage(Page):
         self.batch_tab = BatchTab(runner, lambda: self.ws, self._artifact_id)
         self.monitor_tab = MonitorTab()
         self.review_tab = ReviewTab()
-        self.export_tab = ExportTab(runner, lambda: self.ws, lambda: self.ws and self.load(self.ws))
+        self.export_tab = ExportTab(runner, lambda: self.ws, self._artifacts_changed)
         for widget, name in ((self.extract_tab, "Extract"), (self.chat_tab, "Chat"), (self.batch_tab, "Batch"),
                              (self.monitor_tab, "Monitoring"), (self.review_tab, "Review queue"),
                              (self.export_tab, "Export")):
@@ -133,6 +133,11 @@ class ConsolePage(Page):
         self.tabs.currentChanged.connect(lambda _i: self._reload_tabs())
         layout.addWidget(self.tabs, 1)
         self._update_buttons()
+
+    def _artifacts_changed(self) -> None:
+        if self.ws is not None:
+            self.load(self.ws)
+        self.data_changed.emit()
 
     def _artifact_id(self) -> int | None:
         row = self.models.selected_row()

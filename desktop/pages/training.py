@@ -3,6 +3,7 @@ and watch it live; cancel and resume; every run with its outcome and loss curves
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop import dialogs
@@ -47,6 +48,19 @@ COLUMNS = [
     Column("Final loss", lambda r: fmt.number(r.final_loss, 4), align="right",
            sort_key=lambda r: r.final_loss if r.final_loss is not None else -1.0, width=80),
 ]
+
+
+def if_alive(fn: Callable[..., None]) -> Callable[..., None]:
+    """A job callback that does nothing when its page was closed and deleted meanwhile (a job
+    that ends after its window is gone must not touch deleted widgets)."""
+    def call(*args: Any) -> None:
+        try:
+            fn(*args)
+        except RuntimeError as exc:
+            if "already deleted" not in str(exc):
+                raise
+
+    return call
 
 
 def start_run(ws: Workspace, version_id: int, base_id: int, config: Any, ctx: Any) -> RunInfo:
@@ -95,6 +109,11 @@ class TrainingPage(Page):
         self.estimate: Estimate | None = None
         self._estimate_job: Job[Any] | None = None
         self._readiness: dict[int, Any] = {}
+        self._readiness_pending: set[int] = set()
+        self._readiness_shown: int | None = None
+        self._shown_status: str | None = None
+        self._note_head = ""
+        self._note_status: str | None = None
 
     # -- layout ------------------------------------------------------------------------
     def _build_setup(self) -> QWidget:
@@ -175,6 +194,8 @@ class TrainingPage(Page):
         self.view.stop()
         self._alive_timer.stop()
         self.shown_run = None
+        self._readiness.clear()
+        self._readiness_shown = None
         self.table.set_rows([])
 
     def _register_demo_model(self, ws: Workspace) -> None:
@@ -183,8 +204,8 @@ class TrainingPage(Page):
         if demo_model_path() is None:
             return
         (Job(lambda ctx: ws.models.ensure_demo_model(), "Registering the demo base model")
-         .on_success(lambda _m: self.refresh())
-         .on_failure(lambda e: self.show_banner(f"The demo model could not be registered: {e}", "error"))
+         .on_success(if_alive(lambda _m: self.refresh()))
+         .on_failure(if_alive(lambda e: self.show_banner(f"The demo model could not be registered: {e}", "error")))
          .run(self.runner))
 
     def _check_readiness(self) -> None:
@@ -193,20 +214,30 @@ class TrainingPage(Page):
             self.readiness.setVisible(False)
             return
         self.readiness.setVisible(True)
+        if version == self._readiness_shown or version in self._readiness_pending:
+            return  # already on screen, or being checked (rebuilding the rows costs ~50 ms of styling)
         if version in self._readiness:
             self.readiness.show_report(self._readiness[version])
+            self._readiness_shown = version
             return
         self.readiness.show_pending("Checking whether this version is ready to train on…")
+        self._readiness_shown = None
+        self._readiness_pending.add(version)
         ws = self.ws
 
         def done(report: Any) -> None:
             self._readiness[version] = report
+            self._readiness_pending.discard(version)
             if self.form.selected_version() == version:
                 self.readiness.show_report(report)
+                self._readiness_shown = version
+
+        def failed(exc: BaseException) -> None:
+            self._readiness_pending.discard(version)
+            self.readiness.show_pending(f"Readiness unknown: {exc}")
 
         (Job(lambda ctx: ws.datasets.readiness(version), "Checking dataset readiness")
-         .on_success(done).on_failure(lambda e: self.readiness.show_pending(f"Readiness unknown: {e}"))
-         .run(self.runner))
+         .on_success(if_alive(done)).on_failure(if_alive(failed)).run(self.runner))
 
     # -- estimate ------------------------------------------------------------------------
     def _run_estimate(self) -> None:
@@ -222,8 +253,8 @@ class TrainingPage(Page):
             return
         ws, config = self.ws, self.form.config()
         self._estimate_job = (Job(lambda ctx: ws.training.estimate(version, base.id, config), "Estimating the run")
-                              .on_success(self._show_estimate)
-                              .on_failure(lambda e: self.estimate_label.setText(f"No estimate: {e}"))
+                              .on_success(if_alive(self._show_estimate))
+                              .on_failure(if_alive(lambda e: self.estimate_label.setText(f"No estimate: {e}")))
                               .run(self.runner))
 
     def _show_estimate(self, est: Estimate) -> None:
@@ -249,15 +280,23 @@ class TrainingPage(Page):
         ws = self.ws
         self.start_button.setEnabled(False)
         self.start_job = (Job(lambda ctx: start_run(ws, version, base.id, config, ctx), "Starting a training run")
-                          .on_success(self._on_started)
-                          .on_failure(lambda e: dialogs.show_error(self, "The run did not start", str(e)))
-                          .on_finished(lambda _j: self.start_button.setEnabled(True))
+                          .on_success(if_alive(self._on_started))
+                          .on_failure(if_alive(lambda e: dialogs.show_error(self, "The run did not start", str(e))))
+                          .on_finished(if_alive(lambda _j: self.start_button.setEnabled(True)))
                           .run(self.runner))
 
     def _on_started(self, run: RunInfo) -> None:
+        self._reselect(run.id)
+
+    def _reselect(self, run_id: int) -> None:
+        """Re-read the runs list only (not the whole page) and show ``run_id`` from the start."""
+        if self.ws is None:
+            return
+        from engine import listings
+
         self.shown_run = None
-        self.refresh()
-        self._select(run.id)
+        self.table.set_rows(listings.training_runs(self.ws))
+        self._select(run_id)
 
     def cancel(self) -> None:
         if self.ws is None or self.shown_run is None:
@@ -275,9 +314,7 @@ class TrainingPage(Page):
         except Exception as exc:
             dialogs.show_error(self, "The run cannot be resumed", str(exc))
             return
-        self.shown_run = None
-        self.refresh()
-        self._select(run_id)
+        self._reselect(run_id)
 
     def _select(self, run_id: int) -> None:
         for i, row in enumerate(self.table.rows()):
@@ -294,12 +331,12 @@ class TrainingPage(Page):
             self._alive_timer.stop()
             self._update_buttons(None)
             return
-        if row.id == self.shown_run and self.view.following:
-            self._update_buttons(row.status)
+        if row.id == self.shown_run and (self.view.following or row.status == self._shown_status):
+            self._update_buttons(row.status)  # a refresh of the list: what is shown is current
             return
         from engine import listings
 
-        self.shown_run = row.id
+        self.shown_run, self._shown_status = row.id, row.status
         info = self.ws.training.get(row.id)
         self.view.show_history(listings.training_curve(self.ws, row.id), f"Run #{row.id} — loss")
         live = row.status in LIVE
@@ -312,11 +349,13 @@ class TrainingPage(Page):
         self._update_buttons(row.status)
 
     def _update_note(self, row: TrainingRunRow, info: RunInfo) -> None:
-        parts = [f"{row.base_model} on {row.dataset_version}", f"status {row.status}"]
+        self._note_head = f"{row.base_model} on {row.dataset_version}"
+        self._note_status = info.status
+        parts = [self._note_head, f"status {info.status}"]
         if info.backend_reason:
             parts.append(info.backend_reason)
-        if row.error:
-            parts.append(f"error: {row.error}")
+        if info.error:
+            parts.append(f"error: {info.error}")
         self.run_note.setText(" · ".join(parts))
 
     def _update_buttons(self, status: str | None) -> None:
@@ -329,6 +368,10 @@ class TrainingPage(Page):
             self._alive_timer.stop()
             return
         info = self.ws.training.check_alive(self.shown_run)
+        if info.status != self._note_status:  # queued -> running: say so, with the backend and why
+            parts = [self._note_head, f"status {info.status}", info.backend_reason or ""]
+            self.run_note.setText(" · ".join(p for p in parts if p))
+            self._note_status = info.status
         if info.status not in LIVE:
             self.view.poll()
             self._on_run_ended(info.status)
@@ -340,5 +383,6 @@ class TrainingPage(Page):
             return
         from engine import listings
 
+        self._shown_status = None  # the run changed status: show it once more, from the database
         self.table.set_rows(listings.training_runs(self.ws))
         self.data_changed.emit()

@@ -1,10 +1,12 @@
 """Paged, filtered reading of a task's examples, for a list that stays smooth at 100,000 rows.
 
 ``count(ws, flt)`` says how many examples a filter matches; ``page(ws, flt, offset, limit)``
-returns one page of small ``BrowseRow``s in example-id order. Every query is one indexed
-SQL statement (examples by task id, labels by example id and by (example id, annotator));
-nothing loads all rows. ``after_id`` gives keyset paging for a list that loads page after
-page (cheaper than a deep OFFSET). Nothing here writes.
+returns one page of small ``BrowseRow``s in example-id order. Each is one SQL statement on
+the indexes there are (examples by task id, labels by example id); label-based filters are
+one pass over the labels grouped by example, never a load of every row. The flagged /
+golden / OOD filters read the task's rows (those columns have no index). ``after_id`` gives
+keyset paging for a list that loads page after page (cheaper than a deep OFFSET). Nothing
+here writes.
 """
 
 from __future__ import annotations

@@ -86,5 +86,8 @@ def test_console_tabs_chat_extract_monitor_review(window: Any, workspace: Any, q
 
         page.tabs.setCurrentWidget(page.batch_tab)
         _save(window, qtbot, artifacts_dir, "console-batch")
+        page.tabs.setCurrentWidget(page.export_tab)
+        assert page.export_tab.run.count() == 0 and not page.export_tab.export_button.isEnabled()
+        _save(window, qtbot, artifacts_dir, "console-export")
     finally:
         unload_all()

@@ -84,6 +84,7 @@ def test_a_real_run_started_from_the_page_is_watched_cancelled_and_resumed(
     assert page.cancel_button.isEnabled() and not page.resume_button.isEnabled()
     assert "GiB RAM" in page.view.stats["memory"].text()
     assert "worker started: backend trl-peft" in page.view.log.toPlainText()
+    qtbot.waitUntil(lambda: "status running · cpu: no CUDA device" in page.run_note.text(), timeout=10_000)
     save(window, qtbot, artifacts_dir, "training-running")
 
     page.cancel_button.click()
