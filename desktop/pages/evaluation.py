@@ -100,6 +100,7 @@ class EvaluationPage(Page):
         self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.detail.setPlaceholderText("The selected run's metrics appear here.")
         left_layout.addWidget(self.detail, 1)
+        left.setMaximumWidth(380)  # the comparison needs the room
         lower.addWidget(left)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -112,7 +113,6 @@ class EvaluationPage(Page):
         lower.addWidget(right)
         lower.setStretchFactor(0, 2)
         lower.setStretchFactor(1, 3)
-        lower.setSizes([330, 670])
         runs_tab.addWidget(lower)
         runs_tab.setStretchFactor(0, 2)
         runs_tab.setStretchFactor(1, 3)

@@ -217,6 +217,8 @@ def test_settings_dialog_checks_patterns_live_and_saves(scanned: DocumentsPage, 
     qtbot.addWidget(dialog)
     row = dialog.add_pattern("employee id", r"EMP-(\d+", "badge EMP-123456")
     assert "not a valid regular expression" in dialog.pattern_check.text()
+    dialog.show()
+    save(dialog, qtbot, artifacts_dir, "documents-privacy-invalid-pattern")
     dialog.patterns.item(row, 1).setText(r"EMP-\d{6}")
     assert "'EMP-123456'" in dialog.pattern_check.text()
     assert "1 match(es) in the current document: 'EMP-004211'" in dialog.pattern_check.text()

@@ -416,7 +416,7 @@ def test_pattern_preview_reports_matches_and_bad_patterns() -> None:
     from engine.privacy.patterns import pattern_matches
 
     assert pattern_matches("order", r"ORD-\d+", "ORD-1 and ORD-22") == [(0, 5), (10, 16)]
-    with pytest.raises(InvalidPattern, match="'order'.*not a valid regular expression"):
+    with pytest.raises(InvalidPattern, match=r"'order'.*not a valid regular expression"):
         pattern_matches("order", "ORD-[", "ORD-1")
 
 
