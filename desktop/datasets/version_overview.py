@@ -135,7 +135,9 @@ class VersionOverview(QScrollArea):
             "label more of the rare classes." if severe else "")
 
     def _show_lengths(self, stats: dict[str, Any], item_lengths: list[int] | None) -> None:
-        tokens = stats.get("token_lengths") if isinstance(stats.get("token_lengths"), dict) else {}
+        tokens: dict[str, Any] = stats.get("token_lengths") or {}
+        if not isinstance(tokens, dict):
+            tokens = {}
         stored = tokens.get("histogram") if tokens else None
         if tokens and tokens.get("available"):
             summary = (f"Tokens per example with {tokens.get('model', 'the base model')}'s tokenizer "
@@ -158,8 +160,12 @@ class VersionOverview(QScrollArea):
         self.lengths_note.setText(summary)
 
     def _show_duplicates(self, stats: dict[str, Any]) -> None:
-        near = stats.get("near_duplicates") if isinstance(stats.get("near_duplicates"), dict) else {}
-        leak = stats.get("leakage") if isinstance(stats.get("leakage"), dict) else {}
+        near: dict[str, Any] = stats.get("near_duplicates") or {}
+        leak: dict[str, Any] = stats.get("leakage") or {}
+        if not isinstance(near, dict):
+            near = {}
+        if not isinstance(leak, dict):
+            leak = {}
         if not near and not leak:
             self.dup_note.setText("Not recorded for this version.")
             return
@@ -197,8 +203,12 @@ class DuplicatesView(QWidget):
 
     def show_version(self, version: VersionInfo | None) -> None:
         stats = version.stats if version else {}
-        near = stats.get("near_duplicates") if isinstance(stats.get("near_duplicates"), dict) else {}
-        leak = stats.get("leakage") if isinstance(stats.get("leakage"), dict) else {}
+        near: dict[str, Any] = stats.get("near_duplicates") or {}
+        leak: dict[str, Any] = stats.get("leakage") or {}
+        if not isinstance(near, dict):
+            near = {}
+        if not isinstance(leak, dict):
+            leak = {}
         self.near.set_rows([tuple(p) for p in near.get("sample", [])] if near else [])
         self.leaks.set_rows([tuple(p) for p in leak.get("examples", [])] if leak else [])
 

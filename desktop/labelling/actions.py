@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from engine.workspace import Workspace
@@ -51,9 +51,11 @@ class LabellingActions:
     def mark(self, example_id: int, name: str, on: bool) -> None:
         """Set one mark (flagged / golden / ood); undo sets it back."""
         tasks = self.ws.tasks
-        tasks.set_marks(example_id, **{name: on})
+        marks: dict[str, Any] = {name: on}
+        undo_marks: dict[str, Any] = {name: not on}
+        tasks.set_marks(example_id, **marks)
         self.history.append(Step(example_id, f"{MARK_NAMES[name]} on #{example_id}",
-                                 lambda: tasks.set_marks(example_id, **{name: not on})))
+                                 lambda: tasks.set_marks(example_id, **undo_marks)))
 
     def note(self, example_id: int, text: str, previous: str | None) -> None:
         """A note for reviewers ("" clears it); undo puts the previous one back."""

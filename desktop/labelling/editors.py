@@ -67,7 +67,7 @@ class ClassificationEditor(AnswerEditor):
             self._layout.removeWidget(button)
             button.deleteLater()
         self.buttons, self.names = [], []
-        labels: list[Any] = list(task.spec.get("labels", []))  # type: ignore[call-overload]
+        labels: list[Any] = list(task.spec.get("labels", []))
         for n, item in enumerate(labels, start=1):
             name, description = str(item.get("name", "")), str(item.get("description", "") or "")
             key = f"{n}" if n <= 9 else " "

@@ -60,33 +60,33 @@ def _kind(prop: dict[str, Any]) -> str:
 
 def _spin(prop: dict[str, Any], required: bool, decimal: bool) -> tuple[QWidget, Callable[[], Any],
                                                                             Callable[[Any], None]]:
-    box: QSpinBox | QDoubleSpinBox
-    if decimal:
-        box = QDoubleSpinBox()
-        box.setDecimals(int(prop.get("x-decimals", 2)))
-        step = 10 ** -box.decimals()
-    else:
-        box = QSpinBox()
-        step = 1
     low = float(prop.get("minimum", -BIG))
     high = float(prop.get("maximum", BIG))
+    decimals = int(prop.get("x-decimals", 2)) if decimal else 0
+    step = 10.0 ** -decimals
     floor = low if required else low - step  # one step below the range stands for "not given"
+    box: Any  # QSpinBox or QDoubleSpinBox: the same calls, different number types
     if decimal:
+        box = QDoubleSpinBox()
+        box.setDecimals(decimals)
         box.setRange(floor, high)
     else:
+        box = QSpinBox()
         box.setRange(int(floor), int(high))
     if not required:
         box.setSpecialValueText(NOT_GIVEN)
-    box.setValue(box.minimum() if not required else max(low, min(0, high)))  # type: ignore[arg-type]
+    start = max(low, min(0.0, high))
+    box.setValue(box.minimum() if not required else (start if decimal else int(start)))
 
     def read() -> Any:
         if not required and box.value() == box.minimum():
             return NOT_SET
-        return round(box.value(), box.decimals()) if decimal else int(box.value())
+        return round(box.value(), decimals) if decimal else int(box.value())
 
     def write(v: Any) -> None:
         ok = isinstance(v, int | float) and not isinstance(v, bool)
-        box.setValue(v if ok else (box.minimum() if not required else 0))  # type: ignore[arg-type]
+        value = v if ok else (box.minimum() if not required else 0)
+        box.setValue(value if decimal else int(value))
 
     return box, read, write
 
@@ -159,7 +159,7 @@ class ExtractionEditor(AnswerEditor):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.fields = {}
-        schema: dict[str, Any] = dict(task.spec.get("schema", {}))  # type: ignore[call-overload]
+        schema: dict[str, Any] = dict(task.spec.get("schema", {}))
         required = set(schema.get("required", []))
         for name, prop in dict(schema.get("properties", {})).items():
             field = build_field(name, dict(prop), name in required, self._changed)

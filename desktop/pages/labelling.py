@@ -56,7 +56,7 @@ class LabellingPage(Page):
     def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self.task: TaskInfo | None = None
-        self.actions: LabellingActions | None = None
+        self.edits: LabellingActions | None = None
         self._prefetched: dict[int, ExampleDetail | None] = {}
         self._stale: set[int] = set()  # stored rows the list re-reads right after the next one is shown
         self.task_picker = QComboBox()
@@ -137,7 +137,7 @@ class LabellingPage(Page):
             for i, key in enumerate(keys):
                 shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                shortcut.activated.connect(slot)  # type: ignore[arg-type]
+                shortcut.activated.connect(slot)
                 self.shortcuts[f"{name}{i}"] = shortcut
 
         for n in range(1, 10):
@@ -174,8 +174,8 @@ class LabellingPage(Page):
         self.task_picker.setCurrentIndex(max(0, self.task_picker.findData(chosen)))
         self.task_picker.blockSignals(False)
         self.task_picker.setVisible(len(tasks) > 1)
-        if self.actions is None or self.actions.ws is not ws:
-            self.actions = LabellingActions(ws)
+        if self.edits is None or self.edits.ws is not ws:
+            self.edits = LabellingActions(ws)
         same_task = chosen == self.task_picker.currentData()
         # a refresh (any finished job re-reads the page) must not throw away an answer being typed
         draft = (self.current_example_id(), self.panel.editor.value()) if same_task else (None, None)
@@ -184,7 +184,7 @@ class LabellingPage(Page):
             self.panel.editor.set_value(draft[1])
 
     def clear(self) -> None:
-        self.task, self.actions = None, None
+        self.task, self.edits = None, None
         self.task_picker.clear()
         self.model.set_filter(None, None)
         self.count_label.clear()
@@ -309,7 +309,7 @@ class LabellingPage(Page):
         self._show_current()
 
     def resolving(self) -> bool:
-        return self.filter_box.currentData() == "disagreements"
+        return bool(self.filter_box.currentData() == "disagreements")
 
     def _show_current(self) -> None:
         from engine import listings
@@ -381,7 +381,7 @@ class LabellingPage(Page):
 
     def accept(self) -> None:
         row_no, example_id = self.current_row(), self.current_example_id()
-        if self.actions is None or example_id is None or self.tabs.currentWidget() is not self.panel:
+        if self.edits is None or example_id is None or self.tabs.currentWidget() is not self.panel:
             return
         self.flush_stale()
         problems = self.panel.editor.problems()
@@ -392,9 +392,9 @@ class LabellingPage(Page):
         row = self.model.row(row_no)
         try:
             if self.resolving() and row.disagreement:
-                self.actions.resolve(example_id, value)
+                self.edits.resolve(example_id, value)
             else:
-                self.actions.label(example_id, value, row.my_label)
+                self.edits.label(example_id, value, row.my_label)
         except Exception as exc:  # an engine refusal (AirlockError) says what is wrong
             dialogs.show_error(self, "The label was not stored", str(exc))
             return
@@ -410,13 +410,13 @@ class LabellingPage(Page):
 
     def toggle_mark(self, name: str) -> None:
         row_no, example_id = self.current_row(), self.current_example_id()
-        if self.actions is None or example_id is None:
+        if self.edits is None or example_id is None:
             return
         self.flush_stale()
         row = self.model.row(row_no)
         on = not {"flagged": row.flagged, "golden": row.golden, "ood": row.ood}[name]
         try:
-            self.actions.mark(example_id, name, on)
+            self.edits.mark(example_id, name, on)
         except Exception as exc:
             dialogs.show_error(self, "The mark was not stored", str(exc))
             return
@@ -431,7 +431,7 @@ class LabellingPage(Page):
 
     def save_note(self) -> None:
         example_id = self.current_example_id()
-        if self.actions is None or self.ws is None or example_id is None:
+        if self.edits is None or self.ws is None or example_id is None:
             return
         from engine import listings
 
@@ -442,17 +442,17 @@ class LabellingPage(Page):
         if text == (previous or ""):
             return
         try:
-            self.actions.note(example_id, text, previous)
+            self.edits.note(example_id, text, previous)
         except Exception as exc:
             dialogs.show_error(self, "The note was not stored", str(exc))
         self._prefetched.pop(example_id, None)
 
     def undo(self) -> None:
-        if self.actions is None:
+        if self.edits is None:
             return
         self.flush_stale()
         try:
-            step = self.actions.undo()
+            step = self.edits.undo()
         except Exception as exc:
             dialogs.show_error(self, "Could not undo", str(exc))
             return
