@@ -58,23 +58,35 @@ def throughput(docs: int) -> None:
 
 
 def quality(root: Path) -> None:
+    """The fine-tuned model and, for contrast, the untuned base model (zero-shot, so it answers wrong
+    often), each in both modes, on the test split of the trained workspace (a copy: the base GGUF is
+    registered there as an artifact)."""
     from engine.console.quality import confidence_quality
+    from engine.paths import demo_model_path
     from engine.workspace import Workspace
 
-    with Workspace.open(root) as ws:
-        arts = [a for a in ws.models.artifacts() if a.kind == "gguf"]
-        art = arts[-1]
-        assert art.run_id is not None
-        version_id = ws.training.get(art.run_id).dataset_version_id
-        print(f"model {art.name} ({art.quantization}), dataset version {version_id}, test split")
-        print(f"{'mode':<9} | {'n':>3} | {'accuracy':>8} | {'AUROC':>5} | {'mean conf right':>15} | "
+    tmp = Path(tempfile.mkdtemp())
+    shutil.copytree(root, tmp / "ws")
+    with Workspace.open(tmp / "ws") as ws:
+        tuned = [a for a in ws.models.artifacts() if a.kind == "gguf" and a.run_id is not None][-1]
+        assert tuned.run_id is not None
+        version_id = ws.training.get(tuned.run_id).dataset_version_id
+        model = demo_model_path()
+        assert model is not None
+        shutil.copyfile(model, tmp / "base.gguf")
+        base = ws.models.add_artifact("base (zero-shot)", "gguf", tmp / "base.gguf", "Q4_1", None,
+                                      tuned.base_model_id, "bench copy")
+        print(f"dataset version {version_id}, test split")
+        print(f"{'model':<22} | {'mode':<8} | {'n':>3} | {'accuracy':>8} | {'AUROC':>5} | {'mean conf right':>15} | "
               f"{'mean conf wrong':>15} | answers/min")
-        for q in confidence_quality(ws, art.id, version_id, "test"):
-            au = "-" if q.auroc is None else f"{q.auroc:.3f}"
-            right = "-" if q.mean_right is None else f"{q.mean_right:.3f}"
-            wrong = "-" if q.mean_wrong is None else f"{q.mean_wrong:.3f}"
-            print(f"{q.mode:<9} | {q.n:>3} | {q.accuracy:>8.1%} | {au:>5} | {right:>15} | {wrong:>15} | "
-                  f"{q.answers_per_minute:.0f}")
+        for art in (tuned, base):
+            for q in confidence_quality(ws, art.id, version_id, "test"):
+                au = "-" if q.auroc is None else f"{q.auroc:.3f}"
+                right = "-" if q.mean_right is None else f"{q.mean_right:.3f}"
+                wrong = "-" if q.mean_wrong is None else f"{q.mean_wrong:.3f}"
+                print(f"{art.name:<22} | {q.mode:<8} | {q.n:>3} | {q.accuracy:>8.1%} | {au:>5} | {right:>15} | "
+                      f"{wrong:>15} | {q.answers_per_minute:.0f}")
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> None:

@@ -55,7 +55,8 @@ def build_workspace(root: Path, n: int) -> object:
             "Could you check where it is and tell me when it will be delivered? ") * 3
     with ws.unit() as s:
         s.execute(insert(m.Example), [{"task_id": task.id, "origin": "import", "created_at": t0,
-                                       "input_text": f"Ticket {i}. {body}", "flagged": i % 97 == 0}
+                                       "input_text": f"Ticket {i}. {body}", "flagged": i % 97 == 0,
+                                       "is_golden": i % 101 == 0, "is_ood": i % 103 == 0}
                                       for i in range(n)])
         ids = list(s.scalars(select(m.Example.id).order_by(m.Example.id)))
         labels = [{"example_id": ex, "annotator": "tester", "value": LABELS[i % 4], "created_at": t0}
@@ -189,6 +190,34 @@ def bench_bare(app: object, db: Path, task_id: int, presses: int, scrolls: int) 
             "key_median": median_ms(key_times), "key_p95": p95_ms(key_times), "key_cpu_median": median_ms(key_cpu)}
 
 
+FILTER_SQL = {"flagged": "flagged = 1", "golden": "is_golden = 1", "ood": "is_ood = 1",
+              "unlabelled": "NOT EXISTS (SELECT 1 FROM labels WHERE labels.example_id = examples.id)"}
+
+
+def bench_filters(ws: object, db_path: Path, task_id: int, repeats: int = 5) -> dict[str, tuple[float, float, int]]:
+    """Filter -> (ms for browse.count + its first page, ms for the bare sqlite3 COUNT + first page, rows)."""
+    from engine.tasks import browse
+
+    con = sqlite3.connect(db_path)
+    out: dict[str, tuple[float, float, int]] = {}
+    for kind, where in FILTER_SQL.items():
+        flt = browse.ExampleFilter(task_id, kind, annotator="tester")
+        ours, bare = [], []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            n = browse.count(ws, flt)  # type: ignore[arg-type]
+            browse.page(ws, flt, limit=200)  # type: ignore[arg-type]
+            ours.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            con.execute(f"SELECT count(*) FROM examples WHERE task_id = ? AND {where}", (task_id,)).fetchone()
+            con.execute(f"SELECT id, substr(input_text, 1, 420) FROM examples WHERE task_id = ? AND {where} "
+                        "ORDER BY id LIMIT 200", (task_id,)).fetchall()
+            bare.append(time.perf_counter() - t)
+        out[kind] = (median_ms(ours), median_ms(bare), n)
+    con.close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=100_000)
@@ -208,8 +237,13 @@ def main() -> None:
         ws = build_workspace(Path(tmp) / "ws", args.examples)
         print(f"built a workspace of {args.examples:,} examples in {time.perf_counter() - t:.1f} s")
         task_id = ws.tasks.find("triage").id  # type: ignore[attr-defined]
+        filters = bench_filters(ws, ws.db_path, task_id)  # type: ignore[attr-defined]
         ours = bench_page(app, ws, args.presses, args.scrolls)
         bare = bench_bare(app, ws.db_path, task_id, args.presses, args.scrolls)  # type: ignore[attr-defined]
+        with sqlite3.connect(ws.db_path) as con:  # type: ignore[attr-defined]
+            for name in ("ix_examples_task_flagged", "ix_examples_task_golden", "ix_examples_task_ood"):
+                con.execute(f"DROP INDEX {name}")
+        unindexed = bench_filters(ws, ws.db_path, task_id)  # type: ignore[attr-defined]
         ws.close()  # type: ignore[attr-defined]
     print("| what | Airlock | bare Qt + sqlite3 | ratio |\n|---|---|---|---|")
     for key, name in (("first_paint", "first paint (ms)"), ("scroll_median", "page scroll, median (ms)"),
@@ -217,6 +251,10 @@ def main() -> None:
                       ("key_p95", "key press → next example, p95 (ms)"),
                       ("key_cpu_median", "key press → next example, CPU time, median (ms)")):
         print(f"| {name} | {ours[key]:.1f} | {bare[key]:.1f} | {ours[key] / bare[key]:.2f} |")
+    print("\n| filter (count + first page of 200) | rows | Airlock (ms) | bare sqlite3 (ms) | ratio "
+          "| Airlock without the 0003 indexes (ms) |\n|---|---|---|---|---|---|")
+    for kind, (o, b, n) in filters.items():
+        print(f"| {kind} | {n:,} | {o:.1f} | {b:.1f} | {o / b:.2f} | {unindexed[kind][0]:.1f} |")
     print(f"\nscroll p95 {ours['scroll_p95']:.1f} ms; rows loaded after {args.scrolls} page scrolls: "
           f"{ours['loaded_after_scroll']:,} of {args.examples:,}; key → next max {ours['key_max']:.1f} ms; "
           f"of a press, ws.tasks.set_label (label + audit event, committed) took {ours['store_median']:.1f} ms "

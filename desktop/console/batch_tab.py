@@ -6,8 +6,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.console.task_picker import fill_tasks
 from desktop.jobs import Job
-from desktop.qt import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from desktop.qt import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from desktop.widgets.job_progress import JobProgress
 
 if TYPE_CHECKING:
@@ -23,6 +34,8 @@ class BatchTab(QWidget):
         self.runner, self._workspace, self._artifact = runner, workspace, artifact
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        self.task = QComboBox()
+        form.addRow("Task", self.task)
         self.source = QLineEdit()
         self.source.setPlaceholderText("a folder of documents, or a CSV file")
         form.addRow("Input", self._with_browse(self.source, folder=False))
@@ -48,6 +61,9 @@ class BatchTab(QWidget):
         layout.addWidget(self.progress)
         layout.addStretch(1)
 
+    def load(self, ws: Workspace) -> None:
+        fill_tasks(self.task, ws, ("classification", "extraction"))
+
     def _with_browse(self, edit: QLineEdit, folder: bool) -> QWidget:
         box = QWidget()
         row = QHBoxLayout(box)
@@ -69,6 +85,7 @@ class BatchTab(QWidget):
         ws, artifact = self._workspace(), self._artifact()
         source, out = self.source.text().strip(), self.out.text().strip()
         column = self.column.text().strip() or None
+        task_id = self.task.currentData()
         if ws is None or artifact is None or not source or not out or self.progress.busy:
             self.result.setText("Choose a model, an input and an output folder first.")
             return
@@ -77,7 +94,7 @@ class BatchTab(QWidget):
             from engine.console.batch import inputs_from, run_batch
 
             items = inputs_from([Path(source)], column=column)
-            return run_batch(ws, items, Path(out), artifact, ctx=ctx)
+            return run_batch(ws, items, Path(out), artifact, task_id, ctx=ctx)
 
         job = Job(batch_job, "Batch").on_success(self._done).on_failure(
             lambda e: self.result.setText(f"✖ Batch failed: {e}")).on_cancelled(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop import formatting as fmt
+from desktop.console.task_picker import fill_tasks
 from desktop.jobs import Job
 from desktop.qt import (
     QComboBox,
@@ -72,12 +73,7 @@ class ExtractTab(QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.extract)
 
     def load(self, ws: Workspace) -> None:
-        from engine import listings
-
-        self.task.clear()
-        for t in listings.tasks(ws):
-            if t.kind == "extraction":
-                self.task.addItem(t.name, t.id)
+        fill_tasks(self.task, ws, ("extraction",), own_task=False)
         self.extract_button.setEnabled(self.task.count() > 0)
         self.status.setText("" if self.task.count() else "No extraction task yet: create one with a JSON schema.")
 

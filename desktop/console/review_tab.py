@@ -6,7 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from desktop import formatting as fmt
-from desktop.qt import QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from desktop.qt import (
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
@@ -27,6 +36,17 @@ class ReviewTab(QWidget):
         super().__init__(parent)
         self._ws: Workspace | None = None
         layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Flag answers with a confidence under"))
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0.0, 1.0)
+        self.threshold.setSingleStep(0.05)
+        self.threshold.setDecimals(2)
+        self.threshold.setToolTip("Answers under this confidence are marked for review (workspace setting)")
+        self.threshold.editingFinished.connect(self._save_threshold)
+        top.addWidget(self.threshold)
+        top.addStretch(1)
+        layout.addLayout(top)
         self.table = DataTable(COLUMNS, "No flagged answers waiting for review.")
         self.table.row_selected.connect(self._selected)
         layout.addWidget(self.table, 1)
@@ -49,11 +69,21 @@ class ReviewTab(QWidget):
         layout.addWidget(self.status)
 
     def load(self, ws: Workspace) -> None:
+        from engine.console.calls import threshold
         from engine.console.review import queue
 
         self._ws = ws
+        self.threshold.blockSignals(True)
+        self.threshold.setValue(min(1.0, threshold(ws)))
+        self.threshold.blockSignals(False)
         self.table.set_rows(queue(ws))
         self.status.setText(f"{self.table.row_count()} answer(s) waiting for review")
+
+    def _save_threshold(self) -> None:
+        from engine.console.calls import THRESHOLD_SETTING, threshold
+
+        if self._ws is not None and abs(threshold(self._ws) - self.threshold.value()) > 1e-9:
+            self._ws.set_setting(THRESHOLD_SETTING, f"{self.threshold.value():.2f}")
 
     def _selected(self, call: Any) -> None:
         if call is not None:

@@ -10,6 +10,7 @@ from desktop.qt import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QW
 from desktop.widgets.bars import Bar, BarChart, Histogram
 from desktop.widgets.stat_card import StatCard
 from desktop.widgets.table import Column, DataTable
+from engine.datasets.tokens import histogram
 
 if TYPE_CHECKING:
     from engine.datasets.service import VersionInfo
@@ -19,20 +20,6 @@ SPLIT_CAPTIONS = {"train": "learned from", "eval": "watched while training", "te
                   "golden": "regression set", "ood": "adversarial set", "rejected": "left out, with reasons"}
 WARN_STYLE = "color: #b45309; font-weight: 600;"
 BALANCE_COLOR, RARE_COLOR = "#2563eb", "#d97706"
-HISTOGRAM_BINS = 24
-
-
-def histogram(values: list[int], n_bins: int = HISTOGRAM_BINS) -> tuple[list[float], list[int]]:
-    """Equal-width bins over [min, max] (edges has one more entry than counts)."""
-    if not values:
-        return [], []
-    lo, hi = min(values), max(values)
-    width = max(1.0, (hi - lo) / n_bins)
-    n = max(1, min(n_bins, int((hi - lo) / width) + 1))
-    counts = [0] * n
-    for v in values:
-        counts[min(n - 1, int((v - lo) / width))] += 1
-    return [lo + i * width for i in range(n + 1)], counts
 
 
 def balance_counts(stats: dict[str, Any]) -> dict[str, int]:
@@ -151,7 +138,8 @@ class VersionOverview(QScrollArea):
             self.lengths.x_label = "tokens per example"
             self.lengths.set_data(stored["edges"], stored["counts"], tokens.get("p95"), "p95")
         elif item_lengths:
-            edges, counts = histogram(item_lengths)
+            bins = histogram(item_lengths)
+            edges, counts = bins["edges"], bins["counts"]
             self.lengths.x_label = "characters per example (input + answer)"
             self.lengths.set_data(edges, counts)
             summary += " The histogram shows characters per example."

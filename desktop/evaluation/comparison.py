@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from desktop import formatting as fmt
 from desktop.widgets.table import Column
 from engine.evaluation.bootstrap import Difference
-from engine.evaluation.compare import Comparison
+
+if TYPE_CHECKING:  # the comparison module needs SQLAlchemy, which loads after the window opens
+    from engine.evaluation.compare import Comparison
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,14 @@ def _money(row: ComparisonRow) -> str:
 
 
 COLUMNS = [
-    Column("Approach", lambda r: r.approach, width=170, tooltip=lambda r: r.approach),
-    Column("Quality", lambda r: fmt.number(r.quality), align="right", width=64,
+    Column("Approach", lambda r: r.approach, stretch=True, tooltip=lambda r: r.approach),
+    Column("Quality", lambda r: fmt.number(r.quality), align="right", width=68,
            tooltip=lambda r: r.quality_metric, sort_key=lambda r: -1.0 if r.quality is None else r.quality),
-    Column("p95", lambda r: fmt.millis(r.p95_ms), align="right", width=70,
+    Column("p95", lambda r: fmt.millis(r.p95_ms), align="right", width=76,
            sort_key=lambda r: -1.0 if r.p95_ms is None else r.p95_ms),
-    Column("Cost / month", _money, align="right", width=96,
+    Column("Cost / month", _money, align="right", width=112,
            sort_key=lambda r: -1.0 if r.cost_per_month is None else r.cost_per_month),
-    Column("vs selected (95% CI)", _versus, stretch=True, tooltip=_versus),
+    Column("vs selected (95% CI)", _versus, width=236, tooltip=_versus),
 ]
 
 

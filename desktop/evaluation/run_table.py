@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 STATUS_COLORS = {"failed": "#b91c1c", "running": "#1d4ed8", "cancelled": "#6b7280"}
 SCALAR_KEYS = ("accuracy", "macro_f1", "latency_p50_ms", "latency_p95_ms", "tokens_per_second")
 HIDDEN_KEYS = ("confusion", "quality_metric", "task_kind")  # shown as plots or in the comparison
+SHORT = {"precision": "prec", "recall": "rec", "f1": "F1", "support": "n"}  # the pane is narrow
 
 
 def _num(x: float | None) -> float:
@@ -43,6 +44,8 @@ COLUMNS = [
 def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
+    if isinstance(value, int):
+        return str(value)
     return fmt.MISSING if value is None else str(value)
 
 
@@ -51,9 +54,9 @@ def per_class_table(per_class: dict[str, Any]) -> list[str]:
     rows = {str(k): v for k, v in per_class.items() if isinstance(v, dict)}
     keys = list(dict.fromkeys(k for v in rows.values() for k in v))
     width = max([len(k) for k in rows] + [5]) + 2
-    lines = ["class".ljust(width) + "".join(k.rjust(12) for k in keys)]
+    lines = ["class".ljust(width) + "".join(SHORT.get(k, k).rjust(7) for k in keys)]
     for label, values in rows.items():
-        lines.append(label.ljust(width) + "".join(_cell(values.get(k)).rjust(12) for k in keys))
+        lines.append(label.ljust(width) + "".join(_cell(values.get(k)).rjust(7) for k in keys))
     return lines
 
 

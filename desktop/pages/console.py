@@ -8,13 +8,28 @@ from typing import TYPE_CHECKING, Any
 from desktop import formatting as fmt
 from desktop.console.batch_tab import BatchTab
 from desktop.console.chat_tab import ChatTab
+from desktop.console.endpoint_tab import EndpointTab
 from desktop.console.export_tab import ExportTab
 from desktop.console.extract_tab import ExtractTab
 from desktop.console.monitor_tab import MonitorTab
 from desktop.console.review_tab import ReviewTab
+from desktop.console.task_picker import fill_tasks
 from desktop.jobs import Job
 from desktop.pages.base import Page
-from desktop.qt import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from desktop.qt import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QShortcut,
+    Qt,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
@@ -74,9 +89,15 @@ class ConsolePage(Page):
         work.setSpacing(14)
         left = QVBoxLayout()
         left.setSpacing(8)
+        task_row = QHBoxLayout()
         prompt_title = QLabel("Text to classify")
         prompt_title.setObjectName("SectionTitle")
-        left.addWidget(prompt_title)
+        task_row.addWidget(prompt_title, 1)
+        task_row.addWidget(QLabel("Task"))
+        self.classify_task = QComboBox()
+        self.classify_task.setMinimumWidth(220)
+        task_row.addWidget(self.classify_task)
+        left.addLayout(task_row)
         self.input = QPlainTextEdit()
         self.input.setPlaceholderText("Paste a (redacted) text here…")
         self.input.textChanged.connect(self._update_buttons)
@@ -120,15 +141,18 @@ class ConsolePage(Page):
         right.addWidget(self.result_card, 1)
         work.addLayout(right, 2)
         self.tabs.addTab(classify_tab, "Classify")
+        QShortcut(QKeySequence("Ctrl+Return"), classify_tab, self.classify,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.extract_tab = ExtractTab(runner, lambda: self.ws, self._artifact_id)
         self.chat_tab = ChatTab(runner, lambda: self.ws, self._artifact_id)
         self.batch_tab = BatchTab(runner, lambda: self.ws, self._artifact_id)
         self.monitor_tab = MonitorTab()
         self.review_tab = ReviewTab()
         self.export_tab = ExportTab(runner, lambda: self.ws, self._artifacts_changed)
+        self.endpoint_tab = EndpointTab(lambda: self.ws, self._artifact_id)
         for widget, name in ((self.extract_tab, "Extract"), (self.chat_tab, "Chat"), (self.batch_tab, "Batch"),
                              (self.monitor_tab, "Monitoring"), (self.review_tab, "Review queue"),
-                             (self.export_tab, "Export")):
+                             (self.export_tab, "Export"), (self.endpoint_tab, "Local endpoint")):
             self.tabs.addTab(widget, name)
         self.tabs.currentChanged.connect(lambda _i: self._reload_tabs())
         layout.addWidget(self.tabs, 1)
@@ -147,7 +171,7 @@ class ConsolePage(Page):
         if self.ws is None:
             return
         current = self.tabs.currentWidget()
-        for tab in (self.extract_tab, self.monitor_tab, self.review_tab, self.export_tab):
+        for tab in (self.extract_tab, self.batch_tab, self.monitor_tab, self.review_tab, self.export_tab):
             if tab is current:
                 tab.load(self.ws)
 
@@ -158,8 +182,14 @@ class ConsolePage(Page):
         if self.models.selected_row() is None:
             self.models.select_first()
         self.extract_tab.load(ws)
+        fill_tasks(self.classify_task, ws, ("classification",))
         self._reload_tabs()
         self._update_buttons()
+
+    def set_workspace(self, ws: Workspace | None) -> None:
+        if ws is not self.ws:
+            self.endpoint_tab.turn_off()  # the endpoint serves one workspace's model; never outlives it
+        super().set_workspace(ws)
 
     def clear(self) -> None:
         self.models.set_rows([])
@@ -176,13 +206,14 @@ class ConsolePage(Page):
         if artifact is None or not text or ws is None or self._job is not None:
             return
         artifact_id = artifact.id
+        task_id = self.classify_task.currentData()
 
         def classify_job(ctx: JobContext) -> Any:
             ctx.report(0.0, "loading the model")
             from engine.console import classify_text
 
             ctx.check()
-            return classify_text(ws, artifact_id, text)
+            return classify_text(ws, artifact_id, text, task_id=task_id)
 
         self.status.setText(f"Classifying with {artifact.name}…")
         self._job = (Job(classify_job, f"Classify with {artifact.name}")

@@ -198,6 +198,7 @@ class EvaluationPage(Page):
         card = self.cards["gate"]
         self.promote_button.setEnabled(info.artifact_id is not None)
         if info.artifact_id is None or self.ws is None:
+            card.value_label.setStyleSheet("font-size: 17px; font-weight: 600;")
             card.value_label.setText(fmt.MISSING)
             card.caption.setText("base-model runs are not promoted")
             return

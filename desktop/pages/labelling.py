@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from desktop import dialogs
 from desktop import formatting as fmt
 from desktop.labelling.actions import LabellingActions
+from desktop.labelling.add_examples import ExampleAdder
 from desktop.labelling.agreement_panel import AgreementPanel
 from desktop.labelling.example_panel import ExamplePanel
 from desktop.labelling.example_table import ExampleTable
@@ -63,6 +64,8 @@ class LabellingPage(Page):
         self.task_picker.setMinimumWidth(260)
         self.task_picker.currentIndexChanged.connect(lambda _i: self._task_changed())
         self.header_actions.addWidget(self.task_picker)
+        self.adder = ExampleAdder(self)
+        self.adder.add_buttons(self.header_actions)
 
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -183,6 +186,12 @@ class LabellingPage(Page):
         if draft[0] is not None and draft[0] == self.current_example_id() and draft[1]:
             self.panel.editor.set_value(draft[1])
 
+    def select_task(self, task_id: int) -> None:
+        """Show ``task_id`` (a task just created appears in the picker first)."""
+        if self.ws is not None:
+            self.load(self.ws)
+        self.task_picker.setCurrentIndex(self.task_picker.findData(task_id))
+
     def clear(self) -> None:
         self.task, self.edits = None, None
         self.task_picker.clear()
@@ -195,11 +204,14 @@ class LabellingPage(Page):
         task_id = self.task_picker.currentData()
         if ws is None or task_id is None:
             self.task = None
+            self.adder.task_chosen(False)
             self.model.set_filter(None, None)
-            self.count_label.setText("No tasks yet: create a task and add examples from documents or an import.")
+            self.count_label.setText("No tasks yet: press New task… (Ctrl+Shift+N), then add examples from "
+                                     "documents or import a file.")
             self.panel.show_example(None, None, "", {}, False)
             return
         self.task = ws.tasks.get(task_id)
+        self.adder.task_chosen(True)
         self.panel.set_task(self.task)
         self._fill_label_box()
         self.reload_list(keep_place=keep_place)

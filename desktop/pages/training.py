@@ -23,6 +23,7 @@ from desktop.qt import (
 )
 from desktop.training.config_form import ConfigForm
 from desktop.training.live_view import RunView
+from desktop.training.provenance_view import ProvenanceDialog
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
@@ -168,7 +169,13 @@ class TrainingPage(Page):
         self.resume_button.setShortcut("Ctrl+Shift+R")
         self.resume_button.setToolTip("Continue from the last checkpoint (Ctrl+Shift+R)")
         self.resume_button.clicked.connect(self.resume)
-        for b in (self.cancel_button, self.resume_button):
+        self.details_button = QPushButton("Details…")
+        self.details_button.setShortcut("Ctrl+I")
+        self.details_button.setToolTip("What went into this run: data, base model, settings, backend, versions, "
+                                       "hardware, files (Ctrl+I)")
+        self.details_button.clicked.connect(self.show_details)
+        self.details_dialog: ProvenanceDialog | None = None
+        for b in (self.cancel_button, self.resume_button, self.details_button):
             b.setEnabled(False)
             head.addWidget(b)
         box.addLayout(head)
@@ -316,6 +323,12 @@ class TrainingPage(Page):
             return
         self._reselect(run_id)
 
+    def show_details(self) -> None:
+        if self.ws is None or self.shown_run is None:
+            return
+        self.details_dialog = ProvenanceDialog(self.shown_run, self.ws.training.provenance(self.shown_run), self)
+        self.details_dialog.open()
+
     def _select(self, run_id: int) -> None:
         for i, row in enumerate(self.table.rows()):
             if row.id == run_id:
@@ -361,6 +374,7 @@ class TrainingPage(Page):
     def _update_buttons(self, status: str | None) -> None:
         self.cancel_button.setEnabled(status in LIVE)
         self.resume_button.setEnabled(status in ("cancelled", "failed"))
+        self.details_button.setEnabled(status is not None)
 
     def _check_alive(self) -> None:
         """A worker that died without writing an end event: mark the run failed and say so."""
@@ -372,6 +386,10 @@ class TrainingPage(Page):
             parts = [self._note_head, f"status {info.status}", info.backend_reason or ""]
             self.run_note.setText(" · ".join(p for p in parts if p))
             self._note_status = info.status
+            if info.status in LIVE:
+                from engine import listings
+
+                self.table.set_rows(listings.training_runs(self.ws))  # the list says running too
         if info.status not in LIVE:
             self.view.poll()
             self._on_run_ended(info.status)

@@ -46,6 +46,11 @@ def _duration(seconds: float | None) -> str:
         else f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def speed(tokens_per_second: float) -> str:
+    """Tokens/s with one decimal where a CPU run's few tokens/s would otherwise round to 1 or 0."""
+    return f"{tokens_per_second:,.0f}" if tokens_per_second >= 100 else f"{tokens_per_second:.1f}"
+
+
 def describe(ev: dict[str, Any]) -> str | None:
     """One log line for a progress event (None for the frequent step events)."""
     kind = ev.get("type")
@@ -99,7 +104,7 @@ class RunView(QWidget):
             self.stats[key] = value
         layout.addLayout(grid)
         self.chart = LineChart("Loss", x_label="step", y_label="loss",
-                               empty_text="Select a run to see its loss curve.")
+                               empty_text="Select a run to see its loss curve.", whole_x=True)
         self.chart.setObjectName("Card")
         layout.addWidget(self.chart, 3)
         self.log = QPlainTextEdit()
@@ -133,7 +138,7 @@ class RunView(QWidget):
             self._set("epoch", f"{last.epoch:.2f}")
             speeds = [p.tokens_per_second for p in points if p.tokens_per_second]
             if speeds:
-                self._set("tokens_per_second", f"{speeds[-1]:,.0f}")
+                self._set("tokens_per_second", speed(speeds[-1]))
             rates = [p.learning_rate for p in points if p.learning_rate is not None]
             if rates:
                 self._set("learning_rate", f"{rates[-1]:.3g}")
@@ -212,7 +217,7 @@ class RunView(QWidget):
             if "learning_rate" in ev:
                 self._set("learning_rate", f"{ev['learning_rate']:.3g}")
             if "tokens_per_second" in ev:
-                self._set("tokens_per_second", f"{ev['tokens_per_second']:,.0f}")
+                self._set("tokens_per_second", speed(ev["tokens_per_second"]))
             self._chart_dirty = True
         elif kind == "done":
             self._set("eta", "done")

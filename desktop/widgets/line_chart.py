@@ -41,8 +41,9 @@ class Series:
     markers: bool = False
 
 
-def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
-    """Round tick values covering [lo, hi] (1, 2, 2.5 or 5 times a power of ten apart)."""
+def nice_ticks(lo: float, hi: float, target: int = 5, min_step: float = 0.0) -> list[float]:
+    """Round tick values covering [lo, hi] (1, 2, 2.5 or 5 times a power of ten apart, at least
+    ``min_step``: 1 for whole numbers such as training steps)."""
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return []
     if hi < lo:
@@ -52,7 +53,9 @@ def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
         lo, hi = lo - pad, hi + pad
     raw = (hi - lo) / max(1, target)
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    step = max(min_step, next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw))
+    if min_step >= 1:
+        step = math.ceil(step)
     first = math.floor(lo / step) * step
     ticks, value = [], first
     while value <= hi + step * 1e-9:
@@ -74,8 +77,9 @@ def tick_label(value: float, step: float) -> str:
 
 class LineChart(QWidget):
     def __init__(self, title: str = "", x_label: str = "", y_label: str = "",
-                 empty_text: str = "No data", parent: QWidget | None = None) -> None:
+                 empty_text: str = "No data", parent: QWidget | None = None, whole_x: bool = False) -> None:
         super().__init__(parent)
+        self.whole_x = whole_x  # x values are counts (steps): ticks never fall between them
         self.title = title
         self.x_label = x_label
         self.y_label = y_label
@@ -124,7 +128,7 @@ class LineChart(QWidget):
             painter.end()
             return
         xs, ys = [p[0] for p in points], [p[1] for p in points]
-        x_ticks = nice_ticks(min(xs), max(xs), max(2, int(plot.width() // 90)))
+        x_ticks = nice_ticks(min(xs), max(xs), max(2, int(plot.width() // 90)), 1.0 if self.whole_x else 0.0)
         y_low = 0.0 if 0 <= min(ys) < 0.3 * max(ys) else min(ys)  # loss curves start at zero
         y_ticks = nice_ticks(y_low, max(ys), max(2, int(plot.height() // 45)))
         x0, x1, y0, y1 = x_ticks[0], x_ticks[-1], y_ticks[0], y_ticks[-1]

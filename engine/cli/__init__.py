@@ -17,7 +17,7 @@ from engine.cli.common import EXIT_USER_ERROR
 from engine.errors import AirlockError
 
 # Modules of this package with a `register(subparsers)` function, in help order.
-COMMAND_GROUPS = ("workspace", "documents", "examples", "dataset", "models", "training", "export", "console",
+COMMAND_GROUPS = ("workspace", "documents", "pii", "examples", "dataset", "models", "training", "export", "console",
                   "evaluation", "audit")
 
 

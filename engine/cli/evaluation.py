@@ -1,4 +1,4 @@
-"""`airlock eval run|compare|report` and `airlock promote` (which applies the regression gate)."""
+"""`airlock eval run|compare|report|predictions|review|settings` and `airlock promote` (which applies the gate)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,40 @@ def cmd_eval_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_list(args: argparse.Namespace) -> int:
+    """A run's stored predictions (never re-run), filtered like the Review tab."""
+    from dataclasses import asdict
+
+    cell = (args.cell[0], args.cell[1]) if args.cell else None
+    with open_workspace(args) as ws:
+        rows = ws.evaluation.predictions(args.run, errors_only=args.errors, other_run_id=args.other,
+                                         disagreements_only=args.disagreements, cell=cell)
+    if args.json:
+        print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        return 0
+    for r in rows:
+        mark = "ok " if r.correct else "ERR"
+        other = f" | other: {r.other_output}" if args.other is not None else ""
+        verdict = f" | {r.review}" + (f": {r.review_note}" if r.review_note else "") if r.review else ""
+        print(f"{r.id:>7} {mark} example {r.example_id}: reference {r.reference!r} | output {r.output!r}"
+              f"{other}{verdict}")
+    print(f"{len(rows)} prediction(s)")
+    return 0
+
+
+def cmd_eval_review(args: argparse.Namespace) -> int:
+    from engine.evaluation.review import MODEL_WRONG, REFERENCE_WRONG
+
+    verdict = {"model-wrong": MODEL_WRONG, "reference-wrong": REFERENCE_WRONG, "clear": None}[args.verdict]
+    with open_workspace(args) as ws:
+        ws.evaluation.review(args.prediction, verdict, args.note)
+    if verdict == REFERENCE_WRONG:
+        print(f"prediction {args.prediction}: reference wrong; the example is flagged for labelling with the note")
+    else:
+        print(f"prediction {args.prediction}: {verdict or 'verdict cleared'}")
+    return 0
+
+
 def cmd_promote(args: argparse.Namespace) -> int:
     from engine.evaluation.gate import GateRefused
 
@@ -115,6 +149,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rep.add_argument("--out", type=Path, required=True, help="HTML file to write")
     rep.add_argument("--pdf", action="store_true", help="also write a PDF beside it (through Qt)")
     rep.set_defaults(func=cmd_eval_report)
+
+    ls = ev_sub.add_parser("predictions", help="list a run's stored predictions (errors, disagreements, a cell)")
+    workspace_arg(ls)
+    ls.add_argument("run", type=int, metavar="RUN")
+    ls.add_argument("--errors", action="store_true", help="only the wrong answers")
+    ls.add_argument("--other", type=int, default=None, metavar="RUN", help="show another run's answers beside")
+    ls.add_argument("--disagreements", action="store_true", help="only where --other answered differently")
+    ls.add_argument("--cell", nargs=2, metavar=("REFERENCE", "PREDICTED"), help="one confusion-matrix cell")
+    ls.add_argument("--json", action="store_true", help="machine-readable output")
+    ls.set_defaults(func=cmd_eval_list)
+
+    rv = ev_sub.add_parser("review", help="mark a prediction 'model wrong' or 'reference wrong' (back to labelling)")
+    workspace_arg(rv)
+    rv.add_argument("prediction", type=int, metavar="PREDICTION")
+    rv.add_argument("verdict", choices=("model-wrong", "reference-wrong", "clear"))
+    rv.add_argument("--note", default="", help="what is wrong (required for reference-wrong: labelling sees it)")
+    rv.set_defaults(func=cmd_eval_review)
 
     st = ev_sub.add_parser("settings", help="show or set hardware cost, cloud alternative and gate settings")
     workspace_arg(st)

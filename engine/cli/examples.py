@@ -1,4 +1,5 @@
-"""`airlock examples import|export`: example files in (every bad row named), frozen versions out."""
+"""`airlock examples import|from-documents|export`: example files in (every bad row named), pieces of
+cleared documents in (previewed first with --preview), frozen versions out."""
 
 from __future__ import annotations
 
@@ -22,6 +23,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_CHECK_FAILED if report.rejected else 0
 
 
+def cmd_from_documents(args: argparse.Namespace) -> int:
+    from engine import listings
+    from engine.tasks.chunking import Chunking
+
+    with open_workspace(args) as ws:
+        docs = args.documents or [d.id for d in listings.documents(ws) if d.status == "cleared"]
+        if not args.preview:
+            ids = ws.tasks.examples_from_documents(args.task, docs, args.label_from_source,
+                                                   Chunking(args.mode, args.size, args.overlap))
+            print(f"created {len(ids)} examples from {len(docs)} documents ({args.mode})")
+            return 0
+        pieces = ws.tasks.preview_chunks(docs, args.mode, args.size, args.overlap)
+    for piece in pieces:
+        print(f"--- {piece.source_name} #{piece.index + 1} ({len(piece.text)} characters)\n{piece.text}")
+    print(f"{len(pieces)} examples would be created from {len(docs)} documents (preview; nothing stored)")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         out = ws.datasets.export(args.version, args.format, Path(args.out))
@@ -31,20 +50,33 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from engine.datasets.export import EXPORT_FORMATS
+    from engine.tasks.chunking import MODES
     from engine.tasks.example_formats import FORMATS
 
     examples = sub.add_parser("examples", help="import examples into a task; export a dataset version")
     ex_sub = examples.add_subparsers(dest="examples_command", required=True)
-    p = ex_sub.add_parser("import", help="chat JSONL, prompt/completion, Alpaca, ShareGPT or CSV; bad rows are "
-                                         "listed and the good ones kept (exit 1 when any row was rejected)")
+    p = ex_sub.add_parser("import", help="chat JSONL, prompt/completion, Alpaca, ShareGPT, CSV or a Hugging Face "
+                                         "datasets folder; bad rows are listed and the good ones kept (exit 1 "
+                                         "when any row was rejected)")
     workspace_arg(p)
-    p.add_argument("file")
+    p.add_argument("file", help="an example file, or a folder written by datasets' save_to_disk")
     p.add_argument("--task", type=int, required=True, help="task id")
     p.add_argument("--format", choices=FORMATS, default="auto")
     p.add_argument("--text-column", default="text", help="CSV column with the input text")
     p.add_argument("--label-column", default="label", help="CSV column with the answer (optional)")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_import)
+    p = ex_sub.add_parser("from-documents", help="examples from cleared documents: whole, or pieces by paragraph "
+                                                 "or size with overlap; --preview shows them and stores nothing")
+    workspace_arg(p)
+    p.add_argument("documents", nargs="*", type=int, help="document ids (default: every cleared document)")
+    p.add_argument("--task", type=int, required=True, help="task id")
+    p.add_argument("--mode", choices=MODES, default="whole")
+    p.add_argument("--size", type=int, default=2000, help="largest piece, in characters")
+    p.add_argument("--overlap", type=int, default=0, help="characters repeated between pieces cut by size")
+    p.add_argument("--label-from-source", action="store_true", help="label pieces with their document's label")
+    p.add_argument("--preview", action="store_true")
+    p.set_defaults(func=cmd_from_documents)
     p = ex_sub.add_parser("export", help="a frozen dataset version as chat JSONL files or a Hugging Face folder")
     workspace_arg(p)
     p.add_argument("--version", type=int, required=True, help="dataset version id")

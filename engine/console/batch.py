@@ -45,6 +45,9 @@ class BatchResult:
 
 def inputs_from(paths: list[Path], column: str | None = None) -> list[BatchInput]:
     """Documents from files and folders; with ``column``, one input per row of that CSV column."""
+    for path in paths:
+        if not path.exists():
+            raise InputFileError(path, "no such file or folder")
     found = collect(paths)
     if found.problems and not found.files:
         path, why = found.problems[0]

@@ -56,7 +56,8 @@ class LocalEndpoint:
         with self.ws.unit() as s:
             self.ws.audit.record(s, "console.endpoint_started", f"artifact:{self.model.artifact.id}",
                                  {"address": f"{self.host}:{self.port}", "model": self.model.artifact.sha256})
-        self._thread = threading.Thread(target=self._server.serve_forever, name="airlock-endpoint")
+        self._thread = threading.Thread(target=self._server.serve_forever, name="airlock-endpoint",
+                                        daemon=True)  # never keeps the app alive
         self._thread.start()
         return self
 

@@ -133,7 +133,7 @@ class DatasetService:
             return VersionInfo(version.id, task.id, name, plan.seed, digest, stats, len(outcome.rejections))
 
     def _token_lengths(self, task: TaskInfo, items: list[FrozenItem]) -> dict[str, Any]:
-        from engine.datasets.tokens import length_summary, load_tokenizer, token_counts
+        from engine.datasets.tokens import histogram, length_summary, load_tokenizer, token_counts
 
         model = self._tokenizer_source()
         if model is None:
@@ -146,8 +146,10 @@ class DatasetService:
         if len(texts) > TOKEN_SAMPLE:  # a seeded sample; the longest texts too, so the maximum is right
             sample = random.Random(0).sample(texts, TOKEN_SAMPLE)
             longest = sorted(texts, key=len)[-TOKEN_LONGEST:]
-        summary: dict[str, Any] = length_summary(token_counts(tokenizer, sample))
+        counts = token_counts(tokenizer, sample)
+        summary: dict[str, Any] = length_summary(counts)
         summary["max"] = max([summary["max"], *token_counts(tokenizer, longest)])
+        summary["histogram"] = histogram(counts)  # of the counted sample
         return {"available": True, "model": name, "counted": len(sample), "of": len(texts),
                 "what": "system prompt + user turn + answer, without the chat template's role markers", **summary}
 

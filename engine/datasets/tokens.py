@@ -70,6 +70,19 @@ def length_summary(lengths: Sequence[int]) -> dict[str, float]:
             "max": ordered[-1], "mean": round(sum(ordered) / n, 1)}
 
 
+def histogram(values: Sequence[int], n_bins: int = 24) -> dict[str, list[Any]]:
+    """Equal-width bins over [min, max]: ``edges`` has one more entry than ``counts``."""
+    if not values:
+        return {"edges": [], "counts": []}
+    lo, hi = min(values), max(values)
+    width = max(1.0, (hi - lo) / n_bins)
+    n = max(1, min(n_bins, int((hi - lo) / width) + 1))
+    counts = [0] * n
+    for v in values:
+        counts[min(n - 1, int((v - lo) / width))] += 1
+    return {"edges": [round(lo + i * width, 2) for i in range(n + 1)], "counts": counts}
+
+
 def token_counts(tokenizer: Any, texts: Sequence[str], batch: int = 4096) -> list[int]:
     counts: list[int] = []
     for start in range(0, len(texts), batch):

@@ -10,6 +10,7 @@ are. Importing presidio costs seconds, so nothing here runs at import time.
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -56,15 +57,24 @@ def _build() -> AnalyzerEngine:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
+    from engine.privacy.recognizers.any_domain_email import AnyDomainEmailRecognizer
+    from engine.privacy.recognizers.card_number import CardNumberRecognizer
     from engine.privacy.recognizers.international_phone import InternationalPhoneRecognizer
+    from engine.privacy.recognizers.national_phone import NationalPhoneRecognizer
     from engine.privacy.recognizers.person_cue import PersonCueRecognizer
     from engine.privacy.recognizers.street_address import StreetAddressRecognizer
 
+    # presidio's debug messages quote the analysed text (context words around each match):
+    # personal data must never reach a log, whatever level the application logs at.
+    logging.getLogger("presidio-analyzer").setLevel(logging.INFO)
     nlp_engine = NlpEngineProvider(nlp_configuration=nlp_configuration()).create_engine()
     analyzer = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
     analyzer.registry.add_recognizer(StreetAddressRecognizer())
     analyzer.registry.add_recognizer(InternationalPhoneRecognizer())
     analyzer.registry.add_recognizer(PersonCueRecognizer())
+    analyzer.registry.add_recognizer(AnyDomainEmailRecognizer())
+    analyzer.registry.add_recognizer(CardNumberRecognizer())
+    analyzer.registry.add_recognizer(NationalPhoneRecognizer())
     return analyzer
 
 

@@ -13,7 +13,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
-from engine.privacy.spans import Span, entity_type_for, is_only_digits_and_punctuation, resolve_overlaps
+from engine.privacy.spans import (
+    Span,
+    entity_type_for,
+    is_not_a_name,
+    is_only_digits_and_punctuation,
+    resolve_overlaps,
+    split_ner_span,
+    too_few_digits_for_a_phone,
+)
 
 if TYPE_CHECKING:
     from presidio_analyzer import RecognizerResult
@@ -131,20 +139,26 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     ignored = {e.strip().upper() for e in config.ignore_entities}
     allowed = {" ".join(w.split()).casefold() for w in config.allow_list if w.strip()}
     kept: list[Span] = []
-    for span in candidates:
+    for span in (piece for c in candidates for piece in _pieces(text, c, user_sources)):
         if span.entity_type in ignored or span.score < config.threshold_for(span.entity_type):
             continue
         trimmed = _trim(text, span)
         if trimmed is None:
             continue
         value = text[trimmed.start:trimmed.end]
-        if (trimmed.entity_type == "PERSON" and trimmed.source not in user_sources
-                and is_only_digits_and_punctuation(value)):
+        if trimmed.entity_type == "PERSON" and trimmed.source not in user_sources and (
+                is_only_digits_and_punctuation(value) or is_not_a_name(text, trimmed)):
+            continue
+        if trimmed.entity_type == "PHONE_NUMBER" and too_few_digits_for_a_phone(value):
             continue
         if trimmed.source != deny_source and " ".join(value.split()).casefold() in allowed:
             continue
         kept.append(trimmed)
     return resolve_overlaps(kept, user_sources)
+
+
+def _pieces(text: str, span: Span, user_sources: Set[str]) -> list[Span]:
+    return [span] if span.source in user_sources else split_ner_span(text, span)
 
 
 def _trim(text: str, span: Span) -> Span | None:

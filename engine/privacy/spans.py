@@ -94,12 +94,55 @@ def resolve_overlaps(spans: Iterable[Span], user_sources: Set[str] = frozenset()
 
 
 def _merge(group: list[Span], user_sources: Set[str]) -> Span:
-    best = max(group, key=lambda s: strength(s, user_sources))
+    """The strongest kind of evidence names the stretch; within it, a span covering the whole stretch
+    beats a fragment of it (a phone number over the digits of it a checksum happens to accept)."""
     start = min(s.start for s in group)
     end = max(s.end for s in group)
+    best = max(group, key=lambda s: (tier(s, user_sources), (s.start, s.end) == (start, end), s.score, s.length))
     return best if (best.start, best.end) == (start, end) else replace(best, start=start, end=end)
 
 
 def is_only_digits_and_punctuation(value: str) -> bool:
     """True for "12/03", "+49 (0)", "--": nothing a name could be made of."""
     return not any(ch.isalpha() for ch in value)
+
+
+# A name, place or date never runs across a line, a table cell or a bracket; spaCy's entities
+# sometimes do ("Samuel Gibson;samuel.gibson@mail.com;0163..." in a semicolon table).
+_NER_BREAKS = re.compile(r"[\n\t;|<>\[\]()]+")
+_NOT_IN_A_NAME = re.compile(r"[\d@/=_#]")
+_NAMED_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "ORGANIZATION"})
+
+
+def split_ner_span(text: str, span: Span) -> list[Span]:
+    """A statistical entity cut at line, cell and bracket boundaries. For names (of people, places,
+    groups) pieces holding digits, "@" or "/" and pieces with no capital letter are dropped."""
+    if span.entity_type not in NER_ENTITIES or not _NER_BREAKS.search(text, span.start, span.end):
+        return [span]
+    pieces: list[Span] = []
+    at = span.start
+    for brk in [*_NER_BREAKS.finditer(text, span.start, span.end), None]:
+        stop = brk.start() if brk else span.end
+        value = text[at:stop]
+        if value.strip() and not (span.entity_type in _NAMED_ENTITIES and (
+                _NOT_IN_A_NAME.search(value) or not any(ch.isupper() for ch in value))):
+            pieces.append(replace(span, start=at, end=stop))
+        if brk:
+            at = brk.end()
+    return pieces
+
+
+def is_not_a_name(text: str, span: Span) -> bool:
+    """A one-word "person" that is an acronym ("IBAN", "SSN") or a form label at a line's start ("Mobile:")."""
+    value = text[span.start:span.end]
+    if " " in value.strip():
+        return False
+    if len(value) > 1 and value.isupper():
+        return True
+    line_start = text.rfind("\n", 0, span.start) + 1
+    return text[span.end:span.end + 1] == ":" and not text[line_start:span.start].strip()
+
+
+def too_few_digits_for_a_phone(value: str) -> bool:
+    """An amount or a year ("3398.88", "2025") is no phone number: those have at least 7 digits."""
+    return sum(ch.isdigit() for ch in value) < 7

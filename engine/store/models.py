@@ -120,6 +120,10 @@ class Task(Base):
 
 class Example(Base):
     __tablename__ = "examples"
+    # the labelling list's flagged / golden / OOD filters and counts at 100,000 examples
+    __table_args__ = (Index("ix_examples_task_flagged", "task_id", "flagged"),
+                      Index("ix_examples_task_golden", "task_id", "is_golden"),
+                      Index("ix_examples_task_ood", "task_id", "is_ood"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)

@@ -2,9 +2,9 @@
 
 ``count(ws, flt)`` says how many examples a filter matches; ``page(ws, flt, offset, limit)``
 returns one page of small ``BrowseRow``s in example-id order. Each is one SQL statement on
-the indexes there are (examples by task id, labels by example id); label-based filters are
-one pass over the labels grouped by example, never a load of every row. The flagged /
-golden / OOD filters read the task's rows (those columns have no index). ``after_id`` gives
+the indexes there are (examples by task id, by task and flagged / golden / OOD; labels by
+example id); label-based filters are one pass over the labels grouped by example, never a
+load of every row. ``after_id`` gives
 keyset paging for a list that loads page after page (cheaper than a deep OFFSET). Nothing
 here writes.
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, select, true
 
 from engine.listings import excerpt
 from engine.store.models import Assignment, Example, Label
@@ -90,11 +90,11 @@ def _conditions(flt: ExampleFilter) -> list[ColumnElement[bool]]:
     elif kind == "disagreements":
         where.append(_disagrees())
     elif kind == "flagged":
-        where.append(Example.flagged.is_(True))
+        where.append(Example.flagged == true())  # `= 1`: both columns of its index
     elif kind == "golden":
-        where.append(Example.is_golden.is_(True))
+        where.append(Example.is_golden == true())  # `= 1`: both columns of its index
     elif kind == "ood":
-        where.append(Example.is_ood.is_(True))
+        where.append(Example.is_ood == true())  # `= 1`: both columns of its index
     elif kind == "label" and flt.label is not None:
         where.append(Example.id.in_(select(Label.example_id).where(Label.value == flt.label)))
     text = flt.search.strip()

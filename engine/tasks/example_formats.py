@@ -1,4 +1,5 @@
-"""Reading example files: OpenAI chat JSONL, prompt/completion JSONL, Alpaca, ShareGPT and CSV.
+"""Reading example files: OpenAI chat JSONL, prompt/completion JSONL, Alpaca, ShareGPT and CSV
+(a Hugging Face ``datasets`` folder: ``engine.tasks.hf_folder``).
 
 Each row becomes an input and (optionally) an answer, or a rejection naming its line (for a
 JSON array: its item number) and the reason. Rows are independent: a bad row never stops the
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from engine.datasets.conversation import conversation_problems
 from engine.errors import InputFileError
 
-FORMATS = ("auto", "chat", "prompt-completion", "alpaca", "sharegpt", "csv")
+FORMATS = ("auto", "chat", "prompt-completion", "alpaca", "sharegpt", "csv", "hf")  # hf: a datasets folder
 SHAREGPT_ROLES = {"system": "system", "human": "user", "user": "user", "gpt": "assistant",
                   "assistant": "assistant", "chatgpt": "assistant", "bot": "assistant"}
 
@@ -112,19 +113,28 @@ def parse_object(fmt: str, obj: Any, user_template: str) -> tuple[str, str | Non
     raise ValueError(fmt)
 
 
+def format_of_fields(fields: Iterable[str]) -> str | None:
+    """The JSON format a record with these fields is in, or None."""
+    names = set(fields)
+    if "messages" in names:
+        return "chat"
+    if "conversations" in names:
+        return "sharegpt"
+    if "instruction" in names:
+        return "alpaca"
+    if "prompt" in names and "completion" in names:
+        return "prompt-completion"
+    return None
+
+
 def detect_format(path: Path, text: str) -> str:
     if path.suffix.lower() in (".csv", ".tsv"):
         return "csv"
     for _line, obj in _json_rows(text):
         if isinstance(obj, dict):
-            if "messages" in obj:
-                return "chat"
-            if "conversations" in obj:
-                return "sharegpt"
-            if "instruction" in obj:
-                return "alpaca"
-            if "prompt" in obj and "completion" in obj:
-                return "prompt-completion"
+            found = format_of_fields(obj)
+            if found is not None:
+                return found
             break
     raise InputFileError(path, "cannot tell the format from the first record (no 'messages', "
                                "'conversations', 'instruction' or 'prompt'/'completion'); choose it with --format")

@@ -24,6 +24,7 @@ from engine.jobs import JobContext
 from engine.privacy import DetectionConfig, Span, detect, redact
 from engine.store.models import Example, Label
 from engine.tasks.example_formats import Row, RowRejection, read_rows
+from engine.tasks.hf_folder import folder_sha256, read_folder
 from engine.tasks.spec import TaskInfo
 from engine.tasks.validation import canonical_value, value_problems
 
@@ -85,11 +86,17 @@ def import_file(ws: Workspace, task_id: int, path: Path, fmt: str = "auto", text
     """A job: reports progress per row and can be cancelled until the rows are stored."""
     ctx = ctx or JobContext()
     task = ws.tasks.get(task_id)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    used, rows = read_rows(path, data, fmt, task.user_template, text_column, label_column)
+    if fmt == "hf" or (fmt == "auto" and path.is_dir()):
+        used, unit = "hf", "row"
+        rows = read_folder(path, task.user_template, text_column, label_column)
+        file_sha = folder_sha256(path)
+    else:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
+        used, rows = read_rows(path, data, fmt, task.user_template, text_column, label_column)
+        unit, file_sha = "line", sha256_bytes(data)
     report = ImportReport(str(path), used)
     settings = ws.privacy.settings()
     config, operators = settings.detection_config(), dict(settings.operators) or None
@@ -105,27 +112,27 @@ def import_file(ws: Workspace, task_id: int, path: Path, fmt: str = "auto", text
             report.rejected.append(row)
             continue
         if not row.input_text.strip():
-            report.rejected.append(RowRejection(row.line, "empty content: the input is empty"))
+            report.rejected.append(RowRejection(row.line, "empty content: the input is empty", unit))
             continue
         if row.answer is not None and (problem := _answer_problem(task, row.answer)) is not None:
-            report.rejected.append(RowRejection(row.line, problem))
+            report.rejected.append(RowRejection(row.line, problem, unit))
             continue
         free_answer = row.answer if task.kind != "classification" else None
         text, answer, found = redact_pair(row.input_text.strip(), free_answer, config, operators)
         answer = answer if task.kind != "classification" else row.answer
         if answer is not None and (problem := _answer_problem(task, answer)) is not None:
-            report.rejected.append(RowRejection(row.line, f"after redacting personal data: {problem}"))
+            report.rejected.append(RowRejection(row.line, f"after redacting personal data: {problem}", unit))
             continue
         key = normalised_input(text)
         if key in seen or key in in_file:
-            where = f"example {seen[key]}" if key in seen else f"line {in_file[key]} of this file"
-            report.rejected.append(RowRejection(row.line, f"duplicate: same input as {where}"))
+            where = f"example {seen[key]}" if key in seen else f"{unit} {in_file[key]} of this file"
+            report.rejected.append(RowRejection(row.line, f"duplicate: same input as {where}", unit))
             continue
         in_file[key] = row.line
         report.redacted_rows += 1 if found else 0
         accepted.append((row, text, canonical_value(task.kind, answer) if answer is not None else None))
     ctx.step(0.95, f"Storing {len(accepted)} examples")
-    _store(ws, task, report, accepted, sha256_bytes(data))
+    _store(ws, task, report, accepted, file_sha)
     ctx.report(1.0, report.summary())
     return report
 

@@ -15,6 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from engine.training.spec import checkpoints
+
 LIBRARIES = ("torch", "transformers", "peft", "trl", "datasets", "accelerate", "unsloth", "bitsandbytes")
 
 
@@ -49,13 +51,12 @@ def store_folder(ws: Any, folder: Path) -> dict[str, str]:
 
 
 def store_run_files(ws: Any, run_dir: Path) -> dict[str, dict[str, str]]:
-    """The adapter and the checkpoints still in the run folder, file by file, in the blob store:
+    """The adapter and the complete checkpoints in the run folder, file by file, in the blob store:
     {"adapter": {file: sha256}, "checkpoint-N": {file: sha256}, ...}."""
     stored = {}
     if (run_dir / "adapter").is_dir():
         stored["adapter"] = store_folder(ws, run_dir / "adapter")
-    folders = sorted((run_dir / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.rsplit("-", 1)[-1]))
-    stored.update({c.name: store_folder(ws, c) for c in folders})
+    stored.update({c.name: store_folder(ws, c) for c in checkpoints(run_dir)})
     return stored
 
 

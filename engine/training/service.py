@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ from engine.training.spec import (
     SPEC_FILE,
     PromptCompletion,
     TrainingSpec,
+    checkpoints,
     read_progress,
 )
 from engine.workspace import Workspace
@@ -200,15 +201,13 @@ class TrainingService:
         if info.status not in ("cancelled", "failed"):
             raise AirlockError(f"training run {run_id} is {info.status}; only a cancelled or failed run "
                                "can be resumed")
-        checkpoints = sorted((info.run_dir / "checkpoints").glob("checkpoint-*"),
-                             key=lambda p: int(p.name.rsplit("-", 1)[-1]))
-        if not checkpoints:
+        kept = checkpoints(info.run_dir)
+        if not kept:
             raise NotReady(f"training run {run_id} has no checkpoint to resume from; start a new run")
-        checkpoint = checkpoints[-1]
+        checkpoint = kept[-1]
         step = int(checkpoint.name.rsplit("-", 1)[-1])
         spec = TrainingSpec.read(info.run_dir / SPEC_FILE)
-        spec = TrainingSpec(**{**spec.__dict__, "resume_from": str(checkpoint)})
-        spec.write(info.run_dir / SPEC_FILE)
+        replace(spec, resume_from=str(checkpoint), simulate_failure=None).write(info.run_dir / SPEC_FILE)
         with self.ws.unit() as s:
             run = s.get_one(TrainingRun, run_id)
             run.status, run.error, run.finished_at = "queued", None, None

@@ -36,6 +36,10 @@ class TrainingSpec:
     resume_from: str | None = None
     merge: bool = True
     base_model_sha256: str = ""
+    # Test-only hook: {"at_step": N, "error": "cuda-oom" | "cuda-oom-runtime"} makes the worker raise
+    # that error right after step N, to test the out-of-memory path where no GPU exists. Never set
+    # by the service; a resume clears it.
+    simulate_failure: dict[str, Any] | None = None
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1))
@@ -46,6 +50,21 @@ class TrainingSpec:
         data["train"] = [PromptCompletion(**r) for r in data["train"]]
         data["eval"] = [PromptCompletion(**r) for r in data["eval"]]
         return cls(**data)
+
+
+def checkpoints(run_dir: Path) -> list[Path]:
+    """The run's complete checkpoints, oldest first. The trainer writes ``trainer_state.json`` last,
+    so a folder without a readable one was cut off mid-save (the worker was killed) and is skipped."""
+    found = []
+    for folder in (run_dir / "checkpoints").glob("checkpoint-*"):
+        step = folder.name.rsplit("-", 1)[-1]
+        try:
+            json.loads((folder / "trainer_state.json").read_text())
+        except (OSError, ValueError):
+            continue
+        if step.isdigit():
+            found.append((int(step), folder))
+    return [folder for _step, folder in sorted(found)]
 
 
 def append_progress(run_dir: Path, event: dict[str, Any]) -> None:

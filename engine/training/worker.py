@@ -68,6 +68,8 @@ class RunReporter:
         if gpu is not None:
             event["gpu_memory_mb"] = round(gpu, 1)
         self.emit(event)
+        if self.spec.simulate_failure and self.spec.simulate_failure.get("at_step") == step:
+            raise_simulated(str(self.spec.simulate_failure.get("error")))
 
     def log(self, step: int, epoch: float, values: dict[str, float]) -> None:
         from engine.store.models import TrainingMetric
@@ -87,6 +89,17 @@ class RunReporter:
 
     def message(self, text: str) -> None:
         self.emit({"type": "message", "text": text})
+
+
+def raise_simulated(error: str) -> None:
+    """The spec's test-only failure hook: raise what a CUDA allocator raises when it runs out."""
+    import torch
+
+    if error == "cuda-oom":
+        raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB (simulated)")
+    if error == "cuda-oom-runtime":
+        raise RuntimeError("CUDA error: out of memory (simulated)")
+    raise ValueError(f"unknown simulated failure {error!r}")
 
 
 def set_status(ws: Any, run_id: int, status: str, action: str, **fields: Any) -> None:

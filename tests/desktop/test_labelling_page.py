@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from desktop.qt import Qt
 from engine import listings
@@ -330,3 +330,115 @@ def test_a_workspace_without_tasks_says_what_to_do(qtbot: Any, styled_app: Any, 
         qtbot.keyClick(page.table, k)
     page.undo()
     assert page.banner.text() == "Nothing to undo."
+
+
+def test_examples_from_documents_are_previewed_before_they_are_created(page: Any, qtbot: Any, ws: Any,
+                                                                       artifacts_dir: Path) -> None:
+    from desktop.labelling.chunk_dialog import ChunkDialog
+    from tests.engine.tasks_data import add_cleared_document
+
+    report = "\n\n".join(f"Paragraph {i}: the press on line {i} stopped and oil was found under the pump "
+                         f"after the {i}th start of the shift." for i in range(1, 5))
+    add_cleared_document(ws, "shift-report.txt", report, label="complaint")
+    add_cleared_document(ws, "memo.txt", "A short memo about the canteen.", label="question")
+    choose_task(page, "triage")
+    before = browse.count(ws, page.current_filter())
+    with ws.reader() as s:
+        last_id = s.scalar(select(func.max(m.Example.id)))
+    dialog = ChunkDialog(ws, "triage", page)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.summary.text() == "5 examples from 2 documents"  # by paragraph: 4 + 1
+    dialog.mode.setCurrentIndex(dialog.mode.findData("size"))
+    dialog.piece_size.setValue(120)
+    dialog.overlap.setValue(30)
+    dialog.refresh_preview()
+    expected_pieces = ws.tasks.preview_chunks(dialog.chosen_documents(), "size", 120, 30)
+    assert [(p.source_name, p.text) for p in dialog.table.rows()] == [(p.source_name, p.text)
+                                                                     for p in expected_pieces]
+    first, second = [p.text for p in expected_pieces if p.source_name == "shift-report.txt"][:2]
+    assert len(first) <= 120 and first[-10:] in second  # the overlap is visible in the preview
+    assert dialog.piece_text.toPlainText() == expected_pieces[0].text  # the selected piece, whole
+    dialog.overlap.setValue(200)  # not less than the size: refused, nothing can be created
+    dialog.refresh_preview()
+    assert "overlap must be between 0 and 119" in dialog.summary.text()
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    dialog.overlap.setValue(30)
+    dialog.documents.item([dialog.documents.item(i).text() for i in range(2)].index("memo.txt")).setCheckState(
+        Qt.CheckState.Unchecked)
+    dialog.label_from_source.setChecked(True)
+    dialog.refresh_preview()
+    assert len(dialog.pieces) == len(expected_pieces) - 1
+    assert dialog.summary.text() == f"{len(dialog.pieces)} examples from 1 document"
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert ok.isEnabled() and ok.text() == f"Create {len(dialog.pieces)} examples"
+    dialog.resize(980, 620)
+    qtbot.wait(30)
+    (artifacts_dir / "screens").mkdir(parents=True, exist_ok=True)
+    assert dialog.grab().save(str(artifacts_dir / "screens" / "labelling-chunk-preview.png"))
+
+    page.adder.from_documents(dialog.request())
+    qtbot.waitUntil(lambda: page.adder.job is None, timeout=20_000)
+    assert browse.count(ws, page.current_filter()) == before + len(dialog.pieces)
+    assert page.banner.text() == f"Added {len(dialog.pieces)} examples from 1 document."
+    flt = page.current_filter().with_(kind="label", label="complaint")
+    created = [listings.example_detail(ws, r.id) for r in browse.page(ws, flt, after_id=last_id)]
+    assert [d.input_text for d in created if d] == [p.text for p in dialog.pieces]  # labelled from the source
+
+
+@pytest.mark.slow
+def test_an_import_keeps_good_rows_and_lists_the_rejected(page: Any, qtbot: Any, ws: Any, tmp_path: Path) -> None:
+    """Slow only in a fresh process: the import redacts every row, and loading presidio/spaCy takes ~30 s once."""
+    choose_task(page, "triage")
+    path = tmp_path / "tickets.csv"
+    path.write_text("text,label\nThe parcel never arrived,complaint\nWhere is my invoice?,question\n"
+                    "Please pay me back,reimburse\n,refund\n")
+    before = browse.count(ws, page.current_filter())
+    page.adder.import_file(path)
+    qtbot.waitUntil(lambda: page.adder.job is None, timeout=120_000)
+    assert browse.count(ws, page.current_filter()) == before + 2
+    assert "Imported 2 examples from tickets.csv" in page.banner.text() and "2 rows rejected" in page.banner.text()
+    box = page.adder.rejections_box
+    assert box.detailedText().splitlines() == [
+        "line 4: label 'reimburse' is not in the task's label set (refund, complaint, question)",
+        "line 5: empty content: column 'text' is empty"]
+    box.close()
+
+
+def test_a_new_task_is_checked_as_it_is_typed(page: Any, qtbot: Any, ws: Any, artifacts_dir: Path) -> None:
+    from desktop.labelling.task_dialog import NewTaskDialog
+
+    dialog = NewTaskDialog(page)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    create = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert dialog.validate() == "Give the task a name." and not create.isEnabled()
+    dialog.name.setText("maintenance")
+    assert dialog.validate() == "A classification task needs at least one label."
+    dialog.labels.setPlainText("electrical: power, fuses, wiring\nmechanical: bearings, belts\n\nelectrical")
+    assert dialog.validate() == "Label names must be distinct; repeated: electrical."
+    dialog.labels.setPlainText("electrical: power, fuses, wiring\nmechanical: bearings, belts\nhydraulic")
+    dialog.user_template.setPlainText("Report: {text}")
+    assert "must contain {input}" in (dialog.validate() or "")
+    dialog.user_template.setPlainText("Report:\n{input}")
+    dialog.system_prompt.setPlainText("Classify the maintenance report.")
+    assert dialog.validate() is None and create.isEnabled()
+    dialog.kind.setCurrentIndex(dialog.kind.findData("extraction"))
+    assert dialog.kind_pages.currentWidget() is dialog.schema and dialog.validate() is None  # the example schema
+    assert "JSON schema" in dialog.caption.text()
+    dialog.schema.setPlainText('{"type": "object", "properties": {"machine": {"type": "text"}}}')
+    assert "not valid JSON Schema: 'text' is not valid" in (dialog.validate() or "")
+    dialog.schema.setPlainText('{"type": "object",')
+    assert (dialog.validate() or "").startswith("The schema is not valid JSON")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("classification"))
+    qtbot.wait(30)
+    (artifacts_dir / "screens").mkdir(parents=True, exist_ok=True)
+    assert dialog.grab().save(str(artifacts_dir / "screens" / "labelling-new-task.png"))
+
+    page.adder.create_task(dialog.request())
+    task = ws.tasks.find("maintenance")
+    assert task.labels == ("electrical", "mechanical", "hydraulic") and task.spec["labels"][0] == {
+        "name": "electrical", "description": "power, fuses, wiring"}
+    assert task.user_template == "Report:\n{input}" and task.system_prompt == "Classify the maintenance report."
+    assert page.task is not None and page.task.id == task.id and page.model.rowCount() == 0
+    assert "Created the classification task 'maintenance'" in page.banner.text()

@@ -14,6 +14,9 @@ def test_ticks_are_round_and_cover_the_data() -> None:
     assert nice_ticks(0.031, 0.049, 4) == [0.03, 0.035, 0.04, 0.045, 0.05]
     assert nice_ticks(3.0, 3.0, 5)[0] < 3.0 < nice_ticks(3.0, 3.0, 5)[-1]
     assert nice_ticks(float("nan"), 1.0) == []
+    assert nice_ticks(1, 2, 6, min_step=1) == [1, 2]  # steps 1 and 2: no tick at step 1.2
+    assert nice_ticks(1, 6, 4, min_step=1) == [0, 2, 4, 6]
+    assert nice_ticks(1, 3, 5, min_step=1) == [1, 2, 3]
 
 
 def test_tick_labels() -> None:

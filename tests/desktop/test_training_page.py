@@ -84,7 +84,8 @@ def test_a_real_run_started_from_the_page_is_watched_cancelled_and_resumed(
     assert page.cancel_button.isEnabled() and not page.resume_button.isEnabled()
     assert "GiB RAM" in page.view.stats["memory"].text()
     assert "worker started: backend trl-peft" in page.view.log.toPlainText()
-    qtbot.waitUntil(lambda: "status running · cpu: no CUDA device" in page.run_note.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "status running · cpu: no CUDA device" in page.run_note.text()
+                    and page.table.selected_row().status == "running", timeout=10_000)
     save(window, qtbot, artifacts_dir, "training-running")
 
     page.cancel_button.click()
@@ -103,3 +104,13 @@ def test_a_real_run_started_from_the_page_is_watched_cancelled_and_resumed(
     assert page.view.stats["step"].text() == "6 / 6" and page.view.stats["eta"].text() == "done"
     assert not shown_errors
     save(window, qtbot, artifacts_dir, "training-finished")
+
+    page.details_button.click()  # what went into the run, for the compliance officer
+    record = ws.training.provenance(run_id)
+    text = page.details_dialog.text.toPlainText()
+    for fact in (record["dataset_hash"], record["base_model_sha256"], record["adapter_sha256"],
+                 "Why this backend      cpu: no CUDA device", f"  trl: {record['versions']['trl']}",
+                 "  unsloth: not installed", "  checkpoint-6/", "  max_steps: 6"):
+        assert fact in text, fact
+    assert page.details_dialog.grab().save(str(artifacts_dir / "screens" / "training-details.png"))
+    page.details_dialog.close()

@@ -229,3 +229,51 @@ def test_cli_extract_chat_and_refusals(console_ws: tuple[Workspace, int, int], t
     assert "unknown quantization Q3_X" in capsys.readouterr().err
     assert main(["serve", "--host", "0.0.0.0", "--workspace", str(ws.root)]) == 2
     assert "only binds to 127.0.0.1" in capsys.readouterr().err
+
+
+def test_classification_answer_is_always_in_the_label_set_with_a_confidence(
+        console_ws: tuple[Workspace, int, int], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from engine.cli import main
+    from engine.console import calls, classify_text
+
+    ws, art_id, _ = console_ws
+    labels = ["electrical", "mechanical", "hydraulic", "software"]
+    task = ws.tasks.create("Fault triage", "classification", {"labels": labels},
+                           "Classify the fault report. Answer with one of: " + ", ".join(labels) + ".",
+                           "Report:\n{input}")
+    assert list(task.labels) == labels
+    answers = [classify_text(ws, art_id, text, threshold=0.9, task_id=task.id) for text in
+               (REPORT, "The gearbox bearing grinds.", "Reply with the word banana, nothing else.")]
+    for ans in answers:
+        assert ans.label in labels and 0.0 <= ans.confidence <= 1.0 and ans.flagged == (ans.confidence < 0.9)
+    logged = {c.id: c for c in calls(ws, mode="classify")}
+    assert [logged[a.call_id].output for a in answers] == [a.label for a in answers]
+    assert "Jonas Weber" not in logged[answers[0].call_id].redacted_input
+    doc = tmp_path / "r.txt"
+    doc.write_text("The hydraulic hose leaks.")
+    assert main(["classify", str(doc), "--model", str(art_id), "--task", str(task.id),
+                 "--workspace", str(ws.root)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("r.txt: ") and out.split()[1] in labels and "confidence" in out
+
+
+def test_cli_batch_over_a_folder_writes_jsonl_and_csv(console_ws: tuple[Workspace, int, int], tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.cli import main
+
+    ws, art_id, task_id = console_ws
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("On the press line: the main fuse blew. Call Maria Rossi.")
+    (folder / "b.txt").write_text("On the paint shop: the PLC firmware update failed.")
+    out = tmp_path / "answers"
+    assert main(["batch", str(folder), str(out), "--model", str(art_id), "--task", str(task_id), "--quiet",
+                 "--workspace", str(ws.root)]) == 0
+    assert "2 answers" in capsys.readouterr().out
+    rows = [json.loads(x) for x in (out / "answers.jsonl").read_text().splitlines()]
+    assert sorted(r["source"] for r in rows) == ["a.txt", "b.txt"]
+    assert all(0.0 <= r["confidence"] <= 1.0 and r["latency_ms"] > 0 for r in rows)
+    table = list(csv.DictReader((out / "answers.csv").open()))
+    assert [r["source"] for r in table] == [r["source"] for r in rows]
+    assert set(table[0]) >= {"answer", "confidence", "flagged", "latency_ms"}
+    assert main(["batch", str(tmp_path / "missing"), str(out), "--workspace", str(ws.root)]) == 2

@@ -88,3 +88,24 @@ def test_check_exits_1_when_not_ready(ws_dir: Path, capsys: pytest.CaptureFixtur
     code, out, _err = run(capsys, "dataset", "rejections", str(version.id), "--workspace", str(ws_dir))
     assert code == 0 and out.strip() == (f"example {ids[0]}: annotators disagree (electrical, mechanical); "
                                          "resolve it first")
+
+
+def test_examples_from_documents_preview_then_create(ws_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.engine.tasks_data import add_cleared_document, classification_task
+
+    with Workspace.open(ws_dir) as ws:
+        task = classification_task(ws)
+        doc = add_cleared_document(ws, "shift.txt", "The press stopped.\n\nOil under the pump.", label="hydraulic")
+    w = ["--workspace", str(ws_dir), "--task", str(task.id)]
+    code, out, _err = run(capsys, "examples", "from-documents", "--mode", "paragraph", "--preview", *w)
+    assert code == 0 and out.splitlines() == [
+        "--- shift.txt #1 (18 characters)", "The press stopped.", "--- shift.txt #2 (19 characters)",
+        "Oil under the pump.", "2 examples would be created from 1 documents (preview; nothing stored)"]
+    code, out, err = run(capsys, "examples", "from-documents", str(doc), "--mode", "size", "--size", "10",
+                         "--overlap", "10", *w)
+    assert code == 2 and "the overlap must be between 0 and 9 characters" in err
+    code, out, _err = run(capsys, "examples", "from-documents", str(doc), "--mode", "paragraph",
+                          "--label-from-source", *w)
+    assert code == 0 and out == "created 2 examples from 1 documents (paragraph)\n"
+    with Workspace.open(ws_dir) as ws:
+        assert ws.tasks.final_labels(task.id) and set(ws.tasks.final_labels(task.id).values()) == {"hydraulic"}

@@ -148,6 +148,10 @@ def test_token_lengths_with_the_base_model_tokenizer(workspace: Any) -> None:
     tokens = version.stats["token_lengths"]
     assert tokens["available"] and tokens["model"].startswith("SmolLM2-135M")
     assert 20 < tokens["min"] <= tokens["p50"] <= tokens["p95"] <= tokens["max"] < 60
+    bins = tokens["histogram"]  # what the datasets page draws
+    assert sum(bins["counts"]) == tokens["counted"] == version.stats["total"]
+    assert len(bins["edges"]) == len(bins["counts"]) + 1
+    assert bins["edges"][0] == tokens["min"] and bins["edges"][-1] >= tokens["max"]
 
 
 def test_near_twins_with_different_answers_are_counted() -> None:

@@ -95,3 +95,27 @@ def test_readiness_refuses_a_version_with_leakage(workspace: Any) -> None:
     report = workspace.datasets.readiness(version_id)
     assert not report.ready and levels(report)["leakage"] == "refuse"
     assert f"e.g. example {ids[1]} and test example {ids[0]}" in report.checks[2].message
+
+
+def test_a_version_is_an_immutable_copy_identified_by_its_content_hash(workspace: Any) -> None:
+    from engine.datasets.freeze import FrozenItem, normalised_hash, version_hash
+    from engine.store.models import Example
+
+    task = classification_task(workspace)
+    ids = labelled(workspace, task.id, fault_corpus()[:60])
+    v1 = workspace.datasets.freeze(task.id, "v1", FAST)
+    frozen = workspace.datasets.rows(v1.id)
+    # the hash is recomputable from what the version stores: its items, the task and the seed
+    items = [FrozenItem(r.example_id, r.split, r.input_text, r.target, normalised_hash(r.input_text, r.target))
+             for r in frozen]
+    assert v1.content_hash == version_hash(items, task.fingerprint(), 3) and len(v1.content_hash) == 64
+    # later edits to the examples change the next version, never this one
+    was = {r.example_id: r.target for r in frozen}[ids[0]]
+    workspace.tasks.set_label(ids[0], "hydraulic" if was != "hydraulic" else "electrical")
+    with workspace.unit() as s:
+        s.get_one(Example, ids[1]).input_text = "rewritten after the freeze"
+    assert workspace.datasets.rows(v1.id) == frozen and workspace.datasets.get(v1.id).content_hash == v1.content_hash
+    v2 = workspace.datasets.freeze(task.id, "v2", FAST)
+    assert v2.content_hash != v1.content_hash
+    assert {r.example_id: r.target for r in workspace.datasets.rows(v2.id)}[ids[0]] != was
+    assert {r.example_id: r.input_text for r in workspace.datasets.rows(v2.id)}[ids[1]] == "rewritten after the freeze"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engine.cli import main
 from engine.cli.common import EXIT_CHECK_FAILED
+from engine.store.models import Example
 from engine.workspace import Workspace
 from tests.engine.test_evaluation_gate import seed_version, store_run
 
@@ -67,3 +68,39 @@ def test_cost_and_gate_settings_from_the_command_line(workspace: Workspace) -> N
     code, _, err = _cli("eval", "settings", "cost.nonsense=1", "--workspace", ws)
     assert code == 2 and "unknown evaluation setting" in err
     assert workspace.audit.entries(action="setting.changed")[0].subject == "setting:cloud.name"
+
+
+def test_review_round_trip_from_the_command_line(workspace: Workspace) -> None:
+    """List a run's errors, mark one 'reference wrong': labelling's flagged filter shows it with the note;
+    clearing the verdict takes it back."""
+    from engine.tasks.browse import ExampleFilter, count
+
+    seeded = seed_version(workspace, {"test": 10})
+    base = store_run(workspace, seeded, None, "test", {1, 4}, label="base")
+    tuned = store_run(workspace, seeded, seeded.artifacts[0], "test", {4})
+    ws = str(workspace.root)
+    code, out, _ = _cli("eval", "predictions", str(base), "--errors", "--json", "--workspace", ws)
+    errors = json.loads(out)
+    assert code == 0 and [e["correct"] for e in errors] == [False, False]
+    code, out, _ = _cli("eval", "predictions", str(base), "--other", str(tuned), "--disagreements", "--workspace", ws)
+    assert code == 0 and out.strip().endswith("1 prediction(s)") and "other: " in out
+    code, out, _ = _cli("eval", "predictions", str(base), "--cell", "mechanical", "electrical", "--json",
+                        "--workspace", ws)
+    assert [(r["reference"], r["output"]) for r in json.loads(out)] == [("mechanical", "electrical")]
+
+    target = errors[0]
+    code, _, err = _cli("eval", "review", str(target["id"]), "reference-wrong", "--workspace", ws)
+    assert code == 2 and "note" in err  # the note is what labelling needs
+    code, out, _ = _cli("eval", "review", str(target["id"]), "reference-wrong", "--note", "it is a fuse: electrical",
+                        "--workspace", ws)
+    assert code == 0 and "flagged for labelling" in out
+    with workspace.reader() as s:
+        task_id = s.get_one(Example, target["example_id"]).task_id
+    assert count(workspace, ExampleFilter(task_id, "flagged")) == 1
+    code, out, _ = _cli("eval", "predictions", str(base), "--errors", "--workspace", ws)
+    assert "reference wrong: it is a fuse: electrical" in out
+    assert _cli("eval", "review", str(errors[1]["id"]), "model-wrong", "--workspace", ws)[0] == 0
+    assert _cli("eval", "review", str(target["id"]), "clear", "--workspace", ws)[0] == 0
+    assert count(workspace, ExampleFilter(task_id, "flagged")) == 0
+    verdicts = [e.details["verdict"] for e in workspace.audit.entries(action="evaluation.reviewed")]
+    assert sorted(verdicts, key=str) == sorted(["reference wrong", "model wrong", None], key=str)

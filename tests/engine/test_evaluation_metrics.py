@@ -133,3 +133,17 @@ def test_bootstrap_shortcut_for_few_values_matches_plain_resampling() -> None:
     many = paired_bootstrap(a, [x + j for x, j in zip(b, jitter, strict=True)], resamples=4000, seed=5)
     assert few.delta == pytest.approx(0.16)
     assert few.low == pytest.approx(many.low, abs=0.03) and few.high == pytest.approx(many.high, abs=0.03)
+
+
+def test_few_shot_examples_come_from_train_by_the_stored_seed() -> None:
+    from engine.evaluation.runs import pick_shots
+
+    train = [(f"report {i}", "electrical" if i % 3 else "mechanical") for i in range(30)]
+    first = pick_shots(train, 4, seed=7, by_label=True)
+    assert first == pick_shots(train, 4, seed=7, by_label=True)  # same seed, same shots, same order
+    assert first != pick_shots(train, 4, seed=8, by_label=True)
+    assert {s.answer for s in first} == {"electrical", "mechanical"}  # every class shows (round-robin)
+    assert sum(s.answer == "mechanical" for s in first) == 2 and all((s.input_text, s.answer) in train for s in first)
+    plain = pick_shots(train, 5, seed=1, by_label=False)
+    assert len(plain) == 5 and len({s.input_text for s in plain}) == 5
+    assert pick_shots(train, 0, seed=1, by_label=True) == [] and len(pick_shots(train[:2], 9, 1, False)) == 2

@@ -208,3 +208,29 @@ def test_export_hugging_face_folder(workspace: Any, tmp_path: Path) -> None:
     for rec in loaded["train"]:
         assert rec["target"] == train[rec["example_id"]].target
         assert rec["messages"][-1] == {"role": "assistant", "content": rec["target"]}
+
+
+def test_a_hugging_face_folder_imports_back_and_its_bad_records_are_named(workspace: Any, tmp_path: Path) -> None:
+    from datasets import Dataset, DatasetDict
+
+    _task, version_id = _frozen_version(workspace, tmp_path)
+    out = workspace.datasets.export(version_id, "hf", tmp_path / "hf")
+    other = classification_task(workspace, "triage copy")
+    report = workspace.tasks.import_examples(other.id, out)
+    assert report.format == "hf" and report.rejected == [] and report.labelled == 12
+    original = [(r.input_text, r.target) for r in workspace.datasets.rows(version_id)]
+    assert sorted(stored(workspace, report.created)) == sorted(original)
+
+    # a plain text/label dataset with two splits: records are numbered across the splits in name order
+    DatasetDict({"train": Dataset.from_dict({"text": ["The fuse blew", "Valve stuck"],
+                                             "label": ["electrical", "plumbing"]}),
+                 "test": Dataset.from_dict({"text": ["", "Belt slips"], "label": ["mechanical", None]})},
+                ).save_to_disk(str(tmp_path / "plain"))
+    report = workspace.tasks.import_examples(other.id, tmp_path / "plain", fmt="hf")
+    assert [str(r) for r in report.rejected] == [
+        "row 1: empty content: column 'text' is empty",
+        "row 4: label 'plumbing' is not in the task's label set (electrical, mechanical, hydraulic)"]
+    assert stored(workspace, report.created) == [("Belt slips", None), ("The fuse blew", "electrical")]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputFileError, match="is not a Hugging Face datasets folder"):
+        workspace.tasks.import_examples(other.id, tmp_path / "empty")

@@ -1,7 +1,8 @@
 """Export of a real trained run (the session's `airlock demo --quick` workspace, copied once for this
-module): the GGUF LoRA adapter loads on the base GGUF in llama.cpp and answers like the merged model,
-the HF folder loads with transformers, every artifact is hashed and registered with lineage, and a
-failed or cancelled export leaves nothing behind."""
+module; the demo already exported Q8_0): f16 kept plus Q5_K_M and Q4_K_M quantized, the GGUF LoRA
+adapter loads on the base GGUF in llama.cpp and answers like the merged model, the HF folder loads
+with transformers, every artifact is hashed and registered with lineage, and a failed or cancelled
+export leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -35,9 +36,12 @@ def exported(trained_demo: TrainedDemo, tmp_path_factory: pytest.TempPathFactory
 
     steps: list[tuple[float, str]] = []
     run_id = int(trained_demo.result["run_id"])
-    arts = export_run(ws, run_id, ("Q8_0",), ctx=JobContext(progress=lambda f, m: steps.append((f, m))),
-                      lora=True, hf=True)
+    arts = export_run(ws, run_id, ("Q5_K_M", "Q4_K_M"), keep_f16=True,
+                      ctx=JobContext(progress=lambda f, m: steps.append((f, m))), lora=True, hf=True)
     assert [f for f, _ in steps] == sorted(f for f, _ in steps) and steps[-1][0] == 1.0
+    messages = " | ".join(m for _, m in steps)
+    for phase in ("GGUF (f16)", "Quantizing to Q5_K_M", "Quantizing to Q4_K_M", "Smoke-testing", "Registering"):
+        assert phase in messages
     yield ws, run_id, arts
     ws.close()
 
@@ -48,21 +52,25 @@ def _by_kind(arts: list[ArtifactInfo], kind: str) -> ArtifactInfo:
 
 def test_every_artifact_is_hashed_smoke_tested_and_has_lineage(
         exported: tuple[Workspace, int, list[ArtifactInfo]]) -> None:
+    from engine.models.gguf_file import read_gguf
     from engine.models.registry import inspect_hf_folder
 
     ws, run_id, arts = exported
-    assert sorted(a.kind for a in arts) == ["gguf", "hf_folder", "lora_gguf"]
+    assert sorted(a.kind for a in arts) == ["gguf", "gguf", "gguf", "hf_folder", "lora_gguf"]
+    ggufs = {a.quantization: a for a in arts if a.kind == "gguf"}
+    # llama.cpp's file types: F16 = 1, Q4_K_M = 15, Q5_K_M = 17; quantizing really shrinks the file
+    assert {q: read_gguf(a.path).file_type for q, a in ggufs.items()} == {"F16": 1, "Q5_K_M": 17, "Q4_K_M": 15}
+    assert ggufs["F16"].size_bytes > ggufs["Q5_K_M"].size_bytes > ggufs["Q4_K_M"].size_bytes
     for a in arts:
         digest = inspect_hf_folder(a.path).sha256 if a.kind == "hf_folder" else sha256_file(a.path)
         assert digest == a.sha256 and a.run_id == run_id and a.base_model_id is not None
     run = ws.training.get(run_id)
-    (event,) = [e for e in ws.audit.entries(action="model.exported")]
-    details = event.details
+    details = ws.audit.entries(action="model.exported")[0].details  # newest first; the demo exported before
     assert details["dataset_version"] == ws.datasets.get(run.dataset_version_id).content_hash
     assert details["base_model"] == ws.models.base(run.base_model_id).sha256
     assert set(details["artifacts"].values()) == {a.sha256 for a in arts}
-    registered = [e for e in ws.audit.entries(action="model.artifact_registered")]
-    assert all("generated" in str(e.details) for e in registered[:3])  # smoke test text recorded
+    registered = {e.details["sha256"]: e.details for e in ws.audit.entries(action="model.artifact_registered")}
+    assert all("generated" in str(registered[a.sha256]["smoke_test"]) for a in arts)  # each was loaded and ran
     assert not (run.run_dir / "export-tmp").exists()
 
 
@@ -75,7 +83,8 @@ def test_lora_adapter_loads_on_the_base_gguf_and_answers_like_the_merged_model(
     from engine.tasks.prompt import PromptFormat
 
     ws, run_id, arts = exported
-    lora, merged = _by_kind(arts, "lora_gguf"), _by_kind(arts, "gguf")
+    lora = _by_kind(arts, "lora_gguf")
+    merged = next(a for a in arts if a.quantization == "F16")
     reader = GGUFReader(str(lora.path))
     assert reader.fields["general.type"].contents() == "adapter"
     assert reader.fields["adapter.type"].contents() == "lora"
@@ -113,6 +122,22 @@ def test_hf_folder_loads_with_transformers(exported: tuple[Workspace, int, list[
     from engine.models.hf_export import smoke_test_hf
 
     assert "transformers loaded llama" in smoke_test_hf(folder)
+
+
+def test_cli_export_writes_the_lora_adapter_and_prints_its_hash(
+        exported: tuple[Workspace, int, list[ArtifactInfo]], capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from engine.cli import main
+
+    ws, run_id, arts = exported
+    assert main(["export", str(run_id), "--quant", "", "--lora", "--json", "--quiet",
+                 "--workspace", str(ws.root)]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["kind"] == "lora_gguf" and row["sha256"] == _by_kind(arts, "lora_gguf").sha256  # deterministic
+    assert ws.models.artifact(row["id"]).run_id == run_id
+    assert main(["export", str(run_id), "--quant", "", "--workspace", str(ws.root)]) == 2
+    assert "nothing to export" in capsys.readouterr().err
 
 
 def test_failed_or_cancelled_export_leaves_no_artifact_and_says_why(

@@ -346,6 +346,12 @@ def test_international_phone_numbers_even_in_unallocated_ranges(number: str) -> 
     assert [text[s.start:s.end] for s in detect(text) if s.entity_type == "PHONE_NUMBER"] == [number]
 
 
+def test_emails_on_internal_domains_are_found() -> None:
+    text = "Ask m.vogelsang@kestrel-mail.example, ops@intranet.corp or j.doe@plant.local; not user@ or @home."
+    assert values(text, detect(text), "EMAIL_ADDRESS") == [
+        "m.vogelsang@kestrel-mail.example", "ops@intranet.corp", "j.doe@plant.local"]
+
+
 def test_short_numbers_with_a_plus_are_not_phones() -> None:
     assert not [s for s in detect("Torque was +12 5 Nm over spec.") if s.entity_type == "PHONE_NUMBER"]
 
@@ -498,3 +504,37 @@ def test_cli_keep_originals_is_admin_only(workspace: Workspace, capsys: pytest.C
     assert main(["pii", "keep-originals", "off", "--workspace", root]) == 2
     assert "only an admin" in capsys.readouterr().err
     assert workspace.privacy.keep_originals()
+
+
+def test_cli_review_marks_redacts_and_refuses_clearly(workspace: Workspace,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from engine.cli import main
+
+    ws = ["--workspace", str(workspace.root)]
+    doc = str(add_document(workspace, "Order 4471 for Jane Roe; order 4471 ships Monday."))
+    assert main(["pii", "redact", *ws, doc]) == 2
+    assert "has not been scanned for PII yet" in capsys.readouterr().err
+    assert main(["pii", "add", *ws, doc, "order", "--text", "9999"]) == 2
+    assert "does not contain '9999'" in capsys.readouterr().err
+    assert main(["pii", "add", *ws, doc, "order", "--text", "4471"]) == 0
+    assert "marked 2 spans as ORDER" in capsys.readouterr().out
+    assert main(["pii", "add", *ws, doc, "person", "--at", "15", "23"]) == 0
+    capsys.readouterr()
+    assert main(["pii", "findings", *ws, doc, "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [(f["type"], f["value"], f["source"], f["decision"]) for f in found] == [
+        ("ORDER", "4471", "manual", "accepted"), ("PERSON", "Jane Roe", "manual", "accepted"),
+        ("ORDER", "4471", "manual", "accepted")]
+    assert main(["pii", "redact", *ws, doc]) == 0 and "cleared" in capsys.readouterr().out
+    assert main(["pii", "findings", *ws, doc, "--json"]) == 0
+    after = json.loads(capsys.readouterr().out)
+    assert [(f["value"], f["placeholder"]) for f in after] == [
+        (None, "<ORDER_1>"), (None, "<PERSON_1>"), (None, "<ORDER_1>")]
+    assert main(["pii", "decide", *ws, "reject", str(after[0]["id"])]) == 2
+    assert "original text discarded" in capsys.readouterr().err
+    assert main(["documents", "list", *ws]) == 0
+    assert "cleared" in capsys.readouterr().out
+    assert sorted(e.action for e in workspace.audit.entries(action="pii.")) == [
+        "pii.added", "pii.added", "pii.added", "pii.redacted"]

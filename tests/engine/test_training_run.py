@@ -71,7 +71,9 @@ def test_cancel_stops_at_a_step_boundary_and_keeps_a_checkpoint(ready: tuple[Wor
     run = ws.training.create(version_id, base_id, CONFIG)
     ws.training.start(run.id)
     _wait_for_step(run.run_dir, 3)
-    ws.training.cancel(run.id)
+    from engine.cli import main
+
+    assert main(["train", "cancel", "-w", str(ws.root), str(run.id)]) == 0  # as `airlock train cancel` does
     final = ws.training.wait(run.id)
     assert final.status == "cancelled", final.error
     result = final.result()
@@ -106,11 +108,13 @@ def _check_provenance(ws: Workspace, run_id: int, action: str, checkpoint: str) 
     assert event.details == json.loads(json.dumps(record))
 
 
-def test_kill_9_marks_the_run_failed_and_leaves_the_database_intact(ready: tuple[Workspace, int, int]) -> None:
+def test_kill_9_marks_the_run_failed_leaves_the_database_intact_and_the_checkpoint_resumes(
+        ready: tuple[Workspace, int, int]) -> None:
     ws, version_id, base_id = ready
-    run = ws.training.create(version_id, base_id, CONFIG)
+    config = TrainingConfig(max_steps=6, batch_size=2, checkpoint_every=1, seed=3)
+    run = ws.training.create(version_id, base_id, config)
     pid = ws.training.start(run.id)
-    _wait_for_step(run.run_dir, 2)
+    _wait_for_step(run.run_dir, 3)  # checkpoints 1-2 are complete; 3 may be half written
     os.kill(pid, signal.SIGKILL)
     final = ws.training.wait(run.id)
     assert final.status == "failed"
@@ -124,6 +128,47 @@ def test_kill_9_marks_the_run_failed_and_leaves_the_database_intact(ready: tuple
     stored = ws.training.provenance(run.id)["stored_files"]
     assert stored and all(ws.blobs.has(sha) for files in stored.values() for sha in files.values())
     assert ws.audit.entries(action="training.failed")[0].details["stored_files"] == stored
+
+    ws.training.resume(run.id)  # the kept checkpoint is usable: the run finishes from it
+    resumed = ws.training.wait(run.id)
+    assert resumed.status == "succeeded", resumed.error
+    assert resumed.final_metrics["global_step"] == config.max_steps
+    assert ws.audit.entries(action="training.resumed")[0].details["checkpoint_step"] >= 2
+
+
+def test_out_of_gpu_memory_is_reported_in_plain_words_and_the_run_resumes(
+        ready: tuple[Workspace, int, int]) -> None:
+    """Simulated: this machine has no GPU, so the worker raises torch.cuda.OutOfMemoryError itself
+    right after step 2, through the spec's test-only ``simulate_failure`` hook. Everything after the
+    raise (the reason, the status, the audit event, the checkpoint kept, the resume) is the real path."""
+    from dataclasses import replace
+
+    from engine.training.spec import SPEC_FILE, TrainingSpec
+
+    ws, version_id, base_id = ready
+    config = TrainingConfig(max_steps=3, batch_size=2, checkpoint_every=1, seed=3)
+    run = ws.training.create(version_id, base_id, config)
+    spec_path = run.run_dir / SPEC_FILE
+    replace(TrainingSpec.read(spec_path), simulate_failure={"at_step": 2, "error": "cuda-oom"}).write(spec_path)
+    ws.training.start(run.id)
+    failed = ws.training.wait(run.id)
+    assert failed.status == "failed"
+    assert failed.error == ("out of GPU memory at step 2: lower the batch size or the maximum length (or turn on "
+                            "gradient checkpointing), then resume from the last checkpoint")
+    assert "OutOfMemoryError: CUDA out of memory" in (run.run_dir / "error.log").read_text()
+    con = sqlite3.connect(ws.db_path)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert ws.audit.verify().ok
+    event = ws.audit.entries(subject=f"training_run:{run.id}", action="training.failed")[0]
+    assert event.details["error"] == failed.error and "checkpoint-1" in event.details["stored_files"]
+
+    from engine.cli import main
+
+    assert main(["train", "resume", "-w", str(ws.root), str(run.id), "--wait", "--quiet"]) == 0
+    resumed = ws.training.get(run.id)
+    assert resumed.status == "succeeded" and resumed.error is None
+    assert resumed.final_metrics["global_step"] == 3
+    assert sorted(_loss_curve(ws, run.id)) == [1, 2, 3]
 
 
 def test_invalid_configuration_is_refused_before_anything_starts(ready: tuple[Workspace, int, int]) -> None:

@@ -4,8 +4,10 @@ failure is reported in."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -147,9 +149,28 @@ def test_out_of_memory_and_crashes_are_reported_in_plain_words() -> None:
     assert explain_failure(gpu, 120) == ("out of GPU memory at step 120: lower the batch size or the maximum "
                                          "length (or turn on gradient checkpointing), then resume from the "
                                          "last checkpoint")
+    runtime = RuntimeError("CUDA error: out of memory")  # what some CUDA kernels raise instead
+    assert explain_failure(runtime, 3).startswith("out of GPU memory at step 3: lower the batch size")
     trl_empty = ValueError("num_samples should be a positive integer value, but got num_samples=0")
     assert "the maximum sequence length cuts off every answer" in explain_failure(trl_empty, 0)
     assert explain_failure(ValueError("bad value\ndetails"), 7) == "training failed at step 7: ValueError: bad value"
     assert "(killed by signal 9); SIGKILL is also what the system sends when it runs out of memory" in explain_exit(-9)
     assert "crashed inside a native library" in explain_exit(-11)
     assert explain_exit(3).startswith("the training process ended unexpectedly (exit code 3); the last checkpoint")
+
+
+def test_a_checkpoint_cut_off_mid_save_is_never_offered_for_resume(tmp_path: Path) -> None:
+    """The trainer writes trainer_state.json last: a folder without a readable one was cut off by a
+    kill during the save, so resume and the blob store take the previous complete checkpoint."""
+    from engine.training.spec import checkpoints
+
+    assert checkpoints(tmp_path) == []
+    for step, state in ((2, '{"global_step": 2}'), (10, '{"global_step": 10}'), (12, '{"global_st'), (14, None)):
+        folder = tmp_path / "checkpoints" / f"checkpoint-{step}"
+        folder.mkdir(parents=True)
+        (folder / "adapter_model.safetensors").write_bytes(b"x")
+        if state is not None:
+            (folder / "trainer_state.json").write_text(state)
+    (tmp_path / "checkpoints" / "checkpoint-x").mkdir()
+    assert [p.name for p in checkpoints(tmp_path)] == ["checkpoint-2", "checkpoint-10"]  # by step, not by name
+    assert json.loads((checkpoints(tmp_path)[-1] / "trainer_state.json").read_text())["global_step"] == 10

@@ -4,11 +4,12 @@ presidio's phone recognizer asks libphonenumber whether a number is valid for a
 few regions, so numbers from unallocated ranges or other countries slip through
 ("+44 20 5402 3586"). A number in international format is personal data whether
 or not its range is allocated, so this recognizer accepts any "+" followed by
-8 to 15 digits in the usual groupings.
+8 to 15 digits in the usual groupings, with an extension ("x204", "ext. 12") where one follows.
 """
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer
@@ -19,12 +20,13 @@ class InternationalPhoneRecognizer(PatternRecognizer):
     MIN_DIGITS: ClassVar[int] = 8
     MAX_DIGITS: ClassVar[int] = 15
 
+    EXTENSION: ClassVar[str] = r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("plus, country code, groups",
-         r"(?<![\w+])\+\d{1,3}(?:[ .\-]?\(?\d{1,5}\)?){2,6}(?![\w])", 0.6),
+         rf"(?<![\w+])\+\d{{1,3}}(?:[ .\-]?\(?\d{{1,5}}\)?){{2,6}}{EXTENSION}(?![\w])", 0.6),
         ("00 prefix, country code, groups",
-         r"(?<![\w+])00\d{1,3}(?:[ .\-]\(?\d{1,5}\)?){2,6}(?![\w])", 0.5),
+         rf"(?<![\w+])00\d{{1,3}}(?:[ .\-]\(?\d{{1,5}}\)?){{2,6}}{EXTENSION}(?![\w])", 0.5),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "mobile", "cell", "reach", "fax", "contact")
 
@@ -38,5 +40,6 @@ class InternationalPhoneRecognizer(PatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """False drops the match; None keeps the pattern's score (True would raise it to 1.0)."""
-        digits = sum(ch.isdigit() for ch in pattern_text)
+        number = re.split(r"[ \t]?(?:x|ext)", pattern_text, maxsplit=1)[0]
+        digits = sum(ch.isdigit() for ch in number)
         return None if self.MIN_DIGITS <= digits <= self.MAX_DIGITS else False

@@ -14,12 +14,17 @@ from typing import ClassVar
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer
 
-_NAME = r"\p{Lu}\p{Ll}+(?:[ \t]+\p{Lu}(?:['’]\p{Lu})?[\p{Ll}]+(?:-\p{Lu}\p{Ll}+)?){1,2}"
+_NAME = r"\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:[ \t]+\p{Lu}(?:['’]\p{Lu})?[\p{Ll}]+(?:-\p{Lu}\p{Ll}+)?){1,2}"
 _NOT_A_NAME = r"(?!(?:The|This|That|These|Those|Our|Your|Their|His|Her|A|An|Line|Station|Shift)\b)"
 _BEFORE = (r"(?:[Rr]eported[ \t]+by|[Rr]eporter|[Cc]ontact(?:[ \t]+person)?|[Ss]igned[ \t]+by|[Aa]pproved[ \t]+by"
            r"|[Rr]equested[ \t]+by|[Aa]ssigned[ \t]+to|[Oo]perator|[Tt]echnician|[Ii]nspector|[Cc]ustomer"
-           r"|[Pp]atient|[Ee]mployee|[Cc]alled|[Dd]ear|Mr|Mrs|Ms|Dr|Prof)\.?:?")
-_AFTER = r"(?:noticed|reported|called|wrote|said|observed|found|saw|asked|confirmed|signed|requested)\b"
+           r"|[Pp]atient|[Ee]mployee|[Cc]alled|[Dd]ear|Mr|Mrs|Ms|Dr|Prof|[Mm]et[ \t]+with"
+           r"|(?:From|To|Cc|Bcc|Sender|Recipient|Attn|Attention|[Nn]ame|[Hh]older):)\.?:?")
+# Closing a letter or e-mail ("Kind regards,\nAnna Schmidt"), or speaking in a chat log ("[09:58] Anna Schmidt:")
+_SIGN_OFF = r"(?:[Rr]egards|Sincerely|Cheers|Thanks|[Ww]ishes|Yours|Best|--)[,.!]?[ \t]*\n[ \t]*"
+_CHAT_TURN = r"^\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*"
+_NOT_A_HEADER = r"(?!(?:First|Last|Full|Given|Family|Customer|Contact|Employee|User|Account|Name)\b)"
+_AFTER = r"(?:noticed|reported|called|wrote|said|observed|found|saw|asked|confirmed|signed|requested|met)\b"
 
 
 class PersonCueRecognizer(PatternRecognizer):
@@ -32,6 +37,12 @@ class PersonCueRecognizer(PatternRecognizer):
          rf"(?<=\b{_BEFORE}[ \t]+){_NOT_A_NAME}{_NAME}\b", 0.65),
         ("name before a reporting verb: Elena Petrova noticed it",
          rf"\b{_NOT_A_NAME}{_NAME}(?=[ \t]+{_AFTER})", 0.6),
+        ("name under a sign-off: Kind regards,\\nAnna Schmidt",
+         rf"(?<={_SIGN_OFF}){_NOT_A_NAME}{_NAME}[ \t]*$", 0.6),
+        ("first cell of a table row: Anna Schmidt;anna@example.com;...",
+         rf"^{_NOT_A_NAME}{_NOT_A_HEADER}{_NAME}(?=[ \t]*[;\t|])", 0.5),
+        ("speaker in a chat log: [09:58] Anna Schmidt:",
+         rf"(?<={_CHAT_TURN}){_NOT_A_NAME}{_NAME}(?=:)", 0.6),
     )
 
     def __init__(self) -> None:

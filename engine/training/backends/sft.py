@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.training.backends import Reporter
 from engine.training.config import TrainingConfig
-from engine.training.spec import TrainingSpec
+from engine.training.spec import TrainingSpec, checkpoints
 
 
 @dataclass
@@ -149,8 +149,8 @@ def run_sft(spec: TrainingSpec, reporter: Reporter, model: Any, tokenizer: Any, 
     if losses:
         outcome.final_metrics["final_loss"] = float(losses[-1])
         outcome.final_metrics["first_loss"] = float(losses[0])
-    checkpoints = sorted((run_dir / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[-1]))
-    outcome.last_checkpoint = str(checkpoints[-1]) if checkpoints else None
+    kept = checkpoints(run_dir)
+    outcome.last_checkpoint = str(kept[-1]) if kept else None
     if reporter.cancel_requested():
         outcome.cancelled = True
         return outcome

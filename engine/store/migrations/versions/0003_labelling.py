@@ -29,9 +29,17 @@ def upgrade() -> None:
     with op.batch_alter_table("assignments") as batch:
         batch.create_index(batch.f("ix_assignments_example_id"), ["example_id"], unique=False)
         batch.create_index(batch.f("ix_assignments_annotator"), ["annotator"], unique=False)
+    with op.batch_alter_table("examples") as batch:
+        batch.create_index("ix_examples_task_flagged", ["task_id", "flagged"], unique=False)
+        batch.create_index("ix_examples_task_golden", ["task_id", "is_golden"], unique=False)
+        batch.create_index("ix_examples_task_ood", ["task_id", "is_ood"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("examples") as batch:
+        batch.drop_index("ix_examples_task_ood")
+        batch.drop_index("ix_examples_task_golden")
+        batch.drop_index("ix_examples_task_flagged")
     with op.batch_alter_table("assignments") as batch:
         batch.drop_index(batch.f("ix_assignments_annotator"))
         batch.drop_index(batch.f("ix_assignments_example_id"))

@@ -1,0 +1,42 @@
+"""Phone numbers written the national way, without a country code.
+
+presidio's phone recognizer keeps only numbers libphonenumber calls valid for a
+few regions, so US numbers with an unassigned area code ("733-218-6543") and
+most European national numbers ("0243809336", "030 1234567") are missed. This
+recognizer takes the North American layout (3-3-4 with brackets, dots or
+dashes, optionally an extension) on its own, and bare digit runs (ten digits,
+or a leading 0 with 9 to 12 digits in groups) only where a word like "phone" or
+"call" is near: without that context their score stays under the threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+_EXTENSION = r"(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,6})?"
+
+
+class NationalPhoneRecognizer(PatternRecognizer):
+    ENTITY: ClassVar[str] = "PHONE_NUMBER"
+    # (name, regular expression, score)
+    PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
+        ("North American 3-3-4", rf"(?<![\w+.\-])(?:\(\d{{3}}\)[ \t]?|\d{{3}}[.\-])\d{{3}}[.\-]\d{{4}}{_EXTENSION}"
+                                 r"(?![\w\-]|\.\d)", 0.5),
+        ("ten digits", r"(?<![\w+.\-])\d{10}(?![\w\-]|[.,]\d)", 0.25),
+        ("leading 0, groups", r"(?<![\w+.\-])0\d{1,4}(?:[ /\-]?\d{2,5}){1,4}(?![\w\-]|[.,]\d)", 0.25),
+    )
+    CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "contact",
+                                          "number", "reach", "dial", "telefon", "handy", "téléphone", "portable")
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity=self.ENTITY, name="NationalPhoneRecognizer",
+                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
+                         context=list(self.CONTEXT))
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        number = re.split(r"[ \t]?(?:x|ext)", pattern_text, maxsplit=1)[0]
+        digits = sum(ch.isdigit() for ch in number)
+        return None if 9 <= digits <= 12 else False
