@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop.qt import QFrame, QHBoxLayout, QLabel, Qt, QVBoxLayout, QWidget
+from desktop.qt import QFrame, QHBoxLayout, QLabel, QPushButton, QSpinBox, Qt, QVBoxLayout, QWidget, Signal
 
 if TYPE_CHECKING:
     from engine.datasets.readiness import ReadinessReport
@@ -43,6 +43,8 @@ class CheckRow(QFrame):
 
 
 class ReadinessView(QWidget):
+    minimum_changed = Signal(int)  # the user applied a new minimum number of examples
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._box = QVBoxLayout(self)
@@ -54,6 +56,31 @@ class ReadinessView(QWidget):
         self._box.addWidget(self.verdict)
         self.rows: list[CheckRow] = []
         self._box.addStretch(1)
+        self._box.addLayout(self._build_minimum())
+
+    def _build_minimum(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Refuse to train on fewer than"))
+        self.minimum = QSpinBox()
+        self.minimum.setRange(1, 10_000_000)
+        self.minimum.setSingleStep(50)
+        self.minimum.setSuffix(" examples")
+        self.minimum.setToolTip("A workspace setting; under 1,000 examples the report warns in any case")
+        row.addWidget(self.minimum)
+        self.apply_minimum = QPushButton("Apply")
+        self.apply_minimum.setEnabled(False)
+        self.apply_minimum.clicked.connect(lambda: self.minimum_changed.emit(self.minimum.value()))
+        self.minimum.valueChanged.connect(lambda v: self.apply_minimum.setEnabled(v != self._stored_minimum))
+        row.addWidget(self.apply_minimum)
+        row.addStretch(1)
+        self._stored_minimum = 0
+        return row
+
+    def set_minimum(self, n: int) -> None:
+        """Show the workspace's stored minimum."""
+        self._stored_minimum = n
+        self.minimum.setValue(n)
+        self.apply_minimum.setEnabled(False)
 
     def _clear_rows(self) -> None:
         for row in self.rows:

@@ -48,7 +48,7 @@ COLUMNS = [
            sort_key=lambda r: -1.0 if r.p95_ms is None else r.p95_ms),
     Column("Cost / month", _money, align="right", width=112,
            sort_key=lambda r: -1.0 if r.cost_per_month is None else r.cost_per_month),
-    Column("vs selected (95% CI)", _versus, width=236, tooltip=_versus),
+    Column("vs selected (95% CI)", _versus, width=222, tooltip=_versus),
 ]
 
 

@@ -21,13 +21,19 @@ def _num(x: float | None) -> float:
     return -1.0 if x is None else x
 
 
+def _quality(row: EvaluationRunRow) -> float | None:
+    """The run's headline score: accuracy, mean field-F1 or ROUGE-L by task kind."""
+    value = row.metrics.get("quality", row.accuracy)
+    return float(value) if isinstance(value, int | float) else None
+
+
 COLUMNS = [
     Column("Model", lambda r: r.model_label, stretch=True, color=lambda r: STATUS_COLORS.get(r.status),
            tooltip=lambda r: f"{r.model_label} ({r.status})"),
     Column("Dataset / split", lambda r: f"{r.dataset_version} / {r.split}", width=150),
     Column("Prompt", lambda r: r.prompt_mode, width=90),
-    Column("Accuracy", lambda r: fmt.percent(r.accuracy), align="right",
-           sort_key=lambda r: _num(r.accuracy), width=84),
+    Column("Quality", lambda r: fmt.number(_quality(r)), align="right", sort_key=lambda r: _num(_quality(r)),
+           width=84, tooltip=lambda r: str(r.metrics.get("quality_metric", "accuracy"))),
     Column("Macro-F1", lambda r: fmt.number(r.macro_f1), align="right",
            sort_key=lambda r: _num(r.macro_f1), width=84),
     Column("p50", lambda r: fmt.millis(r.latency_p50_ms), align="right",
@@ -62,7 +68,10 @@ def per_class_table(per_class: dict[str, Any]) -> list[str]:
 
 def metrics_report(row: EvaluationRunRow) -> str:
     """The selected run's metrics: the headline numbers, then everything else it recorded."""
-    lines = [f"{'accuracy':<22}{fmt.percent(row.accuracy)}",
+    lines = [f"{'run ' + str(row.id):<22}{row.status}",
+             f"{'prompt':<22}{row.prompt_mode}",
+             f"{'dataset / split':<22}{row.dataset_version} / {row.split}",
+             f"{'accuracy':<22}{fmt.percent(row.accuracy)}",
              f"{'macro-F1':<22}{fmt.number(row.macro_f1)}",
              f"{'latency p50 / p95':<22}{fmt.millis(row.latency_p50_ms)} / {fmt.millis(row.latency_p95_ms)}",
              f"{'tokens per second':<22}{fmt.rate(row.tokens_per_second)}"]

@@ -1,8 +1,8 @@
 """What the labelling page adds: a new task (``NewTaskDialog``), and examples for its task in two
 ways, both run as jobs (progress and Cancel in the status bar): pieces of cleared documents
 (chosen in ``ChunkDialog`` after a preview) and an example file (chat JSONL, prompt/completion,
-Alpaca, ShareGPT, CSV), whose rejected rows are listed with their line numbers while the good
-ones are kept."""
+Alpaca, ShareGPT, CSV) or a Hugging Face datasets folder, whose rejected rows are listed with
+their line numbers while the good ones are kept."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from desktop import formatting as fmt
 from desktop.jobs import Job
 from desktop.labelling.chunk_dialog import ChunkDialog, ChunkRequest
 from desktop.labelling.task_dialog import NewTaskDialog, TaskRequest
-from desktop.qt import QDialog, QFileDialog, QHBoxLayout, QMessageBox, QPushButton
+from desktop.qt import QDialog, QFileDialog, QHBoxLayout, QMenu, QMessageBox, QPushButton
 
 if TYPE_CHECKING:
     from desktop.pages.labelling import LabellingPage
@@ -50,8 +50,12 @@ class ExampleAdder:
         self.from_documents_button = button("Add from documents…", "Ctrl+Shift+D", "Pieces of cleared documents, "
                                             "previewed before they become examples", self.open_chunk_dialog)
         self.import_button = button("Import examples…", "Ctrl+Shift+I", "Chat JSONL, prompt/completion, Alpaca, "
-                                    "ShareGPT or CSV; rejected rows are listed with their line numbers",
-                                    self.choose_file)
+                                    "ShareGPT, CSV or a Hugging Face datasets folder; rejected rows are listed with "
+                                    "their line numbers", lambda: None)
+        menu = QMenu(self.import_button)
+        menu.addAction("Example file (JSONL, JSON, CSV)…", self.choose_file)
+        menu.addAction("Hugging Face datasets folder…", self.choose_folder)
+        self.import_button.setMenu(menu)
 
     def task_chosen(self, chosen: bool) -> None:
         """Examples can be added only to a task."""
@@ -114,6 +118,11 @@ class ExampleAdder:
     # -- from a file ------------------------------------------------------------------
     def choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self.page, "Import examples", str(Path.home()), EXAMPLE_FILES)
+        if name:
+            self.import_file(Path(name))
+
+    def choose_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self.page, "Import a Hugging Face datasets folder", str(Path.home()))
         if name:
             self.import_file(Path(name))
 

@@ -145,6 +145,7 @@ class DatasetsPage(Page):
         self.tabs = QTabWidget()
         self.overview = VersionOverview()
         self.readiness = ReadinessView()
+        self.readiness.minimum_changed.connect(self.set_minimum_examples)
         self.rejections = DataTable(REJECTION_COLUMNS, "Nothing was rejected from this version.")
         rejections_tab = QWidget()
         rejections_box = QVBoxLayout(rejections_tab)
@@ -187,9 +188,27 @@ class DatasetsPage(Page):
     def load(self, ws: Workspace) -> None:
         from engine import listings
 
+        self.readiness.set_minimum(ws.datasets.minimum_examples())
         self.versions.set_rows(listings.dataset_versions(ws))
         if self.versions.selected_row() is None:
             self.versions.select_first()
+
+    def set_minimum_examples(self, n: int) -> None:
+        """Store the workspace's minimum and check the shown version again against it."""
+        from engine.errors import AirlockError
+
+        ws = self.ws
+        if ws is None:
+            return
+        try:
+            ws.datasets.set_minimum_examples(n)
+        except AirlockError as exc:
+            dialogs.show_error(self, "The minimum was not changed", str(exc))
+            return
+        self.readiness.set_minimum(n)
+        self._reports.clear()
+        if self.version is not None:
+            self._check_readiness(self.version.id)
 
     def clear(self) -> None:
         self._reports.clear()

@@ -100,7 +100,7 @@ class EvaluationPage(Page):
         self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.detail.setPlaceholderText("The selected run's metrics appear here.")
         left_layout.addWidget(self.detail, 1)
-        left.setMaximumWidth(380)  # the comparison needs the room
+        left.setMaximumWidth(330)  # the comparison needs the room
         lower.addWidget(left)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -176,8 +176,9 @@ class EvaluationPage(Page):
             return
         ws = self.ws
         self.info = info = ws.evaluation.get(row.id)
-        self.detail_title.setText(f"{row.model_label} on {row.dataset_version} / {row.split}"
-                                  f" — {row.status}, {row.prompt_mode}")
+        full = f"{row.model_label} on {row.dataset_version} / {row.split} — {row.status}, {row.prompt_mode}"
+        self.detail_title.setText(f"{row.model_label} — {row.split}")
+        self.detail_title.setToolTip(full)
         self.detail.setPlainText(metrics_report(row))
         confusion = row.metrics.get("confusion") or {}
         self.heatmap.set_matrix(list(confusion), confusion)

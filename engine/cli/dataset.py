@@ -51,6 +51,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.ready else EXIT_CHECK_FAILED
 
 
+def cmd_minimum(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        if args.examples is not None:
+            ws.datasets.set_minimum_examples(args.examples)
+        n = ws.datasets.minimum_examples()
+    print(f"readiness refuses versions with fewer than {n:,} examples")
+    return 0
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         diff = ws.datasets.diff(args.a, args.b)
@@ -129,6 +138,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("version", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
+    p = ds_sub.add_parser("minimum", help="show (or set) the fewest examples a version needs to be ready to train")
+    workspace_arg(p)
+    p.add_argument("examples", type=int, nargs="?", help="the new minimum (the change is audited)")
+    p.set_defaults(func=cmd_minimum)
     p = ds_sub.add_parser("diff", help="examples added, removed, changed and moved between two versions")
     workspace_arg(p)
     p.add_argument("a", type=int)

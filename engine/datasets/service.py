@@ -216,13 +216,23 @@ class DatasetService:
             counts[r.split] = counts.get(r.split, 0) + 1
         threshold = float(version.stats.get("plan", {}).get("near_duplicate_threshold", 0.9))
         leaked = leaks([(r.example_id, r.split, r.input_text) for r in rows], threshold)
+        minimum = self.minimum_examples()
+        return ReadinessReport(version.id, version.name, assess(version.stats, counts, leaked, minimum))
+
+    def minimum_examples(self) -> int:
+        """Below this many examples the readiness report refuses a version (workspace setting)."""
         setting = self.ws.setting(MIN_EXAMPLES_SETTING)
         try:
-            minimum = int(setting) if setting is not None else DEFAULT_MIN_EXAMPLES
+            return int(setting) if setting is not None else DEFAULT_MIN_EXAMPLES
         except ValueError as exc:
             raise AirlockError(f"the workspace setting {MIN_EXAMPLES_SETTING} must be a whole number, "
                                f"not {setting!r}") from exc
-        return ReadinessReport(version.id, version.name, assess(version.stats, counts, leaked, minimum))
+
+    def set_minimum_examples(self, n: int) -> None:
+        """Change the minimum (audited as a setting change)."""
+        if n < 1:
+            raise AirlockError(f"the minimum number of examples must be at least 1, not {n}")
+        self.ws.set_setting(MIN_EXAMPLES_SETTING, str(n))
 
     def export(self, version_id: int, fmt: str, out: Path) -> Path:
         """Write the version as chat JSONL (one file) or a Hugging Face ``datasets`` folder."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from engine.privacy.spans import (
     Span,
+    checksum_coincidences,
     entity_type_for,
     is_not_a_name,
     is_only_digits_and_punctuation,
@@ -154,7 +155,8 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
         if trimmed.source != deny_source and " ".join(value.split()).casefold() in allowed:
             continue
         kept.append(trimmed)
-    return resolve_overlaps(kept, user_sources)
+    coincidences = checksum_coincidences(text, kept)
+    return resolve_overlaps([s for s in kept if s not in coincidences], user_sources)
 
 
 def _pieces(text: str, span: Span, user_sources: Set[str]) -> list[Span]:
@@ -162,12 +164,16 @@ def _pieces(text: str, span: Span, user_sources: Set[str]) -> list[Span]:
 
 
 def _trim(text: str, span: Span) -> Span | None:
-    """Drop surrounding whitespace (and punctuation a URL took from the sentence)."""
+    """Drop surrounding whitespace, unbalanced brackets and punctuation a URL took from the sentence."""
     start, end = span.start, span.end
     while start < end and text[start].isspace():
         start += 1
     while end > start and (text[end - 1].isspace()
                            or (span.entity_type == "URL" and text[end - 1] in URL_TRAILING)):
+        end -= 1
+    if end - start > 1 and text[start] == "(" and ")" not in text[start:end]:
+        start += 1  # "(052-58-2226": the bracket belongs to the sentence
+    if end - start > 1 and text[end - 1] == ")" and "(" not in text[start:end]:
         end -= 1
     if end <= start:
         return None

@@ -7,8 +7,8 @@ where two detections genuinely overlap would mark one stretch covering both,
 named after the more trustworthy of the two. That is what ``resolve_overlaps``
 does, judging "more trustworthy" first by the kind of evidence (the user's own
 patterns and deny list, then checksummed or strictly formatted identifiers,
-then other patterns, then the statistical NER model), then by score, then by
-length.
+then other patterns, then the statistical NER model), then by whether a span
+covers the whole stretch, then by score, then by length.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ STRUCTURED_ENTITIES = frozenset({
     "MEDICAL_LICENSE",
 })
 NER_ENTITIES = frozenset({"PERSON", "LOCATION", "DATE_TIME", "NRP", "ORGANIZATION"})
+# Recognizers whose names, places and dates are the statistical model's guesses; a name our own
+# cue patterns found ("Reporter: Anna Schmidt") is pattern evidence and outranks them.
+NER_SOURCES = frozenset({"SpacyRecognizer", "presidio"})
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def tier(span: Span, user_sources: Set[str] = frozenset()) -> int:
         return USER_TIER
     if span.entity_type in STRUCTURED_ENTITIES:
         return STRUCTURED_TIER
-    if span.entity_type in NER_ENTITIES:
+    if span.entity_type in NER_ENTITIES and span.source in NER_SOURCES:
         return NER_TIER
     return PATTERN_TIER
 
@@ -146,3 +149,11 @@ def is_not_a_name(text: str, span: Span) -> bool:
 def too_few_digits_for_a_phone(value: str) -> bool:
     """An amount or a year ("3398.88", "2025") is no phone number: those have at least 7 digits."""
     return sum(ch.isdigit() for ch in value) < 7
+
+
+def checksum_coincidences(text: str, spans: list[Span]) -> list[Span]:
+    """UK NHS numbers that are really phone numbers: a ten-digit phone number passes the NHS
+    check digit one time in eleven. Without the word "NHS" just before it, the phone reading wins."""
+    phones = [s for s in spans if s.entity_type == "PHONE_NUMBER"]
+    return [s for s in spans if s.entity_type == "UK_NHS" and "nhs" not in text[max(0, s.start - 40):s.start].lower()
+            and any(s.overlaps(p) for p in phones)]

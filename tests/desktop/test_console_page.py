@@ -42,7 +42,8 @@ def test_console_tabs_chat_extract_classify_batch_monitor_review_endpoint(
     workspace.models.add_artifact("demo-chat", "gguf", tmp_path / "demo.gguf", "Q4_1", None, base.id, "copy")
     task = workspace.tasks.create("Fault fields", "extraction", {"schema": SCHEMA},
                                   "Extract the fault category and the plant area as JSON.", "Report:\n{input}")
-    triage = workspace.tasks.create("Fault triage", "classification", {"labels": ["electrical", "mechanical"]},
+    triage = workspace.tasks.create("Fault triage", "classification",
+                                    {"labels": [{"name": "electrical"}, {"name": "mechanical"}]},
                                     "Classify the fault: electrical or mechanical.", "Report:\n{input}")
     workspace.set_setting("console.confidence_threshold", "1.01")  # every answer goes to review
     window.set_workspace(workspace)

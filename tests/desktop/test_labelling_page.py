@@ -326,6 +326,8 @@ def test_a_workspace_without_tasks_says_what_to_do(qtbot: Any, styled_app: Any, 
     page.set_workspace(workspace)
     assert "No tasks yet" in page.count_label.text() and page.model.rowCount() == 0
     assert not page.task_picker.isVisible() and not page.panel.accept_button.isEnabled()
+    assert page.adder.new_task_button.isEnabled() and not page.adder.import_button.isEnabled()
+    assert not page.adder.from_documents_button.isEnabled()  # examples need a task first
     for k in (Qt.Key.Key_1, Qt.Key.Key_Return, Qt.Key.Key_J, Qt.Key.Key_F):  # keys do nothing, and do not fail
         qtbot.keyClick(page.table, k)
     page.undo()
@@ -390,6 +392,8 @@ def test_examples_from_documents_are_previewed_before_they_are_created(page: Any
 def test_an_import_keeps_good_rows_and_lists_the_rejected(page: Any, qtbot: Any, ws: Any, tmp_path: Path) -> None:
     """Slow only in a fresh process: the import redacts every row, and loading presidio/spaCy takes ~30 s once."""
     choose_task(page, "triage")
+    assert [a.text() for a in page.adder.import_button.menu().actions()] == [
+        "Example file (JSONL, JSON, CSV)…", "Hugging Face datasets folder…"]
     path = tmp_path / "tickets.csv"
     path.write_text("text,label\nThe parcel never arrived,complaint\nWhere is my invoice?,question\n"
                     "Please pay me back,reimburse\n,refund\n")

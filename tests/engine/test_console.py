@@ -238,7 +238,7 @@ def test_classification_answer_is_always_in_the_label_set_with_a_confidence(
 
     ws, art_id, _ = console_ws
     labels = ["electrical", "mechanical", "hydraulic", "software"]
-    task = ws.tasks.create("Fault triage", "classification", {"labels": labels},
+    task = ws.tasks.create("Fault triage", "classification", {"labels": [{"name": x} for x in labels]},
                            "Classify the fault report. Answer with one of: " + ", ".join(labels) + ".",
                            "Report:\n{input}")
     assert list(task.labels) == labels

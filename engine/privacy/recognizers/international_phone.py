@@ -14,13 +14,19 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
+EXTENSION = r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"
+
+
+def digits_before_extension(number: str) -> int:
+    """How many digits the number has, leaving out an extension ("x204", "ext. 12")."""
+    return sum(ch.isdigit() for ch in re.split(r"[ \t]?(?:x|ext)", number, maxsplit=1)[0])
+
 
 class InternationalPhoneRecognizer(PatternRecognizer):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     MIN_DIGITS: ClassVar[int] = 8
     MAX_DIGITS: ClassVar[int] = 15
 
-    EXTENSION: ClassVar[str] = r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("plus, country code, groups",
@@ -40,6 +46,5 @@ class InternationalPhoneRecognizer(PatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """False drops the match; None keeps the pattern's score (True would raise it to 1.0)."""
-        number = re.split(r"[ \t]?(?:x|ext)", pattern_text, maxsplit=1)[0]
-        digits = sum(ch.isdigit() for ch in number)
+        digits = digits_before_extension(pattern_text)
         return None if self.MIN_DIGITS <= digits <= self.MAX_DIGITS else False

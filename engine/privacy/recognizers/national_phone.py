@@ -11,19 +11,18 @@ or a leading 0 with 9 to 12 digits in groups) only where a word like "phone" or
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
-_EXTENSION = r"(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,6})?"
+from engine.privacy.recognizers.international_phone import EXTENSION, digits_before_extension
 
 
 class NationalPhoneRecognizer(PatternRecognizer):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
-        ("North American 3-3-4", rf"(?<![\w+.\-])(?:\(\d{{3}}\)[ \t]?|\d{{3}}[.\-])\d{{3}}[.\-]\d{{4}}{_EXTENSION}"
+        ("North American 3-3-4", rf"(?<![\w+.\-])(?:\(\d{{3}}\)[ \t]?|\d{{3}}[.\-])\d{{3}}[.\-]\d{{4}}{EXTENSION}"
                                  r"(?![\w\-]|\.\d)", 0.5),
         ("ten digits", r"(?<![\w+.\-])\d{10}(?![\w\-]|[.,]\d)", 0.25),
         ("leading 0, groups", r"(?<![\w+.\-])0\d{1,4}(?:[ /\-]?\d{2,5}){1,4}(?![\w\-]|[.,]\d)", 0.25),
@@ -37,6 +36,4 @@ class NationalPhoneRecognizer(PatternRecognizer):
                          context=list(self.CONTEXT))
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        number = re.split(r"[ \t]?(?:x|ext)", pattern_text, maxsplit=1)[0]
-        digits = sum(ch.isdigit() for ch in number)
-        return None if 9 <= digits <= 12 else False
+        return None if 9 <= digits_before_extension(pattern_text) <= 12 else False

@@ -39,6 +39,9 @@ class PersonCueRecognizer(PatternRecognizer):
          rf"\b{_NOT_A_NAME}{_NAME}(?=[ \t]+{_AFTER})", 0.6),
         ("name under a sign-off: Kind regards,\\nAnna Schmidt",
          rf"(?<={_SIGN_OFF}){_NOT_A_NAME}{_NAME}[ \t]*$", 0.6),
+        ("a first name after a greeting: Hi Marthe, / thanks Justin,",
+         rf"(?<=\b(?:Hi|Hello|Hey|Dear|[Tt]hanks|[Tt]hank[ \t]+you|Good[ \t]+morning)[ \t]+){_NOT_A_NAME}"
+         rf"(?!(?:Team|All|Everyone|There|Sir|Madam|Guys|Folks|Again|Both)\b)\p{{Lu}}\p{{Ll}}+(?=[,!])", 0.6),
         ("first cell of a table row: Anna Schmidt;anna@example.com;...",
          rf"^{_NOT_A_NAME}{_NOT_A_HEADER}{_NAME}(?=[ \t]*[;\t|])", 0.5),
         ("speaker in a chat log: [09:58] Anna Schmidt:",
