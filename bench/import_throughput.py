@@ -135,6 +135,8 @@ def main() -> int:
               "| bare parse s | bare / import |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for fmt, folder in folders.items():
+            if not any(folder.iterdir()):
+                continue  # --txt 0 etc.
             size = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
             bare = bare_parse(folder)
             for workers in (1, 2):

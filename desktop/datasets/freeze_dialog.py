@@ -79,6 +79,16 @@ class FreezeDialog(QDialog):
         self.near_dup.setValue(0.9)
         self.near_dup.setToolTip("Word 3-gram Jaccard similarity above which two inputs count as near-duplicates")
         form.addRow("Near-duplicate at", self.near_dup)
+        self.min_answer, self.max_answer = QSpinBox(), QSpinBox()
+        for chars, value in ((self.min_answer, 1), (self.max_answer, 20000)):
+            chars.setRange(1, 1_000_000)
+            chars.setValue(value)
+            chars.setSuffix(" characters")
+            chars.valueChanged.connect(lambda _v: self._check())
+        self.min_answer.setToolTip("Shorter answers are rejected, with the reason logged")
+        self.max_answer.setToolTip("Longer answers are rejected, with the reason logged")
+        form.addRow("Shortest answer", self.min_answer)
+        form.addRow("Longest answer", self.max_answer)
         box.addLayout(form)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b91c1c;")
@@ -107,6 +117,8 @@ class FreezeDialog(QDialog):
             problem = "Create a task with labelled examples first."
         elif train < 10:
             problem = "Leave at least 10 % of the examples for training."
+        elif self.min_answer.value() > self.max_answer.value():
+            problem = "The shortest answer cannot be longer than the longest."
         self.problem.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
         return not problem
@@ -116,5 +128,6 @@ class FreezeDialog(QDialog):
 
         plan = SplitPlan(seed=self.seed.value(), eval_fraction=self.eval_share.value() / 100,
                          test_fraction=self.test_share.value() / 100,
+                         min_answer_chars=self.min_answer.value(), max_answer_chars=self.max_answer.value(),
                          near_duplicate_threshold=round(self.near_dup.value(), 2))
         return FreezeRequest(int(self.task.currentData()), self.name.text().strip(), plan)

@@ -56,6 +56,7 @@ class ReadinessView(QWidget):
         self._box.addWidget(self.verdict)
         self.rows: list[CheckRow] = []
         self._box.addStretch(1)
+        self._stored_minimum = 0
         self._box.addLayout(self._build_minimum())
 
     def _build_minimum(self) -> QHBoxLayout:
@@ -73,7 +74,6 @@ class ReadinessView(QWidget):
         self.minimum.valueChanged.connect(lambda v: self.apply_minimum.setEnabled(v != self._stored_minimum))
         row.addWidget(self.apply_minimum)
         row.addStretch(1)
-        self._stored_minimum = 0
         return row
 
     def set_minimum(self, n: int) -> None:

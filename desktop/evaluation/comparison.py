@@ -21,6 +21,7 @@ class ComparisonRow:
     quality_metric: str
     p95_ms: float | None
     cost_per_month: float | None
+    cost_per_1k: float | None
     currency: str
     versus: Difference | None  # this row minus the selected run
     is_selected: bool
@@ -40,13 +41,20 @@ def _money(row: ComparisonRow) -> str:
     return fmt.MISSING if row.cost_per_month is None else f"{row.cost_per_month:,.2f} {row.currency}"
 
 
+def _per_1k(row: ComparisonRow) -> str:
+    if row.cost_per_1k is None:
+        return "no cost figures"
+    source = "as entered" if row.id is None else "from measured latency, hardware price and power"
+    return f"{row.cost_per_1k:,.4f} {row.currency} per 1,000 requests ({source})"
+
+
 COLUMNS = [
     Column("Approach", lambda r: r.approach, stretch=True, tooltip=lambda r: r.approach),
     Column("Quality", lambda r: fmt.number(r.quality), align="right", width=68,
            tooltip=lambda r: r.quality_metric, sort_key=lambda r: -1.0 if r.quality is None else r.quality),
     Column("p95", lambda r: fmt.millis(r.p95_ms), align="right", width=76,
            sort_key=lambda r: -1.0 if r.p95_ms is None else r.p95_ms),
-    Column("Cost / month", _money, align="right", width=112,
+    Column("Cost / month", _money, align="right", width=112, tooltip=_per_1k,
            sort_key=lambda r: -1.0 if r.cost_per_month is None else r.cost_per_month),
     Column("vs selected (95% CI)", _versus, width=222, tooltip=_versus),
 ]
@@ -64,6 +72,6 @@ def comparison_rows(cmp: Comparison, selected: int) -> list[ComparisonRow]:
     for t in cmp.table():
         rid = t["run"]
         rows.append(ComparisonRow(rid, t["approach"], t["quality"], t["quality_metric"], t["p95_latency_ms"],
-                                  t["cost_per_month"], cmp.currency, versus.get(rid) if rid else None,
+                                  t["cost_per_month"], t["cost_per_1k"], cmp.currency, versus.get(rid) if rid else None,
                                   rid == selected))
     return rows

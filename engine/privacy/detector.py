@@ -19,9 +19,9 @@ from engine.privacy.spans import (
     entity_type_for,
     is_not_a_name,
     is_only_digits_and_punctuation,
+    not_a_phone,
     resolve_overlaps,
     split_ner_span,
-    too_few_digits_for_a_phone,
 )
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
         if trimmed.entity_type == "PERSON" and trimmed.source not in user_sources and (
                 is_only_digits_and_punctuation(value) or is_not_a_name(text, trimmed)):
             continue
-        if trimmed.entity_type == "PHONE_NUMBER" and too_few_digits_for_a_phone(value):
+        if trimmed.entity_type == "PHONE_NUMBER" and not_a_phone(value):
             continue
         if trimmed.source != deny_source and " ".join(value.split()).casefold() in allowed:
             continue

@@ -146,9 +146,13 @@ def is_not_a_name(text: str, span: Span) -> bool:
     return text[span.end:span.end + 1] == ":" and not text[line_start:span.start].strip()
 
 
-def too_few_digits_for_a_phone(value: str) -> bool:
-    """An amount or a year ("3398.88", "2025") is no phone number: those have at least 7 digits."""
-    return sum(ch.isdigit() for ch in value) < 7
+_DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
+def not_a_phone(value: str) -> bool:
+    """An amount or a year ("3398.88", "2025") is no phone number: those have at least 7 digits.
+    Nor is an IPv4 address ("120.48.103.14"), which presidio's phone matcher sometimes accepts."""
+    return sum(ch.isdigit() for ch in value) < 7 or _DOTTED_QUAD.fullmatch(value) is not None
 
 
 def checksum_coincidences(text: str, spans: list[Span]) -> list[Span]:

@@ -77,6 +77,13 @@ def test_the_freeze_dialog_builds_the_request(qtbot: Any, ws: Any) -> None:
     request = dialog.request()
     assert request.task_id == ws.tasks.find("triage").id and request.name == "triage-v2"
     assert (request.plan.seed, request.plan.eval_fraction, request.plan.test_fraction) == (7, 0.15, 0.25)
+    dialog.min_answer.setValue(3)
+    dialog.max_answer.setValue(2)
+    assert "shortest answer" in dialog.problem.text()
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    dialog.max_answer.setValue(400)
+    plan = dialog.request().plan
+    assert (plan.min_answer_chars, plan.max_answer_chars) == (3, 400)
     dialog.test_share.setValue(85)
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
     assert "training" in dialog.problem.text()
@@ -173,3 +180,19 @@ def test_a_version_can_be_exported(page: Any, qtbot: Any, ws: Any, tmp_path: Pat
     assert len(lines) == version.stats["splits"]["train"]
     target.mkdir(exist_ok=True)
     assert export_target(tmp_path, "triage-v1", "chat") == tmp_path / "triage-v1-chat-jsonl-2"  # never overwrites
+
+
+def test_the_minimum_number_of_examples_is_set_from_the_readiness_tab(page: Any, qtbot: Any, ws: Any) -> None:
+    version = freeze(page, qtbot, "triage-v1", seed=1)
+    qtbot.waitUntil(lambda: bool(page.readiness.rows), timeout=30_000)
+    assert page.readiness.minimum.value() == ws.datasets.minimum_examples() == 50
+    assert not page.readiness.apply_minimum.isEnabled()
+    page.readiness.minimum.setValue(version.stats["total"] + 1)
+    assert page.readiness.apply_minimum.isEnabled()
+    page.readiness.apply_minimum.click()
+    qtbot.waitUntil(lambda: "not ready" in page.readiness.verdict.text(), timeout=30_000)
+    assert ws.datasets.minimum_examples() == version.stats["total"] + 1
+    learn = sum(version.stats["splits"][s] for s in ("train", "eval", "test"))
+    levels = {r.message.text(): r.level for r in page.readiness.rows}
+    assert levels[f"Only {learn} examples to learn from; at least {version.stats['total'] + 1} are needed "
+                  "(workspace setting dataset.min_examples)"] == "refuse"

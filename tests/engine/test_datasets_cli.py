@@ -48,6 +48,13 @@ def test_task_examples_dataset_round_trip(ws_dir: Path, tmp_path: Path, capsys: 
     assert code == 0 and out.startswith("dataset version 1 'v1': 60 examples (eval 6, test 12, train 42)")
     code, out, _err = run(capsys, "dataset", "check", "1", *w)
     assert code == 0 and "[WARN  ] examples: 60 examples: fewer than 1,000" in out and "ready to train" in out
+    assert run(capsys, "dataset", "minimum", *w)[:2] == (0, "readiness refuses versions with fewer than 50 examples\n")
+    assert run(capsys, "dataset", "minimum", "100", *w)[0] == 0
+    code, out, _err = run(capsys, "dataset", "check", "1", *w)
+    assert code == 1 and "[REFUSE] examples: Only 60 examples to learn from; at least 100" in out
+    code, _out, err = run(capsys, "dataset", "minimum", "0", *w)
+    assert code == 2 and "must be at least 1" in err
+    run(capsys, "dataset", "minimum", "50", *w)
     code, out, _err = run(capsys, "dataset", "freeze", "--task", "1", "--name", "v2", "--seed", "4",
                           "--test-share", "0.5", "--no-tokens", "--quiet", "--json", *w)
     assert code == 0 and json.loads(out)["stats"]["splits"]["test"] == 30
