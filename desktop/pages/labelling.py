@@ -4,7 +4,9 @@ Keyboard first: 1–9 pick a label, Enter accepts and moves on, J/K or the arrow
 S skips, F/G/O toggle flagged/golden/out-of-distribution, N writes a note, Ctrl+Z undoes
 the last label, mark or note. The list reads a page at a time (engine.tasks.browse), so it stays smooth at
 100,000 examples. The Agreement tab measures annotators against the 90% bar; the
-Disagreements filter is the resolution queue, where Enter stores the final label.
+Disagreements filter is the resolution queue, where Enter stores the final label. The header's
+New task…, Add from documents… (pieces previewed first) and Import examples… are
+``desktop.labelling.add_examples``.
 """
 
 from __future__ import annotations

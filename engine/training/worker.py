@@ -156,7 +156,8 @@ def run(spec_path: Path) -> int:
         cfg = TrainingConfig.from_dict(spec.config)
         backend_name, reason = choose_backend(cfg.method)
         set_status(ws, spec.run_id, "running", "training.started", backend=backend_name,
-                   backend_reason=reason, pid=os.getpid(), started_at=now(),
+                   backend_reason=reason, pid=os.getpid(),
+                   **({} if spec.resume_from else {"started_at": now()}),  # a resumed run keeps its start
                    environment=json.dumps(environment()))
         reporter.emit({"type": "started", "backend": backend_name, "reason": reason})
         outcome = load_backend(backend_name).train(spec, reporter)

@@ -35,7 +35,9 @@ def chat(user: str, answer: str, system: str | None = "Triage.") -> dict[str, An
     return {"messages": [*msgs, {"role": "user", "content": user}, {"role": "assistant", "content": answer}]}
 
 
+@pytest.mark.slow
 def test_chat_jsonl_keeps_good_rows_and_reports_each_bad_one(workspace: Any, tmp_path: Path) -> None:
+    """Slow only as the first import of a process: redacting the rows loads presidio/spaCy (~30 s) once."""
     task = classification_task(workspace)
     path = write_jsonl(tmp_path / "chat.jsonl", [
         chat("The breaker trips at start-up.", "electrical"),

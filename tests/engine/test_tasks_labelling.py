@@ -209,3 +209,28 @@ def test_disagreements_go_to_resolution(workspace: Any) -> None:
     # a resolution is not an opinion: it does not change agreement
     assert workspace.tasks.agreement(task.id).percent_agreement == pytest.approx(1 / 3)
     assert "label.resolved" in actions(workspace)
+
+
+def test_three_annotators_give_three_pairs_against_hand_computation() -> None:
+    from engine.tasks.agreement import agreement_report
+
+    by_example = {1: {"anna": "x", "ben": "x", "cara": "x"}, 2: {"anna": "x", "ben": "y", "cara": "x"},
+                  3: {"anna": "y", "ben": "y", "cara": "y"}, 4: {"anna": "y", "ben": "y"},
+                  5: {"anna": "x", "cara": "y"},
+                  6: {"anna": "x", "resolution:lead": "y"}}  # a resolution is not a second opinion
+    report = agreement_report(1, by_example)
+    assert report.n_double_labelled == 5
+    # anna/ben on 1-4: x x y y vs x y y y. p_o 3/4; anna x2 y2, ben x1 y3: p_e (2*1 + 2*3)/16 = 1/2; kappa 1/2
+    # anna/cara on 1,2,3,5: x x y x vs x x y y. p_o 3/4; anna x3 y1, cara x2 y2: p_e (6 + 2)/16 = 1/2; kappa 1/2
+    # ben/cara on 1-3: x y y vs x x y. p_o 2/3; ben x1 y2, cara x2 y1: p_e 4/9; kappa (2/9)/(5/9) = 2/5
+    assert [(p.annotator_a, p.annotator_b, p.n_items) for p in report.pairs] == [
+        ("anna", "ben", 4), ("anna", "cara", 4), ("ben", "cara", 3)]
+    assert [p.percent_agreement for p in report.pairs] == pytest.approx([3 / 4, 3 / 4, 2 / 3])
+    assert [p.cohen_kappa for p in report.pairs] == pytest.approx([1 / 2, 1 / 2, 2 / 5])
+    # overall, the 11 pairs of answers: 8 agree. First answers x6 y5, second x5 y6:
+    # p_e = (6*5 + 5*6)/121 = 60/121; kappa = (88 - 60)/(121 - 60) = 28/61
+    assert report.percent_agreement == pytest.approx(8 / 11) and report.cohen_kappa == pytest.approx(28 / 61)
+    assert not report.meets_bar
+    # with two labels, "x or not" is the same question as the whole task; 7 pairs involve each label
+    assert [(lb.label, lb.n_items) for lb in report.labels] == [("x", 7), ("y", 7)]
+    assert [lb.cohen_kappa for lb in report.labels] == pytest.approx([28 / 61, 28 / 61])

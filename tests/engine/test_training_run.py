@@ -162,11 +162,13 @@ def test_out_of_gpu_memory_is_reported_in_plain_words_and_the_run_resumes(
     event = ws.audit.entries(subject=f"training_run:{run.id}", action="training.failed")[0]
     assert event.details["error"] == failed.error and "checkpoint-1" in event.details["stored_files"]
 
+    started = ws.training.provenance(run.id)["started_at"]
     from engine.cli import main
 
     assert main(["train", "resume", "-w", str(ws.root), str(run.id), "--wait", "--quiet"]) == 0
     resumed = ws.training.get(run.id)
     assert resumed.status == "succeeded" and resumed.error is None
+    assert ws.training.provenance(run.id)["started_at"] == started  # the run's start, not the resume's
     assert resumed.final_metrics["global_step"] == 3
     assert sorted(_loss_curve(ws, run.id)) == [1, 2, 3]
 
