@@ -402,5 +402,5 @@ class TrainingPage(Page):
         from engine import listings
 
         self._shown_status = None  # the run changed status: show it once more, from the database
-        self.table.set_rows(listings.training_runs(self.ws))
-        self.data_changed.emit()
+        self.table.set_rows(listings.training_runs(self.ws))  # only the list: reloading the whole page
+        # (versions, models, form) here cost the longest event-loop stall of a run (bench/training_gui_stall.py)
