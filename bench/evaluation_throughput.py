@@ -89,6 +89,7 @@ def throughput(rounds: int) -> dict[str, Any]:
             info = ws.evaluation.run(ws.evaluation.model("base", version_id), version_id, "test")
             ours.append(len(rows) / (time.perf_counter() - start))
             bare.append(bare_loop(base.path, prompts, candidates))
+            print(f"  round {len(ours)}: airlock {ours[-1]:.2f}, bare {bare[-1]:.2f} examples/s", flush=True)
         ws.close()
     return {"examples": len(rows), "airlock": statistics.median(ours), "bare": statistics.median(bare),
             "accuracy": info.metrics["accuracy"]}
@@ -140,6 +141,22 @@ def seed_predictions(ws: Any, n: int) -> tuple[int, int]:
     return run_ids[0], run_ids[1]
 
 
+def bare_review_query(db: Path, run_a: int, run_b: int) -> float:
+    """The same join in plain sqlite3 (every prediction of A with B's answer beside it), rows as tuples."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    start = time.perf_counter()
+    con.execute("SELECT p.id, p.dataset_item_id, i.example_id, i.input_text, p.reference, p.output, p.correct, "
+                "p.score, p.confidence, p.latency_ms, p.review, p.review_note, o.output, o.correct "
+                "FROM predictions p JOIN dataset_items i ON i.id = p.dataset_item_id "
+                "LEFT JOIN predictions o ON o.dataset_item_id = p.dataset_item_id AND o.evaluation_run_id = ? "
+                "WHERE p.evaluation_run_id = ? ORDER BY p.dataset_item_id", (run_b, run_a)).fetchall()
+    elapsed = time.perf_counter() - start
+    con.close()
+    return elapsed
+
+
 def review_list(n: int) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from engine.workspace import Workspace
@@ -153,6 +170,7 @@ def review_list(n: int) -> dict[str, Any]:
         start = time.perf_counter()
         everything = ws.evaluation.predictions(a, other_run_id=b)
         all_s = time.perf_counter() - start
+        bare_s = bare_review_query(ws.root / "airlock.db", a, b)
 
         from desktop.jobs import JobRunner
         from desktop.pages.evaluation import EvaluationPage
@@ -175,6 +193,7 @@ def review_list(n: int) -> dict[str, Any]:
         page.close()
         ws.close()
     return {"predictions": n, "errors": len(errors), "engine_errors_s": engine_s, "engine_all_s": all_s,
+            "bare_all_s": bare_s,
             "page_s": page_s, "again_s": again_s, "shown": shown, "all": len(everything)}
 
 
@@ -196,6 +215,8 @@ def main() -> int:
     print(f"review list on {r['predictions']:,} predictions per run (two runs):")
     print(f"  engine: errors beside the other run  {r['engine_errors_s'] * 1000:.0f} ms ({r['errors']:,} rows)")
     print(f"  engine: every prediction             {r['engine_all_s'] * 1000:.0f} ms ({r['all']:,} rows)")
+    print(f"  bare sqlite3: the same join          {r['bare_all_s'] * 1000:.0f} ms "
+          f"(ratio {r['engine_all_s'] / r['bare_all_s']:.1f}x)")
     print(f"  Evaluation page shows the run         {r['page_s'] * 1000:.0f} ms ({r['shown']:,} rows listed, "
           f"comparison with bootstrap, plots)")
     print(f"  ... and again (warm)                  {r['again_s'] * 1000:.0f} ms")
