@@ -401,6 +401,12 @@ class TrainingPage(Page):
             return
         from engine import listings
 
-        self._shown_status = None  # the run changed status: show it once more, from the database
-        self.table.set_rows(listings.training_runs(self.ws))  # only the list: reloading the whole page
-        # (versions, models, form) here cost the longest event-loop stall of a run (bench/training_gui_stall.py)
+        # The live view already shows the whole run: only the note, the buttons and the list change.
+        # Reloading the page or re-reading the run here was the longest event-loop stall of a run
+        # (bench/training_gui_stall.py).
+        rows = listings.training_runs(self.ws)
+        row = next((r for r in rows if r.id == self.shown_run), None)
+        if row is not None:
+            self._shown_status = row.status
+            self._update_note(row, self.ws.training.get(row.id))
+        self.table.set_rows(rows)
