@@ -406,7 +406,9 @@ class TrainingPage(Page):
         # (bench/training_gui_stall.py).
         rows = listings.training_runs(self.ws)
         row = next((r for r in rows if r.id == self.shown_run), None)
-        if row is not None:
+        if row is not None and row.status not in LIVE:
             self._shown_status = row.status
             self._update_note(row, self.ws.training.get(row.id))
+        else:
+            self._shown_status = None  # not over after all: show and follow it again
         self.table.set_rows(rows)

@@ -153,6 +153,7 @@ class RunView(QWidget):
         self.last_event = None
         self.poll()
         if live:
+            self.last_event = None  # an end read so far was an earlier attempt's (before a resume)
             self._timer.start()
 
     def stop(self) -> None:
