@@ -136,11 +136,11 @@ class ReviewPanel(QWidget):
 
     def reload(self, keep: int | None) -> None:
         """Read the findings again; select ``keep`` (a finding id) where it still exists."""
-        from engine import listings
-
         if self.ws is None or self.document_id is None:
             self._findings = []
         else:
+            from engine import listings
+
             self._findings = listings.findings(self.ws, self.document_id)
         self.list.blockSignals(True)
         self.list.clear()

@@ -104,13 +104,13 @@ class VersionOverview(QScrollArea):
         self._show_duplicates(stats)
 
     def _show_balance(self, stats: dict[str, Any]) -> None:
-        from engine.listings import label_text
-
         counts = balance_counts(stats)
         if not counts:
             self.balance.set_bars([])
             self.balance_warning.clear()
             return
+        from engine.listings import label_text  # with a version only: the window opens without the database layer
+
         peak, low = max(counts.values()), min(counts.values())
         self.balance.set_bars([Bar(label_text(k), n / peak, f"{n:,}", RARE_COLOR if n * 10 <= peak else BALANCE_COLOR)
                                for k, n in sorted(counts.items(), key=lambda kv: -kv[1])])

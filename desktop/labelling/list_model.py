@@ -53,12 +53,14 @@ class ExampleListModel(QAbstractTableModel):
     # -- loading ---------------------------------------------------------------
     def set_filter(self, ws: Workspace | None, flt: ExampleFilter | None) -> None:
         """Start over with a new filter: count it, load its first page."""
-        from engine.tasks import browse
-
         self.beginResetModel()
         self.ws, self.filter = ws, flt
         self._rows, self._where, self._texts = [], {}, {}
-        self.total = browse.count(ws, flt) if ws is not None and flt is not None else 0
+        self.total = 0
+        if ws is not None and flt is not None:
+            from engine.tasks import browse  # only with a workspace: the window opens without the database layer
+
+            self.total = browse.count(ws, flt)
         self._exhausted = self.total == 0
         self.endResetModel()
         if self.canFetchMore(QModelIndex()):

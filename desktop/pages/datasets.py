@@ -215,8 +215,6 @@ class DatasetsPage(Page):
         self.versions.set_rows([])
 
     def _show_version(self, row: DatasetVersionRow | None) -> None:
-        from engine import listings
-
         ws = self.ws
         if row is None or ws is None:
             self.version = None
@@ -229,6 +227,8 @@ class DatasetsPage(Page):
             self.rejection_summary.clear()
             self.readiness.show_pending("Select a version to check whether it is ready to train on.")
             return
+        from engine import listings  # not before a workspace is open: the window shows without the database layer
+
         self.version = ws.datasets.get(row.id)
         self.export_button.version_name = row.name
         self.export_button.setEnabled(True)

@@ -186,9 +186,11 @@ class DocumentsPage(Page):
         return row.id if row is not None else None
 
     def _show_document(self, row: DocumentRow | None) -> None:
-        from engine import listings
+        view = None
+        if row is not None and self.ws is not None:
+            from engine import listings  # not before a workspace is open: the window shows without the database layer
 
-        view = listings.document_text(self.ws, row.id) if row is not None and self.ws is not None else None
+            view = listings.document_text(self.ws, row.id)
         if row is None or view is None:
             self.doc_title.setText("Select a document to read it" if row is None else row.name)
             self.doc_note.setText("" if row is None else "This document is no longer in the workspace.")
