@@ -19,7 +19,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from desktop.qt import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from desktop.qt import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot, qt_object_alive
 from engine.jobs import Cancelled, CancelToken, JobContext
 
 T = TypeVar("T")
@@ -207,7 +207,7 @@ class Job(Generic[T]):
                 failure_cb(payload)
         for finished_cb in self._finished_cbs:
             finished_cb(self)
-        if self._runner is not None:
+        if self._runner is not None and qt_object_alive(self._runner):  # the window may have closed meanwhile
             self._runner._forget(self)
 
 

@@ -174,4 +174,7 @@ __all__ = [
 from PySide6.QtGui import QGuiApplication, QImage, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtSvg import QSvgRenderer
 
-__all__ += ["QGuiApplication", "QImage", "QPageSize", "QPdfWriter", "QSvgRenderer", "QTextDocument"]
+# Whether the C++ side of a Qt object still exists (a job can finish after its window closed).
+from shiboken6 import isValid as qt_object_alive
+
+__all__ += ["QGuiApplication", "QImage", "QPageSize", "QPdfWriter", "QSvgRenderer", "QTextDocument", "qt_object_alive"]

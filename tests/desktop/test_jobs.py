@@ -175,3 +175,24 @@ def test_the_runner_lists_running_jobs_with_progress(runner: JobRunner, qtbot: A
     assert [(j.name, j.fraction) for j in runner.running()] == [("Freezing dataset", 0.5)]
     release.set()
     qtbot.waitUntil(lambda: not runner.running(), timeout=5000)
+
+
+def test_a_job_that_ends_after_its_runner_was_deleted_does_not_raise(qapp: Any, qtbot: Any) -> None:
+    """Closing the window deletes the runner's C++ object while a job may still be running; the job's
+    end must then be delivered without touching the deleted runner (it raised 'Signal source has been
+    deleted' in the Qt event loop, which pytest-qt turns into a failure)."""
+    from shiboken6 import delete
+
+    release = threading.Event()
+    finished: list[Job[int]] = []
+
+    def slow(ctx: JobContext) -> int:
+        release.wait(10)
+        return 1
+
+    runner = JobRunner()
+    job = Job(slow, "Outlives its runner").on_finished(finished.append).run(runner)
+    threading.Timer(0.2, release.set).start()
+    delete(runner)  # its thread pool waits for the job; the job's end is then delivered by the event loop
+    qtbot.waitUntil(lambda: bool(finished), timeout=5000)
+    assert job.state is JobState.SUCCEEDED and job.result == 1

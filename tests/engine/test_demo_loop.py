@@ -107,5 +107,5 @@ def test_console_classifies_with_confidence_and_logs_redacted_input(
         stored = con.execute("SELECT redacted_input, output FROM console_calls WHERE id=?",
                              (answer.call_id,)).fetchone()
         assert stored == (answer.redacted_input, answer.label)
-        assert ws.audit.entries(action="console.classified")
+        assert ws.audit.entries(action="console.classify")
         assert ws.audit.verify().ok
