@@ -41,9 +41,12 @@ class ExtractionAnswer:
 
 
 def redact(ws: Workspace, text: str) -> str:
+    """The console's input as it may be logged and answered: redacted with the workspace's own
+    patterns, deny and allow lists, thresholds and operators, exactly as imports are."""
     if not text.strip():
         raise AirlockError("nothing to answer: the input is empty")
-    return ws.privacy.preview(text)[1]
+    settings = ws.privacy.settings()
+    return ws.privacy.preview(text, settings.detection_config(), settings.operators)[1]
 
 
 def _task(ws: Workspace, model: ConsoleModel, task_id: int | None, kind: str) -> TaskInfo:

@@ -538,3 +538,17 @@ def test_cli_review_marks_redacts_and_refuses_clearly(workspace: Workspace,
     assert "cleared" in capsys.readouterr().out
     assert sorted(e.action for e in workspace.audit.entries(action="pii.")) == [
         "pii.added", "pii.added", "pii.added", "pii.redacted"]
+
+
+def test_console_input_is_redacted_with_the_workspace_settings(workspace: Workspace) -> None:
+    """What an operator types into the console (chat, classify, extract, batch) goes through the same
+    workspace rules as an import: its own ID patterns and deny list are redacted, the allow list kept."""
+    from engine.console.classify import redact as console_redact
+    from engine.privacy.settings import PrivacySettings, WorkspacePattern
+
+    workspace.privacy.save_settings(PrivacySettings(
+        patterns=(WorkspacePattern("employee id", r"EMP-\d{6}", "badge EMP-123456"),),
+        deny_list=("Project Falcon",), allow_list=("London",)))
+    out = console_redact(workspace, "EMP-004211 asks about Project Falcon in London.")
+    assert "EMP-004211" not in out and "<EMPLOYEE_ID_1>" in out
+    assert "Project Falcon" not in out and "London" in out
