@@ -1,14 +1,12 @@
-"""Batch extraction throughput (documents per minute) and how it scales with input length; with
---trained, the confidence quality (AUROC right vs wrong) of a fine-tuned demo model.
+"""Batch extraction throughput (documents per minute) and how it scales with input length.
 
-    .venv/bin/python bench/batch_extraction.py [--docs 8] [--trained /path/to/demo/workspace]
+    .venv/bin/python bench/batch_extraction.py [--docs 8]
 
 Throughput: the demo GGUF as console artifact, an extraction task (category enum + plant area
 string), `run_batch` over N fault reports from the demo corpus, each report repeated x1, x2, x4
 to vary the input length. Everything a batch does is counted: PII redaction, grammar-constrained
 generation, confidence re-scoring, the call log, JSONL/CSV output.
-Confidence quality: every item of the test split of the trained workspace's dataset version,
-answered in classification mode and in extraction mode (schema {"category": enum of labels}).
+(The confidence's AUROC is measured by bench/confidence_quality.py.)
 """
 
 from __future__ import annotations
@@ -57,49 +55,12 @@ def throughput(docs: int) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def quality(root: Path) -> None:
-    """The fine-tuned model and, for contrast, the untuned base model (zero-shot, so it answers wrong
-    often), each in both modes, on the test split of the trained workspace (a copy: the base GGUF is
-    registered there as an artifact)."""
-    from engine.console.quality import confidence_quality
-    from engine.paths import demo_model_path
-    from engine.workspace import Workspace
-
-    tmp = Path(tempfile.mkdtemp())
-    shutil.copytree(root, tmp / "ws")
-    with Workspace.open(tmp / "ws") as ws:
-        tuned = [a for a in ws.models.artifacts() if a.kind == "gguf" and a.run_id is not None][-1]
-        assert tuned.run_id is not None
-        version_id = ws.training.get(tuned.run_id).dataset_version_id
-        model = demo_model_path()
-        assert model is not None
-        shutil.copyfile(model, tmp / "base.gguf")
-        base = ws.models.add_artifact("base (zero-shot)", "gguf", tmp / "base.gguf", "Q4_1", None,
-                                      tuned.base_model_id, "bench copy")
-        print(f"dataset version {version_id}, test split")
-        print(f"{'model':<22} | {'mode':<8} | {'n':>3} | {'accuracy':>8} | {'AUROC':>5} | {'mean conf right':>15} | "
-              f"{'mean conf wrong':>15} | answers/min")
-        for art in (tuned, base):
-            for q in confidence_quality(ws, art.id, version_id, "test"):
-                au = "-" if q.auroc is None else f"{q.auroc:.3f}"
-                right = "-" if q.mean_right is None else f"{q.mean_right:.3f}"
-                wrong = "-" if q.mean_wrong is None else f"{q.mean_wrong:.3f}"
-                print(f"{art.name:<22} | {q.mode:<8} | {q.n:>3} | {q.accuracy:>8.1%} | {au:>5} | {right:>15} | "
-                      f"{wrong:>15} | {q.answers_per_minute:.0f}")
-    shutil.rmtree(tmp, ignore_errors=True)
-
-
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=8)
-    ap.add_argument("--trained", type=Path, default=None, help="a workspace after `airlock demo`")
-    ap.add_argument("--skip-throughput", action="store_true")
     args = ap.parse_args()
-    if args.trained is not None:
-        quality(args.trained)
-    if not args.skip_throughput:
-        throughput(args.docs)
+    throughput(args.docs)
 
 
 if __name__ == "__main__":

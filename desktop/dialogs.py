@@ -18,6 +18,19 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str = 
     box.exec()
 
 
+def confirm(parent: QWidget | None, title: str, message: str, action: str) -> bool:
+    """Ask before doing something the product advises against; the safe answer is the default."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(title)
+    box.setInformativeText(message)
+    go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+    box.exec()
+    return box.clickedButton() is go
+
+
 def explain_open_error(error: BaseException) -> tuple[str, str]:
     """(title, message) a person can act on, for an error met while opening a workspace."""
     from engine.errors import AirlockError, WorkspaceLocked, WorkspaceNotFound

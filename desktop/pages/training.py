@@ -284,6 +284,8 @@ class TrainingPage(Page):
         except Exception as exc:
             dialogs.show_error(self, "The settings are not valid", str(exc))
             return
+        if not self._ready_or_confirmed(version):
+            return
         ws = self.ws
         self.start_button.setEnabled(False)
         self.start_job = (Job(lambda ctx: start_run(ws, version, base.id, config, ctx), "Starting a training run")
@@ -291,6 +293,17 @@ class TrainingPage(Page):
                           .on_failure(if_alive(lambda e: dialogs.show_error(self, "The run did not start", str(e))))
                           .on_finished(if_alive(lambda _j: self.start_button.setEnabled(True)))
                           .run(self.runner))
+
+    def _ready_or_confirmed(self, version: int) -> bool:
+        """A version whose readiness report refuses is trained on only when the person says so."""
+        report = self._readiness.get(version)
+        if report is None or report.ready:
+            return True
+        refused = "\n".join(f"• {c.message}" for c in report.checks if c.level == "refuse")
+        return dialogs.confirm(self, "This version is not ready to train on",
+                               f"{report.version_name}:\n{refused}\n\nA model trained on it may be worse than "
+                               "useless. Fix the data and freeze a new version, or train on it anyway.",
+                               "Train anyway")
 
     def _on_started(self, run: RunInfo) -> None:
         self._reselect(run.id)

@@ -4,6 +4,11 @@ For a classification task both console modes are checked on the same items: the
 classifier's label share, and extraction under the schema ``{"<field>": {"enum": labels}}``
 with the re-scored field confidence. The AUROC is the probability that a random right
 answer has a higher confidence than a random wrong one (0.5 = no separation).
+
+A model that was not trained on the task can be checked with a few examples from the train
+split in its prompt (``shots``, picked as the evaluation picks them). Zero-shot, the untuned
+demo model answers at chance (a quarter right over four labels): its right answers are luck,
+and no confidence can tell luck from knowledge.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from engine.evaluation.metrics import auroc
 from engine.inference.classify import Classifier
 from engine.jobs import JobContext
 from engine.store.models import DatasetItem
+from engine.tasks.prompt import PromptWithShots
 from engine.workspace import Workspace
 
 
@@ -25,6 +31,7 @@ from engine.workspace import Workspace
 class ConfidenceQuality:
     mode: str
     n: int
+    wrong: int
     accuracy: float
     auroc: float | None
     mean_right: float | None
@@ -35,7 +42,7 @@ class ConfidenceQuality:
 def _summary(mode: str, scored: list[tuple[float, bool]], seconds: float) -> ConfidenceQuality:
     right = [c for c, ok in scored if ok]
     wrong = [c for c, ok in scored if not ok]
-    return ConfidenceQuality(mode, len(scored), len(right) / max(1, len(scored)),
+    return ConfidenceQuality(mode, len(scored), len(wrong), len(right) / max(1, len(scored)),
                              auroc([c for c, _ in scored], [ok for _, ok in scored]),
                              sum(right) / len(right) if right else None, sum(wrong) / len(wrong) if wrong else None,
                              60 * len(scored) / max(seconds, 1e-9))
@@ -46,9 +53,11 @@ def enum_schema(field: str, labels: tuple[str, ...]) -> dict[str, Any]:
 
 
 def confidence_quality(ws: Workspace, artifact_id: int, version_id: int, split: str = "test",
-                       limit: int | None = None, ctx: JobContext | None = None) -> list[ConfidenceQuality]:
+                       limit: int | None = None, shots: int = 0, seed: int = 0,
+                       ctx: JobContext | None = None) -> list[ConfidenceQuality]:
     import time
 
+    from engine.evaluation.runs import pick_shots
     from engine.inference.extract import Extractor
 
     ctx = ctx or JobContext()
@@ -56,11 +65,12 @@ def confidence_quality(ws: Workspace, artifact_id: int, version_id: int, split: 
     version = ws.datasets.get(version_id)
     task = ws.tasks.get(version.task_id)
     with ws.reader() as s:
-        items = [(i.input_text, i.target) for i in s.scalars(
-            select(DatasetItem).where(DatasetItem.version_id == version_id, DatasetItem.split == split)
-            .order_by(DatasetItem.id))]
+        rows = [(i.split, i.input_text, i.target) for i in s.scalars(
+            select(DatasetItem).where(DatasetItem.version_id == version_id).order_by(DatasetItem.id))]
+    items = [(text, target) for part, text, target in rows if part == split]
     items = items[:limit] if limit else items
-    fmt = model.prompt_format(task)
+    train = [(text, target) for part, text, target in rows if part == "train"]
+    fmt = PromptWithShots.of(model.prompt_format(task), pick_shots(train, shots, seed, by_label=True))
     results: dict[str, list[tuple[float, bool]]] = {"classify": [], "extract": []}
     seconds = {"classify": 0.0, "extract": 0.0}
     with using(model.path) as loaded:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from engine.inference.runtime import LoadedModel
-from engine.tasks.prompt import PromptFormat, Shot, end_of_turn
+from engine.tasks.prompt import PromptFormat, PromptWithShots, Shot, end_of_turn
 from engine.tasks.service import TaskInfo
 
 MAX_NEW_TOKENS = {"extraction": 384, "generation": 256}
@@ -59,22 +59,11 @@ class _Writer:
         return Answer(str(out["choices"][0]["text"]).strip(), None, latency, int(usage.get("total_tokens", 0)))
 
 
-@dataclass(frozen=True)
-class _PromptWithShots(PromptFormat):
-    """A prompt format that always shows the same few-shot examples."""
-
-    shots: tuple[Shot, ...] = field(default=())
-
-    def prompt(self, input_text: str, shots: Sequence[Shot] = ()) -> str:
-        return super().prompt(input_text, list(shots) or list(self.shots))
-
-
 class _Extractor:
     def __init__(self, model: LoadedModel, fmt: PromptFormat, schema: dict[str, Any], shots: Sequence[Shot]) -> None:
         from engine.inference.extract import Extractor
 
-        shown = _PromptWithShots(fmt.system_prompt, fmt.user_template, fmt.chat_template, tuple(shots))
-        self.extractor = Extractor(model, shown, schema, MAX_NEW_TOKENS["extraction"])
+        self.extractor = Extractor(model, PromptWithShots.of(fmt, shots), schema, MAX_NEW_TOKENS["extraction"])
 
     def __call__(self, input_text: str) -> Answer:
         import json

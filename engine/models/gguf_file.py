@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,13 @@ from typing import Any
 from engine.errors import InputFileError
 
 MAGIC = b"GGUF"
+CACHED_FILES = 32
+
+# Reading a GGUF's metadata walks its whole vocabulary (~1 s for a 49k-token model): the console
+# checks the model before every answer, so results are kept per file *state* (path, inode, size,
+# modification time). A file that is replaced, truncated or rewritten is read and checked again.
+_cache: dict[tuple[str, int, int, int], GgufInfo] = {}
+_cache_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,21 @@ def read_gguf(path: Path) -> GgufInfo:
     """Metadata of a valid GGUF file; InputFileError naming the file otherwise."""
     if not path.is_file():
         raise InputFileError(path, "no such file")
-    size = path.stat().st_size
+    st = path.stat()
+    key = (str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+    with _cache_lock:
+        known = _cache.get(key)
+    if known is not None:
+        return known
+    info = _read(path, st.st_size)
+    with _cache_lock:
+        if len(_cache) >= CACHED_FILES:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = info
+    return info
+
+
+def _read(path: Path, size: int) -> GgufInfo:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if len(head) < 8 or head[:4] != MAGIC:

@@ -7,7 +7,7 @@ template stored in the model file), in a sandbox.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -73,3 +73,18 @@ class PromptFormat:
 
     def completion(self, answer: str) -> str:
         return answer + end_of_turn(self.chat_template)
+
+
+@dataclass(frozen=True)
+class PromptWithShots(PromptFormat):
+    """A prompt format that always shows the same few-shot examples (evaluation baselines, and the
+    confidence check of a model that was not trained on the task)."""
+
+    shots: tuple[Shot, ...] = field(default=())
+
+    def prompt(self, input_text: str, shots: Sequence[Shot] = ()) -> str:
+        return super().prompt(input_text, list(shots) or list(self.shots))
+
+    @classmethod
+    def of(cls, fmt: PromptFormat, shots: Sequence[Shot]) -> PromptWithShots:
+        return cls(fmt.system_prompt, fmt.user_template, fmt.chat_template, tuple(shots))

@@ -32,6 +32,25 @@ def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return shown
 
 
+@pytest.fixture(autouse=True)
+def confirmations(monkeypatch: pytest.MonkeyPatch) -> Asked:
+    """Confirmation boxes are recorded and answered with ``confirmations.answer`` (default: yes)
+    instead of blocking the test on a modal box."""
+    from desktop import dialogs
+
+    asked = Asked()
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, message, action: asked.ask(title, message))
+    return asked
+
+
+class Asked(list[tuple[str, str]]):
+    answer = True
+
+    def ask(self, title: str, message: str) -> bool:
+        self.append((title, message))
+        return self.answer
+
+
 @pytest.fixture
 def styled_app(qapp: Any) -> Any:
     from desktop.app import configure

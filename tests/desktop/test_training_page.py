@@ -36,7 +36,8 @@ def open_page(window: Any, ws: Any) -> Any:
 
 
 def test_setup_form_applies_the_preset_checks_fields_and_estimates(
-        window: Any, qtbot: Any, ready: Any, artifacts_dir: Path, shown_errors: list[Any]) -> None:  # noqa: F811
+        window: Any, qtbot: Any, ready: Any, artifacts_dir: Path, shown_errors: list[Any],  # noqa: F811
+        confirmations: Any) -> None:
     ws, version_id, base_id = ready
     page = open_page(window, ws)
     form = page.form
@@ -64,6 +65,16 @@ def test_setup_form_applies_the_preset_checks_fields_and_estimates(
     form.target_modules.setText("q_proj, v_proj")
     assert form.problems_label.text() == ""
     save(window, qtbot, artifacts_dir, "training-setup")
+
+    # 24 examples: the readiness report refuses, so Start asks first; "Cancel" starts nothing
+    assert not ws.datasets.readiness(version_id).ready
+    qtbot.waitUntil(lambda: "is not ready" in page.readiness.verdict.text(), timeout=30_000)
+    confirmations.answer = False
+    page.start_button.click()
+    assert confirmations and confirmations[-1][0] == "This version is not ready to train on"
+    assert "small:" in confirmations[-1][1] and "examples" in confirmations[-1][1]
+    qtbot.wait(200)
+    assert ws.training.runs() == [] and page.start_job is None
 
 
 @pytest.mark.slow

@@ -71,6 +71,27 @@ def test_a_file_that_is_not_gguf_or_is_truncated_is_refused_before_llama_cpp(
     assert "<|im_start|>" in pick_model(ws, art_id).chat_template
 
 
+def test_a_model_checked_once_is_checked_again_after_it_is_cut_short(tmp_path: Path) -> None:
+    """The metadata of a checked file is kept (it takes ~1 s to read), but only for that file as it
+    was: the same path truncated afterwards is read again and refused."""
+    from engine.models.gguf_file import read_gguf
+    from engine.paths import demo_model_path
+
+    src = demo_model_path()
+    assert src is not None
+    copy = tmp_path / "m.gguf"
+    shutil.copyfile(src, copy)
+    first = read_gguf(copy)
+    assert read_gguf(copy) is first  # unchanged file: the kept result
+    data = copy.read_bytes()
+    with open(copy, "r+b") as fh:
+        fh.truncate(len(data) - 4096)
+    with pytest.raises(InputFileError, match=r"m.gguf: .*truncated"):
+        read_gguf(copy)
+    copy.write_bytes(data)  # restored in place: valid again
+    assert read_gguf(copy) == first
+
+
 def test_chat_streams_uses_the_template_and_history_and_stops(console_ws: tuple[Workspace, int, int]) -> None:
     from engine.console.calls import call
     from engine.console.chat import ChatSession
