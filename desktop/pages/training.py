@@ -301,8 +301,8 @@ class TrainingPage(Page):
             return True
         refused = "\n".join(f"• {c.message}" for c in report.checks if c.level == "refuse")
         return dialogs.confirm(self, "This version is not ready to train on",
-                               f"{report.version_name}:\n{refused}\n\nA model trained on it may be worse than "
-                               "useless. Fix the data and freeze a new version, or train on it anyway.",
+                               f"{report.version_name}:\n{refused}\n\nA model trained on it may learn the wrong "
+                               "things. Fix the data and freeze a new version, or train on it anyway.",
                                "Train anyway")
 
     def _on_started(self, run: RunInfo) -> None:

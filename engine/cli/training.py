@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engine.cli.common import (
     EXIT_CHECK_FAILED,
+    EXIT_USER_ERROR,
     ConsoleProgress,
     open_workspace,
     workspace_arg,
@@ -84,6 +85,14 @@ def cmd_train_start(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         base_id, config = _setup(args, ws)
         assert isinstance(config, TrainingConfig)
+        report = ws.datasets.readiness(args.version)
+        if not report.ready:
+            refused = "; ".join(c.message for c in report.checks if c.level == "refuse")
+            if not args.anyway:
+                print(f"error: {report.version_name} is not ready to train on: {refused}. Fix the data and freeze "
+                      "a new version, or add --anyway.", file=sys.stderr)
+                return EXIT_USER_ERROR
+            print(f"warning: training on {report.version_name} although it is not ready: {refused}", file=sys.stderr)
         run = ws.training.create(args.version, base_id, config)
         if run.estimate and not run.estimate.get("fits", True):
             print(f"warning: {run.estimate['summary']}: it may not fit in memory", file=sys.stderr)
@@ -165,6 +174,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _settings_args(p)
     p.add_argument("--wait", action="store_true", help="follow progress until the run ends")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--anyway", action="store_true", help="train even when the version's readiness report refuses")
     p.set_defaults(func=cmd_train_start)
     p = train_sub.add_parser("estimate", help="memory and duration of a run on this machine, without starting it")
     workspace_arg(p)

@@ -194,9 +194,15 @@ def test_cli_train_start_wait_status_and_logs(ready: tuple[Workspace, int, int],
     out = capsys.readouterr().out
     assert "hardware: CPU only" in out and "LoRA 4.9M params" in out
     assert "warning: examples average about" in out  # 64 tokens cut the answers off
-    assert main(["train", "start", "-w", root, "--version", str(version_id), "--max-steps", "2", "--preset", "tiny",
-                 "--set", "batch_size=2", "--set", "max_length=128", "--wait", "--quiet"]) == 0
-    out = capsys.readouterr().out
+    start = ["train", "start", "-w", root, "--version", str(version_id), "--max-steps", "2", "--preset", "tiny",
+             "--set", "batch_size=2", "--set", "max_length=128", "--wait", "--quiet"]
+    assert main(start) == 2  # 24 examples: the readiness report refuses, and nothing starts
+    err = capsys.readouterr().err
+    assert "small is not ready to train on: " in err and "--anyway" in err
+    assert ws.training.runs() == []
+    assert main([*start, "--anyway"]) == 0
+    out, err = capsys.readouterr()
+    assert "although it is not ready" in err
     assert "run 1: succeeded (backend trl-peft, final loss" in out
     assert main(["train", "status", "-w", root]) == 0
     assert "run 1: succeeded" in capsys.readouterr().out
