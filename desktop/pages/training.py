@@ -64,10 +64,11 @@ def if_alive(fn: Callable[..., None]) -> Callable[..., None]:
     return call
 
 
-def start_run(ws: Workspace, version_id: int, base_id: int, config: Any, ctx: Any) -> RunInfo:
+def start_run(ws: Workspace, version_id: int, base_id: int, config: Any, ctx: Any,
+              overridden: list[str] | None = None) -> RunInfo:
     """Create the run (reads the examples, estimates, writes the spec) and launch its worker."""
     ctx.report(0.2, "Preparing the run")
-    run = ws.training.create(version_id, base_id, config)
+    run = ws.training.create(version_id, base_id, config, overridden=overridden or ())
     ws.training.start(run.id)
     return run
 
@@ -286,9 +287,12 @@ class TrainingPage(Page):
             return
         if not self._ready_or_confirmed(version):
             return
+        report = self._readiness.get(version)
+        overridden = [c.message for c in report.checks if c.level == "refuse"] if report is not None else []
         ws = self.ws
         self.start_button.setEnabled(False)
-        self.start_job = (Job(lambda ctx: start_run(ws, version, base.id, config, ctx), "Starting a training run")
+        self.start_job = (Job(lambda ctx: start_run(ws, version, base.id, config, ctx, overridden),
+                              "Starting a training run")
                           .on_success(if_alive(self._on_started))
                           .on_failure(if_alive(lambda e: dialogs.show_error(self, "The run did not start", str(e))))
                           .on_finished(if_alive(lambda _j: self.start_button.setEnabled(True)))

@@ -86,14 +86,15 @@ def cmd_train_start(args: argparse.Namespace) -> int:
         base_id, config = _setup(args, ws)
         assert isinstance(config, TrainingConfig)
         report = ws.datasets.readiness(args.version)
-        if not report.ready:
-            refused = "; ".join(c.message for c in report.checks if c.level == "refuse")
+        refusals = [c.message for c in report.checks if c.level == "refuse"]
+        if refusals:
+            refused = "; ".join(refusals)
             if not args.anyway:
                 print(f"error: {report.version_name} is not ready to train on: {refused}. Fix the data and freeze "
                       "a new version, or add --anyway.", file=sys.stderr)
                 return EXIT_USER_ERROR
             print(f"warning: training on {report.version_name} although it is not ready: {refused}", file=sys.stderr)
-        run = ws.training.create(args.version, base_id, config)
+        run = ws.training.create(args.version, base_id, config, overridden=refusals)
         if run.estimate and not run.estimate.get("fits", True):
             print(f"warning: {run.estimate['summary']}: it may not fit in memory", file=sys.stderr)
         pid = ws.training.start(run.id)

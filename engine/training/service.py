@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,7 +138,9 @@ class TrainingService:
         return None
 
     def create(self, version_id: int, base_model_id: int, config: TrainingConfig,
-               hardware: Hardware | None = None) -> RunInfo:
+               hardware: Hardware | None = None, overridden: Sequence[str] = ()) -> RunInfo:
+        """A queued run with its spec written. ``overridden``: the readiness report's refusals the
+        person chose to train past (recorded in the audit event)."""
         base = self.ws.models.base(base_model_id)
         self.check_config(config, base)
         version = self.ws.datasets.get(version_id)
@@ -164,7 +167,8 @@ class TrainingService:
                                  {"dataset_version": version.content_hash, "base_model_sha256": base.sha256,
                                   "base_model": base.name, "config": config.to_dict(), "seed": config.seed,
                                   "train_examples": len(train), "eval_examples": len(evals),
-                                  "estimate": guess_record})
+                                  "estimate": guess_record,
+                                  **({"readiness_overridden": list(overridden)} if overridden else {})})
             return _info(run)
 
     def provenance(self, run_id: int) -> dict[str, Any]:

@@ -79,7 +79,8 @@ def test_setup_form_applies_the_preset_checks_fields_and_estimates(
 
 @pytest.mark.slow
 def test_a_real_run_started_from_the_page_is_watched_cancelled_and_resumed(
-        window: Any, qtbot: Any, ready: Any, artifacts_dir: Path, shown_errors: list[Any]) -> None:  # noqa: F811
+        window: Any, qtbot: Any, ready: Any, artifacts_dir: Path, shown_errors: list[Any],  # noqa: F811
+        confirmations: Any) -> None:
     ws, _version_id, _base_id = ready
     page = open_page(window, ws)
     save(window, qtbot, artifacts_dir, "training-idle")
@@ -87,9 +88,13 @@ def test_a_real_run_started_from_the_page_is_watched_cancelled_and_resumed(
     for name, value in (("max_steps", 6), ("batch_size", 1), ("max_length", 96), ("checkpoint_every", 1),
                         ("learning_rate", 1e-3)):
         form.inputs[name].setValue(value)
-    page.start_button.click()
+    qtbot.waitUntil(lambda: "is not ready" in page.readiness.verdict.text(), timeout=30_000)
+    page.start_button.click()  # 24 examples: asked first (answered "Train anyway" here)
+    assert confirmations and confirmations[-1][0] == "This version is not ready to train on"
     qtbot.waitUntil(lambda: bool(ws.training.runs()) and page.shown_run == ws.training.runs()[0].id,
                     timeout=60_000)
+    created = ws.audit.entries(action="training.created")[0].details
+    assert any("24 examples" in why for why in created["readiness_overridden"])  # the override is audited
     run_id = page.shown_run
     qtbot.waitUntil(lambda: page.view.stats["step"].text().startswith("2 / 6"), timeout=300_000)
     assert page.cancel_button.isEnabled() and not page.resume_button.isEnabled()

@@ -203,6 +203,8 @@ def test_cli_train_start_wait_status_and_logs(ready: tuple[Workspace, int, int],
     assert main([*start, "--anyway"]) == 0
     out, err = capsys.readouterr()
     assert "although it is not ready" in err
+    created = ws.audit.entries(action="training.created")[0].details
+    assert any("24 examples" in why for why in created["readiness_overridden"])
     assert "run 1: succeeded (backend trl-peft, final loss" in out
     assert main(["train", "status", "-w", root]) == 0
     assert "run 1: succeeded" in capsys.readouterr().out
