@@ -285,10 +285,10 @@ class TrainingPage(Page):
         except Exception as exc:
             dialogs.show_error(self, "The settings are not valid", str(exc))
             return
-        if not self._ready_or_confirmed(version):
+        report = self._readiness.get(version)  # the report shown beside Start (None while it is checked)
+        overridden = report.refusals if report is not None else []
+        if report is not None and overridden and not self._confirm_training_anyway(report.version_name, overridden):
             return
-        report = self._readiness.get(version)
-        overridden = [c.message for c in report.checks if c.level == "refuse"] if report is not None else []
         ws = self.ws
         self.start_button.setEnabled(False)
         self.start_job = (Job(lambda ctx: start_run(ws, version, base.id, config, ctx, overridden),
@@ -298,14 +298,11 @@ class TrainingPage(Page):
                           .on_finished(if_alive(lambda _j: self.start_button.setEnabled(True)))
                           .run(self.runner))
 
-    def _ready_or_confirmed(self, version: int) -> bool:
+    def _confirm_training_anyway(self, version_name: str, refusals: list[str]) -> bool:
         """A version whose readiness report refuses is trained on only when the person says so."""
-        report = self._readiness.get(version)
-        if report is None or report.ready:
-            return True
-        refused = "\n".join(f"• {c.message}" for c in report.checks if c.level == "refuse")
+        refused = "\n".join(f"• {why}" for why in refusals)
         return dialogs.confirm(self, "This version is not ready to train on",
-                               f"{report.version_name}:\n{refused}\n\nA model trained on it may learn the wrong "
+                               f"{version_name}:\n{refused}\n\nA model trained on it may learn the wrong "
                                "things. Fix the data and freeze a new version, or train on it anyway.",
                                "Train anyway")
 

@@ -86,7 +86,7 @@ def cmd_train_start(args: argparse.Namespace) -> int:
         base_id, config = _setup(args, ws)
         assert isinstance(config, TrainingConfig)
         report = ws.datasets.readiness(args.version)
-        refusals = [c.message for c in report.checks if c.level == "refuse"]
+        refusals = report.refusals
         if refusals:
             refused = "; ".join(refusals)
             if not args.anyway:

@@ -35,8 +35,13 @@ class ReadinessReport:
     checks: list[ReadinessCheck] = field(default_factory=list)
 
     @property
+    def refusals(self) -> list[str]:
+        """Why the version is not ready (empty when it is)."""
+        return [c.message for c in self.checks if c.level == REFUSE]
+
+    @property
     def ready(self) -> bool:
-        return all(c.level != REFUSE for c in self.checks)
+        return not self.refusals
 
     def as_dict(self) -> dict[str, Any]:
         return {"version_id": self.version_id, "version": self.version_name, "ready": self.ready,
