@@ -8,6 +8,11 @@ progress file, redraws the loss chart and the log tail, and notices the end. A g
 than the timer's interval is time the event loop could not run. The same timer measured on
 an idle window for as long gives the machine's own noise ("baseline"). Target: longest
 stall under 50 ms.
+
+Each stall over 30 ms is explained from the kernel's own counters, read at every tick: how long
+the GUI thread ran (our code), waited for a CPU (starved by other work), or neither (blocked on a
+lock or I/O, or the virtual machine itself was paused: the machine's "steal" time), and what the
+training worker last said it was doing.
 """
 
 from __future__ import annotations
@@ -27,14 +32,61 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 INTERVAL_MS = 5
+EXPLAIN_OVER_MS = 30
+
+
+class GcClock:
+    """Time the Python garbage collector spends on the GUI thread, per generation collected."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.spent_ms: dict[int, float] = {0: 0.0, 1: 0.0, 2: 0.0}
+        self.full_collections: list[float] = []  # ms each, since the last reset()
+        self._since = 0.0
+        gc.callbacks.append(self._hook)
+
+    def reset(self) -> None:
+        self.full_collections = []
+
+    def _hook(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._since = time.perf_counter()
+            return
+        took = (time.perf_counter() - self._since) * 1000
+        self.spent_ms[info["generation"]] += took
+        if info["generation"] == 2:
+            self.full_collections.append(round(took, 1))
+
+    def total(self) -> tuple[float, float]:
+        """(all collections, full collections) so far, in ms."""
+        return sum(self.spent_ms.values()), self.spent_ms[2]
+
+
+GC = GcClock()
+
+
+def kernel_counters() -> tuple[float, float, float, float]:
+    """(ran, waited for a CPU) of the calling thread, (steal, iowait) of the machine; all in ms."""
+    with open("/proc/thread-self/schedstat", "rb") as f:
+        ran_ns, waited_ns, _ = f.read().split()
+    with open("/proc/stat", "rb") as f:
+        cpu = f.readline().split()
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    return int(ran_ns) / 1e6, int(waited_ns) / 1e6, int(cpu[8]) * tick_ms, int(cpu[5]) * tick_ms
 
 
 class GapMeter:
-    def __init__(self) -> None:
+    def __init__(self, phase: object = None) -> None:
         from desktop.qt import Qt, QTimer
 
         self.gaps: list[float] = []
         self.long: list[tuple[float, float]] = []
+        self.explained: list[dict[str, object]] = []
+        self.phase = phase  # () -> str: what the worker last said it was doing
+        self._counters = kernel_counters()
+        self._gc = GC.total()
+        GC.reset()
         self._started = self._last = time.perf_counter()
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -43,7 +95,11 @@ class GapMeter:
 
     def start(self) -> None:
         self.gaps.clear()
-        self.long: list[tuple[float, float]] = []
+        self.long = []
+        self.explained = []
+        self._counters = kernel_counters()
+        self._gc = GC.total()
+        GC.reset()
         self._started = self._last = time.perf_counter()
         self.timer.start()
 
@@ -54,16 +110,41 @@ class GapMeter:
         now = time.perf_counter()
         gap = (now - self._last) * 1000 - INTERVAL_MS
         self.gaps.append(gap)
+        counters, gc_spent = kernel_counters(), GC.total()
         if gap > 50:
             self.long.append((round(now - self._started, 1), round(gap, 1)))
-        self._last = now
+        if gap > EXPLAIN_OVER_MS:
+            ran, waited, steal, iowait = (b - a for a, b in zip(self._counters, counters, strict=True))
+            self.explained.append({"at_s": round(now - self._started, 1), "stall_ms": round(gap, 1),
+                                   "gui_ran_ms": round(ran, 1), "gui_waited_for_cpu_ms": round(waited, 1),
+                                   "python_gc_ms": round(gc_spent[0] - self._gc[0], 1),
+                                   "full_gc_ms": round(gc_spent[1] - self._gc[1], 1),
+                                   "machine_steal_ms": round(steal), "machine_iowait_ms": round(iowait),
+                                   "worker": self.phase() if callable(self.phase) else None})
+        self._counters, self._gc = counters, gc_spent
+        self._last = time.perf_counter()
 
     def summary(self) -> dict[str, float]:
         gaps = sorted(self.gaps)
         return {"ticks": len(gaps), "max_stall_ms": round(gaps[-1], 1),
                 "p99_stall_ms": round(gaps[int(len(gaps) * 0.99) - 1], 1),
                 "median_stall_ms": round(statistics.median(gaps), 2), "stalls_over_50ms": len(self.long),
-                "longest_at_s": sorted(self.long, key=lambda x: -x[1])[:5]}
+                "longest_at_s": sorted(self.long, key=lambda x: -x[1])[:5],
+                "full_python_gc_ms": list(GC.full_collections),
+                f"stalls_over_{EXPLAIN_OVER_MS}ms_explained": self.explained}
+
+
+def worker_phase(ws: object) -> str:
+    """The last thing the newest run's worker wrote to its progress file (read only after a stall)."""
+    runs = ws.training.runs()  # type: ignore[attr-defined]
+    if not runs:
+        return "no run"
+    progress = Path(runs[-1].run_dir) / "progress.jsonl"
+    lines = progress.read_text().splitlines() if progress.exists() else []
+    if not lines:
+        return "starting"
+    last = json.loads(lines[-1])
+    return str(last.get("text") or f"{last.get('type')} {last.get('step', '')}").strip()
 
 
 def wait(seconds: float, until: object = None) -> None:
@@ -114,7 +195,7 @@ def main() -> int:
         for name, value in (("max_steps", args.steps), ("batch_size", 1), ("max_length", 96),
                             ("checkpoint_every", 2)):
             page.form.inputs[name].setValue(value)
-        meter = GapMeter()
+        meter = GapMeter(phase=lambda: worker_phase(ws))
         meter.start()
         wait(30)
         meter.stop()

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
+from desktop import pauses
 from desktop.qt import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot, qt_object_alive
 from engine.jobs import Cancelled, CancelToken, JobContext
 
@@ -267,3 +268,4 @@ class JobRunner(QObject):
             self._jobs.remove(job)
         self.changed.emit()
         self.job_finished.emit(job)
+        pauses.freeze_long_lived()  # what the job loaded (a library, a model) stays out of full collections

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop import dialogs, recent
+from desktop import dialogs, pauses, recent
 from desktop.jobs import Job, JobRunner
 from desktop.pages.audit import AuditPage
 from desktop.pages.base import Page
@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
     def _on_nav(self, row: int) -> None:
         if row >= 0:
             self.stack.setCurrentIndex(row)  # the page reads the workspace as it is shown
+            pauses.freeze_long_lived()  # and may have imported what it shows with
 
     def refresh_current(self) -> None:
         """Re-read what the visible page shows (the others read when they are shown)."""
