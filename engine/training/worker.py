@@ -51,7 +51,8 @@ def gpu_memory_mb() -> float | None:
 
 
 class RunReporter:
-    """Progress lines + DB metrics + cooperative cancel for one run."""
+    """Progress lines + DB metrics + cooperative cancel for one run. It counts the time it takes
+    itself (``bookkeeping_s``, in every step event), so a run says what its reporting cost."""
 
     def __init__(self, spec: TrainingSpec, ws: Any) -> None:
         self.spec = spec
@@ -61,6 +62,10 @@ class RunReporter:
         self.current_step = 0
         self.total = 0
         self.steps_started = self.started
+        self.bookkeeping_s = 0.0
+
+    def _counted(self, since: float) -> None:
+        self.bookkeeping_s += time.perf_counter() - since
 
     def emit(self, event: dict[str, Any]) -> None:
         event.setdefault("t", round(time.monotonic() - self.started, 3))
@@ -72,21 +77,25 @@ class RunReporter:
         self.emit({"type": "begin", "total_steps": total_steps})
 
     def step(self, step: int, total: int, epoch: float) -> None:
+        since = time.perf_counter()
         self.current_step, self.total = step, total
         elapsed = time.monotonic() - self.steps_started
         eta = elapsed / step * (total - step) if step else None
         event = {"type": "step", "step": step, "total_steps": total, "epoch": round(epoch, 4),
-                 "eta_s": round(eta, 1) if eta is not None else None, "memory_mb": round(memory_mb(), 1)}
+                 "eta_s": round(eta, 1) if eta is not None else None, "memory_mb": round(memory_mb(), 1),
+                 "bookkeeping_s": round(self.bookkeeping_s, 4)}  # up to the previous step
         gpu = gpu_memory_mb()
         if gpu is not None:
             event["gpu_memory_mb"] = round(gpu, 1)
         self.emit(event)
+        self._counted(since)
         if self.spec.simulate_failure and self.spec.simulate_failure.get("at_step") == step:
             raise_simulated(str(self.spec.simulate_failure.get("error")))
 
     def log(self, step: int, epoch: float, values: dict[str, float]) -> None:
         from engine.store.models import TrainingMetric
 
+        since = time.perf_counter()
         row = {key: values.get(src) for src, key in LOG_KEYS.items()}
         if all(v is None for v in row.values()):
             return
@@ -96,9 +105,13 @@ class RunReporter:
         with self.ws.unit() as s:
             s.add(TrainingMetric(run_id=self.spec.run_id, step=step, epoch=epoch, memory_mb=mem,
                                  ts=now(), **row))
+        self._counted(since)
 
     def cancel_requested(self) -> bool:
-        return (self.run_dir / CANCEL_FILE).exists()
+        since = time.perf_counter()
+        asked = (self.run_dir / CANCEL_FILE).exists()
+        self._counted(since)
+        return asked
 
     def message(self, text: str) -> None:
         self.emit({"type": "message", "text": text})
@@ -186,7 +199,7 @@ def run(spec_path: Path) -> int:
         set_status(ws, spec.run_id, "succeeded", "training.succeeded", finished_at=now(),
                    final_metrics=json.dumps(outcome.final_metrics),
                    adapter_sha256=adapter_digest(Path(outcome.adapter_dir), ws))
-        reporter.emit({"type": "done", **result})
+        reporter.emit({"type": "done", **result, "bookkeeping_s": round(reporter.bookkeeping_s, 4)})
         return 0
     except BaseException as exc:  # every failure becomes a reason on the run
         reason_text = explain_failure(exc, reporter.current_step)

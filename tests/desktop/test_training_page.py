@@ -64,6 +64,10 @@ def test_setup_form_applies_the_preset_checks_fields_and_estimates(
     assert ws.training.runs() == []
     form.target_modules.setText("q_proj, v_proj")
     assert form.problems_label.text() == ""
+    form.inputs["batch_size"].setValue(8)  # back to the preset: the warning goes away
+    form.inputs["max_length"].setValue(512)
+    wait_for_estimate(qtbot, page, fits=True)
+    assert "⚠" not in page.estimate_label.text()
     save(window, qtbot, artifacts_dir, "training-setup")
 
     # 24 examples: the readiness report refuses, so Start asks first; "Cancel" starts nothing

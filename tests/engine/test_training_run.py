@@ -247,12 +247,24 @@ def _loss_curve(ws: Workspace, run_id: int) -> dict[int, float]:
     return dict(rows)  # later rows win: a step that ran again after resume replaces nothing
 
 
+def _assert_bookkeeping_is_counted(run_dir: Path) -> None:
+    """Each step event carries the reporting time spent so far: it grows, and the total in the
+    end event is above zero and within the run's own time."""
+    events, _ = read_progress(run_dir, 0)
+    so_far = [e["bookkeeping_s"] for e in events if e["type"] == "step"]
+    assert so_far == sorted(so_far) and so_far[0] == 0.0 and so_far[-1] > 0
+    done = next(e for e in events if e["type"] == "done")
+    begin = next(e for e in events if e["type"] == "begin")
+    assert so_far[-1] <= done["bookkeeping_s"] < done["t"] - begin["t"]
+
+
 def test_resume_reaches_the_same_loss_curve_as_an_uninterrupted_run(
         ready: tuple[Workspace, int, int]) -> None:
     ws, version_id, base_id = ready
     config = TrainingConfig(max_steps=8, batch_size=2, checkpoint_every=2, seed=5, lora_dropout=0.1)
     straight = ws.training.train(version_id, base_id, config)
     assert straight.status == "succeeded"
+    _assert_bookkeeping_is_counted(straight.run_dir)
 
     run = ws.training.create(version_id, base_id, config)
     ws.training.start(run.id)
