@@ -66,14 +66,18 @@ class GcClock:
 GC = GcClock()
 
 
-def kernel_counters() -> tuple[float, float, float, float]:
-    """(ran, waited for a CPU) of the calling thread, (steal, iowait) of the machine; all in ms."""
+def kernel_counters() -> tuple[float, float, float, float, float, float]:
+    """(ran, waited for a CPU) of the calling thread in ms, its (minor, major) page faults, and
+    the machine's (steal, iowait) in ms."""
     with open("/proc/thread-self/schedstat", "rb") as f:
         ran_ns, waited_ns, _ = f.read().split()
+    with open("/proc/thread-self/stat", "rb") as f:
+        fields = f.read().rsplit(b")", 1)[1].split()  # after the command name, which may hold spaces
     with open("/proc/stat", "rb") as f:
         cpu = f.readline().split()
     tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
-    return int(ran_ns) / 1e6, int(waited_ns) / 1e6, int(cpu[8]) * tick_ms, int(cpu[5]) * tick_ms
+    return (int(ran_ns) / 1e6, int(waited_ns) / 1e6, float(fields[7]), float(fields[9]),
+            int(cpu[8]) * tick_ms, int(cpu[5]) * tick_ms)
 
 
 class GapMeter:
@@ -114,11 +118,13 @@ class GapMeter:
         if gap > 50:
             self.long.append((round(now - self._started, 1), round(gap, 1)))
         if gap > EXPLAIN_OVER_MS:
-            ran, waited, steal, iowait = (b - a for a, b in zip(self._counters, counters, strict=True))
+            ran, waited, minor, major, steal, iowait = (b - a for a, b in zip(self._counters, counters,
+                                                                                  strict=True))
             self.explained.append({"at_s": round(now - self._started, 1), "stall_ms": round(gap, 1),
                                    "gui_ran_ms": round(ran, 1), "gui_waited_for_cpu_ms": round(waited, 1),
                                    "python_gc_ms": round(gc_spent[0] - self._gc[0], 1),
                                    "full_gc_ms": round(gc_spent[1] - self._gc[1], 1),
+                                   "gui_page_faults": int(minor), "gui_page_faults_from_disk": int(major),
                                    "machine_steal_ms": round(steal), "machine_iowait_ms": round(iowait),
                                    "worker": self.phase() if callable(self.phase) else None})
         self._counters, self._gc = counters, gc_spent

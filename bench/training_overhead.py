@@ -98,7 +98,8 @@ def bare_in_child(spec_path: Path, steps: int) -> list[float]:
 
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         subprocess.run([sys.executable, __file__, "--bare-child", str(spec_path), str(steps), out.name],
-                       check=True, preexec_fn=yield_cpu_to_the_desktop, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                       check=True, preexec_fn=yield_cpu_to_the_desktop, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                       stdout=subprocess.DEVNULL)  # the trainer's own log lines; errors still show
         return [float(x) for x in json.loads(Path(out.name).read_text())]
 
 
