@@ -14,6 +14,7 @@ from desktop import dialogs
 from desktop import formatting as fmt
 from desktop.jobs import Job
 from desktop.labelling.chunk_dialog import ChunkDialog, ChunkRequest
+from desktop.labelling.columns_dialog import ColumnsDialog, has_default_columns
 from desktop.labelling.task_dialog import NewTaskDialog, TaskRequest
 from desktop.qt import QDialog, QFileDialog, QHBoxLayout, QMenu, QMessageBox, QPushButton
 
@@ -28,7 +29,7 @@ REJECTIONS_SHOWN = 200
 class ExampleAdder:
     def __init__(self, page: LabellingPage) -> None:
         self.page = page
-        self.dialog: ChunkDialog | NewTaskDialog | None = None  # the open one, for tests
+        self.dialog: ChunkDialog | NewTaskDialog | ColumnsDialog | None = None  # the open one, for tests
         self.job: Job[Any] | None = None
         self.rejections_box: QMessageBox | None = None  # the last import's rejected rows
         self.new_task_button: QPushButton  # these three: see add_buttons
@@ -118,8 +119,38 @@ class ExampleAdder:
     # -- from a file ------------------------------------------------------------------
     def choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self.page, "Import examples", str(Path.home()), EXAMPLE_FILES)
-        if name:
-            self.import_file(Path(name))
+        if not name:
+            return
+        from engine.errors import InputFileError
+
+        path = Path(name)
+        try:
+            columns = self.columns_to_ask(path)
+        except InputFileError as exc:
+            dialogs.show_error(self.page, f"{path.name} was not imported", str(exc))
+            return
+        if columns is None:
+            self.import_file(path)
+            return
+        dialog = ColumnsDialog(path.name, columns, self.page)
+        self.dialog = dialog
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                text_column, answer_column = dialog.chosen()
+                self.import_file(path, text_column, answer_column or "")
+        finally:
+            self.dialog = None
+
+    def columns_to_ask(self, path: Path) -> list[str] | None:
+        """A CSV file's columns when they are not the default ``text`` and ``label`` (the person is
+        asked which hold what); None for other files, or when the defaults are there. A header that
+        cannot be read raises ``InputFileError`` naming the file."""
+        from engine.tasks.example_formats import csv_columns
+
+        if path.suffix.lower() not in (".csv", ".tsv"):
+            return None
+        columns = csv_columns(path)
+        return None if has_default_columns(columns) else columns
 
     def choose_folder(self) -> None:
         name = QFileDialog.getExistingDirectory(self.page, "Import a Hugging Face datasets folder", str(Path.home()))
@@ -127,6 +158,7 @@ class ExampleAdder:
             self.import_file(Path(name))
 
     def import_file(self, path: Path, text_column: str = "text", label_column: str = "label") -> None:
+        """Import ``path`` as a job; in a CSV file, ``label_column`` "" imports the texts without answers."""
         ws, task = self.page.ws, self.page.task
         if ws is None or task is None or self.job is not None:
             return

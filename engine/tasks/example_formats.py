@@ -185,8 +185,29 @@ def read_rows(path: Path, data: bytes, fmt: str, user_template: str, text_column
     return fmt, rows
 
 
+def _csv_dialect(path: Path) -> str:
+    return "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+
+
+def csv_columns(path: Path) -> list[str]:
+    """The column names in a CSV (or TSV) file's header, so a person can say which hold what."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            header = next(csv.reader(f, dialect=_csv_dialect(path)), [])
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, f"is not UTF-8 text (byte {exc.start})") from exc
+    except csv.Error as exc:
+        raise InputFileError(path, f"has no readable CSV header ({exc})") from exc
+    columns = [c for c in header if c.strip()]  # as written: the import matches them exactly
+    if not columns:
+        raise InputFileError(path, "has no header row: the first line must name the columns")
+    return columns
+
+
 def _csv_rows(path: Path, text: str, text_column: str, label_column: str) -> list[Row | RowRejection]:
-    dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+    dialect = _csv_dialect(path)
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     columns = reader.fieldnames or []
     if text_column not in columns:

@@ -409,6 +409,65 @@ def test_an_import_keeps_good_rows_and_lists_the_rejected(page: Any, qtbot: Any,
     box.close()
 
 
+@pytest.mark.slow
+def test_a_csv_with_other_column_names_asks_which_hold_the_text_and_the_answer(
+        page: Any, qtbot: Any, ws: Any, tmp_path: Path, artifacts_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slow for the same reason as the import above (presidio redacts every row)."""
+    from desktop.labelling import add_examples
+    from desktop.labelling.columns_dialog import NO_ANSWER, ColumnsDialog
+    from desktop.qt import QDialogButtonBox, QTimer
+    from engine.errors import InputFileError
+
+    choose_task(page, "triage")
+    usual = tmp_path / "usual.csv"
+    usual.write_text("text,label\nThe parcel never arrived,complaint\n")
+    assert page.adder.columns_to_ask(usual) is None  # the default names: nothing to ask
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\xff\xfetext,label\n")
+    with pytest.raises(InputFileError, match=r"broken\.csv: is not UTF-8 text"):
+        page.adder.columns_to_ask(broken)
+    path = tmp_path / "helpdesk.csv"
+    path.write_text("ticket id,Report,Category\n1,The parcel never arrived,complaint\n"
+                    "2,Where is my invoice?,question\n")
+    assert page.adder.columns_to_ask(path) == ["ticket id", "Report", "Category"]
+
+    dialog = ColumnsDialog(path.name, ["ticket id", "Report", "Category"], page)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.chosen() == ("Report", "Category")  # the likeliest, chosen already
+    dialog.answer_column.setCurrentText("Report")
+    import_button = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not import_button.isEnabled() and "must be different columns" in dialog.problem.text()
+    dialog.answer_column.setCurrentText(NO_ANSWER)
+    assert import_button.isEnabled() and dialog.chosen() == ("Report", None)
+    dialog.answer_column.setCurrentText("Category")
+    save(dialog, qtbot, artifacts_dir, "labelling-import-columns")
+    dialog.close()
+
+    # the real path from the menu: the file is chosen, the dialog asks, Import is pressed in it
+    monkeypatch.setattr(add_examples.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    asked: list[tuple[str, str | None]] = []
+
+    def press_import() -> None:
+        shown = page.adder.dialog
+        assert isinstance(shown, ColumnsDialog)
+        asked.append(shown.chosen())
+        shown.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(100, press_import)
+    before = browse.count(ws, page.current_filter())
+    page.adder.choose_file()
+    assert asked == [("Report", "Category")]
+    qtbot.waitUntil(lambda: page.adder.job is None, timeout=120_000)
+    assert "Imported 2 examples from helpdesk.csv" in page.banner.text(), page.banner.text()
+    assert browse.count(ws, page.current_filter()) == before + 2
+    with ws.reader() as s:
+        labels = dict(s.execute(select(m.Example.input_text, m.Label.value).join(
+            m.Label, m.Label.example_id == m.Example.id).where(m.Example.input_text.in_(
+                ["The parcel never arrived", "Where is my invoice?"]))).all())
+    assert labels == {"The parcel never arrived": "complaint", "Where is my invoice?": "question"}  # from Category
+
+
 def test_a_new_task_is_checked_as_it_is_typed(page: Any, qtbot: Any, ws: Any, artifacts_dir: Path) -> None:
     from desktop.labelling.task_dialog import NewTaskDialog
 
