@@ -63,9 +63,6 @@ class GcClock:
         return sum(self.spent_ms.values()), self.spent_ms[2]
 
 
-GC = GcClock()
-
-
 def kernel_counters() -> tuple[float, float, float, float, float, float]:
     """(ran, waited for a CPU) of the calling thread in ms, its (minor, major) page faults, and
     the machine's (steal, iowait) in ms."""
@@ -88,9 +85,9 @@ class GapMeter:
         self.long: list[tuple[float, float]] = []
         self.explained: list[dict[str, object]] = []
         self.phase = phase  # () -> str: what the worker last said it was doing
+        self.gc_clock = GcClock()  # registered here, not on import: other benches import this module
         self._counters = kernel_counters()
-        self._gc = GC.total()
-        GC.reset()
+        self._gc = self.gc_clock.total()
         self._started = self._last = time.perf_counter()
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -102,8 +99,8 @@ class GapMeter:
         self.long = []
         self.explained = []
         self._counters = kernel_counters()
-        self._gc = GC.total()
-        GC.reset()
+        self._gc = self.gc_clock.total()
+        self.gc_clock.reset()
         self._started = self._last = time.perf_counter()
         self.timer.start()
 
@@ -114,7 +111,7 @@ class GapMeter:
         now = time.perf_counter()
         gap = (now - self._last) * 1000 - INTERVAL_MS
         self.gaps.append(gap)
-        counters, gc_spent = kernel_counters(), GC.total()
+        counters, gc_spent = kernel_counters(), self.gc_clock.total()
         if gap > 50:
             self.long.append((round(now - self._started, 1), round(gap, 1)))
         if gap > EXPLAIN_OVER_MS:
@@ -136,7 +133,7 @@ class GapMeter:
                 "p99_stall_ms": round(gaps[int(len(gaps) * 0.99) - 1], 1),
                 "median_stall_ms": round(statistics.median(gaps), 2), "stalls_over_50ms": len(self.long),
                 "longest_at_s": sorted(self.long, key=lambda x: -x[1])[:5],
-                "full_python_gc_ms": list(GC.full_collections),
+                "full_python_gc_ms": list(self.gc_clock.full_collections),
                 f"stalls_over_{EXPLAIN_OVER_MS}ms_explained": self.explained}
 
 

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop import pauses
 from engine import offline
 
 if TYPE_CHECKING:
@@ -51,7 +50,6 @@ def run_app(workspace: Path | None = None, demo: bool = False) -> int:
 
     window = MainWindow()
     window.show()
-    pauses.freeze_long_lived(full=True)  # Qt and the pages: about 35k objects, 10 ms to collect once
     if demo:
         QTimer.singleShot(0, window.open_demo)
     elif workspace is not None:

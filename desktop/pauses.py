@@ -8,8 +8,8 @@ thread) and holds the GIL throughout, so the window stops for that long at a ran
 
 Most of those objects live as long as the app: modules, classes, the pages, a loaded model's
 Python side. They can never be garbage, so they are frozen out of the collector's sight
-(``gc.freeze``): once the window is up, and again whenever new modules were loaded since the
-last time (a job or a page that imported a library). The young generations are collected just
+(``gc.freeze``): when the window shows its first page, and again whenever new modules were
+loaded since the last time (a job or a page that imported a library). The young generations are collected just
 before, so fresh garbage is freed rather than frozen. Full collections then walk only what was
 made since, and take a few milliseconds.
 """
@@ -22,13 +22,12 @@ import sys
 _modules_when_frozen = 0
 
 
-def freeze_long_lived(full: bool = False) -> bool:
-    """Freeze what is alive now if modules were loaded since the last freeze (or ``full``: at
-    start-up, after a complete collection, cheap while little is loaded). True if it froze."""
+def freeze_long_lived() -> bool:
+    """Freeze what is alive now if modules were loaded since the last freeze. True if it froze."""
     global _modules_when_frozen
-    if not full and len(sys.modules) == _modules_when_frozen:
+    if len(sys.modules) == _modules_when_frozen:
         return False
-    gc.collect(2 if full else 1)
+    gc.collect(1)
     gc.freeze()
     _modules_when_frozen = len(sys.modules)
     return True
