@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.datasets.conversation import task_conversation
 from engine.errors import AirlockError
+from engine.tasks.record_text import served_answer
 
 if TYPE_CHECKING:
     from engine.workspace import Workspace
@@ -30,7 +31,8 @@ def export_version(ws: Workspace, version_id: int, fmt: str, out: Path) -> Path:
     by_split: dict[str, list[dict[str, Any]]] = {}
     for row in ws.datasets.rows(version_id):
         by_split.setdefault(row.split, []).append({
-            "messages": task_conversation(task.system_prompt, task.user_template, row.input_text, row.target),
+            "messages": task_conversation(task.system_prompt, task.user_template, row.input_text,
+                                          served_answer(task.kind, task.spec, row.target)),
             "example_id": row.example_id, "input": row.input_text, "target": row.target})
     manifest = {"version_id": version.id, "version": version.name, "task": task.name, "task_kind": task.kind,
                 "content_hash": version.content_hash, "seed": version.seed,

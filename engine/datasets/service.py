@@ -26,6 +26,7 @@ from engine.errors import AirlockError, NotReady
 from engine.jobs import JobContext
 from engine.store.models import DatasetItem, DatasetRejection, DatasetVersion, Example
 from engine.tasks.agreement import agreement_report, final_label
+from engine.tasks.record_text import served_answer
 from engine.tasks.review import labels_by_example
 from engine.tasks.spec import TaskInfo
 from engine.tasks.validation import value_problems
@@ -86,6 +87,8 @@ class DatasetService:
         candidates = []
         for ex_id, text, golden, ood in examples:
             target, problem = final_label(labels.get(ex_id, {}))
+            if target is not None:  # stored sorted; frozen as the model will write it
+                target = served_answer(task.kind, task.spec, target)
             candidates.append(Candidate(ex_id, text, target, problem, bool(golden), bool(ood)))
         ctx.step(0.1, f"Validating and splitting {len(candidates):,} examples")
         outcome = freeze(candidates, lambda answer: value_problems(task.kind, task.spec, answer),

@@ -1,10 +1,13 @@
 """Extraction metrics: is the output JSON, does it follow the task's schema, which fields are right.
 
 A reference is the JSON text of the expected record; an output is whatever the model
-wrote. Fields are the record's top-level keys; a field counts when its value is not
-null. A predicted field is a true positive when its value equals the reference's
-exactly (compared as canonical JSON), so a wrong value is both a false positive and
-a false negative.
+wrote. Fields are the record's top-level keys, scored as slot filling: a field counts
+only when its value is not empty (null, "", whitespace, [] and {} are empty), so an
+empty answer matching an empty reference is no hit at all. Precision is over the
+non-empty predicted values, recall over the non-empty references. A predicted value is
+a true positive when it equals the reference's exactly (compared as canonical JSON), so
+a wrong value is both a false positive and a false negative, and an invented value
+where the reference is empty is a false positive only.
 """
 
 from __future__ import annotations
@@ -33,8 +36,15 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+def is_empty(value: Any) -> bool:
+    """No value in the slot: null, an empty or blank string, an empty list or object."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or value == [] or value == {}
+
+
 def _fields(record: Mapping[str, Any] | None) -> dict[str, str]:
-    return {k: _canonical(v) for k, v in (record or {}).items() if v is not None}
+    return {k: _canonical(v) for k, v in (record or {}).items() if not is_empty(v)}
 
 
 def field_diff(reference: Mapping[str, Any] | None, predicted: Mapping[str, Any] | None) -> list[dict[str, Any]]:
@@ -44,7 +54,7 @@ def field_diff(reference: Mapping[str, Any] | None, predicted: Mapping[str, Any]
     for key in list(dict.fromkeys([*ref, *pred])):
         r, p = ref.get(key), pred.get(key)
         rows.append({"field": key, "reference": r, "predicted": p,
-                     "match": (r is None and p is None) or (r is not None and _canonical(r) == _canonical(p))})
+                     "match": (is_empty(r) and is_empty(p)) or (not is_empty(r) and _canonical(r) == _canonical(p))})
     return rows
 
 

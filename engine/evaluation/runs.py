@@ -21,6 +21,7 @@ from engine.evaluation.scoring import Scored, run_metrics
 from engine.jobs import Cancelled, JobContext
 from engine.store.models import EvaluationRun, Prediction, TrainingRun
 from engine.tasks.prompt import PromptFormat, Shot
+from engine.tasks.record_text import served_answer
 from engine.workspace import Workspace
 
 SPLITS = ("test", "golden", "ood")
@@ -45,7 +46,7 @@ def model_under_test(ws: Workspace, which: str | int, version_id: int) -> ModelU
         if base_id is None and not bases:
             raise NotReady("no base model is registered")
         base = ws.models.base(int(base_id)) if base_id is not None else bases[0]
-        return ModelUnderTest(f"base {base.name}", base.path, base.id)
+        return ModelUnderTest(f"base {base.name}", ws.models.gguf_of_base(base.id), base.id)  # folder: GGUF, cached
     try:
         artifact_id = int(which)
     except ValueError:
@@ -95,7 +96,8 @@ def evaluate(ws: Workspace, model: ModelUnderTest, version_id: int, split: str =
     base = ws.models.base(model.base_model_id)
     if not base.chat_template:
         raise NotReady(f"base model {base.name} has no chat template")
-    train = [(r.input_text, r.target) for r in ws.datasets.rows(version_id, "train")]
+    train = [(r.input_text, served_answer(task.kind, task.spec, r.target))
+             for r in ws.datasets.rows(version_id, "train")]
     shot_list = pick_shots(train, shots, seed, by_label=task.kind == "classification")
     fmt = PromptFormat(task.system_prompt, task.user_template, base.chat_template)
     ctx.step(0.0, f"{model.label}: checking the model file")

@@ -20,6 +20,7 @@ from engine.errors import AirlockError, NotReady
 from engine.jobs import Cancelled, JobContext
 from engine.store.models import TrainingRun
 from engine.tasks.prompt import PromptFormat
+from engine.tasks.record_text import served_answer
 from engine.training.config import TrainingConfig
 from engine.training.estimate import Estimate, Hardware, ModelShape, detect_hardware, estimate
 from engine.training.failures import explain_exit
@@ -87,10 +88,11 @@ class TrainingService:
         if not base.chat_template:
             raise NotReady(f"base model {base.name} has no chat template")
         fmt = PromptFormat(task.system_prompt, task.user_template, base.chat_template)
-        train = [PromptCompletion(fmt.prompt(r.input_text), fmt.completion(r.target))
-                 for r in self.ws.datasets.rows(version_id, "train")]
-        evals = [PromptCompletion(fmt.prompt(r.input_text), fmt.completion(r.target))
-                 for r in self.ws.datasets.rows(version_id, "eval")]
+        def pair(input_text: str, target: str) -> PromptCompletion:  # the answer as the decoder writes it
+            return PromptCompletion(fmt.prompt(input_text), fmt.completion(served_answer(task.kind, task.spec, target)))
+
+        train = [pair(r.input_text, r.target) for r in self.ws.datasets.rows(version_id, "train")]
+        evals = [pair(r.input_text, r.target) for r in self.ws.datasets.rows(version_id, "eval")]
         if not train:
             raise NotReady(f"dataset version {version.name} has no training examples")
         return train, evals

@@ -64,6 +64,26 @@ def test_extraction_metrics_by_hand() -> None:
     assert (m["field_precision"], m["field_recall"], m["field_f1"]) == pytest.approx((0.6, 3 / 7, 0.5))
 
 
+def test_extraction_fields_are_scored_as_slot_filling() -> None:
+    """An empty answer for an empty reference is no hit; an invented value is a false positive only."""
+    schema = {"type": "object", "properties": {"people": {"type": "string"}, "last_name": {"type": "string"}},
+              "required": ["people", "last_name"]}
+    refs = [json.dumps(r) for r in ({"people": "2", "last_name": ""}, {"people": "4", "last_name": ""},
+                                    {"people": "3", "last_name": "Okafor"}, {"people": "", "last_name": ""})]
+    outs = ['{"people": "2", "last_name": "Smith"}', '{"people": "5", "last_name": "Jones"}',
+            '{"people": "3", "last_name": "Okafor"}', '{"people": "", "last_name": ""}']
+    m = extraction_metrics(refs, outs, schema)
+    # last_name: 3 non-empty predictions, 1 right: P 1/3; 1 non-empty reference, found: R 1
+    assert m["per_field"]["last_name"] == pytest.approx({"precision": 1 / 3, "recall": 1.0, "f1": 0.5, "support": 1})
+    # people: non-empty predictions 2, 5, 3 (2 right); non-empty references 2, 4, 3 (2 found)
+    assert m["per_field"]["people"] == pytest.approx({"precision": 2 / 3, "recall": 2 / 3, "f1": 2 / 3,
+                                                      "support": 3})
+    assert (m["field_precision"], m["field_recall"]) == pytest.approx((3 / 6, 3 / 4))
+    assert m["record_exact_match"] == 0.5  # the third record, and the all-empty fourth
+    assert record_score({"people": "", "last_name": ""}, {"people": "", "last_name": "Smith"}) == 0.0
+    assert [d["match"] for d in field_diff({"a": "", "b": None}, {"a": None, "b": " "})] == [True, True]
+
+
 def test_extraction_item_scores_and_field_diff() -> None:
     scored = score_outputs("extraction", {"schema": SCHEMA}, [], EX_REFS, EX_OUTS)
     assert scored.scores == pytest.approx([1.0, 0.5, 0.0, 0.0])
