@@ -1,4 +1,4 @@
-"""`airlock models list|register PATH`: the local base models a run can start from."""
+"""`airlock models list|register PATH|template ID NAME`: the local base models a run can start from."""
 
 from __future__ import annotations
 
@@ -41,8 +41,22 @@ def cmd_models_register(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models_template(args: argparse.Namespace) -> int:
+    from engine.models.chat_templates import TEMPLATES
+
+    if args.template is None:
+        for name, (what, _text) in TEMPLATES.items():
+            print(f"{name:<8} {what}")
+        return 0
+    text = Path(args.template).read_text(encoding="utf-8") if args.template.endswith(".jinja") else args.template
+    with open_workspace(args) as ws:
+        model = ws.models.set_chat_template(args.base_id, text)
+    print(_describe(model))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    models = sub.add_parser("models", help="local base models: list and register")
+    models = sub.add_parser("models", help="local base models: list, register, chat template")
     models_sub = models.add_subparsers(dest="models_command", required=True)
     p = models_sub.add_parser("list", help="registered base models (the demo model is registered on first use)")
     workspace_arg(p)
@@ -54,3 +68,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("path", help="a .gguf file, or a folder with config.json, *.safetensors and a tokenizer")
     p.add_argument("--name", default=None, help="name to show (default: the file or folder name)")
     p.set_defaults(func=cmd_models_register)
+    p = models_sub.add_parser("template", help="give a base model without one a chat template")
+    workspace_arg(p)
+    p.add_argument("base_id", type=int, help="the base model's id (airlock models list)")
+    p.add_argument("template", nargs="?", default=None,
+                   help="a template name (listed when omitted) or a .jinja file")
+    p.set_defaults(func=cmd_models_template)

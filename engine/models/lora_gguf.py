@@ -7,9 +7,15 @@ What llama.cpp expects (learned from its LoRA loader and its converter's convent
   ``...weight.lora_b``. In ggml order ``lora_a`` is [in, r] and ``lora_b`` is [r, out], which in
   numpy (row-major, dims reversed) is exactly PEFT's ``lora_A`` (r, in) and ``lora_B`` (out, r):
   no transposition is needed;
-- the base GGUF stores the query and key projections with their rows permuted for llama.cpp's
-  RoPE layout, so the output rows of ``lora_B`` for q and k get the same permutation (the input
-  side, ``lora_A``, is untouched);
+- for llama-family models (GGUF architecture ``llama``: Llama and Mistral folders, the demo model)
+  the converter stores the query and key projections with their rows permuted from Hugging Face's
+  rotary layout to llama.cpp's, so the output rows of ``lora_B`` for q and k get the same
+  permutation (the input side, ``lora_A``, is untouched). Qwen2/3, Gemma 2/3 and Phi-3 use the
+  NeoX rotary layout in llama.cpp and are converted unpermuted: their ``lora_B`` is written as is.
+  Only architectures whose layout has been checked against llama.cpp (tests/engine/
+  test_architectures_numerics.py) are written; any other is refused rather than written wrong;
+- Phi-3 keeps its fused ``qkv_proj`` and ``gate_up_proj`` (``attn_qkv``, ``ffn_up`` in GGUF);
+- every pair is checked against the shape of the base weight it adapts;
 - llama.cpp scales the product by alpha / r; PEFT's rank-stabilised variant scales by
   alpha / sqrt(r), which is written as an equivalent alpha.
 """
@@ -27,7 +33,22 @@ from engine.errors import AirlockError, InputFileError
 _PEFT_NAME = re.compile(r"^base_model\.model\.(?P<module>.+)\.lora_(?P<part>[AB])\.weight$")
 
 
-def _head_counts(base_gguf: Path) -> tuple[str, int, int, int]:
+# GGUF architecture -> does llama.cpp's converter permute q/k rows from the Hugging Face layout?
+ROPE_ROW_ORDER = {"llama": True, "qwen2": False, "qwen3": False, "gemma2": False, "gemma3": False,
+                  "phi3": False}
+
+
+def rope_rows_permuted(arch: str, where: Path) -> bool:
+    """Whether adapters for ``arch`` need llama's q/k row permutation; InputFileError for an
+    architecture whose layout has not been checked."""
+    if arch not in ROPE_ROW_ORDER:
+        raise InputFileError(where, f"GGUF LoRA adapters are not supported for the {arch!r} architecture "
+                                    f"(supported: {', '.join(sorted(ROPE_ROW_ORDER))}); export the merged "
+                                    "GGUF model instead")
+    return ROPE_ROW_ORDER[arch]
+
+
+def _head_counts(base_gguf: Path) -> tuple[str, int, int, int, dict[str, tuple[int, ...]]]:
     from gguf import GGUFReader
 
     reader = GGUFReader(str(base_gguf))
@@ -42,7 +63,8 @@ def _head_counts(base_gguf: Path) -> tuple[str, int, int, int]:
     blocks = field(f"{arch}.block_count")
     if not arch or n_head is None or blocks is None:
         raise InputFileError(base_gguf, "base GGUF lacks architecture/head count metadata")
-    return arch, int(n_head), int(n_kv), int(blocks)
+    shapes = {t.name: tuple(int(d) for d in t.shape) for t in reader.tensors}  # ggml order: (in, out)
+    return arch, int(n_head), int(n_kv), int(blocks), shapes
 
 
 def rope_permute_rows(b: Any, heads: int) -> Any:
@@ -78,7 +100,8 @@ def write_lora_gguf(adapter_dir: Path, base_gguf: Path, out_file: Path) -> int:
     weights_file = adapter_dir / "adapter_model.safetensors"
     if not weights_file.is_file():
         raise InputFileError(weights_file, "adapter weights missing")
-    arch, n_head, n_kv, blocks = _head_counts(base_gguf)
+    arch, n_head, n_kv, blocks, base_shapes = _head_counts(base_gguf)
+    permute = rope_rows_permuted(arch, base_gguf)
     arch_enum = next((k for k, v in gguf.MODEL_ARCH_NAMES.items() if v == arch), None)
     if arch_enum is None:
         raise InputFileError(base_gguf, f"architecture {arch!r} is unknown to the gguf library")
@@ -103,9 +126,13 @@ def write_lora_gguf(adapter_dir: Path, base_gguf: Path, out_file: Path) -> int:
         if target is None or set(parts) != {"A", "B"}:
             raise InputFileError(weights_file, f"cannot map adapted module {module} onto {arch}")
         a, b = parts["A"], parts["B"]
-        if module.endswith("q_proj"):
+        expected = base_shapes.get(f"{target}.weight")
+        if expected is None or expected[:2] != (a.shape[1], b.shape[0]):
+            raise InputFileError(weights_file, f"adapted module {module} ({b.shape[0]}x{a.shape[1]}) does not "
+                                               f"fit the base weight {target}.weight {expected} of {base_gguf.name}")
+        if permute and module.endswith("q_proj"):
             b = rope_permute_rows(b, n_head)
-        elif module.endswith("k_proj"):
+        elif permute and module.endswith("k_proj"):
             b = rope_permute_rows(b, n_kv)
         writer.add_tensor(f"{target}.weight.lora_a", np.ascontiguousarray(a))
         writer.add_tensor(f"{target}.weight.lora_b", np.ascontiguousarray(b))

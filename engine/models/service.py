@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from engine.clock import now
 from engine.errors import AirlockError
+from engine.jobs import JobContext
 from engine.models.registry import inspect_model
 from engine.paths import demo_model_path
 from engine.store.models import BaseModel, ModelArtifact
@@ -66,6 +68,7 @@ class ModelService:
         """Register a GGUF file or a Hugging Face folder (see engine.models.registry).
 
         Registering the same model again (same sha256) returns the existing entry."""
+        self.ws.membership.require("expert", "registering a model")
         path = path.expanduser().resolve()
         facts = inspect_model(path)
         name = name or facts.suggested_name
@@ -99,6 +102,42 @@ class ModelService:
                 return _base_info(known)
         return self.register_base(path, DEMO_MODEL_NAME)
 
+    def gguf_of_base(self, base_id: int, ctx: JobContext | None = None) -> Path:
+        """A GGUF file of the base model: its own file, or for a Hugging Face folder an f16 GGUF
+        converted when first needed and cached by the folder's sha256 (engine.models.base_gguf)."""
+        from engine.models.base_gguf import gguf_of_folder
+
+        base = self.base(base_id)
+        if base.format == "gguf":
+            return base.path
+        return gguf_of_folder(base.path, base.sha256, ctx)
+
+    def set_chat_template(self, base_id: int, template: str) -> BaseModelInfo:
+        """Give a base model a chat template: one of engine.models.chat_templates by name, or a Jinja
+        template. The template is checked by rendering a conversation with it."""
+        from engine.models.chat_templates import TEMPLATES, template_named
+        from engine.tasks.prompt import end_of_turn, render_chat
+
+        name = template if template in TEMPLATES else None
+        text = template_named(template) if name else template
+        try:
+            render_chat(text, [{"role": "system", "content": "S"}, {"role": "user", "content": "U"}])
+            closing = end_of_turn(text)
+        except Exception as exc:
+            raise AirlockError(f"the chat template does not render a conversation: {exc}") from exc
+        if not closing.strip():
+            raise AirlockError("the chat template does not mark the end of an assistant turn")
+        with self.ws.unit() as s:
+            model = s.get(BaseModel, base_id)
+            if model is None:
+                raise AirlockError(f"no base model with id {base_id}")
+            previous = model.chat_template
+            model.chat_template = text
+            self.ws.audit.record(s, "model.chat_template_set", f"base_model:{base_id}",
+                                 {"template": name or "custom", "had_one": previous is not None,
+                                  "sha256": hashlib.sha256(text.encode()).hexdigest()})
+            return _base_info(model)
+
     def base(self, base_id: int) -> BaseModelInfo:
         with self.ws.reader() as s:
             m = s.get(BaseModel, base_id)
@@ -114,6 +153,7 @@ class ModelService:
                      run_id: int | None, base_model_id: int | None, smoke_test: str | None) -> ArtifactInfo:
         """Store a finished file in the blob store (a folder under exports/, named by its manifest
         hash) and register it with its lineage."""
+        self.ws.membership.require("expert", "registering a model")
         if path.is_dir():
             sha, stored, size = self._store_folder(path)
         else:

@@ -117,11 +117,69 @@ def merge_and_save(peft_model: Any, tokenizer: Any, merged_dir: Path) -> None:
     tokenizer.save_pretrained(str(merged_dir))
 
 
-def lora_config(cfg: TrainingConfig) -> Any:
+# Models that fuse projections (Phi-3: qkv_proj, gate_up_proj) adapt the fused one instead.
+FUSED_PROJECTIONS = {"q_proj": "qkv_proj", "k_proj": "qkv_proj", "v_proj": "qkv_proj",
+                     "gate_proj": "gate_up_proj", "up_proj": "gate_up_proj"}
+
+
+def resolve_target_modules(model: Any, wanted: tuple[str, ...]) -> list[str]:
+    """The configured target modules as this model names them; AirlockError naming what is missing."""
+    from engine.errors import AirlockError
+
+    present = {name.rsplit(".", 1)[-1] for name, _module in model.named_modules()}
+    out: list[str] = []
+    missing = []
+    for name in wanted:
+        found = name if name in present else FUSED_PROJECTIONS.get(name)
+        if found is None or found not in present:
+            missing.append(name)
+        elif found not in out:
+            out.append(found)
+    if missing:
+        linear = sorted({n.rsplit(".", 1)[-1] for n, m in model.named_modules() if type(m).__name__ == "Linear"})
+        raise AirlockError(f"the base model has no module named {', '.join(missing)}; its linear layers are "
+                           f"{', '.join(linear)}: choose the target modules among them")
+    return out
+
+
+def lora_config(cfg: TrainingConfig, model: Any) -> Any:
     from peft import LoraConfig
 
     return LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-                      target_modules=list(cfg.target_modules), task_type="CAUSAL_LM")
+                      target_modules=resolve_target_modules(model, cfg.target_modules), task_type="CAUSAL_LM")
+
+
+def loaded_in_4bit(model: Any) -> bool:
+    """Whether any weight of ``model`` is packed 4-bit (bitsandbytes or Unsloth's 4-bit loading)."""
+    if getattr(model, "is_loaded_in_4bit", False):
+        return True
+    return any(type(m).__name__ in ("Linear4bit", "Params4bit") for m in model.modules())
+
+
+def base_folder(spec: TrainingSpec) -> Path:
+    """The base model as a Hugging Face folder (a GGUF base: its dequantized copy)."""
+    path = Path(spec.base_model_path)
+    if path.is_dir():
+        return path
+    from engine.training.backends.trl_peft import dequantized_copy
+
+    return dequantized_copy(path, spec.base_model_sha256)
+
+
+def merge_into_16bit_base(base_dir: Path, adapter_dir: Path, tokenizer: Any, merged_dir: Path) -> None:
+    """Merge a saved adapter into a freshly loaded copy of the base at its own 16/32-bit precision,
+    on the CPU. This is how a QLoRA run is merged: the 4-bit model it trained against holds packed
+    weights that cannot be merged into exactly nor read by the GGUF converter, so the adapter is
+    applied to the unquantized weights it approximates."""
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    base = AutoModelForCausalLM.from_pretrained(str(base_dir), dtype="auto", device_map="cpu",
+                                                low_cpu_mem_usage=True, local_files_only=True)
+    merged = PeftModel.from_pretrained(base, str(adapter_dir)).merge_and_unload()
+    forget_gguf_quantization(merged)
+    merged.save_pretrained(str(merged_dir), safe_serialization=True)
+    tokenizer.save_pretrained(str(merged_dir))
 
 
 def run_sft(spec: TrainingSpec, reporter: Reporter, model: Any, tokenizer: Any, peft_config: Any,
@@ -158,8 +216,12 @@ def run_sft(spec: TrainingSpec, reporter: Reporter, model: Any, tokenizer: Any, 
         outcome.final_metrics["eval_loss"] = float(trainer.evaluate()["eval_loss"])
     trainer.save_model(outcome.adapter_dir)
     if spec.merge:
-        reporter.message("Merging the adapter into the base model")
         merged_dir = run_dir / "merged"
-        merge_and_save(trainer.model, tokenizer, merged_dir)
+        if cfg.four_bit or loaded_in_4bit(trainer.model):
+            reporter.message("Merging the adapter into a 16-bit copy of the base model")
+            merge_into_16bit_base(base_folder(spec), Path(outcome.adapter_dir), tokenizer, merged_dir)
+        else:
+            reporter.message("Merging the adapter into the base model")
+            merge_and_save(trainer.model, tokenizer, merged_dir)
         outcome.merged_dir = str(merged_dir)
     return outcome

@@ -82,5 +82,5 @@ class TrlPeftBackend:
         four_bit = cfg.four_bit and not use_cpu and installed("bitsandbytes")
         reporter.message("Loading the base model" + (" in 4-bit (bitsandbytes NF4)" if four_bit else ""))
         tokenizer, model = load_base(Path(spec.base_model_path), four_bit=four_bit, sha256=spec.base_model_sha256)
-        return run_sft(spec, reporter, model, tokenizer, lora_config(cfg), use_cpu,
+        return run_sft(spec, reporter, model, tokenizer, lora_config(cfg, model), use_cpu,
                        bf16=not use_cpu and bool(torch.cuda.is_bf16_supported()))

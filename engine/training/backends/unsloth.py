@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.training.backends import Reporter
-from engine.training.backends.sft import Outcome, run_sft
+from engine.training.backends.sft import Outcome, resolve_target_modules, run_sft
 from engine.training.config import TrainingConfig
 from engine.training.spec import TrainingSpec
 
@@ -41,7 +41,7 @@ class UnslothBackend:
             tokenizer.pad_token = tokenizer.eos_token
         model = FastLanguageModel.get_peft_model(
             model, r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-            target_modules=list(cfg.target_modules), bias="none", random_state=cfg.seed,
+            target_modules=resolve_target_modules(model, cfg.target_modules), bias="none", random_state=cfg.seed,
             use_gradient_checkpointing="unsloth" if cfg.gradient_checkpointing else False)
         return run_sft(spec, reporter, model, tokenizer, None, use_cpu=False,
                        bf16=bool(torch.cuda.is_bf16_supported()))
