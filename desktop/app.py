@@ -50,6 +50,10 @@ def run_app(workspace: Path | None = None, demo: bool = False) -> int:
 
     window = MainWindow()
     window.show()
+    if workspace is None and not demo:
+        from engine.paths import workspace_from_environment
+
+        workspace = workspace_from_environment()  # as every `airlock` command does
     if demo:
         QTimer.singleShot(0, window.open_demo)
     elif workspace is not None:
@@ -60,7 +64,7 @@ def run_app(workspace: Path | None = None, demo: bool = False) -> int:
 
 
 def _open_last(window: MainWindow) -> None:
-    """Without a workspace argument, reopen the most recent one (if any is left)."""
+    """Without a workspace argument or $AIRLOCK_WORKSPACE, reopen the most recent one (if any is left)."""
     from desktop import recent
 
     paths = recent.recent_workspaces()

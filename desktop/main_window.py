@@ -43,6 +43,17 @@ NAV_NAMES = ["Home", "Documents", "Labelling", "Datasets", "Training", "Evaluati
 SHUTDOWN_WAIT_S = 30.0
 
 
+def held(ws: Workspace) -> Workspace:
+    """The workspace, marked as open in this window: a second window (another Airlock started on
+    the same workspace) is refused with a message naming who has it open, where and since when."""
+    try:
+        ws.hold("an Airlock window")
+    except BaseException:
+        ws.close()
+        raise
+    return ws
+
+
 class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
@@ -193,7 +204,7 @@ class MainWindow(QMainWindow):
         def open_existing(ctx: JobContext) -> Workspace:
             from engine.workspace import Workspace
 
-            return Workspace.open(path)
+            return held(Workspace.open(path))
 
         self._open_with(f"Opening {path.name}", open_existing, path)
 
@@ -201,7 +212,7 @@ class MainWindow(QMainWindow):
         def create_new(ctx: JobContext) -> Workspace:
             from engine.workspace import Workspace
 
-            return Workspace.create(path, name=path.name)
+            return held(Workspace.create(path, name=path.name))
 
         self._open_with(f"Creating {path.name}", create_new, path)
 
@@ -209,7 +220,7 @@ class MainWindow(QMainWindow):
         def open_demo_workspace(ctx: JobContext) -> Workspace:
             from engine.demo import open_demo_workspace
 
-            return open_demo_workspace(None)
+            return held(open_demo_workspace(None))
 
         self._open_with("Opening the demo workspace", open_demo_workspace, None)
 

@@ -20,6 +20,15 @@ class WorkspaceLocked(AirlockError):
                          "close the other Airlock window or job and try again")
 
 
+class WorkspaceInUse(WorkspaceLocked):
+    """The workspace is open in another Airlock window (``holder``: who, where, since when)."""
+
+    def __init__(self, path: Path, holder: str) -> None:
+        self.holder = holder
+        AirlockError.__init__(self, f"the workspace {path} is open in another window: {holder}. Close it there "
+                                    "first (the `airlock` command line still works alongside it)")
+
+
 class InputFileError(AirlockError):
     """A file the user gave us cannot be used; names the file and the problem."""
 

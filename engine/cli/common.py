@@ -15,13 +15,22 @@ EXIT_USER_ERROR = 2
 EXIT_CHECK_FAILED = 1
 
 
-def workspace_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workspace", "-w", type=Path, default=None,
+def add_global_options(parser: argparse.ArgumentParser, top_level: bool = False) -> None:
+    """The options every command takes. They are accepted before the command (``airlock --workspace
+    DIR init``) and after it (``airlock init --workspace DIR``): only the top level has a default, so
+    a command not given one keeps the value given before it (argparse copies a subcommand's defaults
+    over the top level's)."""
+    parser.add_argument("--workspace", "-w", type=Path, default=None if top_level else argparse.SUPPRESS,
                         help="workspace folder (default: the per-user data folder, or $AIRLOCK_WORKSPACE)")
 
 
+def workspace_arg(parser: argparse.ArgumentParser) -> None:
+    """Give a command the global options (see ``add_global_options``)."""
+    add_global_options(parser)
+
+
 def resolve_workspace(args: argparse.Namespace) -> Path:
-    if args.workspace is not None:
+    if getattr(args, "workspace", None) is not None:
         return Path(args.workspace)
     from engine.paths import default_workspace
 

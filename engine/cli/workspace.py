@@ -35,8 +35,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
+        holder = ws.holder()
         info = {"workspace": str(ws.root), "user": ws.identity.os_user, "role": ws.identity.role,
-                **ws.summary()}
+                "open_in_window": holder.describe() if holder else None, **ws.summary()}
         print(json.dumps(info, indent=2))
     return 0
 
