@@ -4,6 +4,11 @@ The switches are environment variables that the HF stack and tldextract read at
 import time. The guard wraps the socket layer so that any connection to an
 address outside loopback is refused (``NetworkBlocked``) and reported to every
 registered listener (the open workspace records it in its audit log).
+
+The guard also covers every Python process started from a guarded one: installing it
+sets ``AIRLOCK_OFFLINE_GUARD=1`` and puts ``engine/offline_boot`` first on PYTHONPATH,
+whose ``sitecustomize`` installs the guard in the child before its own code runs.
+This is the second layer: the first is the kernel's (engine/seal.py).
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ OFFLINE_SWITCHES: dict[str, str] = {
     "WANDB_MODE": "disabled",
     "TOKENIZERS_PARALLELISM": "false",
 }
+
+
+GUARD_ENV = "AIRLOCK_OFFLINE_GUARD"
+BOOT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "offline_boot")
 
 
 class NetworkBlocked(ConnectionRefusedError):
@@ -91,20 +100,31 @@ def _check(address: Any, call: str) -> None:
         _refuse(parsed[0], parsed[1], call)
 
 
+def cover_child_processes() -> None:
+    """Make every Python child (inheriting our environment) install the guard at start-up."""
+    os.environ[GUARD_ENV] = "1"
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if paths[:1] != [BOOT_DIR]:
+        os.environ["PYTHONPATH"] = os.pathsep.join([BOOT_DIR, *(p for p in paths if p != BOOT_DIR)])
+
+
 def install_guard() -> None:
-    """Refuse every non-loopback connection from this process (idempotent)."""
+    """Refuse every non-loopback connection from this process and its Python children (idempotent)."""
     apply_offline_switches()
+    cover_child_processes()
     with _lock:
         if _originals:
             return
         _originals["connect"] = socket.socket.connect
         _originals["connect_ex"] = socket.socket.connect_ex
         _originals["sendto"] = socket.socket.sendto
+        _originals["sendmsg"] = socket.socket.sendmsg
         _originals["getaddrinfo"] = socket.getaddrinfo
 
     orig_connect = _originals["connect"]
     orig_connect_ex = _originals["connect_ex"]
     orig_sendto = _originals["sendto"]
+    orig_sendmsg = _originals["sendmsg"]
     orig_getaddrinfo = _originals["getaddrinfo"]
 
     def connect(self: socket.socket, address: Any) -> None:
@@ -121,6 +141,11 @@ def install_guard() -> None:
         result: int = orig_sendto(self, data, *args)
         return result
 
+    def sendmsg(self: socket.socket, buffers: Any, *args: Any) -> int:
+        _check(args[2] if len(args) > 2 else None, "sendmsg")
+        result: int = orig_sendmsg(self, buffers, *args)
+        return result
+
     def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(host, bytes):
             host = host.decode("ascii", "replace")
@@ -131,6 +156,7 @@ def install_guard() -> None:
     socket.socket.connect = connect  # type: ignore[method-assign,assignment]
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     socket.socket.sendto = sendto  # type: ignore[method-assign,assignment]
+    socket.socket.sendmsg = sendmsg  # type: ignore[method-assign,assignment]
     socket.getaddrinfo = getaddrinfo
 
 

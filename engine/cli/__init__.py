@@ -18,7 +18,7 @@ from engine.errors import AirlockError
 
 # Modules of this package with a `register(subparsers)` function, in help order.
 COMMAND_GROUPS = ("workspace", "documents", "pii", "examples", "dataset", "models", "training", "export", "console",
-                  "evaluation", "audit")
+                  "evaluation", "audit", "doctor")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The program. Started as `airlock` (argv None), it first seals itself off the network
+    (engine/seal.py); called from Python with arguments (tests), it leaves the caller's process as is."""
+    if argv is None:
+        from engine import seal
+
+        seal.seal_process()
     offline.install_guard()
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1,0 +1,45 @@
+"""`airlock doctor`: check the installation, the llama.cpp self-test, the machine and the seal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from engine.cli.common import EXIT_CHECK_FAILED, workspace_arg
+
+MARKS = {"ok": "ok", "info": "--", "warning": "WARN", "problem": "FAIL"}
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from engine.doctor import as_json, run_checks
+
+    started = time.perf_counter()
+    workspace = Path(args.workspace).expanduser() if getattr(args, "workspace", None) is not None else None
+    checks = run_checks(workspace, run_selftest=not args.no_selftest)
+    problems = [c for c in checks if c.status == "problem"]
+    if args.json:
+        print(as_json(checks))
+    else:
+        for c in checks:
+            print(f"{MARKS[c.status]:>4}  {c.area:<10} {c.name:<24} {c.detail}")
+        took = time.perf_counter() - started
+        if problems:
+            print(f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''} ({took:.1f} s):", file=sys.stderr)
+            for c in problems:
+                print(f"  - {c.name}: {c.detail}", file=sys.stderr)
+        else:
+            warnings = sum(c.status == "warning" for c in checks)
+            print(f"\nall well ({warnings} warning{'s' if warnings != 1 else ''}, {took:.1f} s)")
+    return EXIT_CHECK_FAILED if problems else 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("doctor", help="check the installation, llama.cpp, the GPU, disk, memory, the network seal "
+                                      "and a workspace; exit 1 naming each problem")
+    workspace_arg(p)  # checked only when given: schema version, audit chain
+    p.add_argument("--json", action="store_true", help="machine-readable report")
+    p.add_argument("--no-selftest", action="store_true",
+                   help="do not run the llama.cpp self-test when this machine has none stored")
+    p.set_defaults(func=cmd_doctor)

