@@ -2,16 +2,16 @@
 (a Hugging Face ``datasets`` folder: ``engine.tasks.hf_folder``).
 
 Each row becomes an input and (optionally) an answer, or a rejection naming its line (for a
-JSON array: its item number) and the reason. Rows are independent: a bad row never stops the
-file. Problems with the file as a whole (not UTF-8, unknown format, missing CSV column) raise
-``InputFileError``.
+JSON array: its item number) and the reason. Rows are independent: a bad row (not JSON, nested
+too deep, a CSV cell over the csv module's 128 KiB field limit) never stops the file. Problems
+with the file as a whole (larger than ``MAX_FILE_BYTES``, not UTF-8, unknown format, missing CSV
+column) raise ``InputFileError``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +19,9 @@ from typing import Any
 
 from engine.datasets.conversation import conversation_problems
 from engine.errors import InputFileError
+from engine.tasks.json_rows import Problem, json_records
 
+MAX_FILE_BYTES = 256 * 2**20  # read whole into memory; a bigger set is a Hugging Face datasets folder
 FORMATS = ("auto", "chat", "prompt-completion", "alpaca", "sharegpt", "csv", "hf")  # hf: a datasets folder
 SHAREGPT_ROLES = {"system": "system", "human": "user", "user": "user", "gpt": "assistant",
                   "assistant": "assistant", "chatgpt": "assistant", "bot": "assistant"}
@@ -142,21 +144,20 @@ def detect_format(path: Path, text: str) -> str:
 
 def _json_rows(text: str) -> Iterator[tuple[int, Any]]:
     """(line or item number, parsed object or the BadRow); a JSON array's items are numbered from 1."""
-    if text.lstrip().startswith("["):
-        try:
-            items = json.loads(text)
-        except json.JSONDecodeError:
-            items = None
-        if isinstance(items, list):
-            yield from enumerate(items, start=1)
-            return
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield n, json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield n, BadRow(f"not JSON ({exc.msg} at column {exc.colno})")
+    for n, obj in json_records(text):
+        yield n, BadRow(obj) if isinstance(obj, Problem) else obj
+
+
+def check_size(path: Path) -> None:
+    """Refuse an example file larger than ``MAX_FILE_BYTES`` before reading any of it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    if size > MAX_FILE_BYTES:
+        raise InputFileError(path, f"is {size / 2**20:.0f} MiB; an example file can be at most "
+                                   f"{MAX_FILE_BYTES // 2**20} MiB (split it, or import a Hugging Face datasets "
+                                   "folder)")
 
 
 def read_rows(path: Path, data: bytes, fmt: str, user_template: str, text_column: str = "text",
@@ -206,6 +207,13 @@ def csv_columns(path: Path) -> list[str]:
     return columns
 
 
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"a cell is larger than {csv.field_size_limit() // 1024} KiB (the limit for one CSV cell)"
+    return f"not readable as CSV ({text})"
+
+
 def _csv_rows(path: Path, text: str, text_column: str, label_column: str) -> list[Row | RowRejection]:
     dialect = _csv_dialect(path)
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
@@ -214,7 +222,15 @@ def _csv_rows(path: Path, text: str, text_column: str, label_column: str) -> lis
         raise InputFileError(path, f"has no column {text_column!r}; its columns are {', '.join(columns) or 'none'} "
                                    "(choose one with --text-column)")
     rows: list[Row | RowRejection] = []
-    for record in reader:
+    while True:
+        started = reader.line_num + 1  # the record's first line
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a cell over the 128 KiB field limit, a NUL byte: this row only
+            rows.append(RowRejection(started, _csv_problem(exc)))
+            continue
         line = reader.line_num
         if None in record:
             rows.append(RowRejection(line, f"has {len(columns) + len(record[None])} fields; the header has "

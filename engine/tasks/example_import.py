@@ -23,7 +23,7 @@ from engine.errors import InputFileError
 from engine.jobs import JobContext
 from engine.privacy import DetectionConfig, Span, detect, redact
 from engine.store.models import Example, Label
-from engine.tasks.example_formats import Row, RowRejection, read_rows
+from engine.tasks.example_formats import Row, RowRejection, check_size, read_rows
 from engine.tasks.hf_folder import folder_sha256, read_folder
 from engine.tasks.spec import TaskInfo
 from engine.tasks.validation import canonical_value, value_problems
@@ -91,6 +91,7 @@ def import_file(ws: Workspace, task_id: int, path: Path, fmt: str = "auto", text
         rows = read_folder(path, task.user_template, text_column, label_column)
         file_sha = folder_sha256(path)
     else:
+        check_size(path)
         try:
             data = path.read_bytes()
         except OSError as exc:
