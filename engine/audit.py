@@ -70,7 +70,11 @@ class AuditLog:
 
     def record(self, session: Session, action: str, subject: str,
                details: dict[str, Any] | None = None) -> AuditEntry:
-        """Append one event inside ``session``'s open transaction."""
+        """Append one event inside ``session``'s open transaction. Refuses (and so rolls the change
+        back) when the acting user's current role may not do what ``action`` is."""
+        from engine.members import check_role, work_for_action
+
+        role = check_role(session, self.identity.os_user, work_for_action(action), action)
         last = session.execute(
             select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
         ).first()
@@ -78,10 +82,9 @@ class AuditLog:
         prev = last[1] if last else GENESIS
         ts = iso()
         details_json = canonical(details or {})
-        digest = event_hash(prev, seq, ts, self.identity.os_user, self.identity.role,
-                            action, subject, details_json)
+        digest = event_hash(prev, seq, ts, self.identity.os_user, role, action, subject, details_json)
         session.add(AuditEvent(seq=seq, ts=ts, os_user=self.identity.os_user,
-                               role=self.identity.role, action=action, subject=subject,
+                               role=role, action=action, subject=subject,
                                details=details_json, prev_hash=prev, hash=digest))
         head = session.get(Setting, HEAD_KEY)
         head_value = f"{seq}:{digest}"
@@ -90,7 +93,7 @@ class AuditLog:
         else:
             head.value = head_value
         session.flush()
-        return AuditEntry(seq, ts, self.identity.os_user, self.identity.role, action,
+        return AuditEntry(seq, ts, self.identity.os_user, role, action,
                           subject, details or {}, digest)
 
     def entries(self, action: str | None = None, subject: str | None = None,

@@ -40,3 +40,17 @@ class InputFileError(AirlockError):
 
 class NotReady(AirlockError):
     """A step was asked for before what it needs exists (e.g. training with no dataset)."""
+
+
+class RoleRefused(AirlockError):
+    """The acting OS account's role in the workspace does not allow this; names who can change that."""
+
+
+class NotAMember(RoleRefused):
+    """The acting OS account is not a member of the workspace."""
+
+    def __init__(self, user: str, workspace: Path, admins: list[str]) -> None:
+        self.user = user
+        who = ", ".join(admins) if admins else "the workspace's admin"
+        super().__init__(f"{user} is not a member of the workspace {workspace}; ask its admin ({who}) to add "
+                         f"you: airlock members add {user} --role expert")

@@ -22,7 +22,7 @@ from engine import offline
 from engine.audit import AuditLog
 from engine.blobs import BlobStore
 from engine.clock import now
-from engine.errors import WorkspaceInUse, WorkspaceLocked, WorkspaceNotFound
+from engine.errors import NotAMember, WorkspaceInUse, WorkspaceLocked, WorkspaceNotFound
 from engine.identity import Identity, current_os_user
 from engine.store.db import make_engine, make_session_factory
 from engine.store.lease import Holder, Lease, LeaseHeld, holder_of
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from engine.datasets.service import DatasetService
     from engine.documents.service import DocumentService
     from engine.evaluation.service import EvaluationService
+    from engine.members import MembershipService
     from engine.models.service import ModelService
     from engine.privacy.service import PrivacyService
     from engine.tasks.service import TaskService
@@ -44,7 +45,7 @@ IN_USE = "in-use.lock"  # held by the window that has the workspace open (engine
 
 
 class Workspace:
-    def __init__(self, root: Path, role: str | None = None) -> None:
+    def __init__(self, root: Path, creating: bool = False) -> None:
         self.root = root.resolve()
         self._lease: Lease | None = None
         self.db_path = self.root / DB_NAME
@@ -62,7 +63,13 @@ class Workspace:
                 raise WorkspaceLocked(self.db_path) from exc
             raise
         user = current_os_user()
-        self.identity = Identity(user, role or self._role_of(user))
+        role = self._role_of(user)
+        if role is None and not (creating and not self._has_members()):
+            admins = self._admins()
+            self.engine.dispose()
+            self._read_engine.dispose()
+            raise NotAMember(user, self.root, admins)
+        self.identity = Identity(user, role or "admin")
         self.audit = AuditLog(self._readers, self.identity)
         self._listener = self._record_blocked_connection
         offline.add_listener(self._listener)
@@ -73,20 +80,21 @@ class Workspace:
         root = root.expanduser()
         root.mkdir(parents=True, exist_ok=True)
         (root / MARKER).write_text(json.dumps({"format": 1, "name": name or root.name}))
-        ws = cls(root, role="admin")
+        ws = cls(root, creating=True)
         with ws.unit() as s:
-            if s.get(Member, ws.identity.os_user) is None:
+            if s.get(Member, ws.identity.os_user) is None:  # a new workspace: its creator is the admin
                 s.add(Member(os_user=ws.identity.os_user, role="admin", added_at=now()))
                 ws.audit.record(s, "workspace.created", f"workspace:{ws.root.name}",
                                 {"path": str(ws.root), "admin": ws.identity.os_user})
         return ws
 
     @classmethod
-    def open(cls, root: Path, role: str | None = None) -> Workspace:
+    def open(cls, root: Path) -> Workspace:
+        """Open as the OS account running this process; refuses anyone who is not a member."""
         root = root.expanduser()
         if not (root / MARKER).is_file() or not (root / DB_NAME).is_file():
             raise WorkspaceNotFound(root)
-        return cls(root, role=role)
+        return cls(root)
 
     @classmethod
     def exists(cls, root: Path) -> bool:
@@ -145,10 +153,18 @@ class Workspace:
         """A session for reading only: it never takes the write lock."""
         return self._readers()
 
-    def _role_of(self, user: str) -> str:
+    def _role_of(self, user: str) -> str | None:
         with self._readers() as s:
             member = s.get(Member, user)
-            return member.role if member else "expert"
+            return member.role if member else None
+
+    def _has_members(self) -> bool:
+        with self._readers() as s:
+            return s.scalar(select(Member.os_user).limit(1)) is not None
+
+    def _admins(self) -> list[str]:
+        with self._readers() as s:
+            return sorted(s.scalars(select(Member.os_user).where(Member.role == "admin")))
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self._readers() as s:
@@ -156,6 +172,7 @@ class Workspace:
             return row.value if row else default
 
     def set_setting(self, key: str, value: str) -> None:
+        self.membership.require("operator" if key.startswith("console.") else "expert", f"setting {key}")
         with self.unit() as s:
             row = s.get(Setting, key)
             old = row.value if row else None
@@ -166,8 +183,14 @@ class Workspace:
             self.audit.record(s, "setting.changed", f"setting:{key}", {"old": old, "new": value})
 
     def members(self) -> list[tuple[str, str]]:
-        with self._readers() as s:
-            return [(m.os_user, m.role) for m in s.scalars(select(Member))]
+        return [(m.os_user, m.role) for m in self.membership.list()]
+
+    @cached_property
+    def membership(self) -> MembershipService:
+        """Members and roles; ``membership.require(work)`` is the check every service calls first."""
+        from engine.members import MembershipService
+
+        return MembershipService(self)
 
     def _record_blocked_connection(self, attempt: offline.BlockedAttempt) -> None:
         with self.unit() as s:

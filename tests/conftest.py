@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,9 +17,19 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("AIRLOCK_USER", "tester")
+# Who the tests act as: an explicit call, never an environment variable the app honours. Child
+# Python processes (the CLI, the training worker) get the same user through the suite's own
+# sitecustomize (tests/subprocess_identity). Anchors and seal keys go to a scratch folder, not $HOME.
+os.environ["AIRLOCK_TEST_SUITE_USER"] = "tester"
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(Path(__file__).parent / "subprocess_identity"), str(Path(__file__).resolve().parents[1]),
+     *([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])])
+os.environ.setdefault("AIRLOCK_STATE_DIR", tempfile.mkdtemp(prefix="airlock-test-state-"))
 
 from engine import offline
+from engine.identity import use_test_user
+
+use_test_user("tester")
 
 offline.install_guard()
 
@@ -40,6 +51,23 @@ def _no_leaked_threads() -> Iterator[None]:
         t.join(timeout=5)
     still = [t.name for t in leaked if t.is_alive()]
     assert not still, f"test leaked threads: {still}"
+
+
+@contextlib.contextmanager
+def acting_as(name: str) -> Iterator[None]:
+    """Act as another OS account inside the block (the suite's only way to be someone else)."""
+    use_test_user(name)
+    try:
+        yield
+    finally:
+        use_test_user("tester")
+
+
+@pytest.fixture
+def as_user() -> Iterator[Any]:
+    """`with as_user("bob"): ...` acts as bob; the test user is restored afterwards in any case."""
+    yield acting_as
+    use_test_user("tester")
 
 
 @pytest.fixture

@@ -84,6 +84,7 @@ def _answer(ws: Workspace, artifact_id: int, kind: str, item: BatchInput, thresh
 def run_batch(ws: Workspace, items: list[BatchInput], out_dir: Path, artifact_id: int | None = None,
               task_id: int | None = None, threshold: float | None = None,
               ctx: JobContext | None = None) -> BatchResult:
+    ws.membership.require("operator", "batches")
     ctx = ctx or JobContext()
     model = pick_model(ws, artifact_id)
     task = ws.tasks.get(task_id) if task_id is not None else model.task

@@ -53,6 +53,7 @@ def log_call(ws: Workspace, *, artifact_id: int | None, model_sha256: str, mode:
              output: str, confidence: float | None, flagged: bool, latency_ms: float, tokens: int,
              task_id: int | None, audit: dict[str, object]) -> int:
     """Record one console call and its audit event in one transaction; returns the call id."""
+    ws.membership.require("operator", "the console")
     with ws.unit() as s:
         call = ConsoleCall(artifact_id=artifact_id, model_sha256=model_sha256, mode=mode,
                            redacted_input=redacted_input, output=output, confidence=confidence,

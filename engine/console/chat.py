@@ -43,6 +43,7 @@ class ChatSession:
 
     @classmethod
     def open(cls, ws: Workspace, artifact_id: int | None = None, system_prompt: str | None = None) -> ChatSession:
+        ws.membership.require("operator", "the console")
         session = cls(ws, pick_model(ws, artifact_id))
         if system_prompt is not None:
             session.system_prompt = system_prompt

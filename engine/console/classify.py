@@ -60,6 +60,7 @@ def _task(ws: Workspace, model: ConsoleModel, task_id: int | None, kind: str) ->
 
 def classify_text(ws: Workspace, artifact_id: int | None, text: str, threshold: float | None = None,
                   task_id: int | None = None) -> ConsoleAnswer:
+    ws.membership.require("operator", "the console")
     from engine.inference.classify import Classifier
 
     model = pick_model(ws, artifact_id)
@@ -84,6 +85,7 @@ def extraction_schema(task: TaskInfo) -> dict[str, Any]:
 
 def extract_text(ws: Workspace, artifact_id: int | None, text: str, task_id: int | None = None,
                  threshold: float | None = None) -> ExtractionAnswer:
+    ws.membership.require("operator", "the console")
     from engine.inference.extract import Extractor
 
     model = pick_model(ws, artifact_id)

@@ -44,6 +44,7 @@ def _checked_value(task: TaskInfo, value: str) -> str:
 def resolve(ws: Workspace, call_id: int, value: str | None = None) -> int:
     """Turn a console answer into a labelled example: ``value`` None confirms the model's answer,
     otherwise it is the operator's correction. Returns the example id."""
+    ws.membership.require("operator", "the review queue")
     with ws.unit() as s:
         call = s.get(ConsoleCall, call_id)
         if call is None:
@@ -71,6 +72,7 @@ def resolve(ws: Workspace, call_id: int, value: str | None = None) -> int:
 
 def dismiss(ws: Workspace, call_id: int) -> None:
     """Take an answer off the queue without making an example of it (e.g. an unusable input)."""
+    ws.membership.require("operator", "the review queue")
     with ws.unit() as s:
         call = s.get(ConsoleCall, call_id)
         if call is None:

@@ -46,6 +46,7 @@ class LocalEndpoint:
         return f"http://{self.host}:{self.port}/v1"
 
     def start(self) -> LocalEndpoint:
+        self.ws.membership.require("operator", "the local endpoint")
         endpoint = self
 
         class Handler(_Handler):

@@ -81,6 +81,7 @@ class DatasetService:
         with self.ws.reader() as s:
             examples = s.execute(select(Example.id, Example.input_text, Example.is_golden, Example.is_ood)
                                  .where(Example.task_id == task_id).order_by(Example.id)).all()
+        self.ws.membership.require("expert", "freezing a dataset version")
             labels = labels_by_example(s, task_id)
         if not examples:
             raise NotReady(f"task {task.name!r} has no examples to freeze")
@@ -245,3 +246,4 @@ class DatasetService:
 
 
 __all__ = ["DatasetRow", "DatasetService", "FrozenItem", "Rejection", "SplitPlan", "VersionInfo"]
+        self.ws.membership.require("expert", "exporting a dataset")

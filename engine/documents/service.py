@@ -48,6 +48,7 @@ class DocumentService:
         the label; without a label field, one called ``label`` is used where it exists.
         ``workers`` > 1 reads files in that many processes while this one stores them.
         """
+        self.ws.membership.require("expert", "importing documents")
         ctx = ctx or JobContext()
         report = ImportReport()
         limit = size_limit(self.ws.setting(MAX_IMPORT_SETTING))

@@ -134,3 +134,4 @@ def promote(ws: Workspace, candidate_id: int, override_reason: str | None = None
                          "gate_checks": result.checks, "override_reason": reason or None,
                          "by": ws.identity.os_user, "role": ws.identity.role})
     return result
+    ws.membership.require("expert", "promotion")

@@ -77,6 +77,7 @@ def _flag_note(run_id: int, reference: str, note: str) -> str:
 
 def review(ws: Workspace, prediction_id: int, verdict: str | None, note: str = "") -> None:
     """Record (or, with ``verdict=None``, clear) the reviewer's verdict on one prediction."""
+    ws.membership.require("expert", "reviewing predictions")
     if verdict is not None and verdict not in VERDICTS:
         raise AirlockError(f"unknown verdict {verdict!r}; choose one of {', '.join(VERDICTS)}")
     note = note.strip()

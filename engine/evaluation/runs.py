@@ -82,6 +82,7 @@ def pick_shots(train: list[tuple[str, str]], k: int, seed: int, by_label: bool) 
 def evaluate(ws: Workspace, model: ModelUnderTest, version_id: int, split: str = "test", shots: int = 0,
              seed: int = 0, ctx: JobContext | None = None) -> int:
     """Run the model over the split and store every prediction; returns the run id."""
+    ws.membership.require("expert", "evaluation")
     from engine.evaluation.answering import answerer_for
     from engine.inference.runtime import LoadedModel
 

@@ -94,6 +94,7 @@ class EvaluationService:
         return [(k, self.ws.setting(k, default) or "", meaning) for k, (default, meaning) in known.items()]
 
     def set_settings(self, values: dict[str, str]) -> None:
+        self.ws.membership.require("expert", "evaluation settings")
         """Change cost, cloud and gate settings; numbers are checked before anything is stored."""
         known = {k for k, _, _ in self.settings()}
         text_keys = {"cost.currency", "cloud.name"}

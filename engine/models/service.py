@@ -115,6 +115,7 @@ class ModelService:
     def set_chat_template(self, base_id: int, template: str) -> BaseModelInfo:
         """Give a base model a chat template: one of engine.models.chat_templates by name, or a Jinja
         template. The template is checked by rendering a conversation with it."""
+        self.ws.membership.require("expert", "choosing a chat template")
         from engine.models.chat_templates import TEMPLATES, template_named
         from engine.tasks.prompt import end_of_turn, render_chat
 

@@ -72,6 +72,7 @@ class PrivacyService:
 
     def save_settings(self, settings: PrivacySettings) -> PrivacySettings:
         """Validate and store; audited with names and counts only. Returns what was stored."""
+        self.ws.membership.require("expert", "PII settings")
         clean = settings.validated()
         with self.ws.unit() as s:
             row = s.get(Setting, SETTINGS_KEY)
@@ -121,6 +122,7 @@ class PrivacyService:
         Pending detector findings are replaced by the new ones; reviewed findings and
         manual ones stay, and a detection identical to a reviewed finding is not proposed again.
         """
+        self.ws.membership.require("expert", "PII review")
         config = config or self.settings().detection_config()
         with self.ws.reader() as s:
             original = self._original(self._document(s, document_id))
@@ -149,6 +151,7 @@ class PrivacyService:
 
     # -- reviewing ------------------------------------------------------------
     def decide(self, finding_id: int, decision: str) -> FindingInfo:
+        self.ws.membership.require("expert", "PII review")
         if decision not in DECISIONS:
             raise InvalidDecision(f"a finding is either {ACCEPTED!r} or {REJECTED!r}, not {decision!r}")
         with self.ws.unit() as s:
@@ -169,12 +172,14 @@ class PrivacyService:
 
     def accept_all(self, document_id: int, entity_type: str | None = None) -> int:
         """Accept every pending finding of the document (of one type if given); returns how many."""
+        self.ws.membership.require("expert", "PII review")
         with self.ws.unit() as s:
             self._forget_freed_space(s)
             return self._accept_pending(s, document_id, entity_type, automatic=False)
 
     def add_manual(self, document_id: int, start: int, end: int, entity_type: str) -> int:
         """Mark ``original_text[start:end]`` as PII the detector missed (accepted at once)."""
+        self.ws.membership.require("expert", "PII review")
         entity = entity_type_for(entity_type)
         if not entity:
             raise InvalidSpan("a PII span needs an entity type, e.g. PERSON")
@@ -201,6 +206,7 @@ class PrivacyService:
 
     def reopen(self, finding_id: int) -> FindingInfo:
         """Undo a decision: the finding is pending again (the document needs review again)."""
+        self.ws.membership.require("expert", "PII review")
         with self.ws.unit() as s:
             self._forget_freed_space(s)
             finding, doc = self._finding(s, finding_id)
@@ -216,6 +222,7 @@ class PrivacyService:
 
     def remove_manual(self, finding_id: int) -> None:
         """Take back a span a person added (e.g. to undo it); detector findings are rejected instead."""
+        self.ws.membership.require("expert", "PII review")
         with self.ws.unit() as s:
             self._forget_freed_space(s)
             finding, doc = self._finding(s, finding_id)
@@ -230,6 +237,7 @@ class PrivacyService:
     # -- redacting ------------------------------------------------------------
     def redact_document(self, document_id: int, operators: Mapping[str, str] | None = None) -> str:
         """Apply the accepted findings; store and return the redacted text."""
+        self.ws.membership.require("expert", "redaction")
         redacted = self._redact(document_id, operators)
         self._truncate_wal()
         return redacted
@@ -242,6 +250,7 @@ class PrivacyService:
         says so (``pii.bulk_accepted`` with ``automatic: true``). Documents already
         redacted whose original is gone are skipped. Returns how many were cleared.
         """
+        self.ws.membership.require("expert", "PII review")
         ids = list(document_ids)
         cleared = 0
         try:

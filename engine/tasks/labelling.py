@@ -42,6 +42,7 @@ class Labelling:
         return value_problems(info.kind, info.spec, value)
 
     def set_label(self, example_id: int, value: str, annotator: str | None = None) -> None:
+        self.ws.membership.require("expert", "labelling")
         annotator = annotator or self.ws.identity.os_user
         with self.ws.unit() as s:
             _ex, task = example_and_task(s, example_id)
@@ -57,6 +58,7 @@ class Labelling:
 
     def remove_label(self, example_id: int, annotator: str | None = None) -> None:
         """Take back an annotator's label (undo); nothing happens when there is none."""
+        self.ws.membership.require("expert", "labelling")
         annotator = annotator or self.ws.identity.os_user
         with self.ws.unit() as s:
             example_and_task(s, example_id)
@@ -69,6 +71,7 @@ class Labelling:
 
     def resolve(self, example_id: int, value: str) -> None:
         """Settle a disagreement: the resolution is the example's final label."""
+        self.ws.membership.require("expert", "labelling")
         who = f"{RESOLUTION_PREFIX}{self.ws.identity.os_user}"
         with self.ws.unit() as s:
             _ex, task = example_and_task(s, example_id)
@@ -83,6 +86,7 @@ class Labelling:
     def set_marks(self, example_id: int, *, flagged: bool | None = None, golden: bool | None = None,
                   ood: bool | None = None, note: str | None = None) -> None:
         """Change the marks given (None leaves one as it is; note "" clears the note)."""
+        self.ws.membership.require("expert", "labelling")
         with self.ws.unit() as s:
             ex, _task = example_and_task(s, example_id)
             changed: dict[str, object] = {}

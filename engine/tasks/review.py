@@ -41,6 +41,7 @@ class Review:
         """Give a random ``share`` of the task's examples to two annotators each, rotating through
         every pair of ``annotators``. Replaces the task's earlier assignments; returns how many
         examples were assigned."""
+        self.ws.membership.require("expert", "assigning labelling")
         people = list(dict.fromkeys(a.strip() for a in annotators if a.strip()))
         if len(people) < 2:
             raise AirlockError("double labelling needs at least two different annotators")

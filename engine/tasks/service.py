@@ -46,6 +46,7 @@ class TaskService(Labelling, Review):
 
     def create(self, name: str, kind: str, spec: dict[str, Any], system_prompt: str,
                user_template: str) -> TaskInfo:
+        self.ws.membership.require("expert", "creating a task")
         check_spec(kind, spec)
         if not name.strip():
             raise AirlockError("a task needs a name")
@@ -63,6 +64,7 @@ class TaskService(Labelling, Review):
 
     def create_from_file(self, path: Path) -> TaskInfo:
         """A task described by a JSON file: name, kind, labels or schema (or spec), prompts."""
+        self.ws.membership.require("expert", "creating a task")
         from engine.errors import InputFileError
 
         try:
@@ -119,6 +121,7 @@ class TaskService(Labelling, Review):
                                 chunking: Chunking | None = None) -> list[int]:
         """Examples from cleared documents (their redacted text): one per document, or one per chunk;
         optionally labelled with the label the document was imported with."""
+        self.ws.membership.require("expert", "creating examples")
         chunking = chunking or Chunking()
         chunking.check()
         task = self.get(task_id)
@@ -149,6 +152,7 @@ class TaskService(Labelling, Review):
     def import_examples(self, task_id: int, path: Path, fmt: str = "auto", text_column: str = "text",
                         label_column: str = "label", ctx: JobContext | None = None) -> ImportReport:
         """Examples (and their answers) from a chat, prompt/completion, Alpaca, ShareGPT or CSV file."""
+        self.ws.membership.require("expert", "importing examples")
         from engine.tasks.example_import import import_file
 
         return import_file(self.ws, task_id, path, fmt, text_column, label_column, ctx)

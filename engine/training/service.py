@@ -143,6 +143,7 @@ class TrainingService:
                hardware: Hardware | None = None, overridden: Sequence[str] = ()) -> RunInfo:
         """A queued run with its spec written. ``overridden``: the readiness report's refusals the
         person chose to train past (recorded in the audit event)."""
+        self.ws.membership.require("expert", "training")
         base = self.ws.models.base(base_model_id)
         self.check_config(config, base)
         version = self.ws.datasets.get(version_id)
@@ -199,6 +200,7 @@ class TrainingService:
         skips the batches already seen, so the data order and the loss curve are the
         same as an uninterrupted run's. Metrics logged after the checkpoint are dropped
         (those steps run again)."""
+        self.ws.membership.require("expert", "training")
         from sqlalchemy import delete
 
         from engine.store.models import TrainingMetric
@@ -224,6 +226,7 @@ class TrainingService:
 
     def start(self, run_id: int) -> int:
         """Launch the worker process; returns its pid."""
+        self.ws.membership.require("expert", "training")
         info = self.get(run_id)
         if info.status not in ("queued",):
             raise AirlockError(f"training run {run_id} is {info.status}; only a queued run can start")
@@ -238,6 +241,7 @@ class TrainingService:
 
     def cancel(self, run_id: int) -> None:
         """Ask the worker to stop at the next step boundary (it keeps a checkpoint)."""
+        self.ws.membership.require("expert", "training")
         info = self.get(run_id)
         (info.run_dir / CANCEL_FILE).write_text(str(time.time()))
         with self.ws.unit() as s:
@@ -245,6 +249,7 @@ class TrainingService:
 
     def kill(self, run_id: int) -> None:
         """Fallback when a worker does not stop: end its whole process tree."""
+        self.ws.membership.require("expert", "training")
         proc = self._procs.get(run_id)
         if proc is not None and proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -445,7 +446,7 @@ def test_reopen_and_remove_manual_undo_decisions_with_audit(workspace: Workspace
         privacy.redact_document(doc_id)
 
 
-def test_keep_originals_only_for_admins_and_audited(workspace: Workspace) -> None:
+def test_keep_originals_only_for_admins_and_audited(workspace: Workspace, as_user: Any) -> None:
     from engine.privacy.errors import PermissionDenied
 
     doc_id = add_document(workspace, LETTER)
@@ -456,7 +457,9 @@ def test_keep_originals_only_for_admins_and_audited(workspace: Workspace) -> Non
     workspace.privacy.redact_document(doc_id)
     assert b"anna.schmidt@example.com" in stored_bytes(workspace)
 
-    expert = Workspace.open(workspace.root, role="expert")
+    workspace.membership.add("eve", "expert")
+    with as_user("eve"):
+        expert = Workspace.open(workspace.root)
     try:
         with pytest.raises(PermissionDenied, match="only an admin"):
             expert.privacy.set_keep_originals(False)
@@ -494,14 +497,15 @@ def test_redact_many_stops_when_cancelled() -> None:
 
 
 def test_cli_keep_originals_is_admin_only(workspace: Workspace, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+                                          as_user: Any) -> None:
     from engine.cli import main
 
     root = str(workspace.root)
     assert main(["pii", "keep-originals", "on", "--workspace", root]) == 0
     assert workspace.privacy.keep_originals()
-    monkeypatch.setenv("AIRLOCK_USER", "someone-else")  # not a member: acts as expert
-    assert main(["pii", "keep-originals", "off", "--workspace", root]) == 2
+    workspace.membership.add("someone-else", "expert")
+    with as_user("someone-else"):
+        assert main(["pii", "keep-originals", "off", "--workspace", root]) == 2
     assert "only an admin" in capsys.readouterr().err
     assert workspace.privacy.keep_originals()
 

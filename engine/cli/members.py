@@ -1,0 +1,69 @@
+"""`airlock members add|list|set-role|remove`: who may do what in the workspace (admins change it)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from engine.cli.common import open_workspace, workspace_arg
+from engine.identity import ROLES
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        members = ws.membership.list()
+        me = ws.identity.os_user
+    if args.json:
+        print(json.dumps([m.__dict__ for m in members], indent=2))
+        return 0
+    for m in members:
+        print(f"{m.os_user:<24} {m.role:<9} added {m.added_at}{'   (you)' if m.os_user == me else ''}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        ws.membership.add(args.name, args.role)
+    print(f"{args.name} is now a member ({args.role})")
+    return 0
+
+
+def cmd_set_role(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        ws.membership.set_role(args.name, args.role)
+    print(f"{args.name} is now {args.role}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        ws.membership.remove(args.name)
+    print(f"{args.name} is no longer a member")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    members = sub.add_parser("members", help="list members; add, change or remove them (admins only)",
+                             description="Roles: admin (members, settings, keep-originals, and all expert work); "
+                                         "expert (documents, PII, tasks, labelling, datasets, training, export, "
+                                         "evaluation, promotion); operator (console, batches, review queue); "
+                                         "auditor (reads, verifies, exports reports, signs seals; changes nothing).")
+    msub = members.add_subparsers(dest="members_command", required=True)
+    p = msub.add_parser("list", help="every member and their role")
+    workspace_arg(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+    p = msub.add_parser("add", help="add an OS account with a role")
+    workspace_arg(p)
+    p.add_argument("name", help="the OS account name (as `whoami` prints it)")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.set_defaults(func=cmd_add)
+    p = msub.add_parser("set-role", help="change a member's role")
+    workspace_arg(p)
+    p.add_argument("name")
+    p.add_argument("role", choices=ROLES)
+    p.set_defaults(func=cmd_set_role)
+    p = msub.add_parser("remove", help="remove a member (the last admin cannot be removed)")
+    workspace_arg(p)
+    p.add_argument("name")
+    p.set_defaults(func=cmd_remove)
