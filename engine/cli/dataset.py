@@ -16,7 +16,7 @@ def cmd_freeze(args: argparse.Namespace) -> int:
 
     plan = SplitPlan(seed=args.seed, eval_fraction=args.eval_share, test_fraction=args.test_share,
                      min_answer_chars=args.min_answer_chars, max_answer_chars=args.max_answer_chars,
-                     token_lengths=not args.no_tokens)
+                     token_lengths=not args.no_tokens, keep_splits=not args.resplit)
     with open_workspace(args) as ws:
         version = ws.datasets.freeze(args.task, args.name, plan, JobContext(progress=ConsoleProgress(args.quiet)))
     if args.json:
@@ -26,6 +26,8 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     splits = ", ".join(f"{k} {v}" for k, v in stats["splits"].items())
     print(f"dataset version {version.id} {version.name!r}: {stats['total']} examples ({splits}); "
           f"{version.rejections} rejected; content hash {version.content_hash[:16]}")
+    print(f"kept in the split an earlier version gave them: {stats.get('kept_in_place', 0)}"
+          + ("" if version.stats["plan"].get("keep_splits", True) else " (every split re-drawn: --resplit)"))
     print(f"near-duplicates flagged: {stats['near_duplicates']['count']}; "
           f"near twins of golden/OOD examples left out: {stats['leakage']['prevented']}")
     balance = stats.get("class_balance")
@@ -71,6 +73,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for label, ids in (("added", diff.added), ("removed", diff.removed), ("changed", diff.changed)):
         if ids:
             print(f"  {label}: examples {', '.join(map(str, ids[:50]))}{' ...' if len(ids) > 50 else ''}")
+    directions: dict[str, int] = {}
+    for move in diff.moved:
+        key = f"{move.from_split} -> {move.to_split}"
+        directions[key] = directions.get(key, 0) + 1
+    if directions:
+        print("  split moves: " + ", ".join(f"{k}: {n}" for k, n in sorted(directions.items())))
     for move in diff.moved[:50]:
         print(f"  moved: example {move.example_id} {move.from_split} -> {move.to_split}")
     return 0
@@ -130,6 +138,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--min-answer-chars", type=int, default=1)
     p.add_argument("--max-answer-chars", type=int, default=20000)
     p.add_argument("--no-tokens", action="store_true", help="skip counting tokens with the base model's tokenizer")
+    p.add_argument("--resplit", action="store_true",
+                   help="re-draw every split instead of keeping examples where earlier versions put them "
+                        "(test sets then stop being comparable with earlier models)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_freeze)

@@ -7,7 +7,10 @@
 3. Near-duplicates (word 3-gram Jaccard >= threshold) form groups. A group stays in one split,
    so no test or eval example has a near twin in train; a near twin of a golden or OOD example
    is left out (those sets must stay unseen).
-4. The rest is split train/eval/test with the stored seed, stratified by label for classification.
+4. Splits are stable across versions: an example (or near-duplicate group) placed in an earlier
+   version of the task keeps its place; once in test it stays in test (a golden or OOD example
+   no longer flagged so goes to test: no model has seen it). Only new examples are split, with
+   the stored seed, stratified by label for classification.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from engine.datasets.conversation import conversation_problems
@@ -54,6 +57,7 @@ class SplitPlan:
     max_answer_chars: int = 20000
     near_duplicate_threshold: float = 0.9
     token_lengths: bool = True  # count tokens with the base model's tokenizer
+    keep_splits: bool = True  # examples placed by earlier versions stay put; False re-draws every split
 
 
 @dataclass
@@ -63,6 +67,7 @@ class FreezeOutcome:
     near_duplicates: list[tuple[int, int, float]] = field(default_factory=list)  # (example, of example, J)
     leakage_prevented: list[tuple[int, int, str]] = field(default_factory=list)  # (example, twin, twin's split)
     conflicting_near_duplicates: int = 0  # near twins with different answers: worth a look
+    kept_in_place: int = 0  # items placed where an earlier version had them (or their near twins)
 
 
 def normalised_input(text: str) -> str:
@@ -71,6 +76,19 @@ def normalised_input(text: str) -> str:
 
 def normalised_hash(text: str, target: str) -> str:
     return hashlib.sha256(f"{normalised_input(text)}\x1f{target.strip()}".encode()).hexdigest()
+
+
+PLACEMENT_ORDER = ("test", "eval", "train")  # a group's members placed apart: the most held-out wins
+
+
+def earlier_split(history: list[str]) -> str | None:
+    """Where an example goes given its splits in earlier versions, oldest first: test if it was
+    ever in test, golden or OOD (unseen by every model so far), else its latest split."""
+    if not history:
+        return None
+    if any(split in ("test", *HELD_OUT) for split in history):
+        return "test"
+    return history[-1]
 
 
 AnswerCheck = Callable[[str], list[str]]
@@ -91,8 +109,11 @@ def _validate(cand: Candidate, plan: SplitPlan, check_answer: AnswerCheck, to_me
 
 
 def freeze(candidates: list[Candidate], check_answer: AnswerCheck, to_messages: ToMessages,
-           plan: SplitPlan, stratify: bool = True) -> FreezeOutcome:
-    """``stratify``: split each answer separately (classification); otherwise split all together."""
+           plan: SplitPlan, stratify: bool = True, placed_before: Mapping[int, str] | None = None) -> FreezeOutcome:
+    """``stratify``: split each answer separately (classification); otherwise split all together.
+    ``placed_before``: example id -> its split from earlier versions (``earlier_split``); those
+    examples, and their near-duplicate groups, keep it."""
+    placed_before = placed_before or {}
     from engine.datasets.neardup import near_duplicates  # numpy, loaded when needed
 
     out = FreezeOutcome()
@@ -134,6 +155,13 @@ def freeze(candidates: list[Candidate], check_answer: AnswerCheck, to_messages: 
                     out.rejections.append((kept[i].example_id, f"near-duplicate of {split} example "
                                            f"{twin.example_id}; left out so the {split} set stays unseen"))
                     out.leakage_prevented.append((kept[i].example_id, twin.example_id, split))
+            continue
+        earlier = {placed_before[kept[i].example_id] for i in unit if kept[i].example_id in placed_before}
+        if earlier:
+            split = next((s for s in PLACEMENT_ORDER if s in earlier), "test")
+            for i in unit:
+                _add(out, kept[i], split)
+            out.kept_in_place += len(unit)
             continue
         by_target[(kept[unit[0]].target or "") if stratify else ""].append(unit)
 

@@ -13,10 +13,22 @@ from sqlalchemy import func, insert, select
 from engine.clock import now
 from engine.datasets.conversation import task_conversation
 from engine.datasets.diff import DatasetDiff, ItemKey, diff_items
-from engine.datasets.freeze import Candidate, FreezeOutcome, FrozenItem, SplitPlan, freeze, version_hash
+from engine.datasets.freeze import (
+    Candidate,
+    FreezeOutcome,
+    FrozenItem,
+    SplitPlan,
+    earlier_split,
+    freeze,
+    version_hash,
+)
+from engine.datasets.leakage import describe, model_leaks
 from engine.datasets.readiness import (
     DEFAULT_MIN_EXAMPLES,
     MIN_EXAMPLES_SETTING,
+    OK,
+    WARN,
+    ReadinessCheck,
     ReadinessReport,
     assess,
     leaks,
@@ -24,7 +36,7 @@ from engine.datasets.readiness import (
 from engine.datasets.stats import statistics
 from engine.errors import AirlockError, NotReady
 from engine.jobs import JobContext
-from engine.store.models import DatasetItem, DatasetRejection, DatasetVersion, Example
+from engine.store.models import DatasetItem, DatasetRejection, DatasetVersion, Example, ModelArtifact
 from engine.tasks.agreement import agreement_report, final_label
 from engine.tasks.record_text import served_answer
 from engine.tasks.review import labels_by_example
@@ -69,6 +81,7 @@ class DatasetService:
     def freeze(self, task_id: int, name: str, plan: SplitPlan | None = None,
                ctx: JobContext | None = None) -> VersionInfo:
         """Validate, de-duplicate and split the task's examples into a new immutable version. A job."""
+        self.ws.membership.require("expert", "freezing a dataset version")
         plan = plan or SplitPlan()
         ctx = ctx or JobContext()
         if not name.strip():
@@ -81,7 +94,6 @@ class DatasetService:
         with self.ws.reader() as s:
             examples = s.execute(select(Example.id, Example.input_text, Example.is_golden, Example.is_ood)
                                  .where(Example.task_id == task_id).order_by(Example.id)).all()
-        self.ws.membership.require("expert", "freezing a dataset version")
             labels = labels_by_example(s, task_id)
         if not examples:
             raise NotReady(f"task {task.name!r} has no examples to freeze")
@@ -94,7 +106,8 @@ class DatasetService:
         ctx.step(0.1, f"Validating and splitting {len(candidates):,} examples")
         outcome = freeze(candidates, lambda answer: value_problems(task.kind, task.spec, answer),
                          lambda text, answer: task_conversation(task.system_prompt, task.user_template, text, answer),
-                         plan, stratify=task.kind == "classification")
+                         plan, stratify=task.kind == "classification",
+                         placed_before=self.placed_before(task_id) if plan.keep_splits else None)
         if not outcome.items:
             raise NotReady(f"every example of task {task.name!r} was rejected "
                            f"(first reason: {outcome.rejections[0][1]})")
@@ -109,6 +122,17 @@ class DatasetService:
         digest = version_hash(outcome.items, task.fingerprint(), plan.seed)
         ctx.step(0.8, "Storing the version")
         return self._store(task, name, plan, outcome, stats, digest)
+
+    def placed_before(self, task_id: int) -> dict[int, str]:
+        """example id -> where it stays in the next version (``earlier_split`` of its history)."""
+        history: dict[int, list[str]] = {}
+        with self.ws.reader() as s:
+            for ex_id, part in s.execute(select(DatasetItem.example_id, DatasetItem.split)
+                                          .join(DatasetVersion, DatasetVersion.id == DatasetItem.version_id)
+                                          .where(DatasetVersion.task_id == task_id)
+                                          .order_by(DatasetVersion.id)):
+                history.setdefault(ex_id, []).append(part)
+        return {ex_id: where for ex_id, splits in history.items() if (where := earlier_split(splits)) is not None}
 
     def _store(self, task: TaskInfo, name: str, plan: SplitPlan, outcome: FreezeOutcome,
                stats: dict[str, Any], digest: str) -> VersionInfo:
@@ -133,7 +157,8 @@ class DatasetService:
                                  {"name": name, "task_id": task.id, "content_hash": digest, "seed": plan.seed,
                                   "splits": stats["splits"], "rejected": len(outcome.rejections),
                                   "near_duplicates": len(outcome.near_duplicates),
-                                  "leakage_prevented": len(outcome.leakage_prevented)})
+                                  "leakage_prevented": len(outcome.leakage_prevented),
+                                  "kept_in_place": outcome.kept_in_place, "splits_redrawn": not plan.keep_splits})
             return VersionInfo(version.id, task.id, name, plan.seed, digest, stats, len(outcome.rejections))
 
     def _token_lengths(self, task: TaskInfo, items: list[FrozenItem]) -> dict[str, Any]:
@@ -221,7 +246,16 @@ class DatasetService:
         threshold = float(version.stats.get("plan", {}).get("near_duplicate_threshold", 0.9))
         leaked = leaks([(r.example_id, r.split, r.input_text) for r in rows], threshold)
         minimum = self.minimum_examples()
-        return ReadinessReport(version.id, version.name, assess(version.stats, counts, leaked, minimum))
+        checks = assess(version.stats, counts, leaked, minimum)
+        with self.ws.reader() as s:
+            promoted = s.scalar(select(ModelArtifact.id).where(ModelArtifact.promoted.is_(True)))
+        if promoted is not None:
+            cross = describe(model_leaks(self.ws, version_id, [int(promoted)], threshold))
+            checks.append(ReadinessCheck("promoted_leakage", WARN, cross[0] + "; compare on a version whose "
+                                         "held-out examples it never saw") if cross else
+                          ReadinessCheck("promoted_leakage", OK, "The promoted model was not trained on any test, "
+                                         "golden or OOD example of this version"))
+        return ReadinessReport(version.id, version.name, checks)
 
     def minimum_examples(self) -> int:
         """Below this many examples the readiness report refuses a version (workspace setting)."""
@@ -240,10 +274,10 @@ class DatasetService:
 
     def export(self, version_id: int, fmt: str, out: Path) -> Path:
         """Write the version as chat JSONL (one file) or a Hugging Face ``datasets`` folder."""
+        self.ws.membership.require("expert", "exporting a dataset")
         from engine.datasets.export import export_version
 
         return export_version(self.ws, version_id, fmt, out)
 
 
 __all__ = ["DatasetRow", "DatasetService", "FrozenItem", "Rejection", "SplitPlan", "VersionInfo"]
-        self.ws.membership.require("expert", "exporting a dataset")

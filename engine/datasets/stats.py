@@ -37,6 +37,7 @@ def statistics(outcome: FreezeOutcome, plan: SplitPlan, classification: bool,
         "leakage": {"prevented": len(outcome.leakage_prevented),
                     "examples": [list(p) for p in outcome.leakage_prevented[:NEAR_DUPLICATE_SAMPLE]]},
         "plan": plan.__dict__,
+        "kept_in_place": outcome.kept_in_place,
     }
     if classification:
         balance: dict[str, dict[str, int]] = defaultdict(dict)

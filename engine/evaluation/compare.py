@@ -115,13 +115,14 @@ def item_scores(ws: Workspace, run_id: int) -> dict[int, float]:
     return {item: float(score) if score is not None else (1.0 if ok else 0.0) for item, score, ok in rows}
 
 
-def difference(ws: Workspace, run_a: int, run_b: int, seed: int, resamples: int) -> Difference | None:
+def difference(ws: Workspace, run_a: int, run_b: int, seed: int, resamples: int,
+               level: float = 0.95) -> Difference | None:
     """B minus A on the items both runs answered (None when they share none)."""
     a, b = item_scores(ws, run_a), item_scores(ws, run_b)
     common = sorted(set(a) & set(b))
     if not common:
         return None
-    return paired_bootstrap([a[i] for i in common], [b[i] for i in common], resamples, seed)
+    return paired_bootstrap([a[i] for i in common], [b[i] for i in common], resamples, seed, level)
 
 
 def compare(ws: Workspace, run_ids: list[int], seed: int, resamples: int) -> Comparison:

@@ -1,12 +1,21 @@
 """The regression gate and promotion to the console.
 
-A candidate is red when, on the dataset version it was tested on, it is worse on the
-test split than the promoted model, or loses more than the allowed share (setting
-``evaluation.gate.max_golden_drop``, default 0.05 = 5 % relative) of the promoted
-model's quality on the golden split. Both models must have been evaluated on the
-same splits of that version. A red candidate is promoted only with an override
-reason, which the audit log records together with who gave it. Exactly one artifact
-is promoted at a time.
+A candidate is compared with the promoted model on the dataset version it was tested on,
+item by item (paired bootstrap, ``engine.evaluation.bootstrap``). It is red when
+
+- on the test split, the interval of the difference (candidate minus promoted) lies wholly
+  below zero: worse beyond the noise. Inside the noise is not worse;
+- on the golden split, even the interval's most favourable end loses more than the allowed
+  share (setting ``evaluation.gate.max_golden_drop``, default 0.05 = 5 % relative) of the
+  promoted model's quality;
+- either model was trained on test or golden examples it is judged on (the comparison would
+  flatter it).
+
+Settings: ``evaluation.gate.confidence`` (the interval's level, default 0.95) and
+``evaluation.gate.decide_on`` (``interval``, the default, or ``point`` for the bare point
+estimates). Both models must have been evaluated on the same splits of that version. A red
+candidate is promoted only with an override reason, which the audit log records together with
+who gave it. Exactly one artifact is promoted at a time.
 """
 
 from __future__ import annotations
@@ -16,13 +25,22 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, update
 
 from engine.errors import AirlockError
-from engine.evaluation.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from engine.evaluation.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, Difference
 from engine.evaluation.compare import difference
 from engine.store.models import DatasetItem, EvaluationRun, ModelArtifact
 from engine.workspace import Workspace
 
 GATE_SETTING = "evaluation.gate.max_golden_drop"
+LEVEL_SETTING = "evaluation.gate.confidence"
+RULE_SETTING = "evaluation.gate.decide_on"
 DEFAULT_MAX_GOLDEN_DROP = 0.05
+DEFAULT_LEVEL = 0.95
+RULES = ("interval", "point")
+GATE_SETTINGS = {
+    GATE_SETTING: (str(DEFAULT_MAX_GOLDEN_DROP), "largest allowed relative loss on golden (0.05 = 5 %)"),
+    LEVEL_SETTING: (str(DEFAULT_LEVEL), "confidence level of the gate's bootstrap interval (0.95 = 95 %)"),
+    RULE_SETTING: ("interval", "the gate decides on the bootstrap 'interval' or on the bare 'point' estimate"),
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +50,9 @@ class GateResult:
     passed: bool
     reasons: list[str]  # why it is red (empty when it passed)
     checks: list[str] = field(default_factory=list)  # what was compared, in words
+    test_difference: Difference | None = None  # candidate minus promoted, on the test split
+    golden_difference: Difference | None = None
+    rule: str = "interval"
 
 
 class GateRefused(AirlockError):
@@ -41,12 +62,30 @@ class GateRefused(AirlockError):
         self.gate = gate
 
 
-def max_golden_drop(ws: Workspace) -> float:
-    raw = ws.setting(GATE_SETTING, str(DEFAULT_MAX_GOLDEN_DROP)) or str(DEFAULT_MAX_GOLDEN_DROP)
+def _number(ws: Workspace, key: str, default: float, low: float, high: float) -> float:
+    raw = ws.setting(key, str(default)) or str(default)
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
-        raise AirlockError(f"setting {GATE_SETTING} must be a number, not {raw!r}") from None
+        raise AirlockError(f"setting {key} must be a number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise AirlockError(f"setting {key} must be between {low} and {high}, not {raw!r}")
+    return value
+
+
+def max_golden_drop(ws: Workspace) -> float:
+    return _number(ws, GATE_SETTING, DEFAULT_MAX_GOLDEN_DROP, 0.0, 1.0)
+
+
+def interval_level(ws: Workspace) -> float:
+    return _number(ws, LEVEL_SETTING, DEFAULT_LEVEL, 0.5, 0.999)
+
+
+def decision_rule(ws: Workspace) -> str:
+    rule = (ws.setting(RULE_SETTING, "interval") or "interval").strip()
+    if rule not in RULES:
+        raise AirlockError(f"setting {RULE_SETTING} must be one of {', '.join(RULES)}, not {rule!r}")
+    return rule
 
 
 def _latest(ws: Workspace, artifact_id: int, split: str, version_id: int | None = None) -> EvaluationRun | None:
@@ -72,29 +111,38 @@ def promoted_artifact(ws: Workspace) -> int | None:
 
 
 def gate(ws: Workspace, candidate_id: int) -> GateResult:
+    from engine.datasets.leakage import describe, model_leaks
+
     cand = ws.models.artifact(candidate_id)
+    rule, level = decision_rule(ws), interval_level(ws)
     test_run = _latest(ws, candidate_id, "test")
     if test_run is None:
         return GateResult(candidate_id, promoted_artifact(ws), False,
-                          [f"{cand.name} has not been evaluated on the test split"])
+                          [f"{cand.name} has not been evaluated on the test split"], rule=rule)
     version_id = test_run.dataset_version_id
     promoted = promoted_artifact(ws)
     if promoted is None or promoted == candidate_id:
         why = "no model is promoted yet" if promoted is None else f"{cand.name} is already the promoted model"
-        return GateResult(candidate_id, promoted, True, [], [f"{why}: nothing to regress against"])
+        return GateResult(candidate_id, promoted, True, [], [f"{why}: nothing to regress against"], rule=rule)
     prom = ws.models.artifact(promoted)
     reasons: list[str] = []
     checks: list[str] = []
+    test_diff = golden_diff = None
     prom_test = _latest(ws, promoted, "test", version_id)
     if prom_test is None:
         reasons.append(f"the promoted model {prom.name} has no test run on the same dataset version; evaluate it")
     else:
-        diff = difference(ws, prom_test.id, test_run.id, DEFAULT_SEED, DEFAULT_RESAMPLES)
+        test_diff = difference(ws, prom_test.id, test_run.id, DEFAULT_SEED, DEFAULT_RESAMPLES, level)
         line = (f"test: {cand.name} {_quality(test_run):.3f} vs promoted {prom.name} {_quality(prom_test):.3f}"
-                + (f", difference {diff.describe()}" if diff else ""))
+                + (f", difference {test_diff.describe()}" if test_diff else ""))
         checks.append(line)
-        if _quality(test_run) < _quality(prom_test):
-            reasons.append("worse on the test split (" + line + ")")
+        if test_diff is not None and rule == "interval":
+            worse = test_diff.high < 0
+        else:
+            worse = _quality(test_run) < _quality(prom_test)
+        if worse:
+            reasons.append("worse on the test split" + (" beyond the noise" if rule == "interval" else "")
+                           + " (" + line + ")")
     with ws.reader() as s:
         has_golden = s.scalar(select(DatasetItem.id).where(DatasetItem.version_id == version_id,
                                                            DatasetItem.split == "golden").limit(1)) is not None
@@ -108,17 +156,30 @@ def gate(ws: Workspace, candidate_id: int) -> GateResult:
             reasons.append(f"the promoted model {prom.name} has no golden run on the same dataset version")
         else:
             before, after = _quality(prom_golden), _quality(cand_golden)
+            golden_diff = difference(ws, prom_golden.id, cand_golden.id, DEFAULT_SEED, DEFAULT_RESAMPLES, level)
             drop = (before - after) / before if before > 0 else 0.0
-            line = f"golden: {after:.3f} vs promoted {before:.3f} ({-drop:+.1%}, limit -{limit:.0%})"
+            least = max(0.0, -golden_diff.high / before if before > 0 else 0.0) if golden_diff else drop
+            judged = least if rule == "interval" else drop
+            line = (f"golden: {after:.3f} vs promoted {before:.3f} ({-drop:+.1%}"
+                    + (f"; interval {golden_diff.low:+.3f} to {golden_diff.high:+.3f}, least loss {least:.1%}"
+                       if golden_diff and rule == "interval" else "") + f"; limit -{limit:.0%})")
             checks.append(line)
-            if drop > limit:
-                reasons.append(f"loses {drop:.1%} on the golden split, more than the allowed {limit:.0%} ({line})")
+            if judged > limit:
+                what = "at least" if rule == "interval" else ""
+                reasons.append(f"loses {what + ' ' if what else ''}{judged:.1%} on the golden split, more than "
+                               f"the allowed {limit:.0%} ({line})")
     else:
         checks.append("golden: the dataset version has no golden examples")
-    return GateResult(candidate_id, promoted, not reasons, reasons, checks)
+    leaked = [leak for leak in model_leaks(ws, version_id, [candidate_id, promoted]) if leak.split != "ood"]
+    for sentence in describe(leaked):
+        reasons.append(sentence)
+    if not leaked:
+        checks.append("leakage: neither model was trained on the test or golden examples it is judged on")
+    return GateResult(candidate_id, promoted, not reasons, reasons, checks, test_diff, golden_diff, rule)
 
 
 def promote(ws: Workspace, candidate_id: int, override_reason: str | None = None) -> GateResult:
+    ws.membership.require("expert", "promotion")
     result = gate(ws, candidate_id)
     reason = (override_reason or "").strip()
     if not result.passed and not reason:
@@ -130,8 +191,7 @@ def promote(ws: Workspace, candidate_id: int, override_reason: str | None = None
         action = "model.promoted" if result.passed else "model.promoted_with_override"
         ws.audit.record(s, action, f"artifact:{candidate_id}",
                         {"name": art.name, "sha256": art.sha256, "previous": result.promoted_id,
-                         "gate_passed": result.passed, "gate_reasons": result.reasons,
+                         "gate_passed": result.passed, "gate_reasons": result.reasons, "gate_rule": result.rule,
                          "gate_checks": result.checks, "override_reason": reason or None,
                          "by": ws.identity.os_user, "role": ws.identity.role})
     return result
-    ws.membership.require("expert", "promotion")

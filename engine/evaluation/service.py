@@ -89,15 +89,25 @@ class EvaluationService:
         """(key, current value, meaning) of every figure the comparison and the gate use."""
         from engine.evaluation.cost import SETTINGS
 
-        known = {**SETTINGS, gating.GATE_SETTING: (str(gating.DEFAULT_MAX_GOLDEN_DROP),
-                                                   "largest allowed relative loss on golden (0.05 = 5 %)")}
+        known = {**SETTINGS, **gating.GATE_SETTINGS}
         return [(k, self.ws.setting(k, default) or "", meaning) for k, (default, meaning) in known.items()]
 
     def set_settings(self, values: dict[str, str]) -> None:
-        self.ws.membership.require("expert", "evaluation settings")
         """Change cost, cloud and gate settings; numbers are checked before anything is stored."""
+        self.ws.membership.require("expert", "evaluation settings")
         known = {k for k, _, _ in self.settings()}
-        text_keys = {"cost.currency", "cloud.name"}
+        text_keys = {"cost.currency", "cloud.name", gating.RULE_SETTING}
+        rule = values.get(gating.RULE_SETTING)
+        if rule is not None and rule.strip() not in gating.RULES:
+            raise AirlockError(f"{gating.RULE_SETTING} must be one of {', '.join(gating.RULES)}, not {rule!r}")
+        level = values.get(gating.LEVEL_SETTING)
+        if level is not None and level.strip():
+            try:
+                if not 0.5 <= float(level) <= 0.999:
+                    raise ValueError
+            except ValueError:
+                raise AirlockError(f"{gating.LEVEL_SETTING} must be a number from 0.5 to 0.999, "
+                                   f"not {level!r}") from None
         for key, value in values.items():
             if key not in known:
                 raise AirlockError(f"unknown evaluation setting {key!r}; known: {', '.join(sorted(known))}")

@@ -57,12 +57,18 @@ def test_task_examples_dataset_round_trip(ws_dir: Path, tmp_path: Path, capsys: 
     run(capsys, "dataset", "minimum", "50", *w)
     code, out, _err = run(capsys, "dataset", "freeze", "--task", "1", "--name", "v2", "--seed", "4",
                           "--test-share", "0.5", "--no-tokens", "--quiet", "--json", *w)
+    stats = json.loads(out)["stats"]
+    assert code == 0 and stats["splits"]["test"] == 12 and stats["kept_in_place"] == 60  # splits are stable
+    code, out, _err = run(capsys, "dataset", "freeze", "--task", "1", "--name", "v3", "--seed", "4",
+                          "--test-share", "0.5", "--resplit", "--no-tokens", "--quiet", "--json", *w)
     assert code == 0 and json.loads(out)["stats"]["splits"]["test"] == 30
-    code, out, _err = run(capsys, "dataset", "diff", "1", "2", "--json", *w)
+    code, out, _err = run(capsys, "dataset", "diff", "1", "3", "--json", *w)
     diff = json.loads(out)
     assert code == 0 and diff["added"] == [] and diff["removed"] == [] and len(diff["moved"]) > 0
+    code, out, _err = run(capsys, "dataset", "diff", "1", "3", *w)
+    assert code == 0 and "split moves: " in out and "train -> test: " in out
     code, out, _err = run(capsys, "dataset", "list", *w)
-    assert code == 0 and len(out.splitlines()) == 2
+    assert code == 0 and len(out.splitlines()) == 3
 
     code, _out, err = run(capsys, "dataset", "freeze", "--task", "1", "--name", "bad", "--eval-share", "0.5",
                           "--test-share", "0.5", *w)

@@ -24,6 +24,7 @@ from engine.store.models import (
     ModelArtifact,
     Prediction,
     Task,
+    TrainingRun,
 )
 from engine.workspace import Workspace
 
@@ -127,10 +128,11 @@ def test_candidate_worse_on_test_is_refused_unless_overridden_with_a_reason(work
                                                                             seeded: Seeded) -> None:
     first = _promote_first(workspace, seeded, {0}, set())
     second = seeded.artifacts[1]
-    store_run(workspace, seeded, second, "test", {0, 1})
+    store_run(workspace, seeded, second, "test", set(range(10)))  # 0.95 -> 0.50: beyond the noise
     store_run(workspace, seeded, second, "golden", set())
     gate = workspace.evaluation.gate(second)
-    assert not gate.passed and "worse on the test split" in gate.reasons[0]
+    assert not gate.passed and "worse on the test split beyond the noise" in gate.reasons[0]
+    assert gate.test_difference is not None and gate.test_difference.high < 0
     with pytest.raises(GateRefused, match="worse on the test split"):
         workspace.evaluation.promote(second)
     with pytest.raises(GateRefused):
@@ -148,12 +150,86 @@ def test_golden_drop_beyond_the_configurable_threshold_is_red(workspace: Workspa
     _promote_first(workspace, seeded, {0}, set())
     second = seeded.artifacts[1]
     store_run(workspace, seeded, second, "test", {0})  # equal on test
-    store_run(workspace, seeded, second, "golden", {3})  # 1.0 -> 0.9: loses 10 %
+    store_run(workspace, seeded, second, "golden", set(range(6)))  # 1.0 -> 0.4
     gate = workspace.evaluation.gate(second)
-    assert not gate.passed and gate.reasons == [gate.reasons[0]]
-    assert "loses 10.0% on the golden split, more than the allowed 5%" in gate.reasons[0]
-    workspace.set_setting(GATE_SETTING, "0.15")
+    assert not gate.passed and len(gate.reasons) == 1 and gate.golden_difference is not None
+    least = -gate.golden_difference.high  # the smallest loss the interval allows (quality before is 1.0)
+    assert 0.05 < least < 0.6
+    assert f"loses at least {least:.1%} on the golden split, more than the allowed 5%" in gate.reasons[0]
+    workspace.set_setting(GATE_SETTING, f"{least + 0.01:.3f}")
     assert workspace.evaluation.gate(second).passed
+
+
+def test_the_gate_at_inside_and_above_the_noise(workspace: Workspace, seeded: Seeded) -> None:
+    """A small loss whose interval holds zero (inside): green on the interval, red on point
+    estimates. A loss whose interval ends at zero (at): still green. A loss whose interval
+    excludes zero (above): red either way."""
+    _promote_first(workspace, seeded, {0}, set())
+    second = seeded.artifacts[1]
+    store_run(workspace, seeded, second, "golden", set())
+    store_run(workspace, seeded, second, "test", {1, 2})  # 0.95 -> 0.90, right on one the promoted got wrong
+    inside = workspace.evaluation.gate(second)
+    assert inside.test_difference is not None and inside.test_difference.low < 0 < inside.test_difference.high
+    assert inside.passed and "within noise" in inside.checks[0]
+    store_run(workspace, seeded, second, "test", {0, 1, 2})  # 0.95 -> 0.85
+    at = workspace.evaluation.gate(second)
+    assert at.test_difference is not None and at.test_difference.low < 0 == at.test_difference.high
+    assert at.passed
+    workspace.evaluation.set_settings({"evaluation.gate.decide_on": "point"})
+    point = workspace.evaluation.gate(second)
+    assert not point.passed and point.rule == "point" and "worse on the test split (" in point.reasons[0]
+    workspace.evaluation.set_settings({"evaluation.gate.decide_on": "interval"})
+    store_run(workspace, seeded, second, "test", set(range(8)))  # 0.95 -> 0.60
+    above = workspace.evaluation.gate(second)
+    assert not above.passed and above.test_difference is not None and above.test_difference.high < 0
+    # a wider interval (99.9 %) can swallow a loss the 95 % interval calls real
+    store_run(workspace, seeded, second, "test", {0, 1, 2, 3, 4})  # 0.95 -> 0.75
+    assert not workspace.evaluation.gate(second).passed
+    workspace.evaluation.set_settings({"evaluation.gate.confidence": "0.999"})
+    assert workspace.evaluation.gate(second).passed
+    with pytest.raises(AirlockError, match="decide_on must be one of"):
+        workspace.evaluation.set_settings({"evaluation.gate.decide_on": "vibes"})
+    with pytest.raises(AirlockError, match=r"from 0\.5 to 0\.999"):
+        workspace.evaluation.set_settings({"evaluation.gate.confidence": "2"})
+
+
+def test_golden_loss_inside_the_noise_is_green_on_the_interval(workspace: Workspace, seeded: Seeded) -> None:
+    _promote_first(workspace, seeded, {0}, set())
+    second = seeded.artifacts[1]
+    store_run(workspace, seeded, second, "test", {0})
+    store_run(workspace, seeded, second, "golden", {3})  # 1.0 -> 0.9: a 10 % point loss, one item of ten
+    gate = workspace.evaluation.gate(second)
+    assert gate.passed and any("least loss 0.0%" in c for c in gate.checks)
+    workspace.evaluation.set_settings({"evaluation.gate.decide_on": "point"})
+    assert "loses 10.0% on the golden split, more than the allowed 5%" in workspace.evaluation.gate(second).reasons[0]
+
+
+def test_a_model_trained_on_the_test_examples_is_red(workspace: Workspace, seeded: Seeded) -> None:
+    """The leakage check covers the training data of the promoted model and of the candidate."""
+    first = _promote_first(workspace, seeded, {0}, set())
+    second = seeded.artifacts[1]
+    store_run(workspace, seeded, second, "test", {0})
+    store_run(workspace, seeded, second, "golden", set())
+    assert workspace.evaluation.gate(second).passed
+    with workspace.unit() as s:  # the promoted model was trained on a version whose train split holds test items
+        old = DatasetVersion(task_id=s.get_one(DatasetVersion, seeded.version_id).task_id, name="v0", seed=0,
+                             content_hash="cd" * 32, stats="{}", created_by="tester", created_at=now())
+        s.add(old)
+        s.flush()
+        test_items = [s.get_one(DatasetItem, item_id) for item_id, _ in seeded.items["test"][:3]]
+        s.add_all(DatasetItem(version_id=old.id, example_id=it.example_id, split="train", input_text=it.input_text,
+                              target=it.target, content_hash=it.content_hash) for it in test_items)
+        run = TrainingRun(dataset_version_id=old.id, base_model_id=seeded.base_id, config="{}", status="succeeded",
+                          run_dir="/runs/1", created_by="tester", created_at=now())
+        s.add(run)
+        s.flush()
+        s.get_one(ModelArtifact, first).run_id = run.id
+    gate = workspace.evaluation.gate(second)
+    assert not gate.passed
+    assert "candidate-0 was trained on 3 of the test examples it is judged on" in gate.reasons[0]
+    assert "same example" in gate.reasons[0]
+    report = workspace.datasets.readiness(seeded.version_id)
+    assert any(c.name == "promoted_leakage" and c.level == "warn" for c in report.checks)
 
 
 def test_missing_evaluations_make_the_candidate_red(workspace: Workspace, seeded: Seeded) -> None:
