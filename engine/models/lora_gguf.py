@@ -12,8 +12,10 @@ What llama.cpp expects (learned from its LoRA loader and its converter's convent
   rotary layout to llama.cpp's, so the output rows of ``lora_B`` for q and k get the same
   permutation (the input side, ``lora_A``, is untouched). Qwen2/3, Gemma 2/3 and Phi-3 use the
   NeoX rotary layout in llama.cpp and are converted unpermuted: their ``lora_B`` is written as is.
-  Only architectures whose layout has been checked against llama.cpp (tests/engine/
-  test_architectures_numerics.py) are written; any other is refused rather than written wrong;
+  Only architectures whose layout is known are written; any other is refused rather than written
+  wrong. llama (and Mistral folders), qwen3, gemma3 and phi3 are checked against llama.cpp's logits
+  in tests/engine/test_architectures.py; qwen2 and gemma2 are converted like qwen3 and gemma3
+  (unpermuted, NeoX rotary) but have no tiny test folder the pinned converter accepts;
 - Phi-3 keeps its fused ``qkv_proj`` and ``gate_up_proj`` (``attn_qkv``, ``ffn_up`` in GGUF);
 - every pair is checked against the shape of the base weight it adapts;
 - llama.cpp scales the product by alpha / r; PEFT's rank-stabilised variant scales by

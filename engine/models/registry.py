@@ -24,6 +24,7 @@ from typing import Any
 
 from engine.blobs import sha256_file
 from engine.errors import InputFileError
+from engine.jobs import JobContext
 from engine.models.gguf_file import read_gguf
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model")
@@ -53,20 +54,24 @@ class ModelFacts:
     suggested_name: str
 
 
-def inspect_model(path: Path) -> ModelFacts:
-    """Facts about the model at ``path``; InputFileError naming the problem otherwise."""
+def inspect_model(path: Path, ctx: JobContext | None = None) -> ModelFacts:
+    """Facts about the model at ``path``; InputFileError naming the problem otherwise. Hashing a
+    large model takes a while: progress goes to ``ctx``, which can also cancel."""
     if not path.exists():
         raise InputFileError(path, "no such file or folder")
     if path.is_dir():
-        return inspect_hf_folder(path)
+        return inspect_hf_folder(path, ctx)
     if path.suffix.lower() == ".gguf":
-        return inspect_gguf(path)
+        return inspect_gguf(path, ctx)
     raise InputFileError(path, "not a model: give a .gguf file or a Hugging Face model folder "
                                "(config.json + *.safetensors + tokenizer)")
 
 
-def inspect_gguf(path: Path) -> ModelFacts:
+def inspect_gguf(path: Path, ctx: JobContext | None = None) -> ModelFacts:
+    ctx = ctx or JobContext()
+    ctx.step(0.0, f"Reading {path.name}")
     info = read_gguf(path)
+    ctx.step(0.1, f"Hashing {path.name}")
     return ModelFacts("gguf", sha256_file(path), info.architecture, info.parameters, info.context_length,
                       info.chat_template, info.shape, path.stat().st_size, path.stem)
 
@@ -140,7 +145,8 @@ def _chat_template(folder: Path) -> str | None:
     return None
 
 
-def inspect_hf_folder(folder: Path) -> ModelFacts:
+def inspect_hf_folder(folder: Path, ctx: JobContext | None = None) -> ModelFacts:
+    ctx = ctx or JobContext()
     config_path = folder / "config.json"
     if not config_path.is_file():
         raise InputFileError(folder, "not a model folder: no config.json")
@@ -160,7 +166,11 @@ def inspect_hf_folder(folder: Path) -> ModelFacts:
     params = sum(safetensors_parameters(w) for w in weights)
     manifest = hashlib.sha256()
     files = sorted([*weights, *(folder / n for n in DEFINING_FILES if (folder / n).is_file())])
+    total = sum(f.stat().st_size for f in files) or 1
+    done = 0
     for f in files:
+        ctx.step(done / total, f"Hashing {f.name}")
+        done += f.stat().st_size
         manifest.update(f"{f.name}\0{sha256_file(f)}\n".encode())
     return ModelFacts("hf", manifest.hexdigest(), str(config["model_type"]), params, _first(config, CONTEXT_KEYS),
                       _chat_template(folder), _hf_shape(config),

@@ -64,13 +64,13 @@ class ModelService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
-    def register_base(self, path: Path, name: str | None = None) -> BaseModelInfo:
+    def register_base(self, path: Path, name: str | None = None, ctx: JobContext | None = None) -> BaseModelInfo:
         """Register a GGUF file or a Hugging Face folder (see engine.models.registry).
 
         Registering the same model again (same sha256) returns the existing entry."""
         self.ws.membership.require("expert", "registering a model")
         path = path.expanduser().resolve()
-        facts = inspect_model(path)
+        facts = inspect_model(path, ctx)
         name = name or facts.suggested_name
         with self.ws.unit() as s:
             existing = s.scalar(select(BaseModel).where(BaseModel.sha256 == facts.sha256))
