@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 from desktop import pauses
 from desktop.qt import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot, qt_object_alive
 from engine.jobs import Cancelled, CancelToken, JobContext
+from engine.store.storage_errors import storage_problem
 
 T = TypeVar("T")
 PROGRESS_INTERVAL_S = 0.1
@@ -164,7 +165,7 @@ class Job(Generic[T]):
             relay.ended.emit("cancelled", None)
         except BaseException as exc:  # a job must always end, whatever it raised
             self.traceback = traceback.format_exc()
-            relay.ended.emit("failed", exc)
+            relay.ended.emit("failed", storage_problem(exc) or exc)  # a full/read-only disk: one clear line
         else:
             relay.ended.emit("succeeded", result)
 

@@ -22,11 +22,12 @@ from engine import offline
 from engine.audit import AuditLog
 from engine.blobs import BlobStore
 from engine.clock import now
-from engine.errors import NotAMember, WorkspaceInUse, WorkspaceLocked, WorkspaceNotFound
+from engine.errors import AirlockError, NotAMember, WorkspaceInUse, WorkspaceLocked, WorkspaceNotFound
 from engine.identity import Identity, current_os_user
 from engine.store.db import make_engine, make_session_factory
 from engine.store.lease import Holder, Lease, LeaseHeld, holder_of
 from engine.store.migrate import upgrade
+from engine.store.storage_errors import storage_problem
 from engine.store.models import Member, Setting
 
 if TYPE_CHECKING:
@@ -59,8 +60,8 @@ class Workspace:
         except OperationalError as exc:
             self.engine.dispose()
             self._read_engine.dispose()
-            if "locked" in str(exc):
-                raise WorkspaceLocked(self.db_path) from exc
+            if (problem := self._explain(exc)) is not None:
+                raise problem from exc
             raise
         user = current_os_user()
         role = self._role_of(user)
@@ -145,9 +146,16 @@ class Workspace:
             with self._sessions() as session, session.begin():
                 yield session
         except OperationalError as exc:
-            if "locked" in str(exc):
-                raise WorkspaceLocked(self.db_path) from exc
+            if (problem := self._explain(exc)) is not None:
+                raise problem from exc  # the transaction was rolled back: nothing of it was stored
             raise
+
+    def _explain(self, exc: OperationalError) -> AirlockError | None:
+        """A database error a person can act on: another writer holds the lock, or the disk is full
+        or read-only (engine.store.storage_errors); None for anything else (a bug: keep its traceback)."""
+        if "locked" in str(exc):
+            return WorkspaceLocked(self.db_path)
+        return storage_problem(exc, self.root)
 
     def reader(self) -> Session:
         """A session for reading only: it never takes the write lock."""

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from engine import offline
-from engine.cli.common import EXIT_USER_ERROR, add_global_options
+from engine.cli.common import EXIT_USER_ERROR, add_global_options, resolve_workspace
 from engine.errors import AirlockError
 
 # Modules of this package with a `register(subparsers)` function, in help order.
@@ -52,4 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         print(f"airlock: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as exc:  # a database write the disk refused (full, read-only) outside a unit of work
+        from engine.store.storage_errors import storage_problem
+
+        problem = storage_problem(exc, resolve_workspace(args))
+        if problem is None:
+            raise
+        print(f"airlock: error: {problem}", file=sys.stderr)
         return EXIT_USER_ERROR

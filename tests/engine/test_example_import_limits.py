@@ -82,7 +82,7 @@ def test_a_json_array_with_one_item_too_deep_keeps_the_others(tmp_path: Path) ->
              chat_row("Pump leaks", "hydraulic", extra=nested(100_000)),
              chat_row("Belt slips", "mechanical")]
     path.write_text("[\n" + ",\n".join(items) + "\n]\n")
-    fmt, rows = read_rows(path, path.read_bytes(), "chat", TEMPLATE)
+    _fmt, rows = read_rows(path, path.read_bytes(), "chat", TEMPLATE)
     assert outcome(rows) == ['ok 1: Breaker, "trips" [x]', f"item 2: nested more than {MAX_DEPTH} levels deep",
                              "ok 3: Belt slips"]
 
