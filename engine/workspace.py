@@ -27,8 +27,8 @@ from engine.identity import Identity, current_os_user
 from engine.store.db import make_engine, make_session_factory
 from engine.store.lease import Holder, Lease, LeaseHeld, holder_of
 from engine.store.migrate import upgrade
-from engine.store.storage_errors import storage_problem
 from engine.store.models import Member, Setting
+from engine.store.storage_errors import storage_problem
 
 if TYPE_CHECKING:
     from engine.datasets.service import DatasetService
