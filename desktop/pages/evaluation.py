@@ -208,8 +208,12 @@ class EvaluationPage(Page):
         card.value_label.setStyleSheet(f"font-size: 17px; font-weight: 600; "
                                        f"color: {'#15803d' if gate.passed else '#b91c1c'}")
         first = (gate.reasons or gate.checks or [""])[0]
+        diff = gate.test_difference
+        if diff is not None and gate.passed:  # the interval the decision rests on
+            first = f"test vs promoted: {diff.describe()}"
         card.caption.setText(first if len(first) < 90 else first[:89] + "…")
-        card.setToolTip("\n".join(gate.reasons + gate.checks))
+        card.setToolTip("\n".join(gate.reasons + gate.checks
+                                  + [f"decided on the {gate.rule} (setting evaluation.gate.decide_on)"]))
 
     def show_cell(self, reference: str, predicted: str) -> None:
         """A heatmap cell was clicked: list its examples on the Review tab."""

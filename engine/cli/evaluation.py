@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from engine.cli.common import EXIT_CHECK_FAILED, ConsoleProgress, open_workspace, workspace_arg
@@ -42,7 +43,25 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
               f"{_fmt(row['p95_latency_ms'], '{:.0f}'):>7} | {_fmt(row['cost_per_month'], '{:.2f}'):>15}")
     for p in cmp.pairs:
         print(f"run {p.b} vs run {p.a}: {p.difference.describe()}")
+    for line in cmp.leakage:
+        print(f"warning: {line}")
     return 0
+
+
+def cmd_eval_gate(args: argparse.Namespace) -> int:
+    """The gate's verdict for an artifact, without promoting it; exit 1 when red."""
+    with open_workspace(args) as ws:
+        result = ws.evaluation.gate(args.artifact)
+    if args.json:
+        print(json.dumps(asdict(result), indent=2, default=str))
+        return 0 if result.passed else EXIT_CHECK_FAILED
+    print(f"gate for artifact {args.artifact}: {'green' if result.passed else 'red'} "
+          f"(decided on the {result.rule}{' of the bootstrap interval' if result.rule == 'interval' else ' estimate'})")
+    for line in result.checks:
+        print(f"  {line}")
+    for reason in result.reasons:
+        print(f"  red: {reason}")
+    return 0 if result.passed else EXIT_CHECK_FAILED
 
 
 def cmd_eval_report(args: argparse.Namespace) -> int:
@@ -172,6 +191,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st.add_argument("set", nargs="*", metavar="KEY=VALUE", help="e.g. cost.power_watts=90 cloud.cost_per_1k=1.2")
     st.set_defaults(func=cmd_eval_settings)
 
+    gt = ev_sub.add_parser("gate", help="the regression gate's verdict for a model artifact (exit 1 when red)")
+    workspace_arg(gt)
+    gt.add_argument("artifact", type=int)
+    gt.add_argument("--json", action="store_true")
+    gt.set_defaults(func=cmd_eval_gate)
     promote = sub.add_parser("promote", help="promote a model artifact to the console (applies the gate)")
     workspace_arg(promote)
     promote.add_argument("artifact", type=int, metavar="ARTIFACT")

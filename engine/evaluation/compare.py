@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any
 
@@ -61,6 +61,7 @@ class Comparison:
     cloud: CloudAlternative | None = None
     monthly_requests: float = 0.0
     promoted_artifact: int | None = None
+    leakage: list[str] = field(default_factory=list)  # models trained on items they are compared on
 
     def table(self) -> list[dict[str, Any]]:
         """approach | quality | p95 latency | cost per month, one row per run (and the cloud figures)."""
@@ -83,7 +84,7 @@ class Comparison:
                 "pairs": [{"a": p.a, "b": p.b, "a_label": p.a_label, "b_label": p.b_label,
                            **asdict(p.difference), "within_noise": p.difference.within_noise}
                           for p in self.pairs],
-                "table": self.table()}
+                "table": self.table(), "leakage": self.leakage}
 
 
 def summaries(ws: Workspace, run_ids: list[int]) -> list[RunSummary]:
@@ -144,5 +145,9 @@ def compare(ws: Workspace, run_ids: list[int], seed: int, resamples: int) -> Com
     cost = CostModel.from_settings(ws.setting)
     with ws.reader() as s:
         promoted = s.scalar(select(ModelArtifact.id).where(ModelArtifact.promoted.is_(True)))
+    from engine.datasets.leakage import describe, model_leaks
+
+    compared = [r.artifact_id for r in runs if r.artifact_id is not None]
+    leaked = [leak for leak in model_leaks(ws, runs[0].dataset_version_id, compared) if leak.split == runs[0].split]
     return Comparison(runs, pairs, cost.currency, CloudAlternative.from_settings(ws.setting), cost.monthly_requests,
-                      promoted)
+                      promoted, describe(leaked))

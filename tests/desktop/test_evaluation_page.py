@@ -28,7 +28,8 @@ def _filled(ws: Any) -> dict[str, int]:
     first, second = seeded.artifacts
     runs = {"base": store_run(ws, seeded, None, "test", set(range(0, 30, 2)) | {1, 3}, label="base (4-shot)"),
             "first": store_run(ws, seeded, first, "test", {0, 1, 4}, label="candidate-0 Q8_0"),
-            "second": store_run(ws, seeded, second, "test", {0, 1, 4, 6, 8}, label="candidate-1 Q8_0")}
+            "second": store_run(ws, seeded, second, "test", {0, 1, 4, 6, 8, 10, 12, 14, 16, 18, 20},
+                                label="candidate-1 Q8_0")}
     store_run(ws, seeded, first, "golden", set())
     store_run(ws, seeded, second, "golden", set())
     ws.set_setting("cloud.name", "Hosted API")
@@ -95,6 +96,8 @@ def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qt
     page.tabs.setCurrentIndex(0)
     _select(page, runs["second"])
     assert page.cards["gate"].value == "red"
+    assert page.cards["gate"].caption.text().startswith("worse on the test split beyond the noise")
+    assert "95% CI, worse" in page.cards["gate"].toolTip() and "decided on the interval" in page.cards["gate"].toolTip()
     page.promote_button.click()
     dialog = page.override_dialog
     assert dialog is not None and dialog.isVisible() and not dialog.ok.isEnabled()

@@ -27,7 +27,7 @@ def test_compare_report_and_promote_from_the_command_line(workspace: Workspace, 
     base = store_run(workspace, seeded, None, "test", set(range(9)), label="base (4-shot)")
     tuned = store_run(workspace, seeded, first, "test", {0})
     store_run(workspace, seeded, first, "golden", set())
-    worse = store_run(workspace, seeded, second, "test", {0, 1, 2})
+    worse = store_run(workspace, seeded, second, "test", set(range(10)))  # beyond the noise
     store_run(workspace, seeded, second, "golden", set())
     ws = str(workspace.root)
 
@@ -47,6 +47,11 @@ def test_compare_report_and_promote_from_the_command_line(workspace: Workspace, 
     assert pdf.stat().st_size > 5000  # text and the rendered plots
 
     assert _cli("promote", str(first), "--workspace", ws)[0] == 0
+    code, out, _ = _cli("eval", "gate", str(second), "--workspace", ws)
+    assert code == EXIT_CHECK_FAILED and "red (decided on the interval of the bootstrap interval)" in out
+    assert "gate for artifact" in out and "(95% CI, worse)" in out and "red: worse on the test split beyond" in out
+    code, out, _ = _cli("eval", "gate", str(second), "--json", "--workspace", ws)
+    assert code == EXIT_CHECK_FAILED and json.loads(out)["test_difference"]["high"] < 0
     code, _, err = _cli("promote", str(second), "--workspace", ws)
     assert code == EXIT_CHECK_FAILED and "worse on the test split" in err and "--override" in err
     code, out, _ = _cli("promote", str(second), "--override", "urgent fix, errors reviewed", "--workspace", ws)

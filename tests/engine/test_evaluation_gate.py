@@ -204,6 +204,10 @@ def test_golden_loss_inside_the_noise_is_green_on_the_interval(workspace: Worksp
     assert "loses 10.0% on the golden split, more than the allowed 5%" in workspace.evaluation.gate(second).reasons[0]
 
 
+def _latest_run(ws: Workspace, artifact_id: int) -> int:
+    return max(r.id for r in ws.evaluation.runs(split="test") if r.artifact_id == artifact_id)
+
+
 def test_a_model_trained_on_the_test_examples_is_red(workspace: Workspace, seeded: Seeded) -> None:
     """The leakage check covers the training data of the promoted model and of the candidate."""
     first = _promote_first(workspace, seeded, {0}, set())
@@ -228,6 +232,8 @@ def test_a_model_trained_on_the_test_examples_is_red(workspace: Workspace, seede
     assert not gate.passed
     assert "candidate-0 was trained on 3 of the test examples it is judged on" in gate.reasons[0]
     assert "same example" in gate.reasons[0]
+    compared = workspace.evaluation.compare([_latest_run(workspace, first), _latest_run(workspace, second)])
+    assert len(compared.leakage) == 1 and compared.leakage[0].startswith("candidate-0 was trained on 3")
     report = workspace.datasets.readiness(seeded.version_id)
     assert any(c.name == "promoted_leakage" and c.level == "warn" for c in report.checks)
 
