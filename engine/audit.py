@@ -3,7 +3,9 @@
 Each event's hash is sha256 over the previous event's hash and the event's own
 canonical JSON (sequence number, time, user, role, action, subject, details).
 Editing, deleting or reordering any event breaks the chain at that event;
-deleting the newest one is caught by the head record kept beside the log.
+deleting the newest one is caught by the head record kept beside the log. Rolling the whole
+database back, cutting events and fixing the head, or recomputing every hash is caught by the
+anchor outside the workspace (engine/audit_anchor.py).
 Events are written through ``record`` inside the caller's transaction, so a
 change and its audit event commit or roll back together.
 """
@@ -16,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from engine.audit_anchor import Anchor
 from engine.clock import iso
 from engine.identity import Identity
 from engine.store.models import AuditEvent, Setting
@@ -45,10 +48,14 @@ class ChainReport:
     events: int
     first_bad_seq: int | None = None
     problem: str | None = None
+    anchored: int | None = None  # heads this account anchored outside the workspace and compared
 
     def describe(self) -> str:
         if self.ok:
-            return f"audit chain intact: {self.events} events verified"
+            outside = (f"; all {self.anchored} heads this account anchored outside the workspace match"
+                       if self.anchored else "; this account holds no anchor for this workspace, so only "
+                       "the chain itself was checked")
+            return f"audit chain intact: {self.events} events verified{outside}"
         return f"audit chain broken at event {self.first_bad_seq}: {self.problem}"
 
 
@@ -64,9 +71,30 @@ def event_hash(prev_hash: str, seq: int, ts: str, os_user: str, role: str,
 
 
 class AuditLog:
-    def __init__(self, session_factory: Callable[[], Session], identity: Identity) -> None:
+    def __init__(self, session_factory: Callable[[], Session], identity: Identity,
+                 anchor: Anchor | None = None) -> None:
         self._sessions = session_factory
         self.identity = identity
+        self.anchor = anchor
+
+    def _anchor_when_committed(self, session: Session, seq: int, digest: str) -> None:
+        """Append the head to the anchor once the transaction has really committed."""
+        if self.anchor is None:
+            return
+        if "audit_head" not in session.info:
+            anchor = self.anchor
+
+            def committed(s: Session) -> None:
+                head = s.info.pop("audit_head", None)
+                if head is not None:
+                    anchor.append(*head)
+
+            def rolled_back(s: Session) -> None:
+                s.info.pop("audit_head", None)
+
+            event.listen(session, "after_commit", committed)
+            event.listen(session, "after_rollback", rolled_back)
+        session.info["audit_head"] = (seq, digest)
 
     def record(self, session: Session, action: str, subject: str,
                details: dict[str, Any] | None = None) -> AuditEntry:
@@ -93,6 +121,7 @@ class AuditLog:
         else:
             head.value = head_value
         session.flush()
+        self._anchor_when_committed(session, seq, digest)
         return AuditEntry(seq, ts, self.identity.os_user, role, action,
                           subject, details or {}, digest)
 
@@ -148,4 +177,9 @@ class AuditLog:
             last = len(rows) + 1 if rows else 1
             return ChainReport(False, len(rows), last,
                                "the log ends early: the newest event(s) were deleted")
-        return ChainReport(True, len(rows))
+        if self.anchor is None:
+            return ChainReport(True, len(rows))
+        check = self.anchor.compare([row[-1] for row in rows])
+        if not check.ok:
+            return ChainReport(False, len(rows), check.first_bad_seq, check.problem, check.anchored)
+        return ChainReport(True, len(rows), anchored=check.anchored)

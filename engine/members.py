@@ -83,8 +83,8 @@ def check_role(session: Session, user: str, work: str, doing: str | None = None)
     if member is None:
         from pathlib import Path
 
-        bind = session.get_bind()
-        raise NotAMember(user, Path(str(bind.url.database or "workspace")).parent, admins)
+        database = session.get_bind().engine.url.database
+        raise NotAMember(user, Path(database or "workspace").parent, admins)
     if member.role not in WORK[work]:
         raise refusal(user, member.role, work, admins, doing)
     return member.role

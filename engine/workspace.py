@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine import offline
 from engine.audit import AuditLog
+from engine.audit_anchor import Anchor, workspace_id
 from engine.blobs import BlobStore
 from engine.clock import now
 from engine.errors import AirlockError, NotAMember, WorkspaceInUse, WorkspaceLocked, WorkspaceNotFound
@@ -71,7 +72,7 @@ class Workspace:
             self._read_engine.dispose()
             raise NotAMember(user, self.root, admins)
         self.identity = Identity(user, role or "admin")
-        self.audit = AuditLog(self._readers, self.identity)
+        self.audit = AuditLog(self._readers, self.identity, Anchor(workspace_id(self.root / MARKER), self.root))
         self._listener = self._record_blocked_connection
         offline.add_listener(self._listener)
 
@@ -80,7 +81,10 @@ class Workspace:
     def create(cls, root: Path, name: str | None = None) -> Workspace:
         root = root.expanduser()
         root.mkdir(parents=True, exist_ok=True)
-        (root / MARKER).write_text(json.dumps({"format": 1, "name": name or root.name}))
+        marker = {"format": 1, "name": name or root.name}
+        if (root / MARKER).is_file():  # keep the id its audit anchors are filed under
+            marker.update({k: v for k, v in json.loads((root / MARKER).read_text()).items() if k == "workspace_id"})
+        (root / MARKER).write_text(json.dumps(marker))
         ws = cls(root, creating=True)
         with ws.unit() as s:
             if s.get(Member, ws.identity.os_user) is None:  # a new workspace: its creator is the admin
