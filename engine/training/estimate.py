@@ -1,6 +1,8 @@
 """Memory and duration of a run, estimated before it starts.
 
-Memory (bytes) = base weights at the training precision
+Memory (bytes) = base weights at the training precision (QLoRA: the transformer blocks in 4-bit NF4,
+                the token embeddings and the output layer, which bitsandbytes and Unsloth leave
+                unquantized, in 16-bit)
               + LoRA parameters × 16 (fp32 weight, gradient, two Adam moments)
               + activations: batch × length × hidden × layers × k × bytes per activation
                 (k = 16 without gradient checkpointing, 2 with it)
@@ -113,6 +115,17 @@ class ModelShape:
         return cls(parameters, hidden, layers, shape.get("intermediate_size") or hidden * 8 // 3, kv,
                    shape.get("vocab_size") or 32000)
 
+    @property
+    def embedding_parameters(self) -> int:
+        """Input embeddings plus the output layer (counted untied: the larger, safer figure)."""
+        return min(self.parameters, 2 * self.vocab_size * self.hidden_size)
+
+    def weight_bytes(self, precision: str) -> int:
+        if precision != "nf4":
+            return int(self.parameters * BYTES_PER_WEIGHT[precision])
+        blocks = self.parameters - self.embedding_parameters
+        return int(blocks * BYTES_PER_WEIGHT["nf4"] + self.embedding_parameters * BYTES_PER_WEIGHT["bf16"])
+
     def projection_sizes(self) -> dict[str, tuple[int, int]]:
         h, i, kv = self.hidden_size, self.intermediate_size, self.kv_size
         return {"q_proj": (h, h), "k_proj": (h, kv), "v_proj": (h, kv), "o_proj": (h, h),
@@ -208,7 +221,7 @@ def estimate(shape: ModelShape, config: TrainingConfig, n_train: int, mean_token
         flops = (ASSUMED_FLOPS["cuda"] if hardware.device == "cuda"
                  else ASSUMED_FLOPS["cpu_core"] * hardware.cpu_cores)
         seconds, basis = FLOPS_PER_TOKEN_PER_PARAM * shape.parameters * tokens_per_step / flops, "assumed"
-    return Estimate(precision, int(shape.parameters * BYTES_PER_WEIGHT[precision]), lora,
+    return Estimate(precision, shape.weight_bytes(precision), lora,
                     lora * BYTES_PER_TRAINABLE, activations, logits, int(OVERHEAD[hardware.device]),
                     tokens_per_step, total_steps(config, n_train), seconds, basis, hardware, mean_tokens,
                     config.max_length)

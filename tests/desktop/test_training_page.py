@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from engine.training.backends import choose_backend
 from tests.engine.test_training_run import ready  # noqa: F401  (the workspace with a frozen version)
 
 TRAINING = 4  # position of Training in the navigation
@@ -103,8 +104,9 @@ def test_a_real_run_started_from_the_page_is_watched_cancelled_and_resumed(
     qtbot.waitUntil(lambda: page.view.stats["step"].text().startswith("2 / 6"), timeout=300_000)
     assert page.cancel_button.isEnabled() and not page.resume_button.isEnabled()
     assert "GiB RAM" in page.view.stats["memory"].text()
-    assert "worker started: backend trl-peft" in page.view.log.toPlainText()
-    qtbot.waitUntil(lambda: "status running · cpu: no CUDA device" in page.run_note.text()
+    backend, reason = choose_backend(ws.training.get(run_id).config["method"])  # what the hardware probe finds
+    assert f"worker started: backend {backend}" in page.view.log.toPlainText()
+    qtbot.waitUntil(lambda: f"status running · {reason[:20]}" in page.run_note.text()
                     and page.table.selected_row().status == "running", timeout=10_000)
     save(window, qtbot, artifacts_dir, "training-running")
 
@@ -129,7 +131,7 @@ def test_a_real_run_started_from_the_page_is_watched_cancelled_and_resumed(
     record = ws.training.provenance(run_id)
     text = page.details_dialog.text.toPlainText()
     for fact in (record["dataset_hash"], record["base_model_sha256"], record["adapter_sha256"],
-                 "Why this backend      cpu: no CUDA device", f"  trl: {record['versions']['trl']}",
+                 f"Why this backend      {reason[:20]}", f"  trl: {record['versions']['trl']}",
                  "  unsloth: not installed", "  checkpoint-6/", "  max_steps: 6"):
         assert fact in text, fact
     assert page.details_dialog.grab().save(str(artifacts_dir / "screens" / "training-details.png"))
