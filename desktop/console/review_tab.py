@@ -37,12 +37,14 @@ class ReviewTab(QWidget):
         self._ws: Workspace | None = None
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Flag answers with a confidence under"))
+        top.addWidget(QLabel("Flag answers whose expected accuracy is under"))
         self.threshold = QDoubleSpinBox()
         self.threshold.setRange(0.0, 1.0)
         self.threshold.setSingleStep(0.05)
         self.threshold.setDecimals(2)
-        self.threshold.setToolTip("Answers under this confidence are marked for review (workspace setting)")
+        self.threshold.setToolTip("A calibrated model's confidence is its expected accuracy: 0.90 flags answers "
+                                  "below 90 % expected accuracy for review (workspace setting). Calibrate a model on "
+                                  "the Evaluation page or with `airlock eval calibrate`.")
         self.threshold.editingFinished.connect(self._save_threshold)
         top.addWidget(self.threshold)
         top.addStretch(1)

@@ -17,6 +17,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     """Interactive: one user turn per line on stdin, the answer streamed to stdout; an empty line or
     end of input ends the conversation, Ctrl-C stops the current answer."""
     from engine.console.chat import ChatSession
+    from engine.inference.process import InferenceCrashed
 
     with open_workspace(args) as ws:
         session = ChatSession.open(ws, args.model, args.system)
@@ -37,7 +38,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
             except KeyboardInterrupt:
                 session.stop()
                 pieces.close()
-            print()
+            except InferenceCrashed as exc:  # the conversation goes on: the next turn restarts the runtime
+                print(f"\nairlock: {exc}", file=sys.stderr, flush=True)
+            print(flush=True)
     return 0
 
 
@@ -144,7 +147,9 @@ def _model_args(p: argparse.ArgumentParser, task: bool = True) -> None:
     p.add_argument("--model", type=int, default=None, help="model artifact id (default: the promoted one)")
     if task:
         p.add_argument("--task", type=int, default=None, help="task id (default: the model's own task)")
-        p.add_argument("--threshold", type=float, default=None, help="flag answers under this confidence")
+        p.add_argument("--threshold", type=float, default=None,
+                       help="flag answers under this confidence (0-1; the expected accuracy once the model is "
+                            "calibrated)")
     workspace_arg(p)
 
 

@@ -48,6 +48,19 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_calibrate(args: argparse.Namespace) -> int:
+    from engine.jobs import JobContext
+
+    with open_workspace(args) as ws:
+        cal = ws.evaluation.calibrate(args.artifact, args.version, args.method,
+                                      JobContext(progress=ConsoleProgress(args.quiet)))
+    f = cal.fitted_on
+    print(f"artifact {args.artifact} calibrated with {cal.method} on {f['n']} eval answers "
+          f"(accuracy {f['accuracy']:.1%}): ECE {f['ece_before']:.3f} -> {f['ece_after']:.3f}")
+    print("console confidences of this model are now expected accuracies; the review threshold is one too")
+    return 0
+
+
 def cmd_eval_gate(args: argparse.Namespace) -> int:
     """The gate's verdict for an artifact, without promoting it; exit 1 when red."""
     with open_workspace(args) as ws:
@@ -191,6 +204,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st.add_argument("set", nargs="*", metavar="KEY=VALUE", help="e.g. cost.power_watts=90 cloud.cost_per_1k=1.2")
     st.set_defaults(func=cmd_eval_settings)
 
+    cal = ev_sub.add_parser("calibrate", help="fit a model artifact's confidence calibration on the eval split")
+    workspace_arg(cal)
+    cal.add_argument("artifact", type=int)
+    cal.add_argument("--version", type=int, required=True, help="dataset version whose eval split to fit on")
+    cal.add_argument("--method", choices=("temperature", "platt", "isotonic"), default=None,
+                     help="default: the workspace setting evaluation.calibration_method")
+    cal.add_argument("--quiet", action="store_true")
+    cal.set_defaults(func=cmd_eval_calibrate)
     gt = ev_sub.add_parser("gate", help="the regression gate's verdict for a model artifact (exit 1 when red)")
     workspace_arg(gt)
     gt.add_argument("artifact", type=int)

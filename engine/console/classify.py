@@ -14,6 +14,7 @@ from engine.console.calls import log_call
 from engine.console.calls import threshold as limit_for
 from engine.console.models import ConsoleModel, pick_model, using
 from engine.errors import AirlockError, NotReady
+from engine.evaluation.calibrate import calibrated_confidence
 from engine.tasks.service import TaskInfo
 from engine.workspace import Workspace
 
@@ -66,14 +67,15 @@ def classify_text(ws: Workspace, artifact_id: int | None, text: str, threshold: 
     model = pick_model(ws, artifact_id)
     task = _task(ws, model, task_id, "classification")
     redacted = redact(ws, text)
-    with using(model.path) as loaded:
+    with using(ws, model.path) as loaded:
         answer = Classifier(loaded, model.prompt_format(task), task.labels).classify(redacted)
-    flagged = answer.confidence < limit_for(ws, threshold)
+    confidence = calibrated_confidence(ws, model.artifact.id, answer.confidence)  # expected accuracy
+    flagged = confidence < limit_for(ws, threshold)
     call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256, mode="classify",
-                       redacted_input=redacted, output=answer.label, confidence=answer.confidence, flagged=flagged,
+                       redacted_input=redacted, output=answer.label, confidence=confidence, flagged=flagged,
                        latency_ms=answer.latency_ms, tokens=answer.tokens, task_id=task.id,
-                       audit={"label": answer.label})
-    return ConsoleAnswer(answer.label, answer.confidence, flagged, answer.latency_ms, redacted, call_id)
+                       audit={"label": answer.label, "raw_confidence": round(answer.confidence, 4)})
+    return ConsoleAnswer(answer.label, confidence, flagged, answer.latency_ms, redacted, call_id)
 
 
 def extraction_schema(task: TaskInfo) -> dict[str, Any]:
@@ -92,13 +94,15 @@ def extract_text(ws: Workspace, artifact_id: int | None, text: str, task_id: int
     task = _task(ws, model, task_id, "extraction")
     schema = extraction_schema(task)
     redacted = redact(ws, text)
-    with using(model.path) as loaded:
+    with using(ws, model.path) as loaded:
         result = Extractor(loaded, model.prompt_format(task), schema).extract(redacted)
-    flagged = result.confidence < limit_for(ws, threshold)
+    confidence = calibrated_confidence(ws, model.artifact.id, result.confidence)  # expected accuracy
+    flagged = confidence < limit_for(ws, threshold)
     output = json.dumps(result.value, ensure_ascii=False)
     call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256, mode="extract",
-                       redacted_input=redacted, output=output, confidence=result.confidence, flagged=flagged,
+                       redacted_input=redacted, output=output, confidence=confidence, flagged=flagged,
                        latency_ms=result.latency_ms, tokens=result.tokens, task_id=task.id,
-                       audit={"fields": {k: round(v, 4) for k, v in result.fields.items()}})
-    return ExtractionAnswer(result.value, output, result.confidence, result.fields, flagged, result.latency_ms,
+                       audit={"fields": {k: round(v, 4) for k, v in result.fields.items()},
+                              "raw_confidence": round(result.confidence, 4)})
+    return ExtractionAnswer(result.value, output, confidence, result.fields, flagged, result.latency_ms,
                             redacted, call_id)

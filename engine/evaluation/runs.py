@@ -17,6 +17,7 @@ from sqlalchemy import select
 from engine.blobs import sha256_file
 from engine.clock import now
 from engine.errors import AirlockError, NotReady
+from engine.evaluation.calibrate import confidence_metrics, stored
 from engine.evaluation.scoring import Scored, run_metrics
 from engine.jobs import Cancelled, JobContext
 from engine.store.models import EvaluationRun, Prediction, TrainingRun
@@ -24,7 +25,7 @@ from engine.tasks.prompt import PromptFormat, Shot
 from engine.tasks.record_text import served_answer
 from engine.workspace import Workspace
 
-SPLITS = ("test", "golden", "ood")
+SPLITS = ("test", "golden", "ood", "eval")  # eval: what calibration is fitted on
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ def evaluate(ws: Workspace, model: ModelUnderTest, version_id: int, split: str =
         scored = run_metrics(task.kind, task.spec, task.labels, [r.target for r in rows],
                              [a.output for a in answers], [a.confidence for a in answers],
                              [a.latency_ms for a in answers], [a.tokens for a in answers])
+        scored.metrics.update(confidence_metrics([a.confidence for a in answers], scored.correct,
+                                                 stored(ws, model.artifact_id)))
         predictions = [Prediction(evaluation_run_id=run_id, dataset_item_id=row.item_id, output=a.output,
                                   reference=row.target, correct=ok, score=score, confidence=a.confidence,
                                   latency_ms=a.latency_ms, tokens=a.tokens)

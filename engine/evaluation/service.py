@@ -13,6 +13,8 @@ from engine.errors import AirlockError
 from engine.evaluation import gate as gating
 from engine.evaluation import review as reviewing
 from engine.evaluation.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from engine.evaluation.calibrate import DEFAULT_METHOD, METHOD_SETTING, calibrate, stored
+from engine.evaluation.calibration import METHODS, Calibration
 from engine.evaluation.compare import Comparison, compare
 from engine.evaluation.runs import ModelUnderTest, evaluate, model_under_test
 from engine.jobs import JobContext
@@ -70,6 +72,14 @@ class EvaluationService:
         with self.ws.reader() as s:
             return [_info(r) for r in s.scalars(stmt)]
 
+    def calibrate(self, artifact_id: int, version_id: int, method: str | None = None,
+                  ctx: JobContext | None = None) -> Calibration:
+        """Fit the artifact's confidence calibration on the version's eval split and store it (a job)."""
+        return calibrate(self.ws, artifact_id, version_id, method, ctx)
+
+    def calibration(self, artifact_id: int) -> Calibration | None:
+        return stored(self.ws, artifact_id)
+
     # -- comparison, gate, promotion ------------------------------------------
     def compare(self, run_ids: list[int], seed: int = DEFAULT_SEED,
                 resamples: int = DEFAULT_RESAMPLES) -> Comparison:
@@ -89,14 +99,19 @@ class EvaluationService:
         """(key, current value, meaning) of every figure the comparison and the gate use."""
         from engine.evaluation.cost import SETTINGS
 
-        known = {**SETTINGS, **gating.GATE_SETTINGS}
+        known = {**SETTINGS, **gating.GATE_SETTINGS,
+                 METHOD_SETTING: (DEFAULT_METHOD, "confidence calibration fitted on the eval split "
+                                                  f"({', '.join(METHODS)})")}
         return [(k, self.ws.setting(k, default) or "", meaning) for k, (default, meaning) in known.items()]
 
     def set_settings(self, values: dict[str, str]) -> None:
         """Change cost, cloud and gate settings; numbers are checked before anything is stored."""
         self.ws.membership.require("expert", "evaluation settings")
         known = {k for k, _, _ in self.settings()}
-        text_keys = {"cost.currency", "cloud.name", gating.RULE_SETTING}
+        text_keys = {"cost.currency", "cloud.name", gating.RULE_SETTING, METHOD_SETTING}
+        method = values.get(METHOD_SETTING)
+        if method is not None and method.strip() not in METHODS:
+            raise AirlockError(f"{METHOD_SETTING} must be one of {', '.join(METHODS)}, not {method!r}")
         rule = values.get(gating.RULE_SETTING)
         if rule is not None and rule.strip() not in gating.RULES:
             raise AirlockError(f"{gating.RULE_SETTING} must be one of {', '.join(gating.RULES)}, not {rule!r}")

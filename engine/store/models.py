@@ -277,6 +277,7 @@ class ModelArtifact(Base):
     smoke_test: Mapped[str | None] = mapped_column(Text, nullable=True)
     promoted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    calibration: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON, engine.evaluation.calibration
 
 
 class EvaluationRun(Base):
