@@ -59,10 +59,17 @@ def _build() -> AnalyzerEngine:
 
     from engine.privacy.recognizers.any_domain_email import AnyDomainEmailRecognizer
     from engine.privacy.recognizers.card_number import CardNumberRecognizer
+    from engine.privacy.recognizers.iban_any_country import IbanAnyCountryRecognizer
+    from engine.privacy.recognizers.initials_name import InitialsNameRecognizer
     from engine.privacy.recognizers.international_phone import InternationalPhoneRecognizer
+    from engine.privacy.recognizers.labelled_address import LabelledAddressRecognizer
     from engine.privacy.recognizers.national_phone import NationalPhoneRecognizer
     from engine.privacy.recognizers.person_cue import PersonCueRecognizer
+    from engine.privacy.recognizers.postal_block import PostalBlockRecognizer
     from engine.privacy.recognizers.street_address import StreetAddressRecognizer
+    from engine.privacy.recognizers.street_name_suffix import StreetNameSuffixRecognizer
+    from engine.privacy.recognizers.street_type_first import StreetTypeFirstRecognizer
+    from engine.privacy.recognizers.table_column import TableColumnRecognizer
 
     # presidio's debug messages quote the analysed text (context words around each match):
     # personal data must never reach a log, whatever level the application logs at.
@@ -80,6 +87,10 @@ def _build() -> AnalyzerEngine:
     analyzer.registry.add_recognizer(AnyDomainEmailRecognizer())
     analyzer.registry.add_recognizer(CardNumberRecognizer())
     analyzer.registry.add_recognizer(NationalPhoneRecognizer())
+    for recognizer in (StreetTypeFirstRecognizer(), StreetNameSuffixRecognizer(), PostalBlockRecognizer(),
+                       LabelledAddressRecognizer(), TableColumnRecognizer(), IbanAnyCountryRecognizer(),
+                       InitialsNameRecognizer()):
+        analyzer.registry.add_recognizer(recognizer)
     return analyzer
 
 

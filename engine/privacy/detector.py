@@ -13,7 +13,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from engine.privacy.not_personal import judge_model_guess
 from engine.privacy.spans import (
+    NER_SOURCES,
     Span,
     checksum_coincidences,
     entity_type_for,
@@ -141,10 +143,11 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     allowed = {" ".join(w.split()).casefold() for w in config.allow_list if w.strip()}
     kept: list[Span] = []
     for span in (piece for c in candidates for piece in _pieces(text, c, user_sources)):
-        if span.entity_type in ignored or span.score < config.threshold_for(span.entity_type):
-            continue
         trimmed = _trim(text, span)
-        if trimmed is None:
+        if trimmed is not None and trimmed.source in NER_SOURCES:
+            trimmed = judge_model_guess(text, trimmed)
+        if trimmed is None or trimmed.entity_type in ignored or trimmed.score < config.threshold_for(
+                trimmed.entity_type):
             continue
         value = text[trimmed.start:trimmed.end]
         if trimmed.entity_type == "PERSON" and trimmed.source not in user_sources and (

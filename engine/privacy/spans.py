@@ -110,9 +110,9 @@ def is_only_digits_and_punctuation(value: str) -> bool:
     return not any(ch.isalpha() for ch in value)
 
 
-# A name, place or date never runs across a line, a table cell or a bracket; spaCy's entities
+# A name, place or date never runs across a line, a table cell, a comma or a bracket; spaCy's entities
 # sometimes do ("Samuel Gibson;samuel.gibson@mail.com;0163..." in a semicolon table).
-_NER_BREAKS = re.compile(r"[\n\t;|<>\[\]()]+")
+_NER_BREAKS = re.compile(r"[\n\t;|<>\[\]()]+|,(?! ?(?:Jr|Sr)\b)")
 _NOT_IN_A_NAME = re.compile(r"[\d@/=_#]")
 _NAMED_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "ORGANIZATION"})
 

@@ -28,6 +28,8 @@ class CardNumberRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("12 to 19 digits together", r"(?<![\w.,-])[2-6]\d{11,18}(?![\w-]|[.,]\d)", 0.5),
         ("groups of four", r"(?<![\w.,-])[2-6]\d{3}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,3})?(?![\w-]|[.,]\d)", 0.5),
+        ("16 digits in groups of four, any first digit",
+         r"(?<![\w.,-])[1-9]\d{3}(?:[ \-]\d{4}){3}(?![\w-]|[.,]\d)", 0.5),
         ("Amex 4-6-5", r"(?<![\w.,-])3[47]\d{2}[ \-]\d{6}[ \-]\d{5}(?![\w-]|[.,]\d)", 0.5),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("card", "credit", "debit", "visa", "mastercard", "amex", "charged",

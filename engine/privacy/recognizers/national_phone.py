@@ -26,9 +26,18 @@ class NationalPhoneRecognizer(PatternRecognizer):
                                  r"(?![\w\-]|\.\d)", 0.5),
         ("ten digits", r"(?<![\w+.\-])\d{10}(?![\w\-]|[.,]\d)", 0.25),
         ("leading 0, groups", r"(?<![\w+.\-])0\d{1,4}(?:[ /\-]?\d{2,5}){1,4}(?![\w\-]|[.,]\d)", 0.25),
+        ("area code in brackets: (0439)-150008, 8 (100) 823-86-86",
+         r"(?<![\w+.\-])(?:[78][ \t]?)?\(\d{2,5}\)[ \t\-]?\d{2,4}(?:[ \t.\-]?\d{2,4}){1,3}(?![\w\-]|[.,]\d)", 0.5),
+        ("trunk prefix 8, ten digits in groups (ru/ua): 8 157 245 1958",
+         r"(?<![\w+.\-])8[ \t\-]"
+         r"\d{3}[ \t\-]\d{3}(?:[ \t\-]\d{2}[ \t\-]\d{2}|[ \t\-]\d{4})(?![\w\-]|[.,]\d)", 0.45),
+        ("digits in groups of two to four: 608 919 667, 32 939 46 81",
+         r"(?<![\w+.\-,])\d{2,4}(?:[ \t]\d{2,4}){2,4}(?![\w\-]|[.,]\d)", 0.2),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "contact",
-                                          "number", "reach", "dial", "telefon", "handy", "téléphone", "portable")
+                                          "number", "reach", "dial", "telefon", "handy", "téléphone", "portable",
+                                          "ring", "tel.", "mob", "telefone", "telefono", "teléfono", "puhelin",
+                                          "whatsapp")
 
     def __init__(self) -> None:
         super().__init__(supported_entity=self.ENTITY, name="NationalPhoneRecognizer",

@@ -25,6 +25,20 @@ _SIGN_OFF = r"(?:[Rr]egards|Sincerely|Cheers|Thanks|[Ww]ishes|Yours|Best|--)[,.!
 _CHAT_TURN = r"^\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*"
 _NOT_A_HEADER = r"(?!(?:First|Last|Full|Given|Family|Customer|Contact|Employee|User|Account|Name)\b)"
 _AFTER = r"(?:noticed|reported|called|wrote|said|observed|found|saw|asked|confirmed|signed|requested|met)\b"
+# One to three name words, particles allowed inside: "Sanne", "Le Roux", "Wout de Wit", "Horst-Günter"
+_ONE_TO_THREE = (r"\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:[ \t]+(?:(?:de|van|von|der|den|da|di|du|del|le|la)[ \t]+)?"
+                 r"\p{Lu}(?:['’]\p{Lu})?\p{Ll}+(?:-\p{Lu}\p{Ll}+)?){0,2}")
+# Form labels of a name field, in several languages ("Last name: Logan", "Vorname: Jürgen")
+_NAME_LABEL = (r"(?:(?:First|Last|Given|Family|Middle|Full|Maiden)[ \t]+names?|Surname|Forename|Vorname|Nachname"
+               r"|Familienname|Prénom|Nom(?:[ \t]+de[ \t]+famille)?|Nombre|Apellidos?|Cognome|Nome|Sobrenome|Imię"
+               r"|Nazwisko|Voornaam|Achternaam|Förnamn|Efternamn|Etunimi|Sukunimi|Fornavn|Efternavn)")
+# Phrases that introduce a name on its own: "under the name Lam", "my name is Sanne", "booked for Parent"
+_INTRO = (r"(?:(?:under|in)[ \t]+the[ \t]+name[ \t]+(?:of[ \t]+)?|[Mm]y[ \t]+name[ \t]+is[ \t]+|[Nn]ame's[ \t]+"
+          r"|(?:booked|reserved|registered)[ \t]+(?:for|as|under)[ \t]+|[Pp]ut[ \t]+it[ \t]+under[ \t]+"
+          r"|[Tt]his[ \t]+is[ \t]+)")
+_NOT_A_WORD_NAME = (r"(?!(?:The|This|That|Our|Your|We|It|Team|All|Everyone|There|Sir|Madam|Support|Customer|Service"
+                    r"|Sales|Admin|Office|Management|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+                    r"|Today|Tomorrow|Again|Both|Mr|Mrs|Ms|Dr)\b)")
 
 
 class PersonCueRecognizer(PatternRecognizer):
@@ -41,9 +55,22 @@ class PersonCueRecognizer(PatternRecognizer):
          rf"(?<={_SIGN_OFF}){_NOT_A_NAME}{_NAME}[ \t]*$", 0.6),
         ("a first name after a greeting: Hi Marthe, / thanks Justin,",
          rf"(?<=\b(?:Hi|Hello|Hey|Dear|[Tt]hanks|[Tt]hank[ \t]+you|Good[ \t]+morning)[ \t]+){_NOT_A_NAME}"
-         rf"(?!(?:Team|All|Everyone|There|Sir|Madam|Guys|Folks|Again|Both)\b)\p{{Lu}}\p{{Ll}}+(?=[,!])", 0.6),
+         rf"(?!(?:Team|All|Everyone|There|Sir|Madam|Guys|Folks|Again|Both)\b)\p{{Lu}}\p{{Ll}}+(?=[,!]|[ \t]*$)", 0.6),
         ("first cell of a table row: Anna Schmidt;anna@example.com;...",
          rf"^{_NOT_A_NAME}{_NOT_A_HEADER}{_NAME}(?=[ \t]*[;\t|])", 0.5),
+        ("a name after a name label: Last name: Logan, Vorname: Jürgen",
+         rf"(?<=^[ \t]*{_NAME_LABEL}[ \t]*:[ \t]*){_NOT_A_WORD_NAME}{_ONE_TO_THREE}(?=[ \t]*$|[ \t]*[,;])", 0.7),
+        ("a name after words that introduce one: under the name Lam, my name is Sanne",
+         rf"(?<=\b{_INTRO}){_NOT_A_WORD_NAME}{_ONE_TO_THREE}\b", 0.65),
+        ("a given name alone under a sign-off: Best,\\nLisa / Thanks, Karen",
+         rf"(?:(?<={_SIGN_OFF})|(?<=\b(?:Thanks|Thank[ \t]+you|Cheers|Regards|Best|Greetings|Bye),[ \t]+))"
+         rf"{_NOT_A_WORD_NAME}{_ONE_TO_THREE}[ \t]*$", 0.6),
+        ("a given name before 'from our team': John from our team will call",
+         rf"\b{_NOT_A_WORD_NAME}\p{{Lu}}\p{{Ll}}+(?=[ \t]+from[ \t]+(?:our|the|your)[ \t]+"
+         rf"(?:team|support|office|service|help[ \t]?desk|department|company|side|store|shop)\b)", 0.6),
+        ("a name on its own line above a line with a number (an address): Jim Hess\\nUnit 5126",
+         rf"^[ \t]*{_NOT_A_NAME}{_NOT_A_HEADER}{_NOT_A_WORD_NAME}{_NAME}[ \t]*$(?=\n[^\n:]*\d)",
+         0.45),
         ("speaker in a chat log: [09:58] Anna Schmidt:",
          rf"(?<={_CHAT_TURN}){_NOT_A_NAME}{_NAME}(?=:)", 0.6),
     )

@@ -1,0 +1,104 @@
+"""What the statistical model proposes that is not personal data: ordinary words, durations, labels.
+
+spaCy's small English model tags "after 2 weeks", "yesterday" or "The 3 of us" as DATE_TIME,
+"Netflix" or "PIN" as a PERSON or LOCATION, "Tel" or "Postcode" at a form's label as a PERSON, and
+a company's name as a PERSON. A reviewer would never mark those. These checks apply only to the
+model's guesses; a name that a cue pattern or the user's own lists found is never second-guessed.
+
+* A DATE_TIME is kept only when it names a calendar day (a day and a month, or a full numeric date):
+  durations, relative dates, weekdays, times of day, months and years alone are dropped.
+* A PERSON or LOCATION that is a known brand or product word, a form label, an acronym, or that
+  carries a company's legal form ("Köhler KG", "Voisin S.A.R.L.", "Kof & van Mare") is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from engine.privacy.places import is_country_or_region
+from engine.privacy.spans import Span
+
+COUNTRY_OR_REGION = "COUNTRY_OR_REGION"
+
+_MONTH = (
+    r"(?:jan(?:uary|vier|uar|eiro)?|feb(?:ruary|ruar)?|f[ée]v(?:rier)?|mar(?:ch|s|zo)?|m[äa]rz|apr(?:il|ile)?|avr(?:il)?"
+    r"|abr(?:il)?|may|mai|mayo|maggio|jun(?:e|i|io)?|juin|jul(?:y|i)?|juil(?:let)?|aug(?:ust)?|ao[ûu]t|ago(?:sto)?"
+    r"|sep(?:t(?:ember)?)?|sept(?:embre)?|oct(?:ober|obre)?|okt(?:ober)?|nov(?:ember|embre)?|dec(?:ember)?"
+    r"|d[ée]c(?:embre)?|dez(?:ember)?|dic(?:iembre|embre)?)\.?"
+)
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th|\.|er)?"
+_CALENDAR_DAY = re.compile(
+    rf"(?i)\b(?:{_DAY}[ \t]+(?:of[ \t]+)?{_MONTH}\b|{_MONTH}[ \t]+{_DAY}\b"
+    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})"
+)
+# Form labels and short words the model takes for a name at a line's start ("Tel. 0301...", "Postcode: ...")
+LABEL_WORDS = frozenset({
+    "last", "first", "full", "given", "family", "name", "names", "surname", "postcode", "zip", "tel", "phone",
+    "mobile", "fax", "email", "e-mail", "street", "town", "city", "country", "address", "subject", "ref",
+    "reference", "order", "invoice", "total", "amount", "account", "date", "time", "pin", "iban", "bic", "swift",
+    "customer", "client", "contact", "signature", "description", "issue", "notes", "note", "status", "priority",
+})
+# Brands and products that turn up in support messages; the model reads them as people or places.
+BRANDS = frozenset({
+    "netflix", "spotify", "amazon", "prime", "apple", "iphone", "ipad", "imac", "macbook", "airpods", "itunes",
+    "icloud", "siri", "samsung", "galaxy", "google", "gmail", "android", "pixel", "chrome", "youtube", "microsoft",
+    "windows", "outlook", "teams", "excel", "word", "powerpoint", "onedrive", "xbox", "playstation", "nintendo",
+    "switch", "zoom", "slack", "whatsapp", "facebook", "instagram", "messenger", "twitter", "linkedin", "tiktok",
+    "paypal", "venmo", "stripe", "klarna", "revolut", "uber", "airbnb", "dropbox", "kindle", "alexa", "echo",
+    "firefox", "safari", "linux", "ubuntu", "macos", "ios", "roku", "fitbit", "garmin", "sonos", "philips", "bosch",
+    "siemens", "dyson", "nespresso", "ikea", "lidl", "aldi", "dhl", "fedex", "ups", "usps", "hermes", "vodafone",
+    "telekom", "verizon", "comcast", "disney", "hulu", "hbo", "peloton", "tesla", "bluetooth", "wi-fi", "wifi",
+    "visa", "mastercard", "maestro", "amex", "sepa", "vpn", "sap", "salesforce", "jira", "confluence", "github",
+    "zendesk", "shopify", "ebay", "etsy", "wordpress", "canon", "epson", "brother", "lenovo", "dell", "asus", "acer",
+    "huawei", "xiaomi", "oneplus", "motorola", "nokia", "sony", "lg", "panasonic", "logitech", "bose", "jbl",
+})
+_LEGAL_FORM = re.compile(
+    r"(?:\b(?:GmbH|mbH|AG|KG|OHG|UG|e\.V|Ltd|LLC|LLP|Inc|PLC|plc|Corp|Co|S\.?A\.?S?|S\.A\.R\.L|SARL|S\.p\.A|SpA"
+    r"|Sp|S\.r\.l|Srl|S\.L|SL|B\.V|BV|N\.V|NV|Oy|Oyj|AB|A/S|ApS|AS|s\.r\.o|a\.s|Kft|Zrt|Nyrt|SRL|Lda|Ltda|ME"
+    r"|EIRELI|Group|Grupp|Gruppe|Groupe|Gruppo|Grupo|Holding|Partners|Sons|Brothers|Associates|Industries"
+    r"|Solutions|Services|Systems|Technologies|Consulting)\b\.?)"
+)
+
+# The model sometimes takes the greeting into the name: "Dear W.B. Gomez"
+_GREETING = re.compile(r"(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Cheers|Greetings|Good morning|Good afternoon)[ \t,]+")
+
+
+def names_a_calendar_day(value: str) -> bool:
+    """True for "12 March", "March 3rd", "03/04/2025", "2025-03-04"; false for "2 weeks", "yesterday", "10:30"."""
+    return _CALENDAR_DAY.search(value) is not None
+
+
+def is_label_or_brand(value: str) -> bool:
+    """One word that is a form label ("Tel", "Postcode") or a brand/product ("Netflix"), or an acronym ("PIN")."""
+    word = value.strip().strip(".,:;!?'\"")
+    if " " in word:
+        return False
+    return word.casefold() in LABEL_WORDS or word.casefold() in BRANDS or (len(word) > 1 and word.isupper())
+
+
+def has_legal_form(text: str, start: int, end: int) -> bool:
+    """The name carries, or is directly followed by, a company's legal form: "Köhler KG", "Perry & Sons"."""
+    line_end = text.find("\n", end)
+    after = text[end:line_end if line_end >= 0 else len(text)][:16]
+    inside = text[start:end]
+    return "&" in inside or _LEGAL_FORM.search(inside) is not None or _LEGAL_FORM.match(after.lstrip(" ,")) is not None
+
+
+def judge_model_guess(text: str, span: Span) -> Span | None:
+    """The statistical model's span as a reviewer would keep it: None when it is not personal data,
+    retyped to ``COUNTRY_OR_REGION`` when it names a country or state (the policy decides on those)."""
+    value = text[span.start:span.end]
+    if span.entity_type == "DATE_TIME":
+        return span if names_a_calendar_day(value) else None
+    if span.entity_type == "PERSON":
+        greeting = _GREETING.match(value)
+        if greeting and greeting.end() < len(value):
+            span = replace(span, start=span.start + greeting.end())
+            value = text[span.start:span.end]
+    if span.entity_type in ("PERSON", "LOCATION", "NRP"):
+        if is_country_or_region(value):
+            return replace(span, entity_type=COUNTRY_OR_REGION)
+        if is_label_or_brand(value) or has_legal_form(text, span.start, span.end):
+            return None
+    return span

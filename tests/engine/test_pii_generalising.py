@@ -1,0 +1,147 @@
+"""The recognizers and filters that make detection hold up on international text (issue 17).
+
+Each case is a layout the small spaCy model and the older patterns missed. Real presidio and spaCy.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.privacy import detect
+from engine.privacy.not_personal import has_legal_form, is_label_or_brand, names_a_calendar_day
+from engine.privacy.places import is_country_or_region
+from engine.privacy.recognizers.iban_any_country import iban_checksum_ok
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(s.entity_type, text[s.start:s.end]) for s in detect(text)}
+
+
+def types_in(text: str) -> set[str]:
+    return {s.entity_type for s in detect(text)}
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("Send it to ul. Miłosza 577, please.", "ul. Miłosza 577"),
+    ("Our office: Vicolo Gaito, 8 Piano 2", "Vicolo Gaito, 8 Piano 2"),
+    ("She lives in Calle de Alcalá 45, 3º izq.", "Calle de Alcalá 45"),
+    ("Deliver to Rua do Ouro, 89 tomorrow.", "Rua do Ouro, 89"),
+    ("Visit per. Malyy, d. 661 str. 7/1 on foot", "per. Malyy, d. 661 str. 7/1"),
+])
+def test_street_type_word_first(text: str, address: str) -> None:
+    spans = [v for t, v in found(text) if t == "STREET_ADDRESS"]
+    assert any(address in v for v in spans), spans
+
+
+def test_unambiguous_type_word_without_number_and_ambiguous_words_need_a_number() -> None:
+    assert any(t == "STREET_ADDRESS" for t, _ in found("Please ship it to rue Clémence Samson in Lyon."))
+    assert "STREET_ADDRESS" not in types_in("We sent it Via Email and Place Orders online.")
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("Wohnt in der Florisring 48 seit Mai.", "Florisring 48"),
+    ("Adress: Skolvägen 76", "Skolvägen 76"),
+    ("Leveres til Dampfærgevej 77 i dag.", "Dampfærgevej 77"),
+    ("Osoite on Dosentinkuja 76 nyt.", "Dosentinkuja 76"),
+    ("Lakcím: Györgyhalasi utca 121.", "Györgyhalasi utca 121."),
+])
+def test_street_name_with_a_type_suffix(text: str, address: str) -> None:
+    spans = [v for t, v in found(text) if t == "STREET_ADDRESS"]
+    assert any(address in v for v in spans), spans
+
+
+def test_a_year_after_a_suffix_word_is_not_a_house_number() -> None:
+    assert "STREET_ADDRESS" not in types_in("The Offspring 2024 tour and Spring 2025 sale.")
+
+
+def test_multi_line_postal_block_is_one_address_and_the_country_stays() -> None:
+    text = "Please send the replacement to:\n\nSaskia Henk\nRafpad 36\n9217 UM\nBosch en Duin\nGermany\n\nThanks."
+    spans = [(t, v) for t, v in found(text)]
+    assert ("STREET_ADDRESS", "Rafpad 36\n9217 UM\nBosch en Duin") in spans, spans
+    assert not any("Germany" in v for _, v in spans)
+
+
+def test_labelled_address_takes_the_rest_of_the_line() -> None:
+    text = "Home address: Okrová 14, 481 24 Strážov\nNotes: none"
+    assert any(t == "STREET_ADDRESS" and "Okrová 14" in v for t, v in found(text))
+    assert "STREET_ADDRESS" not in types_in("Address: see the attached file\nE-mail address: a@b.example")
+
+
+def test_apartment_parts_come_with_the_street() -> None:
+    text = "Ship to Canale Pizziol, 2 Appartamento 98 by Friday."
+    assert any(t == "STREET_ADDRESS" and v.endswith("Appartamento 98") for t, v in found(text))
+
+
+def test_table_columns_named_by_their_header() -> None:
+    text = 'name,email,phone,street\nPeggy Castaneda,peggy@hotmail.com,608 919 667,"70, avenue Martins"\n'
+    got = found(text)
+    assert {("PERSON", "Peggy Castaneda"), ("PHONE_NUMBER", "608 919 667"),
+            ("EMAIL_ADDRESS", "peggy@hotmail.com")} <= got
+    assert any(t == "STREET_ADDRESS" and "avenue Martins" in v for t, v in got)
+    # without a header naming the column, the same digits are not a phone number
+    assert "PHONE_NUMBER" not in types_in("Order total 608 919 667 units.")
+
+
+def test_iban_of_any_country_by_its_check_digits() -> None:
+    assert iban_checksum_ok("DE89 3704 0044 0532 0130 00")
+    assert not iban_checksum_ok("DE89 3704 0044 0532 0130 01")
+    assert ("IBAN_CODE", "UA213223130000026007233566001") in found("IBAN UA213223130000026007233566001 please")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Action for J. Scott by Monday.", "J. Scott"),
+    ("Dear W.B. Gomez, thanks.", "W.B. Gomez"),
+    ("Present: Keith R. Waters and others", "Keith R. Waters"),
+])
+def test_names_with_initials(text: str, name: str) -> None:
+    assert ("PERSON", name) in found(text)
+
+
+def test_an_initial_at_a_sentence_end_is_not_a_name() -> None:
+    assert "PERSON" not in types_in("We went with plan B. Then the pump worked.")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Last name: Logan\nFirst name: Rachael", "Logan"),
+    ("Vorname: Jürgen", "Jürgen"),
+    ("A table for 4, under the name Lam. Thanks", "Lam"),
+    ("Best,\nLisa", "Lisa"),
+    ("My number is below. Thanks, Karen", "Karen"),
+    ("Nikola from our team will call you tomorrow.", "Nikola"),
+    ("Please send it to:\nJim Hess\nUnit 5126 Box 8588\nDPO AE 73731", "Jim Hess"),
+])
+def test_given_names_and_surnames_alone_where_the_text_introduces_them(text: str, name: str) -> None:
+    assert ("PERSON", name) in found(text)
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("Phone: 608 919 667", "608 919 667"),
+    ("Tel (0439)-150008", "(0439)-150008"),
+    ("Звоните: 8 (100) 823-86-86", "8 (100) 823-86-86"),
+    ("mobile 8 157 245 1958", "8 157 245 1958"),
+])
+def test_national_phone_formats(text: str, phone: str) -> None:
+    assert ("PHONE_NUMBER", phone) in found(text)
+
+
+def test_card_of_sixteen_digits_in_groups_whatever_its_first_digit() -> None:
+    assert ("CREDIT_CARD", "8170 0524 8407 0444") in found("card 8170 0524 8407 0444 was charged")
+    assert "CREDIT_CARD" not in types_in("card 8170 0524 8407 0441 was charged")  # Luhn fails
+
+
+def test_durations_relative_dates_and_times_are_not_personal_data() -> None:
+    for text in ("It broke after 2 weeks and again yesterday.", "The 3 of us came last night at 10:30 am.",
+                 "We waited three days until Friday."):
+        assert "DATE_TIME" not in types_in(text), text
+    assert names_a_calendar_day("12 March") and names_a_calendar_day("03/04/2025")
+    assert not names_a_calendar_day("2 weeks") and not names_a_calendar_day("March 2024")
+
+
+def test_countries_are_retyped_and_ignored_by_default_brands_and_labels_are_not_people() -> None:
+    got = found("My Netflix stopped working in Germany. How can I change my PIN?")
+    assert not any(t in ("PERSON", "LOCATION") for t, _ in got), got
+    assert is_country_or_region("the Netherlands") and is_country_or_region("Bavaria")
+    assert is_label_or_brand("Postcode") and is_label_or_brand("PIN") and not is_label_or_brand("Anna")
+    text = "Kind regards,\nTom Wilson\nKöhler KG\n"
+    assert has_legal_form(text, text.index("Köhler"), text.index("Köhler") + 6)
+    assert ("PERSON", "Köhler") not in found(text)
