@@ -1,13 +1,15 @@
 """Chat generation through the Airlock console against bare llama-cpp-python, same run.
 
-    .venv/bin/python bench/console_generation.py [--tokens 96] [--rounds 3] [--threads 2]
+    .venv/bin/python bench/console_generation.py [--tokens 96] [--rounds 3]
 
 Both generate greedily from the same rendered chat prompt on the same GGUF (the demo
-model registered as a console artifact) with the same threads and context size.
-"bare" is ``Llama(...).create_completion(stream=True)``; "console" is
-``ChatSession.send`` (model picking, chat template, history, call log in SQLite; PII
-redaction of the user turn is timed separately since it is not generation). Rounds
-alternate; time to first token (TTFT) and tokens/s after the first token are medians.
+model registered as a console artifact) with the same threads, context size, CPU variant
+and repacking setting (the machine's self-test choice). "bare" is
+``Llama(...).create_completion(stream=True)`` in this process; "console" is
+``ChatSession.send`` (model picking, chat template, history, call log in SQLite), whose
+llama.cpp runs in the inference process and streams each piece over a pipe. PII redaction
+of the user turn is timed separately since it is not generation. Rounds alternate; time to
+first token (TTFT) and tokens/s after the first token are medians.
 """
 
 from __future__ import annotations
@@ -27,7 +29,15 @@ QUESTION = "Explain in a few sentences why a motor's main breaker might trip rig
 def bare(model_path: Path, prompt: str, tokens: int, threads: int) -> tuple[float, float, int]:
     from llama_cpp import Llama
 
-    llm = Llama(model_path=str(model_path), n_ctx=2048, n_threads=threads, verbose=False, seed=0)
+    from engine.inference.native import load_cpu_backend
+    from engine.inference.native_model import use_extra_buffer_types
+    from engine.inference.selftest import config_to_use
+
+    config = config_to_use()  # the same CPU variant and repacking as the inference process
+    load_cpu_backend(config.variant or None)
+    use_extra_buffer_types(config.extra_bufts)
+    llm = Llama(model_path=str(model_path), n_ctx=2048, n_threads=threads, n_threads_batch=threads, verbose=False,
+                seed=0)
     start = time.perf_counter()
     first = None
     n = 0
@@ -46,13 +56,11 @@ def bare(model_path: Path, prompt: str, tokens: int, threads: int) -> tuple[floa
 def console(ws: object, art_id: int, tokens: int, threads: int) -> tuple[float, float, int]:
     from engine.console.chat import ChatSession
     from engine.console.models import unload_all, using
-    from engine.inference import runtime
 
-    runtime.default_threads = lambda: threads  # same threads as bare
     unload_all()  # a fresh load each round, like bare, outside the timed part
     session = ChatSession.open(ws, art_id, system_prompt="")  # type: ignore[arg-type]
-    with using(session.model.path):
-        pass
+    with using(ws, session.model.path) as loaded:  # type: ignore[arg-type]
+        assert loaded.config is not None and loaded.config.threads == threads
     session.redact_input = False
     session.max_tokens = tokens
     start = time.perf_counter()
@@ -76,8 +84,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tokens", type=int, default=96)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
+    from engine.inference.selftest import config_to_use
+
+    config = config_to_use()
+    args.threads = config.threads
+    print(f"runtime: {config.label()}")
     tmp = Path(tempfile.mkdtemp())
     ws = Workspace.create(tmp / "ws")
     model = demo_model_path()

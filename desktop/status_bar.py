@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from desktop.qt import QLabel, QProgressBar, QResizeEvent, QSizePolicy, QStatusBar, Qt, QTimer, QWidget
-from engine import offline
+from engine import offline, seal
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
@@ -20,7 +20,21 @@ def offline_text() -> tuple[str, bool]:
         return "Network guard is OFF", False
     refused = len(offline.blocked_attempts())
     noun = "attempt" if refused == 1 else "attempts"
-    return f"Offline — network blocked ({refused} {noun} refused)", True
+    if seal.current().sealed:
+        return f"Offline — sealed, network blocked ({refused} {noun} refused)", True
+    return f"Offline — Python guard only, not sealed ({refused} {noun} refused)", True
+
+
+def network_state() -> tuple[str, str]:
+    """(the label's style state: ok | partial | broken, the tooltip explaining it)."""
+    state = seal.current()
+    if not offline.guard_installed():
+        return "broken", "The network guard is off: this process can reach the network."
+    if state.sealed:
+        return "ok", ("Sealed by the kernel: Airlock and every process it starts run in a private network "
+                      "namespace with only loopback. Python's socket guard is on as well.")
+    return "partial", (f"Not sealed by the kernel: {state.detail}. Only Python's socket guard is on: connections "
+                       "made by Python code are refused, but native code could still reach a network.")
 
 
 class ElidedLabel(QLabel):
@@ -68,15 +82,19 @@ class AirlockStatusBar(QStatusBar):
         self.network_label.setObjectName("StatusNetwork")
         self.user_label = QLabel()
         self.user_label.setObjectName("StatusUser")
-        for widget in (self.jobs_label, self.jobs_progress, self.network_label, self.user_label):
+        self.runtime_label = QLabel()
+        self.runtime_label.setObjectName("StatusRuntime")
+        for widget in (self.jobs_label, self.jobs_progress, self.runtime_label, self.network_label, self.user_label):
             self.addPermanentWidget(widget)
 
         runner.changed.connect(self.update_jobs)
         self._poll = QTimer(self)
         self._poll.setInterval(OFFLINE_POLL_MS)
         self._poll.timeout.connect(self.update_network)
+        self._poll.timeout.connect(self.update_runtime)
         self._poll.start()
         self.set_workspace(None)
+        self.update_runtime()
         self.update_network()
         self.update_jobs()
 
@@ -92,10 +110,23 @@ class AirlockStatusBar(QStatusBar):
         self.user_label.setText(f"{ws.identity.os_user} · {ws.identity.role}")
         self.user_label.show()
 
+    def update_runtime(self) -> None:
+        """Which llama.cpp settings this machine's self-test chose (details in the tooltip)."""
+        from engine.inference.selftest import machine_choice, summary
+
+        choice = machine_choice()
+        if choice is None or choice.chosen is None:
+            self.runtime_label.setText("llama.cpp: untested" if choice is None else "▲ llama.cpp: no safe settings")
+        else:
+            self.runtime_label.setText(f"llama.cpp: {choice.chosen.variant or 'built-in'} kernels")
+        self.runtime_label.setToolTip(summary())
+
     def update_network(self) -> None:
-        text, safe = offline_text()
-        self.network_label.setText(("● " if safe else "▲ ") + text)
-        self.network_label.setProperty("state", "ok" if safe else "broken")
+        text, _ = offline_text()
+        state, explanation = network_state()
+        self.network_label.setText(("● " if state == "ok" else "▲ ") + text)
+        self.network_label.setProperty("state", state)
+        self.network_label.setToolTip(explanation)
         self.network_label.style().unpolish(self.network_label)
         self.network_label.style().polish(self.network_label)
 

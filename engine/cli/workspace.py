@@ -14,6 +14,7 @@ from engine.cli.common import (
     workspace_arg,
 )
 from engine.errors import AirlockError
+from engine.inference.selftest import summary as runtime_summary
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -37,7 +38,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         holder = ws.holder()
         info = {"workspace": str(ws.root), "user": ws.identity.os_user, "role": ws.identity.role,
-                "open_in_window": holder.describe() if holder else None, **ws.summary()}
+                "open_in_window": holder.describe() if holder else None, **ws.summary(),
+                "inference_runtime": runtime_summary()}
         print(json.dumps(info, indent=2))
     return 0
 

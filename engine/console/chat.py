@@ -74,7 +74,7 @@ class ChatSession:
         self.last = turn
         start = time.perf_counter()
         try:
-            with using(self.model.path) as loaded:
+            with using(self.ws, self.model.path) as loaded:
                 pieces = loaded.stream(prompt, max_tokens=self.max_tokens, stop=stop, repeat_penalty=1.1)
                 try:
                     for piece in pieces:

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from engine.errors import AirlockError, NotReady
+from engine.inference.process import InferenceCrashed
 from engine.inference.runtime import LoadedModel
 from engine.models.gguf_file import read_gguf
 from engine.models.service import ArtifactInfo
@@ -82,16 +83,27 @@ def pick_model(ws: Workspace, artifact_id: int | None = None) -> ConsoleModel:
 
 
 @contextmanager
-def using(path: Path) -> Iterator[LoadedModel]:
-    """The loaded model for ``path`` (one kept in memory), held exclusively while in use."""
+def using(ws: Workspace, path: Path) -> Iterator[LoadedModel]:
+    """The loaded model for ``path`` (one kept in memory, in its inference process), held
+    exclusively while in use. A crash of that process is recorded in the workspace's audit log
+    and raised as one clear line; the model restarts by itself on the next call."""
     with _lock:
         key = str(path)
-        if key not in _loaded:
-            for old in _loaded.values():
-                old.close()
-            _loaded.clear()
-            _loaded[key] = LoadedModel(path)
-        yield _loaded[key]
+        try:
+            if key not in _loaded:
+                for old in _loaded.values():
+                    old.close()
+                _loaded.clear()
+                _loaded[key] = LoadedModel(path)
+            yield _loaded[key]
+        except InferenceCrashed as exc:
+            record_crash(ws, path, exc)
+            raise
+
+
+def record_crash(ws: Workspace, path: Path, exc: InferenceCrashed) -> None:
+    with ws.unit() as s:
+        ws.audit.record(s, "inference.crashed", f"model:{path.name}", {"outcome": exc.outcome, "message": str(exc)})
 
 
 def unload_all() -> None:

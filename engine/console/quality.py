@@ -73,7 +73,7 @@ def confidence_quality(ws: Workspace, artifact_id: int, version_id: int, split: 
     fmt = PromptWithShots.of(model.prompt_format(task), pick_shots(train, shots, seed, by_label=True))
     results: dict[str, list[tuple[float, bool]]] = {"classify": [], "extract": []}
     seconds = {"classify": 0.0, "extract": 0.0}
-    with using(model.path) as loaded:
+    with using(ws, model.path) as loaded:
         classifier = Classifier(loaded, fmt, task.labels)
         extractor = Extractor(loaded, fmt, enum_schema("category", task.labels), max_tokens=32)
         for i, (text, target) in enumerate(items):

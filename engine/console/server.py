@@ -19,6 +19,7 @@ from engine.console.calls import log_call
 from engine.console.classify import redact
 from engine.console.models import ConsoleModel, pick_model, using
 from engine.errors import AirlockError
+from engine.seal import host_loopback_listener
 from engine.tasks.prompt import end_of_turn, render_chat
 from engine.workspace import Workspace
 
@@ -52,8 +53,15 @@ class LocalEndpoint:
         class Handler(_Handler):
             owner = endpoint
 
-        self._server = HTTPServer((self.host, self.port), Handler)
-        self.port = int(self._server.server_address[1])
+        # On the machine's loopback even when this process is sealed in its own network namespace
+        # (engine/seal.py: the socket is opened by the helper that stayed outside).
+        server = HTTPServer((self.host, self.port), Handler, bind_and_activate=False)
+        server.socket.close()
+        server.socket = host_loopback_listener(self.port)
+        server.server_address = server.socket.getsockname()
+        server.server_name, server.server_port = self.host, int(server.server_address[1])
+        self._server = server
+        self.port = int(server.server_address[1])
         with self.ws.unit() as s:
             self.ws.audit.record(s, "console.endpoint_started", f"artifact:{self.model.artifact.id}",
                                  {"address": f"{self.host}:{self.port}", "model": self.model.artifact.sha256})
@@ -90,17 +98,13 @@ class LocalEndpoint:
         clean = [{"role": str(m.get("role", "user")), "content": redact(self.ws, str(m.get("content", "")))}
                  for m in messages if isinstance(m, dict)]
         prompt = render_chat(self.model.chat_template, clean, add_generation_prompt=True)
-        grammar = None
         fmt = body.get("response_format") or {}
         schema = fmt.get("json_schema", {}).get("schema") if isinstance(fmt, dict) else None
-        if isinstance(schema, dict):
-            from llama_cpp.llama_grammar import LlamaGrammar
-
-            grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
         start = time.perf_counter()
-        with using(self.model.path) as loaded:
+        with using(self.ws, self.model.path) as loaded:
             text = "".join(loaded.stream(prompt, max_tokens=int(body.get("max_tokens") or 256),
-                                         stop=[end_of_turn(self.model.chat_template).strip()], grammar=grammar))
+                                         stop=[end_of_turn(self.model.chat_template).strip()],
+                                         schema=schema if isinstance(schema, dict) else None))
             prompt_tokens = len(loaded.tokenize(prompt, add_bos=True))
             completion_tokens = loaded.last_evaluated
         latency = (time.perf_counter() - start) * 1000

@@ -51,12 +51,10 @@ class _Writer:
 
     def __call__(self, input_text: str) -> Answer:
         start = time.perf_counter()
-        out: Any = self.model.llm.create_completion(self.fmt.prompt(input_text, self.shots),
-                                                    max_tokens=self.max_tokens, temperature=0.0,
-                                                    stop=self.stop, stream=False)
+        text, tokens = self.model.generate(self.fmt.prompt(input_text, self.shots), max_tokens=self.max_tokens,
+                                           stop=self.stop)
         latency = (time.perf_counter() - start) * 1000
-        usage = out.get("usage") or {}
-        return Answer(str(out["choices"][0]["text"]).strip(), None, latency, int(usage.get("total_tokens", 0)))
+        return Answer(text.strip(), None, latency, tokens)
 
 
 class _Extractor:

@@ -65,20 +65,17 @@ def finite_choices(prop: dict[str, Any]) -> list[Any] | None:
 
 class Extractor:
     def __init__(self, model: LoadedModel, fmt: PromptFormat, schema: dict[str, Any], max_tokens: int = 256) -> None:
-        from llama_cpp.llama_grammar import LlamaGrammar
-
         self.model = model
         self.fmt = fmt
         self.schema = object_schema(schema)
         self.max_tokens = max_tokens
-        self.grammar = LlamaGrammar.from_json_schema(json.dumps(self.schema), verbose=False)
 
     def extract(self, input_text: str) -> Extraction:
         from jsonschema import validate
 
         start = time.perf_counter()
         prompt = self.fmt.prompt(input_text)
-        text = "".join(self.model.stream(prompt, max_tokens=self.max_tokens, grammar=self.grammar))
+        text = "".join(self.model.stream(prompt, max_tokens=self.max_tokens, schema=self.schema))
         generated = self.model.last_evaluated
         try:
             value = json.loads(text)

@@ -1,46 +1,117 @@
-"""One loaded GGUF model in llama.cpp, with prefix reuse and candidate scoring."""
+"""A GGUF model loaded in llama.cpp in its own inference process.
+
+``LoadedModel`` has the methods the console, evaluation and export use (tokenize, score,
+stream, token_logprobs, generate, logits); each is one request to the inference process
+(``engine.inference.host``). When that process segfaults, aborts, is killed or hangs, the
+caller gets an ``InferenceCrashed`` (one clear line), the crash is recorded for the machine
+(a configuration that crashed is never used again here), and the next call starts a fresh
+process with the safe settings and loads the model again: the caller simply tries again.
+The window, the CLI and the job that asked never die with it.
+"""
 
 from __future__ import annotations
 
-import math
-import os
-from collections.abc import Generator, Sequence
+import contextlib
+import json
+import threading
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from engine.inference.process import (
+    InferenceCrashed,
+    InferenceFailure,
+    InferenceProcess,
+    exchange,
+    failure,
+    load_spec,
+    request_timeout,
+)
+from engine.inference.selftest import RuntimeConfig, config_to_use, record_crash
 from engine.models.gguf_file import read_gguf
 
+CrashListener = Callable[[InferenceCrashed], None]
+_listeners: list[CrashListener] = []
 
-def default_threads() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
 
-
-def _log_softmax_at(logits: Any, index: int) -> float:
-    import numpy as np
-
-    row = np.asarray(logits, dtype=np.float64)
-    top = float(row.max())
-    return float(row[index] - top - math.log(float(np.exp(row - top).sum())))
+def on_crash(listener: CrashListener) -> None:
+    """Be told of every crash (the console records it in the workspace's audit log)."""
+    _listeners.append(listener)
 
 
 class LoadedModel:
-    """A GGUF file checked with ``read_gguf`` and loaded with logits for every position."""
+    """A GGUF file checked with ``read_gguf`` here, then loaded in an inference process."""
 
     def __init__(self, path: Path, n_ctx: int = 2048, n_threads: int | None = None,
                  lora_path: Path | None = None) -> None:
         self.path = Path(path)
         self.info = read_gguf(self.path)  # refuses a damaged file before llama.cpp sees it
-        if lora_path is not None:
-            read_gguf(Path(lora_path))
-        from llama_cpp import Llama
-
-        self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, n_threads=n_threads or default_threads(),
-                         logits_all=True, verbose=False, seed=0,
-                         lora_path=str(lora_path) if lora_path is not None else None)
+        self.lora_path = Path(lora_path) if lora_path is not None else None
+        if self.lora_path is not None:
+            read_gguf(self.lora_path)
+        self.n_ctx, self.n_threads = n_ctx, n_threads
         self.last_evaluated = 0
+        self.config: RuntimeConfig | None = None
+        self.backend: dict[str, Any] = {}
+        self._proc: InferenceProcess | None = None
+        self._lock = threading.RLock()
+        self._start()
+
+    # -- the process -------------------------------------------------------------------------
+    def _start(self) -> InferenceProcess:
+        if self._proc is None:
+            self.config = config_to_use()
+            proc = InferenceProcess()
+            spec = load_spec(self.path, self.n_ctx, self.n_threads, self.lora_path, self.config)
+            try:
+                self.backend, _ = exchange(proc, "load", request_timeout(), spec=spec)
+            except InferenceFailure as exc:
+                proc.stop()
+                self._crashed(exc, "loading the model")
+            except BaseException:
+                proc.stop()
+                raise
+            self._proc = proc
+        return self._proc
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def _crashed(self, exc: InferenceFailure, doing: str) -> NoReturn:
+        """Record the death, forget the process and raise the one-line error for the user."""
+        if self._proc is not None:
+            self._proc.stop()
+            self._proc = None
+        safe = ""
+        if exc.outcome in ("crashed", "hung") and self.config is not None:
+            nxt = record_crash(self.config, f"{exc.outcome}-in-use", str(exc))
+            if nxt is not None and nxt != self.config:
+                safe = f" with safe settings ({nxt.label()})"
+        how = str(exc).removeprefix("the inference runtime ")
+        verb = {"hung": "stopped answering", "killed": "was stopped"}.get(exc.outcome, "crashed")
+        err = InferenceCrashed(f"the inference runtime {verb} while {doing} ({how}); "
+                               f"it restarts{safe} on the next try — try again", exc.outcome)
+        for listener in list(_listeners):
+            listener(err)
+        raise err from exc
+
+    def _call(self, op: str, doing: str, **kwargs: Any) -> Any:
+        with self._lock:
+            proc = self._start()
+            try:
+                value, self.last_evaluated = exchange(proc, op, request_timeout(), **kwargs)
+            except InferenceFailure as exc:
+                self._crashed(exc, doing)
+            return value
 
     def close(self) -> None:
-        self.llm.close()
+        with self._lock:
+            if self._proc is not None:
+                with contextlib.suppress(Exception):  # closing a dead process: nothing left to release
+                    exchange(self._proc, "close", 30.0)
+                self._proc.stop()
+                self._proc = None
 
     def __enter__(self) -> LoadedModel:
         return self
@@ -48,68 +119,80 @@ class LoadedModel:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- what callers ask ------------------------------------------------------------------------
     def tokenize(self, text: str, add_bos: bool) -> list[int]:
-        return list(self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
+        return list(self._call("tokenize", "reading the input", text=text, add_bos=add_bos))
 
     def feed_prompt(self, tokens: Sequence[int], fresh_from: int | None = None) -> int:
-        """Evaluate ``tokens``, reusing the longest prefix already in the KV cache, but evaluating at
-        least the last token and everything from ``fresh_from`` on (whose logits the caller reads:
-        the cache may hold those positions from a generation that kept no logits).
-        Returns how many tokens were actually evaluated."""
-        cached = list(self.llm.input_ids[: self.llm.n_tokens])
-        common = 0
-        for a, b in zip(cached, tokens, strict=False):
-            if a != b:
-                break
-            common += 1
-        common = min(common, len(tokens) - 1, len(tokens) if fresh_from is None else fresh_from)
-        self.llm.n_tokens = common
-        self.llm.eval(list(tokens[common:]))
-        return len(tokens) - common
+        return int(self._call("feed_prompt", "reading the input", tokens=list(tokens), fresh_from=fresh_from))
 
     def score(self, prompt_tokens: Sequence[int], candidates: Sequence[Sequence[int]]) -> list[float]:
         """Log-probability of each candidate continuation after the prompt (unconstrained)."""
-        self.last_evaluated = self.feed_prompt(prompt_tokens)
-        n = len(prompt_tokens)
-        first = self.llm.scores[n - 1].copy()
-        results = []
-        for cand in candidates:
-            total = _log_softmax_at(first, cand[0])
-            if len(cand) > 1:
-                self.llm.n_tokens = n
-                self.llm.eval(list(cand))
-                self.last_evaluated += len(cand)
-                for i in range(1, len(cand)):
-                    total += _log_softmax_at(self.llm.scores[n + i - 1], cand[i])
-            results.append(total)
-        self.llm.n_tokens = n
-        return results
+        return list(self._call("score", "answering", prompt_tokens=list(prompt_tokens),
+                               candidates=[list(c) for c in candidates]))
+
+    def token_logprobs(self, prompt_tokens: Sequence[int], answer_tokens: Sequence[int]) -> list[float]:
+        return list(self._call("token_logprobs", "answering", prompt_tokens=list(prompt_tokens),
+                               answer_tokens=list(answer_tokens)))
+
+    def generate(self, prompt: str, max_tokens: int = 256, stop: Sequence[str] = ()) -> tuple[str, int]:
+        """Greedy completion in one piece, and the total tokens (prompt and answer) it used."""
+        text, total = self._call("generate", "answering", prompt=prompt, max_tokens=max_tokens, stop=list(stop))
+        return str(text), int(total)
+
+    def logits(self, tokens: Sequence[int]) -> list[float]:
+        """Raw next-token logits after ``tokens``."""
+        return list(self._call("logits", "answering", tokens=list(tokens)))
 
     def complete(self, prompt: str, max_tokens: int = 32) -> str:
         return "".join(self.stream(prompt, max_tokens=max_tokens))
 
-    def stream(self, prompt: str, max_tokens: int = 256, stop: Sequence[str] = (), grammar: Any = None,
-               temperature: float = 0.0, repeat_penalty: float = 1.0) -> Generator[str, None, None]:
-        """Generated text piece by piece (greedy by default). Closing the generator stops generation.
+    def stream(self, prompt: str, max_tokens: int = 256, stop: Sequence[str] = (),
+               schema: dict[str, Any] | None = None, temperature: float = 0.0,
+               repeat_penalty: float = 1.0) -> Generator[str, None, None]:
+        """Generated text piece by piece (greedy by default), constrained to ``schema`` (a JSON
+        Schema) when given. Closing the generator stops generation in the inference process."""
+        with self._lock:
+            proc = self._start()
+            self.last_evaluated = 0
+            finished = False
+            try:
+                proc.send("stream", prompt=prompt, max_tokens=max_tokens, stop=list(stop),
+                          schema=json.dumps(schema) if schema is not None else None,
+                          temperature=temperature, repeat_penalty=repeat_penalty)
+                while True:
+                    kind, *rest = self._receive(proc)
+                    if kind == "piece":
+                        yield str(rest[0])
+                    elif kind == "done":
+                        self.last_evaluated = int(rest[0])
+                        finished = True
+                        return
+                    else:
+                        finished = True
+                        raise ValueError(rest[1])
+            finally:
+                if not finished and self._proc is proc:
+                    self._stop_stream(proc)
 
-        Generation keeps no per-position logits (like a plain ``Llama``); scoring turns them back on."""
-        self.llm._logits_all = False
-        self.last_evaluated = 0
+    def _receive(self, proc: InferenceProcess) -> Any:
         try:
-            chunks: Any = self.llm.create_completion(prompt, max_tokens=max_tokens, temperature=temperature,
-                                                     stop=list(stop) or None, grammar=grammar, stream=True,
-                                                     repeat_penalty=repeat_penalty)
-            for chunk in chunks:
-                self.last_evaluated += 1
-                text = str(chunk["choices"][0]["text"])
-                if text:
-                    yield text
-        finally:
-            self.llm._logits_all = True
+            return proc.receive(request_timeout())
+        except TimeoutError:
+            self._crashed(failure(proc, hung=True), "answering")
+        except (EOFError, OSError):
+            self._crashed(failure(proc, hung=False), "answering")
 
-    def token_logprobs(self, prompt_tokens: Sequence[int], answer_tokens: Sequence[int]) -> list[float]:
-        """Unconstrained log-probability of each answer token given the prompt and the tokens before it."""
-        tokens = list(prompt_tokens) + list(answer_tokens)
-        self.last_evaluated = self.feed_prompt(tokens, fresh_from=len(prompt_tokens) - 1)
-        n = len(prompt_tokens)
-        return [_log_softmax_at(self.llm.scores[n + i - 1], tok) for i, tok in enumerate(answer_tokens)]
+    def _stop_stream(self, proc: InferenceProcess) -> None:
+        """The caller stopped reading: tell the process, and drain what it sent until it stopped."""
+        try:
+            proc.send("stop")
+            while True:
+                kind, *rest = self._receive(proc)
+                if kind == "done":
+                    self.last_evaluated = int(rest[0])
+                    return
+                if kind == "error":
+                    return
+        except InferenceCrashed:
+            return

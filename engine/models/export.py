@@ -50,10 +50,18 @@ def native_output_to(log: Path) -> Iterator[None]:
 
 
 def quantize(source: Path, target: Path, level: str, threads: int = 2) -> None:
-    import llama_cpp
+    """Quantize in an inference process: a native crash there is an error here, not a dead caller."""
+    from engine.inference.process import quantize_in_child
 
     if level not in QUANT_TYPES:
         raise AirlockError(f"unknown quantization {level!r}; choose from {', '.join(QUANT_TYPES)}")
+    quantize_in_child(source, target, level, threads)
+
+
+def quantize_here(source: Path, target: Path, level: str, threads: int) -> None:
+    """The quantization itself, in the calling process (the inference process calls this)."""
+    import llama_cpp
+
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = getattr(llama_cpp, QUANT_TYPES[level])
     params.nthread = threads

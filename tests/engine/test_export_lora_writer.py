@@ -90,7 +90,6 @@ def test_llama_cpp_loads_it_and_a_zero_adapter_changes_nothing(tmp_path: Path) -
     logits = {}
     for name, lora in (("base", None), ("zero", tmp_path / "zero.gguf"), ("strong", tmp_path / "strong.gguf")):
         with LoadedModel(base, n_ctx=64, n_threads=2, lora_path=lora) as model:
-            model.feed_prompt(prompt)
-            logits[name] = np.array(model.llm.scores[len(prompt) - 1])
+            logits[name] = np.array(model.logits(prompt))
     assert np.allclose(logits["zero"], logits["base"], atol=1e-3)
     assert not np.allclose(logits["strong"], logits["base"], atol=1e-1)

@@ -1,0 +1,122 @@
+"""The llama.cpp build Airlock ships, and how its CPU backend is chosen at run time.
+
+llama-cpp-python is built portably (``GGML_NATIVE=OFF``, ``GGML_BACKEND_DL=ON``,
+``GGML_CPU_ALL_VARIANTS=ON``): the core libraries hold only baseline x86-64 code, and the
+matrix kernels come as one shared library per micro-architecture level
+(``libggml-cpu-x64.so``, ``-haswell``, ``-skylakex``, ``-zen4``, ``-sapphirerapids`` ...).
+Each variant library reports a score for the running CPU (0 when the CPU lacks an
+instruction the variant needs); llama.cpp would load the best one by itself, but Airlock
+loads the one the machine's self-test chose (``engine.inference.selftest``), so a variant
+that crashes on this machine is never loaded again.
+
+Loading a backend is done once per process, before the first model is opened; it happens
+only in the inference process (``engine.inference.host``), never in the GUI.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import AirlockError
+
+VARIANT_PREFIX = "libggml-cpu-"
+BASELINE_VARIANT = "x64"
+_loaded_variant: str | None = None
+
+
+@dataclass(frozen=True)
+class CpuBackend:
+    """What was loaded: the variant's name ('' for a build with the CPU backend built in)."""
+
+    variant: str
+    library: Path | None
+
+
+def lib_dir() -> Path:
+    """The folder holding llama-cpp-python's shared libraries (found without importing it)."""
+    spec = importlib.util.find_spec("llama_cpp")
+    if spec is None or not spec.submodule_search_locations:
+        raise AirlockError("llama-cpp-python is not installed: run packaging/setup.sh")
+    return Path(next(iter(spec.submodule_search_locations))) / "lib"
+
+
+def variants(folder: Path | None = None) -> list[str]:
+    """The CPU variants shipped with the build, sorted by name (empty for a non-portable build)."""
+    folder = folder or lib_dir()
+    names = [p.name[len(VARIANT_PREFIX):-3] for p in folder.glob(f"{VARIANT_PREFIX}*.so")]
+    return sorted(names)
+
+
+def variant_library(variant: str, folder: Path | None = None) -> Path:
+    if not re.fullmatch(r"[a-z0-9_.]+", variant):
+        raise AirlockError(f"{variant!r} is not a CPU variant name")
+    path = (folder or lib_dir()) / f"{VARIANT_PREFIX}{variant}.so"
+    if not path.is_file():
+        raise AirlockError(f"the llama.cpp build has no CPU variant {variant!r} ({path} is missing)")
+    return path
+
+
+def variant_scores(folder: Path | None = None) -> dict[str, int]:
+    """Each shipped variant's own score for this CPU (0 = it needs an instruction the CPU lacks).
+
+    Opening a variant library runs none of its kernels; the score function is plain code.
+    Call this in a child process all the same (the self-test does): a bad library must not
+    take the caller down."""
+    folder = folder or lib_dir()
+    _open_base_libraries(folder)
+    scores: dict[str, int] = {}
+    for variant in variants(folder):
+        lib = ctypes.CDLL(str(variant_library(variant, folder)))
+        score = lib.ggml_backend_score
+        score.restype = ctypes.c_int
+        scores[variant] = int(score())
+    return scores
+
+
+def best_variant(scores: dict[str, int]) -> str:
+    """The variant llama.cpp itself would pick: the highest score above zero."""
+    usable = {name: s for name, s in scores.items() if s > 0}
+    if not usable:
+        raise AirlockError("no CPU variant of the llama.cpp build runs on this CPU")
+    return max(sorted(usable), key=lambda name: usable[name])
+
+
+def load_cpu_backend(variant: str | None) -> CpuBackend:
+    """Register llama.cpp's CPU backend in this process: ``variant`` by name, or llama.cpp's own
+    best pick when None. A build without variants has its backend built in: nothing to load."""
+    global _loaded_variant
+    folder = lib_dir()
+    if not variants(folder):
+        return CpuBackend("", None)
+    if _loaded_variant is not None:
+        if variant is not None and variant != _loaded_variant:
+            raise AirlockError(f"CPU variant {_loaded_variant} is already loaded in this process")
+        return CpuBackend(_loaded_variant, variant_library(_loaded_variant, folder))
+    chosen = variant or best_variant(variant_scores(folder))
+    path = variant_library(chosen, folder)
+    ggml = _open_base_libraries(folder)
+    load = ggml.ggml_backend_load
+    load.restype = ctypes.c_void_p
+    load.argtypes = [ctypes.c_char_p]
+    if not load(str(path).encode()):
+        raise AirlockError(f"llama.cpp refused the CPU variant {chosen!r} on this CPU ({path.name})")
+    _loaded_variant = chosen
+    return CpuBackend(chosen, path)
+
+
+def _open_base_libraries(folder: Path) -> ctypes.CDLL:
+    """libggml-base and libggml, opened globally so a variant library links against them."""
+    ctypes.CDLL(str(folder / "libggml-base.so"), mode=ctypes.RTLD_GLOBAL)
+    return ctypes.CDLL(str(folder / "libggml.so"), mode=ctypes.RTLD_GLOBAL)
+
+
+def build_info() -> str:
+    """llama.cpp's own system-info line for the loaded backend (features it was built with)."""
+    import llama_cpp
+
+    raw = llama_cpp.llama_print_system_info()
+    return raw.decode(errors="replace").strip() if isinstance(raw, bytes) else str(raw).strip()

@@ -1,0 +1,150 @@
+"""One GGUF model loaded in llama.cpp in *this* process, with prefix reuse and candidate scoring.
+
+Only the inference process (``engine.inference.host``) builds a ``NativeModel``; everyone else
+uses ``engine.inference.runtime.LoadedModel``, which talks to that process, so a crash in
+native code never takes the caller down."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Generator, Sequence
+from pathlib import Path
+from typing import Any
+
+from engine.models.gguf_file import read_gguf
+
+
+def default_threads() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def use_extra_buffer_types(enabled: bool) -> None:
+    """Whether llama.cpp may repack weights into its extra buffer types (the AMX and other
+    repacked-kernel paths) for every model this process loads. llama-cpp-python has no
+    argument for it, so the default model parameters it starts from are adjusted."""
+    import llama_cpp.llama_cpp as lib
+
+    original = getattr(lib, "_airlock_default_model_params", lib.llama_model_default_params)
+    lib._airlock_default_model_params = original
+
+    def default_params() -> Any:
+        params = original()
+        params.use_extra_bufts = enabled
+        return params
+
+    lib.llama_model_default_params = default_params
+
+
+def _log_softmax_at(logits: Any, index: int) -> float:
+    import numpy as np
+
+    row = np.asarray(logits, dtype=np.float64)
+    top = float(row.max())
+    return float(row[index] - top - math.log(float(np.exp(row - top).sum())))
+
+
+class NativeModel:
+    """A GGUF file checked with ``read_gguf`` and loaded with logits for every position."""
+
+    def __init__(self, path: Path, n_ctx: int = 2048, n_threads: int | None = None,
+                 lora_path: Path | None = None) -> None:
+        self.path = Path(path)
+        self.info = read_gguf(self.path)  # refuses a damaged file before llama.cpp sees it
+        if lora_path is not None:
+            read_gguf(Path(lora_path))
+        from llama_cpp import Llama
+
+        threads = n_threads or default_threads()
+        self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
+                         logits_all=True, verbose=False, seed=0,
+                         lora_path=str(lora_path) if lora_path is not None else None)
+        self.last_evaluated = 0
+
+    def close(self) -> None:
+        self.llm.close()
+
+    def __enter__(self) -> NativeModel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def tokenize(self, text: str, add_bos: bool) -> list[int]:
+        return list(self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
+
+    def feed_prompt(self, tokens: Sequence[int], fresh_from: int | None = None) -> int:
+        """Evaluate ``tokens``, reusing the longest prefix already in the KV cache, but evaluating at
+        least the last token and everything from ``fresh_from`` on (whose logits the caller reads:
+        the cache may hold those positions from a generation that kept no logits).
+        Returns how many tokens were actually evaluated."""
+        cached = list(self.llm.input_ids[: self.llm.n_tokens])
+        common = 0
+        for a, b in zip(cached, tokens, strict=False):
+            if a != b:
+                break
+            common += 1
+        common = min(common, len(tokens) - 1, len(tokens) if fresh_from is None else fresh_from)
+        self.llm.n_tokens = common
+        self.llm.eval(list(tokens[common:]))
+        return len(tokens) - common
+
+    def score(self, prompt_tokens: Sequence[int], candidates: Sequence[Sequence[int]]) -> list[float]:
+        """Log-probability of each candidate continuation after the prompt (unconstrained)."""
+        self.last_evaluated = self.feed_prompt(prompt_tokens)
+        n = len(prompt_tokens)
+        first = self.llm.scores[n - 1].copy()
+        results = []
+        for cand in candidates:
+            total = _log_softmax_at(first, cand[0])
+            if len(cand) > 1:
+                self.llm.n_tokens = n
+                self.llm.eval(list(cand))
+                self.last_evaluated += len(cand)
+                for i in range(1, len(cand)):
+                    total += _log_softmax_at(self.llm.scores[n + i - 1], cand[i])
+            results.append(total)
+        self.llm.n_tokens = n
+        return results
+
+    def generate(self, prompt: str, max_tokens: int = 256, stop: Sequence[str] = ()) -> tuple[str, int]:
+        """Greedy completion in one piece, and the total tokens (prompt and answer) it used."""
+        self.llm._logits_all = False
+        try:
+            out: Any = self.llm.create_completion(prompt, max_tokens=max_tokens, temperature=0.0,
+                                                  stop=list(stop) or None, stream=False)
+        finally:
+            self.llm._logits_all = True
+        usage = out.get("usage") or {}
+        return str(out["choices"][0]["text"]), int(usage.get("total_tokens", 0))
+
+    def logits(self, tokens: Sequence[int]) -> list[float]:
+        """The raw next-token logits after ``tokens`` (for numerical checks)."""
+        self.last_evaluated = self.feed_prompt(tokens)
+        return [float(x) for x in self.llm.scores[len(tokens) - 1]]
+
+    def stream(self, prompt: str, max_tokens: int = 256, stop: Sequence[str] = (), grammar: Any = None,
+               temperature: float = 0.0, repeat_penalty: float = 1.0) -> Generator[str, None, None]:
+        """Generated text piece by piece (greedy by default). Closing the generator stops generation.
+
+        Generation keeps no per-position logits (like a plain ``Llama``); scoring turns them back on."""
+        self.llm._logits_all = False
+        self.last_evaluated = 0
+        try:
+            chunks: Any = self.llm.create_completion(prompt, max_tokens=max_tokens, temperature=temperature,
+                                                     stop=list(stop) or None, grammar=grammar, stream=True,
+                                                     repeat_penalty=repeat_penalty)
+            for chunk in chunks:
+                self.last_evaluated += 1
+                text = str(chunk["choices"][0]["text"])
+                if text:
+                    yield text
+        finally:
+            self.llm._logits_all = True
+
+    def token_logprobs(self, prompt_tokens: Sequence[int], answer_tokens: Sequence[int]) -> list[float]:
+        """Unconstrained log-probability of each answer token given the prompt and the tokens before it."""
+        tokens = list(prompt_tokens) + list(answer_tokens)
+        self.last_evaluated = self.feed_prompt(tokens, fresh_from=len(prompt_tokens) - 1)
+        n = len(prompt_tokens)
+        return [_log_softmax_at(self.llm.scores[n + i - 1], tok) for i, tok in enumerate(answer_tokens)]
