@@ -151,7 +151,7 @@ def check_bundle() -> list[Check]:
     if wrong:
         return [Check("install", "offline bundle", "problem", "differs from the bundle: " + "; ".join(wrong))]
     return [Check("install", "offline bundle", "ok", f"{len(data.get('distributions', {}))} distributions as in "
-                  f"bundle {data.get('bundle_sha256', '?')[:16]} (commit {data.get('commit', '?')[:12]})")]
+                  f"bundle manifest {data.get('manifest_sha256', '?')[:16]} (commit {data.get('commit', '?')[:12]})")]
 
 
 def check_llama(run_selftest: bool) -> list[Check]:

@@ -38,11 +38,13 @@ quiet_pip() { grep -v '^WARNING: Location' || true; }
 
 # The portable llama-cpp-python wheel: packaging/setup.sh builds and caches it; its recipe (version,
 # cmake flags, cache folder) is read from setup.sh so the two can never disagree.
-log "making sure the portable llama-cpp-python wheel is built (packaging/setup.sh)"
-bash packaging/setup.sh
+if [ "${AIRLOCK_BUNDLE_SKIP_SETUP:-0}" != 1 ]; then  # tests set it: setup.sh already ran, the venv is in use
+  log "making sure the portable llama-cpp-python wheel is built (packaging/setup.sh)"
+  bash packaging/setup.sh
+fi
 eval "$(grep -E '^(LLAMA_VERSION|LLAMA_CMAKE_ARGS|BUILD_KEY|WHEELS)=' packaging/setup.sh)"
 LLAMA_WHEEL="$(ls "$WHEELS"/llama_cpp_python-*.whl 2>/dev/null | head -n1)"
-[ -n "$LLAMA_WHEEL" ] || { log "no llama-cpp-python wheel in $WHEELS after setup.sh"; exit 1; }
+[ -n "$LLAMA_WHEEL" ] || { log "no llama-cpp-python wheel in $WHEELS (run packaging/setup.sh)"; exit 1; }
 VARIANT=cpu
 if [ "$GPU" = 1 ]; then
   VARIANT=gpu

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs Airlock from this offline bundle, with no network:
 #   bash install.sh PREFIX
+#   bash install.sh --check        (only step 1: is this bundle whole and unaltered?)
 # 1. checks every file against SHA256SUMS (a missing, altered or unexpected file is refused, named);
 # 2. installs into PREFIX/venv with pip --no-index --require-hashes (nothing is downloaded);
 # 3. writes PREFIX/bin/airlock and a desktop entry with its icon for this user;
@@ -12,9 +13,14 @@ set -euo pipefail
 BUNDLE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 log() { printf '[install] %s\n' "$*" >&2; }
 fail() { log "$*"; exit 1; }
-[ $# -eq 1 ] || { echo "usage: bash install.sh PREFIX" >&2; exit 2; }
-mkdir -p "$1"
-PREFIX="$(cd "$1" && pwd)"
+[ $# -eq 1 ] || { echo "usage: bash install.sh PREFIX | --check" >&2; exit 2; }
+CHECK_ONLY=0
+if [ "$1" = "--check" ]; then
+  CHECK_ONLY=1
+else
+  mkdir -p "$1"
+  PREFIX="$(cd "$1" && pwd)"
+fi
 
 log "checking the bundle in $BUNDLE"
 [ -f "$BUNDLE/SHA256SUMS" ] || fail "SHA256SUMS is missing: this is not a complete Airlock bundle"
@@ -28,6 +34,7 @@ present="$(find . -type f ! -name SHA256SUMS | sed 's|^\./||' | sort)"
 extra="$(comm -13 <(echo "$listed") <(echo "$present"))"
 [ -z "$extra" ] || fail "refused: files that are not part of the bundle: $extra"
 log "bundle intact: $(wc -l < SHA256SUMS) files, manifest sha256 $(sha256sum manifest.json | cut -c1-16)"
+[ "$CHECK_ONLY" = 0 ] || exit 0
 
 PY="${AIRLOCK_PYTHON:-python3.11}"
 command -v "$PY" >/dev/null 2>&1 || PY=python3
