@@ -11,6 +11,7 @@ from desktop import formatting as fmt
 from desktop.jobs import Job
 from desktop.pages.base import Page
 from desktop.qt import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -65,12 +66,19 @@ def if_alive(fn: Callable[..., None]) -> Callable[..., None]:
 
 
 def start_run(ws: Workspace, version_id: int, base_id: int, config: Any, ctx: Any,
-              overridden: list[str] | None = None) -> RunInfo:
-    """Create the run (reads the examples, estimates, writes the spec) and launch its worker."""
+              overridden: list[str] | None = None, detach: bool = False) -> RunInfo:
+    """Create the run (reads the examples, estimates, writes the spec) and launch its worker
+    (``detach``: it goes on after this window closes; otherwise it stops, keeping a checkpoint)."""
     ctx.report(0.2, "Preparing the run")
     run = ws.training.create(version_id, base_id, config, overridden=overridden or ())
-    ws.training.start(run.id)
+    ws.training.start(run.id, detach=detach)
     return run
+
+
+DETACHED_NOTE = "detached: keeps training when this window closes"
+DETACH_TIP = ("Off: closing this window (or losing it to a crash) stops the run at the next step, keeping a "
+              "checkpoint to resume from. On: the run goes on by itself until it ends; cancel it here or with "
+              "`airlock train cancel`.")
 
 
 class TrainingPage(Page):
@@ -142,6 +150,9 @@ class TrainingPage(Page):
         self.start_button.setToolTip("Start a run with these settings (Ctrl+Enter)")
         self.start_button.clicked.connect(self.start)
         box.addWidget(self.start_button)
+        self.detach_box = QCheckBox("Keep training after this window closes")
+        self.detach_box.setToolTip(DETACH_TIP)
+        box.addWidget(self.detach_box)
         from desktop.datasets.readiness_view import ReadinessView
 
         self.readiness = ReadinessView()
@@ -290,8 +301,9 @@ class TrainingPage(Page):
         if report is not None and overridden and not self._confirm_training_anyway(report.version_name, overridden):
             return
         ws = self.ws
+        detach = self.detach_box.isChecked()
         self.start_button.setEnabled(False)
-        self.start_job = (Job(lambda ctx: start_run(ws, version, base.id, config, ctx, overridden),
+        self.start_job = (Job(lambda ctx: start_run(ws, version, base.id, config, ctx, overridden, detach),
                               "Starting a training run")
                           .on_success(if_alive(self._on_started))
                           .on_failure(if_alive(lambda e: dialogs.show_error(self, "The run did not start", str(e))))
@@ -331,7 +343,7 @@ class TrainingPage(Page):
             return
         run_id = self.shown_run
         try:
-            self.ws.training.resume(run_id)
+            self.ws.training.resume(run_id, detach=self.detach_box.isChecked())
         except Exception as exc:
             dialogs.show_error(self, "The run cannot be resumed", str(exc))
             return
@@ -381,6 +393,8 @@ class TrainingPage(Page):
         parts = [self._note_head, f"status {info.status}"]
         if info.backend_reason:
             parts.append(info.backend_reason)
+        if info.detached:
+            parts.append(DETACHED_NOTE)
         if info.error:
             parts.append(f"error: {info.error}")
         self.run_note.setText(" · ".join(parts))
@@ -397,7 +411,8 @@ class TrainingPage(Page):
             return
         info = self.ws.training.check_alive(self.shown_run)
         if info.status != self._note_status:  # queued -> running: say so, with the backend and why
-            parts = [self._note_head, f"status {info.status}", info.backend_reason or ""]
+            parts = [self._note_head, f"status {info.status}", info.backend_reason or "",
+                     DETACHED_NOTE if info.detached else ""]
             self.run_note.setText(" · ".join(p for p in parts if p))
             self._note_status = info.status
             if info.status in LIVE:

@@ -16,6 +16,11 @@ from engine.cli.common import (
 )
 from engine.errors import AirlockError
 
+DETACHED_NOTE = ("detached: the run keeps going after this command ends; follow it with `airlock train status "
+                 "{run}`, stop it with `airlock train cancel {run}`")
+ATTACHED_NOTE = ("the run stops (keeping a checkpoint) if this command is interrupted or killed; --detach to let "
+                 "it go on")
+
 
 def _run_line(run: object) -> str:
     from engine.training.service import RunInfo
@@ -24,7 +29,8 @@ def _run_line(run: object) -> str:
     loss = run.final_metrics.get("final_loss")
     extra = f", final loss {loss:.4f}" if loss is not None else ""
     why = f": {run.error}" if run.error else ""
-    return f"run {run.id}: {run.status} (backend {run.backend or '-'}{extra}){why}"
+    alone = f"; detached: runs on its own, worker pid {run.worker.pid}" if run.detached and run.worker else ""
+    return f"run {run.id}: {run.status} (backend {run.backend or '-'}{extra}{alone}){why}"
 
 
 def parse_settings(args: argparse.Namespace, parameters: int | None, context_length: int | None) -> object:
@@ -97,8 +103,10 @@ def cmd_train_start(args: argparse.Namespace) -> int:
         run = ws.training.create(args.version, base_id, config, overridden=refusals)
         if run.estimate and not run.estimate.get("fits", True):
             print(f"warning: {run.estimate['summary']}: it may not fit in memory", file=sys.stderr)
-        pid = ws.training.start(run.id)
+        detach = args.detach or not args.wait  # nothing follows it: it must outlive this command
+        pid = ws.training.start(run.id, detach=detach)
         print(f"run {run.id} started (worker pid {pid}); folder {run.run_dir}", file=sys.stderr)
+        print(DETACHED_NOTE.format(run=run.id) if detach else ATTACHED_NOTE, file=sys.stderr)
         if not args.wait:
             print(run.id)
             return 0
@@ -138,8 +146,10 @@ def cmd_train_resume(args: argparse.Namespace) -> int:
     from engine.jobs import JobContext
 
     with open_workspace(args) as ws:
-        pid = ws.training.resume(args.run)
+        detach = args.detach or not args.wait
+        pid = ws.training.resume(args.run, detach=detach)
         print(f"run {args.run} resumed from its last checkpoint (worker pid {pid})", file=sys.stderr)
+        print(DETACHED_NOTE.format(run=args.run) if detach else ATTACHED_NOTE, file=sys.stderr)
         if not args.wait:
             return 0
         final = ws.training.wait(args.run, JobContext(progress=ConsoleProgress(args.quiet)))
@@ -158,6 +168,10 @@ def cmd_train_logs(args: argparse.Namespace) -> int:
     return 0
 
 
+DETACH_HELP = ("let the run outlive this command (with --wait: Ctrl+C or a kill stops only the following); "
+               "without --wait a run is always detached")
+
+
 def _settings_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base", type=int, default=None, help="base model id (default: the demo model)")
     p.add_argument("--preset", default=None, help="tiny | small | medium | large (default: by model size)")
@@ -174,6 +188,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--version", type=int, required=True, help="dataset version id")
     _settings_args(p)
     p.add_argument("--wait", action="store_true", help="follow progress until the run ends")
+    p.add_argument("--detach", action="store_true", help=DETACH_HELP)
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--anyway", action="store_true", help="train even when the version's readiness report refuses")
     p.set_defaults(func=cmd_train_start)
@@ -198,6 +213,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     workspace_arg(p)
     p.add_argument("run", type=int)
     p.add_argument("--wait", action="store_true")
+    p.add_argument("--detach", action="store_true", help=DETACH_HELP)
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_train_resume)
     p = train_sub.add_parser("logs", help="the run's progress lines")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -78,7 +79,12 @@ class Lease:
     def take(cls, path: Path, program: str) -> Lease:
         """Take the lease or raise ``LeaseHeld`` naming who has it."""
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        if not _try_lock(fd):
+        for pause in (0.05, 0.1, 0.0):  # ``holder_of`` takes it for an instant to look: try again then
+            if _try_lock(fd):
+                break
+            if pause:
+                time.sleep(pause)
+        else:
             holder = _read(fd)
             os.close(fd)
             raise LeaseHeld(path, holder)

@@ -18,17 +18,22 @@ from sqlalchemy import select
 from engine.clock import now
 from engine.errors import AirlockError, NotReady
 from engine.jobs import Cancelled, JobContext
+from engine.store.lease import Holder, Lease, LeaseHeld, holder_of
 from engine.store.models import TrainingRun
 from engine.tasks.prompt import PromptFormat
 from engine.tasks.record_text import served_answer
 from engine.training.config import TrainingConfig
 from engine.training.estimate import Estimate, Hardware, ModelShape, detect_hardware, estimate
 from engine.training.failures import explain_exit
+from engine.training.parent_watch import PARENT_ENV
 from engine.training.provenance import run_record
 from engine.training.spec import (
     CANCEL_FILE,
+    DETACHED_WORKER,
+    LEASE_FD_ENV,
     RESULT_FILE,
     SPEC_FILE,
+    WORKER_LEASE_FILE,
     PromptCompletion,
     TrainingSpec,
     checkpoints,
@@ -60,6 +65,12 @@ class RunInfo:
     base_model_sha256: str | None = None
     seed: int | None = None
     estimate: dict[str, Any] | None = None
+    worker: Holder | None = None  # the worker process holding the run now (None: none is)
+
+    @property
+    def detached(self) -> bool:
+        """Started to outlive its window: it keeps running when the window (or command) closes."""
+        return self.worker is not None and self.worker.program == DETACHED_WORKER
 
     @property
     def merged_dir(self) -> Path:
@@ -75,6 +86,13 @@ def _info(r: TrainingRun) -> RunInfo:
                    json.loads(r.final_metrics) if r.final_metrics else {}, json.loads(r.config),
                    r.dataset_version_id, r.base_model_id, r.adapter_sha256, r.dataset_hash, r.base_model_sha256,
                    r.seed, json.loads(r.estimate) if r.estimate else None)
+
+
+def _with_worker(info: RunInfo) -> RunInfo:
+    """The run, with the worker that holds it now (only a queued or running run can have one)."""
+    if info.status in TERMINAL:
+        return info
+    return replace(info, worker=holder_of(info.run_dir / WORKER_LEASE_FILE))
 
 
 class TrainingService:
@@ -187,14 +205,15 @@ class TrainingService:
             run = s.get(TrainingRun, run_id)
             if run is None:
                 raise AirlockError(f"no training run with id {run_id}")
-            return _info(run)
+            return _with_worker(_info(run))
 
     def runs(self) -> list[RunInfo]:
         with self.ws.reader() as s:
-            return [_info(r) for r in s.scalars(select(TrainingRun).order_by(TrainingRun.id))]
+            return [_with_worker(_info(r)) for r in s.scalars(select(TrainingRun).order_by(TrainingRun.id))]
 
-    def resume(self, run_id: int) -> int:
+    def resume(self, run_id: int, detach: bool = False) -> int:
         """Continue a cancelled or failed run from its last checkpoint; returns the worker pid.
+        Refused while another process has a worker on the run (or is starting one).
 
         The checkpoint holds the optimizer, scheduler and RNG states, and the trainer
         skips the batches already seen, so the data order and the loss curve are the
@@ -205,38 +224,61 @@ class TrainingService:
 
         from engine.store.models import TrainingMetric
 
-        info = self.check_alive(run_id)
-        if info.status not in ("cancelled", "failed"):
-            raise AirlockError(f"training run {run_id} is {info.status}; only a cancelled or failed run "
-                               "can be resumed")
-        kept = checkpoints(info.run_dir)
-        if not kept:
-            raise NotReady(f"training run {run_id} has no checkpoint to resume from; start a new run")
-        checkpoint = kept[-1]
-        step = int(checkpoint.name.rsplit("-", 1)[-1])
-        spec = TrainingSpec.read(info.run_dir / SPEC_FILE)
-        replace(spec, resume_from=str(checkpoint), simulate_failure=None).write(info.run_dir / SPEC_FILE)
-        with self.ws.unit() as s:
-            run = s.get_one(TrainingRun, run_id)
-            run.status, run.error, run.finished_at = "queued", None, None
-            s.execute(delete(TrainingMetric).where(TrainingMetric.run_id == run_id, TrainingMetric.step > step))
-            self.ws.audit.record(s, "training.resumed", f"training_run:{run_id}",
-                                 {"checkpoint_step": step, "previous_status": info.status})
-        return self.start(run_id)
+        with self._worker_lease(self.get(run_id)) as lease:
+            info = self.get(run_id)
+            if info.status == "running":  # we hold the lease, so its worker is gone
+                self._mark_dead(run_id, None)
+                info = self.get(run_id)
+            if info.status not in ("cancelled", "failed"):
+                raise AirlockError(f"training run {run_id} is {info.status}; only a cancelled or failed run "
+                                   "can be resumed")
+            kept = checkpoints(info.run_dir)
+            if not kept:
+                raise NotReady(f"training run {run_id} has no checkpoint to resume from; start a new run")
+            checkpoint = kept[-1]
+            step = int(checkpoint.name.rsplit("-", 1)[-1])
+            spec = TrainingSpec.read(info.run_dir / SPEC_FILE)
+            replace(spec, resume_from=str(checkpoint), simulate_failure=None).write(info.run_dir / SPEC_FILE)
+            with self.ws.unit() as s:
+                run = s.get_one(TrainingRun, run_id)
+                run.status, run.error, run.finished_at = "queued", None, None
+                s.execute(delete(TrainingMetric).where(TrainingMetric.run_id == run_id, TrainingMetric.step > step))
+                self.ws.audit.record(s, "training.resumed", f"training_run:{run_id}",
+                                     {"checkpoint_step": step, "previous_status": info.status, "detached": detach})
+            return self._launch(self.get(run_id), lease, detach)
 
-    def start(self, run_id: int) -> int:
-        """Launch the worker process; returns its pid."""
+    def start(self, run_id: int, detach: bool = False) -> int:
+        """Launch the run's worker process; returns its pid. The worker stops on its own (keeping a
+        checkpoint) when this process ends, unless ``detach``: then it runs on its own until done.
+        One worker per run: refused while another process has one on it (or is starting one)."""
         self.ws.membership.require("expert", "training")
-        info = self.get(run_id)
-        if info.status not in ("queued",):
-            raise AirlockError(f"training run {run_id} is {info.status}; only a queued run can start")
+        with self._worker_lease(self.get(run_id)) as lease:
+            info = self.get(run_id)
+            if info.status not in ("queued",):
+                raise AirlockError(f"training run {run_id} is {info.status}; only a queued run can start")
+            return self._launch(info, lease, detach)
+
+    def _worker_lease(self, info: RunInfo) -> Lease:
+        """The run's worker lease, taken to start a worker (and handed to it), or a clear refusal."""
+        try:
+            return Lease.take(info.run_dir / WORKER_LEASE_FILE, "Airlock starting a worker")
+        except LeaseHeld as exc:
+            who = exc.holder.describe() if exc.holder else "another process"
+            raise AirlockError(f"training run {info.id} already has a worker: {who}. Wait for it to end, or "
+                               f"cancel it first (airlock train cancel {info.id})") from None
+
+    def _launch(self, info: RunInfo, lease: Lease, detach: bool) -> int:
+        assert lease.fd is not None
         (info.run_dir / CANCEL_FILE).unlink(missing_ok=True)
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", **{LEASE_FD_ENV: str(lease.fd)})
+        env.pop(PARENT_ENV, None)
+        if not detach:
+            env[PARENT_ENV] = str(os.getpid())
         with open(info.run_dir / "worker.log", "ab") as log:
             proc = subprocess.Popen([sys.executable, "-m", "engine.training.worker",
-                                     str(info.run_dir / SPEC_FILE)],
+                                     str(info.run_dir / SPEC_FILE)], pass_fds=(lease.fd,),
                                     stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        self._procs[run_id] = proc
+        self._procs[info.id] = proc
         return proc.pid
 
     def cancel(self, run_id: int) -> None:
@@ -297,6 +339,8 @@ class TrainingService:
         proc = self._procs.get(run_id)
         if proc is not None:
             alive = proc.poll() is None
+        elif (info.run_dir / WORKER_LEASE_FILE).exists():  # workers hold the run's lease until they end
+            alive = info.worker is not None
         elif pid is None:
             return info
         else:

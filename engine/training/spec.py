@@ -16,6 +16,10 @@ SPEC_FILE = "spec.json"
 PROGRESS_FILE = "progress.jsonl"
 CANCEL_FILE = "cancel"
 RESULT_FILE = "result.json"
+WORKER_LEASE_FILE = "worker.lock"  # held by the run's one worker (engine.store.lease)
+LEASE_FD_ENV = "AIRLOCK_RUN_LEASE_FD"  # the lease's file descriptor, handed to the worker
+WORKER = "training worker"  # who holds the lease: a worker that stops when its window closes,
+DETACHED_WORKER = "detached training worker"  # or one started to outlive it
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 It trains, reports JSON-lines progress into the run folder, writes metrics and
 status to the workspace database (each status change audited in the same
-transaction), and turns every failure into a plain-words reason on the run.
+transaction), and turns every failure into a plain-words reason on the run. It
+holds the run's worker lease for as long as it lives (one worker per run), and
+stops on its own, keeping a checkpoint, when the process that started it ends,
+unless it was started detached (engine.training.parent_watch).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -17,7 +21,18 @@ from typing import Any
 
 from engine import offline
 from engine.clock import now
-from engine.training.spec import CANCEL_FILE, RESULT_FILE, TrainingSpec, append_progress
+from engine.store.lease import Lease
+from engine.training.parent_watch import PARENT_ENV, ParentWatch, watch_from_environment
+from engine.training.spec import (
+    CANCEL_FILE,
+    DETACHED_WORKER,
+    LEASE_FD_ENV,
+    RESULT_FILE,
+    WORKER,
+    WORKER_LEASE_FILE,
+    TrainingSpec,
+    append_progress,
+)
 
 # Training is background work on the user's own desktop: the worker runs at a lower CPU priority so
 # the window (and the console) stay responsive while it uses every core. Without it the Training
@@ -31,6 +46,12 @@ def yield_cpu_to_the_desktop() -> int:
     step = int(os.environ.get("AIRLOCK_WORKER_NICE", NICENESS))
     return os.nice(step) if step > 0 and hasattr(os, "nice") else 0
 
+
+PARENT_GONE = ("stopped because the window (or command) that started it ended; resume it to continue from its "
+               "last checkpoint (start a run with --detach, or 'Keep training after this window closes', to let it "
+               "outlive the window)")
+STOP_GRACE_S = 300.0  # after the parent ends: time to reach a step boundary and save, then stop regardless
+EXIT_PARENT_GONE = 3
 
 LOG_KEYS = {"loss": "loss", "eval_loss": "eval_loss", "learning_rate": "learning_rate",
             "tokens_per_second": "tokens_per_second"}
@@ -128,7 +149,8 @@ def raise_simulated(error: str) -> None:
     raise ValueError(f"unknown simulated failure {error!r}")
 
 
-def set_status(ws: Any, run_id: int, status: str, action: str, **fields: Any) -> None:
+def set_status(ws: Any, run_id: int, status: str, action: str, audit_extra: dict[str, Any] | None = None,
+               **fields: Any) -> None:
     """Change the run's status and record it in the audit log in the same transaction. A run that
     ends (succeeded, cancelled, failed) first puts its adapter and checkpoints in the blob store,
     and its audit event carries the whole provenance record."""
@@ -149,7 +171,7 @@ def set_status(ws: Any, run_id: int, status: str, action: str, **fields: Any) ->
             details = {k: v for k, v in fields.items() if k in ("backend", "backend_reason", "pid")}
             if "environment" in fields:
                 details.update(json.loads(fields["environment"]))
-        ws.audit.record(s, action, f"training_run:{run_id}", details)
+        ws.audit.record(s, action, f"training_run:{run_id}", {**details, **(audit_extra or {})})
 
 
 def ws_run_dir(ws: Any, run_id: int) -> str:
@@ -167,6 +189,34 @@ def adapter_digest(adapter_dir: Path, ws: Any) -> str | None:
     return sha
 
 
+def hold_lease(spec: TrainingSpec) -> Lease | None:
+    """The run's worker lease the service handed over (signed with this pid), kept until exit."""
+    fd = os.environ.pop(LEASE_FD_ENV, None)
+    if fd is None:
+        return None
+    lease = Lease(Path(spec.run_dir) / WORKER_LEASE_FILE, int(fd))
+    lease.sign(WORKER if os.environ.get(PARENT_ENV) else DETACHED_WORKER)
+    return lease
+
+
+def stop_without_parent(reporter: RunReporter) -> None:
+    """The window (or command) that started the run is gone: stop at the next step boundary like a
+    cancel (a checkpoint is kept), and for good after ``STOP_GRACE_S`` if no boundary comes."""
+    reporter.message("The window that started this run has ended: stopping at the next step (a checkpoint is kept)")
+    (reporter.run_dir / CANCEL_FILE).write_text("the process that started the run ended")
+
+    def give_up() -> None:
+        try:
+            set_status(reporter.ws, reporter.spec.run_id, "failed", "training.failed", finished_at=now(),
+                       error=f"{PARENT_GONE} (it did not reach a step boundary within {STOP_GRACE_S:.0f} s)")
+        finally:
+            os._exit(EXIT_PARENT_GONE)
+
+    timer = threading.Timer(STOP_GRACE_S, give_up)
+    timer.daemon = True
+    timer.start()
+
+
 def run(spec_path: Path) -> int:
     offline.install_guard()
     from engine.training.backends import choose_backend, load_backend
@@ -176,15 +226,17 @@ def run(spec_path: Path) -> int:
     from engine.workspace import Workspace
 
     spec = TrainingSpec.read(spec_path)
+    lease = hold_lease(spec)
     ws = Workspace.open(Path(spec.workspace))
     reporter = RunReporter(spec, ws)
+    watch: ParentWatch | None = watch_from_environment(lambda: stop_without_parent(reporter))
     try:
         cfg = TrainingConfig.from_dict(spec.config)
         backend_name, reason = choose_backend(cfg.method)
         set_status(ws, spec.run_id, "running", "training.started", backend=backend_name,
                    backend_reason=reason, pid=os.getpid(),
                    **({} if spec.resume_from else {"started_at": now()}),  # a resumed run keeps its start
-                   environment=json.dumps(environment()))
+                   environment=json.dumps(environment()), audit_extra={"detached": watch is None})
         reporter.emit({"type": "started", "backend": backend_name, "reason": reason})
         outcome = load_backend(backend_name).train(spec, reporter)
         result = {"adapter_dir": outcome.adapter_dir, "merged_dir": outcome.merged_dir,
@@ -192,9 +244,11 @@ def run(spec_path: Path) -> int:
                   "cancelled": outcome.cancelled}
         (Path(spec.run_dir) / RESULT_FILE).write_text(json.dumps(result, indent=1))
         if outcome.cancelled:
+            orphaned = watch is not None and watch.gone.is_set()
             set_status(ws, spec.run_id, "cancelled", "training.cancelled", finished_at=now(),
-                       final_metrics=json.dumps(outcome.final_metrics))
-            reporter.emit({"type": "cancelled", "checkpoint": outcome.last_checkpoint})
+                       final_metrics=json.dumps(outcome.final_metrics), error=PARENT_GONE if orphaned else None)
+            reporter.emit({"type": "cancelled", "checkpoint": outcome.last_checkpoint,
+                           **({"reason": PARENT_GONE} if orphaned else {})})
             return 0
         set_status(ws, spec.run_id, "succeeded", "training.succeeded", finished_at=now(),
                    final_metrics=json.dumps(outcome.final_metrics),
@@ -211,6 +265,8 @@ def run(spec_path: Path) -> int:
         return 1
     finally:
         ws.close()
+        if lease is not None:
+            lease.release()
 
 
 if __name__ == "__main__":

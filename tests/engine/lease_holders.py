@@ -25,7 +25,7 @@ HOLD_RUN = """
 import sys, time
 from pathlib import Path
 from engine.store.lease import Lease
-lease = Lease.take(Path(sys.argv[1]), "training worker")
+lease = Lease.take(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "training worker")
 print("held", flush=True)
 time.sleep(600)
 """
@@ -38,9 +38,9 @@ def child_env() -> dict[str, str]:
             os.pathsep.join(p for p in (path, str(ROOT)) if p)}
 
 
-def start_holder(script: str, target: Path) -> subprocess.Popen[str]:
-    """A process that takes the lease and keeps it until killed."""
-    proc = subprocess.Popen([sys.executable, "-c", script, str(target)], cwd=ROOT, env=child_env(),
+def start_holder(script: str, target: Path, *args: str) -> subprocess.Popen[str]:
+    """A process that takes the lease and keeps it until killed (``args``: the script's own)."""
+    proc = subprocess.Popen([sys.executable, "-c", script, str(target), *args], cwd=ROOT, env=child_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline()
