@@ -171,6 +171,24 @@ def cmd_keep_originals(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_policy(args: argparse.Namespace) -> int:
+    """The entity policy (redact / review / ignore per type); --set TYPE=ACTION changes it (audited)."""
+    from dataclasses import replace
+
+    with open_workspace(args) as ws:
+        settings = ws.privacy.settings()
+        if args.set:
+            policy = settings.entity_policy()
+            for item in args.set:
+                entity, _, action = item.partition("=")
+                policy = policy.with_action(entity, action.strip().lower())
+            settings = ws.privacy.save_settings(replace(settings, policy=dict(policy.overrides)))
+        for entity, action in settings.entity_policy().table().items():
+            changed = " (changed from the default)" if entity in settings.policy else ""
+            print(f"{entity:<20} {action}{changed}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pii = sub.add_parser("pii", help="personal data: detect in files; review and redact documents")
     pii_sub = pii.add_subparsers(dest="pii_command", required=True)
@@ -219,6 +237,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("documents", nargs="*", type=int,
                    help="document ids (default: every scanned one; those still under review are skipped)")
     p.set_defaults(func=cmd_redact)
+
+    p = pii_sub.add_parser("policy", help="show or change what happens to each kind of personal data "
+                                          "(redact / review / ignore)")
+    workspace_arg(p)
+    p.add_argument("--set", action="append", metavar="TYPE=ACTION",
+                   help="e.g. COUNTRY_OR_REGION=redact or DATE_TIME=ignore (repeatable; audited)")
+    p.set_defaults(func=cmd_policy)
 
     p = pii_sub.add_parser("keep-originals", help="show, or (admins) change, whether cleared documents keep "
                                                   "their original text")

@@ -36,3 +36,7 @@ class ModelMissing(AirlockError):
 
 class PermissionDenied(AirlockError):
     """The user's role in the workspace does not allow this change."""
+
+
+class InvalidPolicy(AirlockError):
+    """An entity policy entry with an unknown type or action."""

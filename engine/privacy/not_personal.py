@@ -72,8 +72,9 @@ def names_a_calendar_day(value: str) -> bool:
 def is_label_or_brand(value: str) -> bool:
     """One word that is a form label ("Tel", "Postcode") or a brand/product ("Netflix"), or an acronym ("PIN")."""
     word = value.strip().strip(".,:;!?'\"")
-    if " " in word:
-        return False
+    if " " in word:  # a brand with a model number: "Galaxy S23", "Windows 11"
+        first, *rest = word.split()
+        return first.casefold() in BRANDS and all(any(ch.isdigit() for ch in w) for w in rest)
     return word.casefold() in LABEL_WORDS or word.casefold() in BRANDS or (len(word) > 1 and word.isupper())
 
 

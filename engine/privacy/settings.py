@@ -17,6 +17,7 @@ from engine.errors import AirlockError
 from engine.privacy.detector import DEFAULT_THRESHOLD, DetectionConfig
 from engine.privacy.errors import InvalidPattern
 from engine.privacy.patterns import check_pattern, pattern_matches
+from engine.privacy.policy import EntityPolicy
 from engine.privacy.redaction import ANY_ENTITY, OPERATORS
 from engine.privacy.spans import entity_type_for
 
@@ -53,6 +54,10 @@ class PrivacySettings:
     default_threshold: float = DEFAULT_THRESHOLD
     thresholds: Mapping[str, float] = field(default_factory=dict)  # entity type -> minimum score
     operators: Mapping[str, str] = field(default_factory=dict)  # entity type (or "*") -> operator
+    policy: Mapping[str, str] = field(default_factory=dict)  # entity type -> redact/review/ignore (overrides)
+
+    def entity_policy(self) -> EntityPolicy:
+        return EntityPolicy(dict(self.policy))
 
     def validated(self) -> PrivacySettings:
         """A cleaned copy (blank terms dropped, types upper-cased); raises on anything unusable."""
@@ -80,19 +85,21 @@ class PrivacySettings:
             patterns=tuple(WorkspacePattern(p.name.strip(), p.regex, p.example) for p in self.patterns),
             deny_list=_terms(self.deny_list), allow_list=_terms(self.allow_list),
             default_threshold=float(self.default_threshold), thresholds=dict(sorted(thresholds.items())),
-            operators=dict(sorted(operators.items())))
+            operators=dict(sorted(operators.items())),
+            policy=dict(EntityPolicy(dict(self.policy)).validated().overrides))
 
     def detection_config(self) -> DetectionConfig:
         return DetectionConfig(default_threshold=self.default_threshold, thresholds=dict(self.thresholds),
                                custom_patterns=tuple((p.name, p.regex) for p in self.patterns),
-                               deny_list=self.deny_list, allow_list=self.allow_list)
+                               deny_list=self.deny_list, allow_list=self.allow_list,
+                               ignore_entities=self.entity_policy().ignored())
 
     def to_json(self) -> str:
         return json.dumps({"patterns": [{"name": p.name, "regex": p.regex, "example": p.example}
                                         for p in self.patterns],
                            "deny_list": list(self.deny_list), "allow_list": list(self.allow_list),
                            "default_threshold": self.default_threshold, "thresholds": dict(self.thresholds),
-                           "operators": dict(self.operators)}, sort_keys=True)
+                           "operators": dict(self.operators), "policy": dict(self.policy)}, sort_keys=True)
 
     @classmethod
     def from_json(cls, raw: str | None) -> PrivacySettings:
@@ -107,7 +114,8 @@ class PrivacySettings:
                 allow_list=tuple(str(t) for t in data.get("allow_list", [])),
                 default_threshold=float(data.get("default_threshold", DEFAULT_THRESHOLD)),
                 thresholds={str(k): float(v) for k, v in data.get("thresholds", {}).items()},
-                operators={str(k): str(v) for k, v in data.get("operators", {}).items()})
+                operators={str(k): str(v) for k, v in data.get("operators", {}).items()},
+                policy={str(k): str(v) for k, v in data.get("policy", {}).items()})
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise InvalidSettings(f"the workspace's stored privacy settings cannot be read ({exc})") from exc
 
@@ -115,7 +123,8 @@ class PrivacySettings:
         """For the audit log: names and counts, never list contents (they name people)."""
         return {"patterns": [p.entity_type for p in self.patterns], "deny_list_terms": len(self.deny_list),
                 "allow_list_terms": len(self.allow_list), "default_threshold": self.default_threshold,
-                "thresholds": dict(self.thresholds), "operators": dict(self.operators)}
+                "thresholds": dict(self.thresholds), "operators": dict(self.operators),
+                "policy": dict(self.policy)}
 
 
 def _entity(name: str) -> str:

@@ -20,7 +20,6 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from engine.privacy.places import is_country_or_region
-
 from engine.privacy.recognizers.address_parts import POSTCODE, TOWN, TOWN_LINE
 
 # A short line with a number in it and no colon: "Rafpad 36", "Okrová 14", "Unit 5126 Box 8588"
