@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -9,7 +10,18 @@ from typing import TYPE_CHECKING, Any
 from desktop import formatting as fmt
 from desktop.jobs import Job
 from desktop.pages.base import Page
-from desktop.qt import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTimer, QVBoxLayout, QWidget
+from desktop.qt import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
@@ -21,8 +33,39 @@ if TYPE_CHECKING:
 ROW_LIMIT = 5000
 
 
+def raw_json(entry: AuditEntry) -> str:
+    return json.dumps(entry.details, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_short(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        shown = ", ".join(_short(v) for v in value[:5])
+        return shown + (f" … ({len(value)} in all)" if len(value) > 5 else "")
+    text = "—" if value is None else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def readable_lines(entry: AuditEntry) -> list[str]:
+    """What changed, old → new, the reason and a signature's meaning, in words; the rest as `key: value`."""
+    d = dict(entry.details)
+    lines = []
+    signature = d.pop("signature", None)
+    if isinstance(signature, dict):
+        lines.append(f"Signed by {signature.get('signer', entry.os_user)} as “{signature.get('meaning', '?')}”: "
+                     f"{signature.get('reason', '')}")
+    if "old" in d or "new" in d:
+        lines.append(f"Changed: {_short(d.pop('old', None))} → {_short(d.pop('new', None))}")
+    for key in ("reason", "override_reason"):
+        if d.get(key):
+            lines.append(f"Reason: {d.pop(key)}")
+    lines.extend(f"{key.replace('_', ' ')}: {_short(value)}" for key, value in d.items())
+    return lines
+
+
 def details_text(entry: AuditEntry) -> str:
-    return json.dumps(entry.details, ensure_ascii=False, separators=(", ", ": ")) if entry.details else ""
+    return " · ".join(readable_lines(entry))
 
 
 BROKEN_COLOR = "#b91c1c"
@@ -50,6 +93,12 @@ def action_choices(actions: list[str]) -> list[tuple[str, str]]:
             + [(f"    {a}", a) for a in actions])
 
 
+def lineage_target(entry: AuditEntry) -> str | None:
+    """`artifact:3`, `training_run:2` or `dataset_version:1` when the event is about one of those."""
+    kind, _, ident = entry.subject.partition(":")
+    return entry.subject if kind in ("artifact", "training_run", "dataset_version") and ident.isdigit() else None
+
+
 class AuditPage(Page):
     key = "audit"
     empty_hint = "Open a workspace to read and verify its audit log."
@@ -61,10 +110,15 @@ class AuditPage(Page):
         super().__init__(runner, parent)
         self._verify_job: Job[Any] | None = None
         self.broken_seq: int | None = None
+        self._seal_results: list[Any] = []
         self.verify_button = QPushButton("Verify chain")
         self.verify_button.setProperty("accent", True)
         self.verify_button.clicked.connect(self.verify)
         self.header_actions.addWidget(self.verify_button)
+        self.members_button = QPushButton("Members…")
+        self.members_button.setToolTip("Who may work here and in which role (admins change it)")
+        self.members_button.clicked.connect(self.open_members)
+        self.header_actions.addWidget(self.members_button)
 
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -104,7 +158,35 @@ class AuditPage(Page):
         self.count_label.setObjectName("Muted")
         layout.addWidget(self.count_label)
         self.table = DataTable(columns(lambda: self.broken_seq), "No events match these filters.")
+        self.table.row_selected.connect(self.show_event)
         layout.addWidget(self.table, 1)
+
+        detail_row = QHBoxLayout()
+        self.detail = QLabel("Select an event to read it.")
+        self.detail.setObjectName("EventDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        detail_row.addWidget(self.detail, 1)
+        side = QVBoxLayout()
+        self.raw_button = QPushButton("Raw JSON")
+        self.raw_button.setCheckable(True)
+        self.raw_button.setEnabled(False)
+        self.raw_button.toggled.connect(self._toggle_raw)
+        self.lineage_button = QPushButton("Lineage…")
+        self.lineage_button.setEnabled(False)
+        self.lineage_button.setToolTip("Follow this event's model, run or dataset version down to its sources")
+        self.lineage_button.clicked.connect(self.open_lineage)
+        side.addWidget(self.raw_button)
+        side.addWidget(self.lineage_button)
+        side.addStretch(1)
+        detail_row.addLayout(side)
+        layout.addLayout(detail_row)
+        self.raw = QPlainTextEdit()
+        self.raw.setReadOnly(True)
+        self.raw.setMaximumHeight(180)
+        self.raw.hide()
+        layout.addWidget(self.raw)
+        self.selected: AuditEntry | None = None
 
     # -- reading -----------------------------------------------------------------
     def set_workspace(self, ws: Workspace | None) -> None:
@@ -130,6 +212,40 @@ class AuditPage(Page):
     def clear(self) -> None:
         self.table.set_rows([])
 
+    # -- one event ---------------------------------------------------------------
+    def show_event(self, entry: AuditEntry | None) -> None:
+        self.selected = entry
+        self.raw_button.setEnabled(entry is not None)
+        self.lineage_button.setEnabled(entry is not None and lineage_target(entry) is not None)
+        if entry is None:
+            self.detail.setText("Select an event to read it.")
+            self.raw.hide()
+            return
+        head = (f"<b>{html.escape(entry.action)}</b> on {html.escape(entry.subject)} by "
+                f"{html.escape(entry.os_user)} ({html.escape(entry.role)}), {fmt.when_seconds(entry.ts)}")
+        body = "<br>".join(html.escape(line) for line in readable_lines(entry)) or "No details."
+        self.detail.setText(f"{head}<br>{body}")
+        self.raw.setPlainText(raw_json(entry))
+
+    def _toggle_raw(self, on: bool) -> None:
+        self.raw.setVisible(on and self.selected is not None)
+
+    def open_members(self) -> None:
+        if self.ws is None:
+            return
+        from desktop.members_dialog import MembersDialog
+
+        MembersDialog(self.ws, self).exec()
+        self.refresh()
+
+    def open_lineage(self) -> None:
+        target = lineage_target(self.selected) if self.selected is not None else None
+        if self.ws is None or target is None:
+            return
+        from desktop.lineage_view import LineageDialog
+
+        LineageDialog(self.ws, target, self).exec()
+
     @staticmethod
     def _refill(combo: QComboBox, choices: list[tuple[str, str]]) -> None:
         chosen = combo.currentData()
@@ -147,7 +263,11 @@ class AuditPage(Page):
             return
 
         def verify_chain(ctx: JobContext) -> ChainReport:
-            return ws.audit.verify()
+            from engine import audit_seals
+
+            report = ws.audit.verify()
+            self._seal_results = audit_seals.verify_all(ws)
+            return report
 
         self.verify_button.setEnabled(False)
         self._show_verdict("Verifying the audit chain…", "pending")
@@ -160,8 +280,10 @@ class AuditPage(Page):
 
     def _show_report(self, report: ChainReport) -> None:
         self.broken_seq = None if report.ok else report.first_bad_seq
-        self._show_verdict(("✔ " if report.ok else "✖ ") + report.describe().capitalize(),
-                           "ok" if report.ok else "broken")
+        seals = self._seal_results
+        ok = report.ok and all(r.ok for r in seals)
+        text = report.describe().capitalize() + "".join(f"\n{r.describe()}" for r in seals)
+        self._show_verdict(("✔ " if ok else "✖ ") + text, "ok" if ok else "broken")
         self.table.viewport().update()
         self.table.reveal(lambda entry: entry.seq == self.broken_seq)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from desktop import roles
 from desktop.qt import QHBoxLayout, QLabel, QShowEvent, QStackedWidget, QVBoxLayout, QWidget, Signal
 from desktop.widgets.empty_state import NoWorkspaceState
 
@@ -100,6 +101,7 @@ class Page(QWidget):
             return
         try:
             self.load(self.ws)
+            roles.apply(self, self.key, self.ws)  # hide what this member's role cannot do
         except Exception as exc:  # a page that cannot read must say so, not take the app down
             self.show_banner(f"Could not read this workspace: {exc}", "error")
 

@@ -80,6 +80,7 @@ TICKETS = [
 def fill(ws: Workspace) -> SampleCounts:
     alice = AuditLog(ws.reader, Identity("alice", "expert"))
     with ws.unit() as s:
+        s.add(m.Member(os_user="alice", role="expert", added_at=T0))  # the log refuses non-members
         docs = _documents(s, ws)
         task, extraction = _tasks(s, ws, alice)
         examples = _examples(s, ws, alice, task, extraction)
