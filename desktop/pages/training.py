@@ -139,6 +139,7 @@ class TrainingPage(Page):
         title.setObjectName("SectionTitle")
         box.addWidget(title)
         self.form = ConfigForm()
+        self.form.add_base_button.clicked.connect(self.register_model)
         box.addWidget(self.form)
         self.estimate_label = QLabel("The memory and time estimate appears once a version and a model are chosen.")
         self.estimate_label.setWordWrap(True)
@@ -187,7 +188,11 @@ class TrainingPage(Page):
                                        "hardware, files (Ctrl+I)")
         self.details_button.clicked.connect(self.show_details)
         self.details_dialog: ProvenanceDialog | None = None
-        for b in (self.cancel_button, self.resume_button, self.details_button):
+        self.compare_button = QPushButton("Compare runs…")
+        self.compare_button.setToolTip("Runs side by side: settings that differ, loss curves overlaid, final metrics")
+        self.compare_button.clicked.connect(self.compare_runs)
+        self.compare_dialog: Any = None
+        for b in (self.cancel_button, self.resume_button, self.details_button, self.compare_button):
             b.setEnabled(False)
             head.addWidget(b)
         box.addLayout(head)
@@ -216,6 +221,23 @@ class TrainingPage(Page):
         self._readiness.clear()
         self._readiness_shown = None
         self.table.set_rows([])
+
+    def register_model(self) -> None:
+        """Open the registration dialog; the new model is selected once it is registered."""
+        from desktop.models.register_dialog import RegisterModelDialog
+
+        if self.ws is None:
+            return
+        self.register_dialog = RegisterModelDialog(self.ws, self.runner, self)
+
+        def added(model: Any) -> None:
+            self.refresh()
+            index = self.form.base.findData(model.id)
+            if index >= 0:
+                self.form.base.setCurrentIndex(index)
+
+        self.register_dialog.registered.connect(if_alive(added))
+        self.register_dialog.open()
 
     def _register_demo_model(self, ws: Workspace) -> None:
         from engine.paths import demo_model_path
@@ -355,6 +377,19 @@ class TrainingPage(Page):
         self.details_dialog = ProvenanceDialog(self.shown_run, self.ws.training.provenance(self.shown_run), self)
         self.details_dialog.open()
 
+    def compare_runs(self) -> None:
+        from desktop.training.run_comparison import RunComparisonDialog
+
+        if self.ws is None:
+            return
+        rows = self.table.rows()
+        ids = [r.id for r in rows]
+        shown = self.shown_run if self.shown_run in ids else (ids[0] if ids else None)
+        others = [i for i in ids if i != shown]
+        ticked = ([shown] if shown is not None else []) + others[:1]
+        self.compare_dialog = RunComparisonDialog(self.ws, rows, ticked, self)
+        self.compare_dialog.open()
+
     def _select(self, run_id: int) -> None:
         for i, row in enumerate(self.table.rows()):
             if row.id == run_id:
@@ -403,6 +438,7 @@ class TrainingPage(Page):
         self.cancel_button.setEnabled(status in LIVE)
         self.resume_button.setEnabled(status in ("cancelled", "failed"))
         self.details_button.setEnabled(status is not None)
+        self.compare_button.setEnabled(self.table.row_count() >= 2)
 
     def _check_alive(self) -> None:
         """A worker that died without writing an end event: mark the run failed and say so."""

@@ -221,3 +221,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("run", type=int)
     p.add_argument("--tail", type=int, default=20)
     p.set_defaults(func=cmd_train_logs)
+    from engine.cli.train_compare import add_compare
+
+    add_compare(train_sub)

@@ -1,0 +1,70 @@
+"""`airlock train compare RUN RUN...`: training runs side by side (settings that differ, loss and
+eval-loss along the way, final metrics, and how their models scored)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from engine.cli.common import open_workspace, workspace_arg
+
+CURVE_POINTS = (0.0, 0.25, 0.5, 0.75, 1.0)  # where along each run the loss is printed
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return "-" if value is None else str(value)
+
+
+def _row(name: str, cells: list[str], width: int) -> str:
+    return f"{name:<26} " + " ".join(f"{c:>{width}}" for c in cells)
+
+
+def cmd_train_compare(args: argparse.Namespace) -> int:
+    from engine.training.comparison import compare_runs
+
+    with open_workspace(args) as ws:
+        cmp = compare_runs(ws, args.runs)
+    if args.json:
+        print(json.dumps(cmp.as_dict(), indent=1, default=str))
+        return 0
+    width = max(14, *(len(_cell(v)) for vs in cmp.differences.values() for v in vs))
+    print(_row("", [f"run {r.id}" for r in cmp.runs], width))
+    print(_row("status", [r.status for r in cmp.runs], width))
+    print("settings that differ:" if cmp.differences else "settings: identical")
+    for key, values in cmp.differences.items():
+        print(_row(f"  {key}", [_cell(v) for v in values], width))
+    for label, attr in (("loss", "loss"), ("eval loss", "eval_loss")):
+        print(f"{label} at 0/25/50/75/100 % of the run:")
+        for r in cmp.runs:
+            points = [p for p in r.curve if getattr(p, attr) is not None]
+            if not points:
+                print(f"  run {r.id}: -")
+                continue
+            picked = [points[min(len(points) - 1, round(f * (len(points) - 1)))] for f in CURVE_POINTS]
+            print(f"  run {r.id}: " + "  ".join(f"step {p.step}: {getattr(p, attr):.4f}" for p in picked))
+    print("final metrics:")
+    keys = list(dict.fromkeys(k for r in cmp.runs for k in r.final_metrics))
+    for key in keys:
+        print(_row(f"  {key}", [_cell(r.final_metrics.get(key)) for r in cmp.runs], width))
+    print("evaluations of their models:")
+    for r in cmp.runs:
+        if not r.evaluations:
+            print(f"  run {r.id}: none")
+        for e in r.evaluations:
+            quality = "-" if e.quality is None else f"{e.quality:.3f}"
+            print(f"  run {r.id}: {e.artifact} on {e.dataset_version}/{e.split}: {e.quality_metric} {quality} "
+                  f"(evaluation run {e.evaluation_run_id})")
+    return 0
+
+
+def add_compare(train_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = train_sub.add_parser("compare", help="training runs side by side: settings, loss curves, final metrics")
+    workspace_arg(p)
+    p.add_argument("runs", type=int, nargs="+", metavar="RUN")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_train_compare)
