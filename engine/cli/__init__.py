@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from engine import offline
 from engine.cli.common import EXIT_USER_ERROR, add_global_options, resolve_workspace
@@ -50,6 +51,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("airlock: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
+        from engine.store.storage_errors import storage_problem
+
+        root = resolve_workspace(args)
+        in_workspace = not exc.filename or Path(str(exc.filename)).resolve().is_relative_to(root.resolve())
+        if in_workspace and (problem := storage_problem(exc, root)) is not None:  # its disk is full or read-only
+            print(f"airlock: error: {problem}", file=sys.stderr)
+            return EXIT_USER_ERROR
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         print(f"airlock: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USER_ERROR

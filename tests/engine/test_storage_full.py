@@ -82,3 +82,11 @@ def test_a_read_only_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str
         assert main(["audit", "verify", "-w", str(ro / "ws")]) == 2
         assert capsys.readouterr().err == f"airlock: error: the workspace {ro / 'ws'} {READ_ONLY}\n"
     _intact(root, tasks=1)
+
+
+def test_a_file_write_into_the_workspace_on_a_full_disk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """ENOSPC from a plain file write in the workspace (here its marker file) reads the same."""
+    with tiny_disk(tmp_path / "disk") as disk:
+        fill(disk)
+        assert main(["init", "-w", str(disk / "new")]) == 2
+        assert capsys.readouterr().err == f"airlock: error: the disk holding the workspace {disk / 'new'} {FULL}\n"
