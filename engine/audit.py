@@ -101,6 +101,7 @@ class AuditLog:
         """Append one event inside ``session``'s open transaction. Refuses (and so rolls the change
         back) when the acting user's current role may not do what ``action`` is."""
         from engine.members import check_role, work_for_action
+        from engine.signatures import signature_for
 
         role = check_role(session, self.identity.os_user, work_for_action(action), action)
         last = session.execute(
@@ -109,6 +110,9 @@ class AuditLog:
         seq = (last[0] + 1) if last else 1
         prev = last[1] if last else GENESIS
         ts = iso()
+        signature = signature_for(action)
+        if signature is not None:
+            details = {**(details or {}), "signature": signature.manifest(self.identity.os_user, role)}
         details_json = canonical(details or {})
         digest = event_hash(prev, seq, ts, self.identity.os_user, role, action, subject, details_json)
         session.add(AuditEvent(seq=seq, ts=ts, os_user=self.identity.os_user,

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from engine.cli.common import EXIT_CHECK_FAILED, ConsoleProgress, open_workspace, workspace_arg
+from engine.cli.signing import add_signature_args, signature_from
+from engine.signatures import signing
 
 
 def cmd_freeze(args: argparse.Namespace) -> int:
@@ -17,7 +19,7 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     plan = SplitPlan(seed=args.seed, eval_fraction=args.eval_share, test_fraction=args.test_share,
                      min_answer_chars=args.min_answer_chars, max_answer_chars=args.max_answer_chars,
                      token_lengths=not args.no_tokens, keep_splits=not args.resplit)
-    with open_workspace(args) as ws:
+    with open_workspace(args) as ws, signing(signature_from(args, "freezing this version for training")):
         version = ws.datasets.freeze(args.task, args.name, plan, JobContext(progress=ConsoleProgress(args.quiet)))
     if args.json:
         print(json.dumps(version.__dict__, indent=2, ensure_ascii=False))
@@ -143,6 +145,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "(test sets then stop being comparable with earlier models)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--quiet", action="store_true")
+    add_signature_args(p)
     p.set_defaults(func=cmd_freeze)
     p = ds_sub.add_parser("check", help="readiness report; exit 1 when the version is not ready to train on")
     workspace_arg(p)

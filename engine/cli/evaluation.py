@@ -10,7 +10,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from engine.cli.common import EXIT_CHECK_FAILED, ConsoleProgress, open_workspace, workspace_arg
+from engine.cli.signing import add_signature_args, signature_from
 from engine.errors import AirlockError
+from engine.signatures import signing
 
 
 def cmd_eval_run(args: argparse.Namespace) -> int:
@@ -140,7 +142,8 @@ def cmd_promote(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         try:
-            result = ws.evaluation.promote(args.artifact, args.override)
+            with signing(signature_from(args, "promoting this model")):
+                result = ws.evaluation.promote(args.artifact, args.override)
         except GateRefused as refused:
             print("gate: red", file=sys.stderr)
             for reason in refused.gate.reasons:
@@ -222,4 +225,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     promote.add_argument("artifact", type=int, metavar="ARTIFACT")
     promote.add_argument("--override", metavar="REASON", default=None,
                          help="promote even when the gate is red; the reason is recorded in the audit log")
+    add_signature_args(promote)
     promote.set_defaults(func=cmd_promote)

@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 from engine.cli.common import EXIT_CHECK_FAILED, ConsoleProgress, open_workspace, workspace_arg
+from engine.cli.signing import add_signature_args, signature_from
 from engine.errors import AirlockError
+from engine.signatures import signing
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -166,7 +168,8 @@ def cmd_keep_originals(args: argparse.Namespace) -> int:
         if args.state is None:
             print("on" if ws.privacy.keep_originals() else "off")
             return 0
-        dropped = ws.privacy.set_keep_originals(args.state == "on")
+        with signing(signature_from(args, "keeping original documents") if args.state == "on" else None):
+            dropped = ws.privacy.set_keep_originals(args.state == "on")
     print(f"keep originals: {args.state}" + (f" ({dropped} stored originals discarded)" if dropped else ""))
     return 0
 
@@ -249,4 +252,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                                   "their original text")
     workspace_arg(p)
     p.add_argument("state", nargs="?", choices=("on", "off"))
+    add_signature_args(p)
     p.set_defaults(func=cmd_keep_originals)
