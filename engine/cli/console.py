@@ -58,6 +58,8 @@ def _read_input(path: str) -> tuple[str, str]:
 def cmd_extract(args: argparse.Namespace) -> int:
     from engine.console import extract_text
 
+    if args.cascade:
+        return cmd_cascade(args)
     results = []
     with open_workspace(args) as ws:
         for f in args.files:
@@ -76,9 +78,41 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cascade(args: argparse.Namespace) -> int:
+    """classify/extract --cascade: unsure answers are asked again of the fallback model."""
+    from engine.console.cascade import cascade_classify, cascade_extract, describe
+
+    ask = cascade_classify if args.func is cmd_classify else cascade_extract
+    with open_workspace(args) as ws:
+        for f in args.files:
+            source, text = _read_input(f)
+            ans = ask(ws, args.model, text, task_id=args.task, threshold=args.threshold)
+            if getattr(args, "json", False):
+                print(json.dumps({"source": source, **describe(ans)}, ensure_ascii=False))
+                continue
+            how = (f"asked again of the fallback (the model said {ans.small_output} at "
+                   f"{ans.small_confidence:.2f})" if ans.escalated else "answered by the model")
+            flag = "  FLAGGED for review" if ans.flagged else ""
+            print(f"{source}: {ans.output}  (confidence {ans.confidence:.2f}; {how}){flag}")
+    return 0
+
+
+def cmd_fallback(args: argparse.Namespace) -> int:
+    from engine.console.cascade import fallback_path, set_fallback
+
+    with open_workspace(args) as ws:
+        if args.clear or args.path is not None:
+            set_fallback(ws, None if args.clear else Path(args.path))
+        path = fallback_path(ws)
+    print(f"fallback model: {path}" if path else "no fallback model: unsure answers go straight to review")
+    return 0
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     from engine.console import classify_text
 
+    if args.cascade:
+        return cmd_cascade(args)
     with open_workspace(args) as ws:
         for f in args.files:
             source, text = _read_input(f)
@@ -153,6 +187,9 @@ def _model_args(p: argparse.ArgumentParser, task: bool = True) -> None:
     workspace_arg(p)
 
 
+CASCADE_HELP = "ask answers under the threshold again of the fallback model (`airlock fallback`)"
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("chat", help="chat with a model (one turn per line on stdin, answers streamed)")
     p.add_argument("--system", default=None, help="system prompt")
@@ -162,12 +199,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("extract", help="schema-constrained extraction from files ('-' for stdin)")
     p.add_argument("files", nargs="+")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--cascade", action="store_true", help=CASCADE_HELP)
     _model_args(p)
     p.set_defaults(func=cmd_extract)
     p = sub.add_parser("classify", help="classify files ('-' for stdin) with a confidence")
     p.add_argument("files", nargs="+")
+    p.add_argument("--cascade", action="store_true", help=CASCADE_HELP)
+    p.add_argument("--json", action="store_true", help="one JSON object per line (with --cascade)")
     _model_args(p)
     p.set_defaults(func=cmd_classify)
+    p = sub.add_parser("fallback", help="show or name the larger local GGUF that unsure answers are asked again of")
+    p.add_argument("path", nargs="?", default=None, help="a GGUF file with a chat template")
+    p.add_argument("--clear", action="store_true", help="no fallback: unsure answers go straight to review")
+    workspace_arg(p)
+    p.set_defaults(func=cmd_fallback)
     p = sub.add_parser("batch", help="answer a folder of documents or a CSV column; writes answers.jsonl/.csv")
     p.add_argument("input", nargs="+", help="files or folders (the last argument is the output folder)")
     p.add_argument("out", help="output folder")
