@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop import dialogs
+from desktop import dialogs, sign_dialog
 from desktop.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -30,6 +30,7 @@ from desktop.qt import (
     QWidget,
 )
 from desktop.widgets.pii_text import MARKABLE_TYPES, entity_name
+from engine.signatures import signing
 
 if TYPE_CHECKING:
     from engine.privacy.settings import PrivacySettings
@@ -251,7 +252,12 @@ class PrivacySettingsDialog(QDialog):
             self.settings = self.ws.privacy.save_settings(self.edited())
             keep = self.keep_originals.isChecked()
             if keep != self.ws.privacy.keep_originals():
-                self.ws.privacy.set_keep_originals(keep)
+                signature = (sign_dialog.ask_signature(self, "keeping original documents", self.ws.identity.os_user)
+                             if keep else None)
+                if keep and signature is None:
+                    return
+                with signing(signature):
+                    self.ws.privacy.set_keep_originals(keep)
         except AirlockError as exc:
             self.error.setText(str(exc))
             self.error.show()

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop import dialogs
+from desktop import dialogs, sign_dialog
 from desktop import formatting as fmt
 from desktop.datasets.diff_view import DiffView
 from desktop.datasets.export_button import ExportButton
@@ -32,6 +32,7 @@ from desktop.qt import (
     QWidget,
 )
 from desktop.widgets.table import Column, DataTable
+from engine.signatures import Signature, signing
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
@@ -84,8 +85,10 @@ def rejection_summary(rows: list[RejectionRow]) -> str:
     return f"{fmt.count(len(rows), 'example')} left out: " + " · ".join(parts)
 
 
-def freeze_version(ws: Workspace, request: FreezeRequest, ctx: JobContext) -> VersionInfo:
-    return ws.datasets.freeze(request.task_id, request.name, request.plan, ctx)
+def freeze_version(ws: Workspace, request: FreezeRequest, ctx: JobContext,
+                   signature: Signature | None = None) -> VersionInfo:
+    with signing(signature):
+        return ws.datasets.freeze(request.task_id, request.name, request.plan, ctx)
 
 
 def check_readiness(ws: Workspace, version_id: int, ctx: JobContext) -> ReadinessReport:
@@ -296,9 +299,12 @@ class DatasetsPage(Page):
         self.freeze_dialog = dialog
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self.start_freeze(dialog.request())
+        signature = sign_dialog.ask_signature(self, f"freezing {dialog.request().name} for training",
+                                              ws.identity.os_user)
+        if signature is not None:
+            self.start_freeze(dialog.request(), signature)
 
-    def start_freeze(self, request: FreezeRequest) -> None:
+    def start_freeze(self, request: FreezeRequest, signature: Signature | None = None) -> None:
         ws = self.ws
         if ws is None or self.freeze_job is not None:
             return
@@ -307,7 +313,7 @@ class DatasetsPage(Page):
         self.progress_label.setText(f"Freezing {request.name}…")
         self.freeze_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.freeze_job = (Job(lambda ctx: freeze_version(ws, request, ctx), f"Freezing {request.name}")
+        self.freeze_job = (Job(lambda ctx: freeze_version(ws, request, ctx, signature), f"Freezing {request.name}")
                            .with_progress(self._on_progress)
                            .on_success(self._on_frozen)
                            .on_failure(lambda e: dialogs.show_error(self, "The version was not frozen", str(e)))

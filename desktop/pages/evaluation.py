@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop import dialogs
+from desktop import dialogs, sign_dialog
 from desktop import formatting as fmt
 from desktop.evaluation.comparison import COLUMNS as COMPARISON_COLUMNS
 from desktop.evaluation.comparison import comparison_rows
@@ -33,6 +33,7 @@ from desktop.qt import (
 from desktop.widgets.job_progress import JobProgress
 from desktop.widgets.stat_card import StatCard
 from desktop.widgets.table import DataTable
+from engine.signatures import signing
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
@@ -267,8 +268,13 @@ class EvaluationPage(Page):
 
     def _promote(self, artifact_id: int, reason: str | None) -> None:
         assert self.ws is not None
+        signature = sign_dialog.ask_signature(self, f"promoting {self.ws.models.artifact(artifact_id).name}"
+                                              + (" over a red gate" if reason else ""), self.ws.identity.os_user)
+        if signature is None:
+            return
         try:
-            result = self.ws.evaluation.promote(artifact_id, reason)
+            with signing(signature):
+                result = self.ws.evaluation.promote(artifact_id, reason)
         except Exception as exc:
             dialogs.show_error(self, "Not promoted", str(exc))
             return

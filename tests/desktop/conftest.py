@@ -43,6 +43,23 @@ def confirmations(monkeypatch: pytest.MonkeyPatch) -> Asked:
     return asked
 
 
+@pytest.fixture(autouse=True)
+def signatures(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sign dialog (freeze, promote, keep-originals on) is answered "approved: signed in a test"
+    instead of blocking on a modal box; what was asked to be signed is recorded."""
+    from desktop import sign_dialog
+    from engine.signatures import Signature
+
+    asked: list[str] = []
+
+    def sign(parent: Any, what: str, signer: str) -> Signature:
+        asked.append(what)
+        return Signature("approved", "signed in a test")
+
+    monkeypatch.setattr(sign_dialog, "ask_signature", sign)
+    return asked
+
+
 class Asked(list[tuple[str, str]]):
     answer = True
 

@@ -142,3 +142,52 @@ def test_verify_on_the_audit_page_checks_the_seals_too(workspace: Workspace, qtb
     text, state = page.verdict
     assert state == "ok" and "seal by audrey over event 2" in text and "valid" in text
     qtbot.waitUntil(lambda: page.verify_button.isEnabled(), timeout=5000)
+
+
+def test_the_sign_dialog_needs_a_meaning_and_a_reason(qtbot: Any, styled_app: Any, artifacts_dir: Path) -> None:
+    from desktop.sign_dialog import SignDialog
+
+    dialog = SignDialog("promoting triage-v2 Q8_0 over a red gate", "tester")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.ok.isEnabled()
+    dialog.meaning.setCurrentIndex(2)
+    dialog.reason.setText("golden drop is one mislabelled item; fixed in v3")
+    assert dialog.ok.isEnabled()
+    signature = dialog.signature()
+    assert (signature.meaning, signature.reason) == ("responsible", "golden drop is one mislabelled item; fixed in v3")
+    assert dialog.grab().save(str(_screens(artifacts_dir) / "sign-dialog.png"))
+
+
+def test_turning_keep_originals_on_in_the_gui_is_signed(workspace: Workspace, qtbot: Any, styled_app: Any,
+                                                        signatures: list[str]) -> None:
+    from desktop.pii_settings import PrivacySettingsDialog
+
+    dialog = PrivacySettingsDialog(workspace, "")
+    qtbot.addWidget(dialog)
+    dialog.keep_originals.setChecked(True)
+    dialog.save()
+    assert signatures == ["keeping original documents"]
+    (event,) = workspace.audit.entries(action="pii.keep_originals_changed")
+    assert event.details["signature"]["meaning"] == "approved" and event.details["new"] is True
+
+
+def test_freezing_from_the_datasets_page_is_signed(workspace: Workspace, qtbot: Any, styled_app: Any,
+                                                   runner: Any) -> None:
+    from desktop.datasets.freeze_dialog import FreezeRequest
+    from desktop.pages.datasets import DatasetsPage
+    from engine.datasets.freeze import SplitPlan
+    from engine.signatures import Signature
+    from tests.engine.tasks_data import classification_task, fault_corpus, labelled
+
+    task = classification_task(workspace)
+    labelled(workspace, task.id, fault_corpus()[:40])
+    page = DatasetsPage(runner)
+    qtbot.addWidget(page)
+    page.show()
+    page.set_workspace(workspace)
+    page.start_freeze(FreezeRequest(task.id, "v1", SplitPlan(token_lengths=False)),
+                      Signature("reviewed", "checked the label balance"))
+    qtbot.waitUntil(lambda: page.freeze_job is None, timeout=20000)
+    (event,) = workspace.audit.entries(action="dataset.frozen")
+    assert event.details["signature"]["reason"] == "checked the label balance"
