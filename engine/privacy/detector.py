@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from engine.privacy.not_personal import judge_model_guess
+from engine.privacy.policy import EntityPolicy
 from engine.privacy.spans import (
     NER_SOURCES,
     Span,
@@ -57,7 +58,8 @@ class DetectionConfig:
     deny_list: Sequence[str] = ()
     deny_list_entity: str = "DENY_LIST"
     allow_list: Sequence[str] = ()
-    ignore_entities: Sequence[str] = ()
+    # the default entity policy's "ignore" types (countries and states), unless a config says otherwise
+    ignore_entities: Sequence[str] = field(default_factory=lambda: EntityPolicy().ignored())
 
     def threshold_for(self, entity_type: str) -> float:
         return self.thresholds.get(entity_type, self.default_threshold)

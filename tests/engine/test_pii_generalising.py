@@ -11,6 +11,7 @@ from engine.privacy import detect
 from engine.privacy.not_personal import has_legal_form, is_label_or_brand, names_a_calendar_day
 from engine.privacy.places import is_country_or_region
 from engine.privacy.recognizers.iban_any_country import iban_checksum_ok
+from engine.workspace import Workspace
 
 
 def found(text: str) -> set[tuple[str, str]]:
@@ -145,3 +146,26 @@ def test_countries_are_retyped_and_ignored_by_default_brands_and_labels_are_not_
     text = "Kind regards,\nTom Wilson\nKöhler KG\n"
     assert has_legal_form(text, text.index("Köhler"), text.index("Köhler") + 6)
     assert ("PERSON", "Köhler") not in found(text)
+
+
+def test_default_policy_per_type_and_changes_are_stored_and_audited(workspace: Workspace) -> None:
+    from dataclasses import replace
+
+    from engine.privacy.errors import InvalidPolicy
+    from engine.privacy.policy import IGNORE, REDACT, REVIEW, EntityPolicy
+
+    policy = EntityPolicy()
+    assert policy.action("PERSON") == REDACT and policy.action("DATE_TIME") == REVIEW
+    assert policy.action("COUNTRY_OR_REGION") == IGNORE and policy.action("EMPLOYEE_ID") == REDACT
+    text = "Shipped from Germany to Anna Schmidt."
+    assert not any(t == "COUNTRY_OR_REGION" for t, _ in found(text))  # ignored by default
+    settings = workspace.privacy.settings()
+    changed = replace(settings, policy=dict(policy.with_action("COUNTRY_OR_REGION", REDACT).overrides))
+    stored = workspace.privacy.save_settings(changed)
+    assert stored.entity_policy().action("COUNTRY_OR_REGION") == REDACT
+    got = {(s.entity_type, text[s.start:s.end]) for s in detect(text, stored.detection_config())}
+    assert ("COUNTRY_OR_REGION", "Germany") in got and ("PERSON", "Anna Schmidt") in got
+    events = workspace.audit.entries(action="pii.settings_changed")
+    assert events and events[-1].details["new"]["policy"] == {"COUNTRY_OR_REGION": "redact"}
+    with pytest.raises(InvalidPolicy):
+        policy.with_action("PERSON", "shred")
