@@ -67,6 +67,42 @@ def last_run(ws: Workspace, task_id: int) -> TrainingRun:
         return run
 
 
+@dataclass(frozen=True)
+class IterationPreview:
+    """What the next iteration would start from, in words the wizard shows before it starts."""
+
+    task_id: int
+    task_name: str
+    last_version: str | None
+    last_version_items: int
+    labelled_examples: int  # examples of the task with a final answer now (corrections included)
+    settings_run_id: int | None
+    settings: dict[str, Any]
+    promoted: str | None
+    problem: str | None  # why it cannot start (None when it can)
+
+
+def preview(ws: Workspace, task_id: int) -> IterationPreview:
+    from engine.tasks.agreement import final_label
+    from engine.tasks.review import labels_by_example
+
+    task = ws.tasks.get(task_id)
+    versions = ws.datasets.versions(task_id)
+    last = versions[-1] if versions else None
+    with ws.reader() as s:
+        labelled = sum(1 for labels in labels_by_example(s, task_id).values() if final_label(labels)[0] is not None)
+    promoted_id = ws.evaluation.promoted()
+    promoted = ws.models.artifact(promoted_id).name if promoted_id is not None else None
+    try:
+        run = last_run(ws, task_id)
+    except NotReady as exc:
+        return IterationPreview(task_id, task.name, last.name if last else None,
+                                int(last.stats.get("total", 0)) if last else 0, labelled, None, {}, promoted, str(exc))
+    return IterationPreview(task_id, task.name, last.name if last else None,
+                            int(last.stats.get("total", 0)) if last else 0, labelled, run.id, _json(run.config),
+                            promoted, None)
+
+
 def _has(ws: Workspace, version_id: int, split: str) -> bool:
     with ws.reader() as s:
         return s.scalar(select(DatasetItem.id).where(DatasetItem.version_id == version_id,

@@ -192,7 +192,13 @@ class TrainingPage(Page):
         self.compare_button.setToolTip("Runs side by side: settings that differ, loss curves overlaid, final metrics")
         self.compare_button.clicked.connect(self.compare_runs)
         self.compare_dialog: Any = None
-        for b in (self.cancel_button, self.resume_button, self.details_button, self.compare_button):
+        self.iterate_button = QPushButton("Next iteration…")
+        self.iterate_button.setToolTip("Corrections and new examples -> new version -> train with this run's "
+                                       "settings -> export -> evaluate against the promoted model -> gate -> promote")
+        self.iterate_button.clicked.connect(self.next_iteration)
+        self.iterate_dialog: Any = None
+        for b in (self.cancel_button, self.resume_button, self.details_button, self.compare_button,
+                  self.iterate_button):
             b.setEnabled(False)
             head.addWidget(b)
         box.addLayout(head)
@@ -377,6 +383,17 @@ class TrainingPage(Page):
         self.details_dialog = ProvenanceDialog(self.shown_run, self.ws.training.provenance(self.shown_run), self)
         self.details_dialog.open()
 
+    def next_iteration(self) -> None:
+        from desktop.training.iterate_wizard import IterateWizard
+
+        if self.ws is None:
+            return
+        task_id = None
+        if self.shown_run is not None:
+            task_id = self.ws.datasets.get(self.ws.training.get(self.shown_run).dataset_version_id).task_id
+        self.iterate_dialog = IterateWizard(self.ws, self.runner, task_id, self)
+        self.iterate_dialog.open()
+
     def compare_runs(self) -> None:
         from desktop.training.run_comparison import RunComparisonDialog
 
@@ -439,6 +456,7 @@ class TrainingPage(Page):
         self.resume_button.setEnabled(status in ("cancelled", "failed"))
         self.details_button.setEnabled(status is not None)
         self.compare_button.setEnabled(self.table.row_count() >= 2)
+        self.iterate_button.setEnabled(status == "succeeded")
 
     def _check_alive(self) -> None:
         """A worker that died without writing an end event: mark the run failed and say so."""
