@@ -153,4 +153,5 @@ def _store(ws: Workspace, task: TaskInfo, report: ImportReport, accepted: list[t
         ws.audit.record(s, "examples.imported", f"task:{task.id}",
                         {"file": Path(report.path).name, "file_sha256": file_sha, "format": report.format,
                          "created": len(report.created), "labelled": report.labelled,
-                         "rejected": len(report.rejected), "redacted_rows": report.redacted_rows})
+                         "rejected": len(report.rejected), "redacted_rows": report.redacted_rows,
+                         "example_ids": [report.created[0], report.created[-1]] if report.created else []})
