@@ -86,6 +86,8 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QTextEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -162,6 +164,8 @@ __all__ = [
     "QTextEdit",
     "QThreadPool",
     "QTimer",
+    "QTreeWidget",
+    "QTreeWidgetItem",
     "QUrl",
     "QVBoxLayout",
     "QWidget",

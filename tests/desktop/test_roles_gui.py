@@ -191,3 +191,28 @@ def test_freezing_from_the_datasets_page_is_signed(workspace: Workspace, qtbot: 
     qtbot.waitUntil(lambda: page.freeze_job is None, timeout=20000)
     (event,) = workspace.audit.entries(action="dataset.frozen")
     assert event.details["signature"]["reason"] == "checked the label balance"
+
+
+def test_the_lineage_view_shows_the_tree_and_exports_html(workspace: Workspace, qtbot: Any, styled_app: Any,
+                                                          tmp_path: Path, artifacts_dir: Path) -> None:
+    from desktop.lineage_view import LineageDialog
+    from tests.engine.test_lineage import PLANTED, traced
+
+    ws, art_id, _doc = traced.__wrapped__(workspace, tmp_path)  # type: ignore[attr-defined]
+    dialog = LineageDialog(ws, f"artifact:{art_id}")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    texts = []
+    stack = [dialog.tree.topLevelItem(i) for i in range(dialog.tree.topLevelItemCount())]
+    while stack:
+        item = stack.pop()
+        texts.append(f"{item.text(0)} | {item.text(1)}")
+        stack.extend(item.child(i) for i in range(item.childCount()))
+    joined = "\n".join(texts)
+    assert "Model triage-v1 Q8_0" in joined and "Training run" in joined and "Dataset version" in joined
+    assert "Import file rows.csv" in joined and "PERSON at" in joined and "signed approved by tester" in joined
+    assert "model.promoted" in joined and "signed responsible by tester" in joined
+    assert [v for v in PLANTED if v in joined] == []
+    assert dialog.grab().save(str(_screens(artifacts_dir) / "lineage-view.png"))
+    out = dialog.export(tmp_path / "lineage.html")
+    assert "Lineage of artifact:" in out.read_text()
