@@ -130,7 +130,7 @@ def _cascade(ws: Workspace, artifact_id: int | None, text: str, task_id: int | N
     call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256,
                        mode="classify" if kind == "classification" else "extract", redacted_input=redacted,
                        output=output, confidence=confidence, flagged=flagged, latency_ms=latency, tokens=0,
-                       task_id=task.id, audit={"answered_by": by, "escalated": escalated,
+                       task_id=task.id, audit={"answered_by": by, "escalated": escalated, "output": output,
                                                "fallback": fallback.name if escalated and fallback else None,
                                                "model_output": small_out,
                                                "model_confidence": round(small_conf, 4)})

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.clock import now
+from engine.evaluation.calibrate import stored
 from engine.evaluation.compare import Comparison, RunSummary
-from engine.evaluation.plots import bars_svg, confusion_svg
+from engine.evaluation.plots import bars_svg, confusion_svg, reliability_svg
 from engine.paths import RESOURCES
 from engine.store.models import (
     BaseModel,
@@ -29,7 +30,8 @@ from engine.workspace import Workspace
 TEMPLATE_DIR = RESOURCES / "report"
 TEMPLATE = "evaluation.html.j2"
 HEADLINE_KEYS = ("accuracy", "macro_f1", "micro_f1", "json_valid_rate", "schema_valid_rate", "record_exact_match",
-                 "field_f1", "rouge_l", "exact_match", "latency_p50_ms", "latency_p95_ms", "tokens_per_second")
+                 "field_precision", "field_recall", "field_f1", "rouge_l", "exact_match", "latency_p50_ms",
+                 "latency_p95_ms", "tokens_per_second")
 
 
 def _lineage(ws: Workspace, run: RunSummary) -> dict[str, Any]:
@@ -59,16 +61,63 @@ def _reviews(ws: Workspace, run_ids: list[int]) -> list[dict[str, Any]]:
                 for p, example_id, label in s.execute(stmt)]
 
 
-def _plots(run: RunSummary) -> list[dict[str, str]]:
+def _plots(ws: Workspace, run: RunSummary) -> list[dict[str, str]]:
+    """Each plot with its title drawn inside its image, so a page break can never part them."""
     m = run.metrics
     plots = []
     if isinstance(m.get("confusion"), dict) and m["confusion"]:
         labels = list(m["confusion"])
-        plots.append({"title": f"{run.model_label}: confusion matrix", "svg": confusion_svg(labels, m["confusion"])})
-    for key, title in (("per_class", "per-class precision / recall / F1"), ("per_field", "per-field P / R / F1")):
+        title = f"{run.model_label}: confusion matrix"
+        plots.append({"title": title, "svg": confusion_svg(labels, m["confusion"], title=title)})
+    for key, what in (("per_class", "per-class precision / recall / F1"), ("per_field", "per-field P / R / F1")):
         if isinstance(m.get(key), dict) and m[key]:
-            plots.append({"title": f"{run.model_label}: {title}", "svg": bars_svg(m[key])})
+            title = f"{run.model_label}: {what}"
+            plots.append({"title": title, "svg": bars_svg(m[key], title=title)})
+    with ws.reader() as s:
+        scored = [(float(c or 0.0), bool(ok)) for c, ok in s.execute(
+            select(Prediction.confidence, Prediction.correct)
+            .where(Prediction.evaluation_run_id == run.id, Prediction.confidence.is_not(None)))]
+    if scored:
+        cal = stored(ws, run.artifact_id)
+        title = f"{run.model_label}: reliability of the confidence"
+        conf, oks = [c for c, _ in scored], [ok for _, ok in scored]
+        plots.append({"title": title, "svg": reliability_svg(
+            conf, oks, [cal.apply(c) for c in conf] if cal else None, title=title)})
     return plots
+
+
+def _calibration(ws: Workspace, runs: list[RunSummary]) -> list[dict[str, Any]]:
+    rows = []
+    for r in runs:
+        m = r.metrics
+        if "confidence_ece" not in m:
+            continue
+        cal = stored(ws, r.artifact_id)
+        f = cal.fitted_on if cal else {}
+        fitted = "not calibrated" if cal is None else (
+            f"{f['n']} {f.get('split', 'eval')} answers, ECE {f['ece_before']:.3f} -> {f['ece_after']:.3f}"
+            if isinstance(f.get("ece_before"), float) and isinstance(f.get("ece_after"), float) else "—")
+        rows.append({"model": r.model_label, "method": cal.method if cal else None, "fitted_on": fitted,
+                     "ece": m.get("confidence_ece"), "calibrated_ece": m.get("calibrated_ece"),
+                     "auroc": m.get("confidence_auroc"), "calibrated_auroc": m.get("calibrated_auroc")})
+    return rows
+
+
+def _cascade(ws: Workspace, runs: list[RunSummary]) -> dict[str, Any] | None:
+    """How the console's cascade routed the compared models' answers (None when it never ran)."""
+    from engine.console.cascade import fallback_path
+
+    shas = {r.model_sha256 for r in runs}
+    logged = ws.audit.entries(action="console.classify") + ws.audit.entries(action="console.extract")
+    routed = [e.details for e in logged if "answered_by" in e.details and e.details.get("artifact") in shas]
+    if not routed:
+        return None
+    n = len(routed)
+    escalated = sum(1 for d in routed if d.get("escalated"))
+    return {"fallback": str(fallback_path(ws) or "—"), "answers": n, "escalated": escalated / n,
+            "flagged": sum(1 for d in routed if d.get("flagged")) / n,
+            "changed": sum(1 for d in routed if d.get("escalated") and d.get("model_output") != d.get("output")),
+            "fallbacks": sorted({str(d.get("fallback")) for d in routed if d.get("fallback")})}
 
 
 def report_context(ws: Workspace, comparison: Comparison) -> dict[str, Any]:
@@ -81,7 +130,8 @@ def report_context(ws: Workspace, comparison: Comparison) -> dict[str, Any]:
     for r in comparison.runs:
         if r.artifact_id is not None:
             g = ws.evaluation.gate(r.artifact_id)
-            gates.append({"model": r.model_label, "passed": g.passed, "reasons": g.reasons, "checks": g.checks})
+            gates.append({"model": r.model_label, "passed": g.passed, "reasons": g.reasons, "checks": g.checks,
+                          "rule": g.rule})
     return {"workspace": ws.name, "generated_at": now().strftime("%Y-%m-%d %H:%M UTC"),
             "generated_by": ws.identity.os_user, "task": {"name": task.name, "kind": task.kind},
             "version": {"name": version.name, "hash": version.content_hash, "split": first.split,
@@ -90,7 +140,9 @@ def report_context(ws: Workspace, comparison: Comparison) -> dict[str, Any]:
             "currency": comparison.currency, "monthly_requests": comparison.monthly_requests,
             "metric_keys": [k for k in HEADLINE_KEYS if any(k in r.metrics for r in comparison.runs)],
             "runs": comparison.runs, "pairs": comparison.pairs,
-            "plots": [p for r in comparison.runs for p in _plots(r)], "gates": gates,
+            "plots": [p for r in comparison.runs for p in _plots(ws, r)], "gates": gates,
+            "calibration": _calibration(ws, comparison.runs), "cascade": _cascade(ws, comparison.runs),
+            "leakage": comparison.leakage,
             "reviews": _reviews(ws, run_ids)}
 
 

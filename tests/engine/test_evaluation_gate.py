@@ -306,7 +306,8 @@ def test_html_report_has_lineage_metrics_plots_and_notes(workspace: Workspace, s
     out = workspace.evaluation.report([base_run, tuned], tmp_path / "report.html")
     html = out.read_text()
     assert "ab" * 32 in html  # dataset version content hash
-    assert html.count("<svg") == 4  # a heatmap and per-class bars per run
+    assert html.count("<svg") == 6  # a heatmap, per-class bars and a reliability diagram per run
+    assert "<h3>" not in html and html.count(': confusion matrix</text>') == 2  # titles inside the images
     assert "label &lt;b&gt;typo&lt;/b&gt;" in html and "<b>typo</b>" not in html
     assert "B better" in html and "candidate-0" in html
     assert workspace.audit.entries(action="evaluation.report_exported")
