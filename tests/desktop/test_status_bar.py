@@ -15,10 +15,13 @@ from engine.jobs import JobContext
 
 
 def test_offline_text_counts_refused_attempts(window: Any, workspace: Any) -> None:
+    # The test process is not sealed by the kernel (tests/desktop/test_sealed_window.py runs a sealed one).
     window.set_workspace(workspace)
     before = len(offline.blocked_attempts())
     noun = "attempt" if before == 1 else "attempts"
-    assert window.status.network_text() == f"● Offline — network blocked ({before} {noun} refused)"
+    assert window.status.network_text() == f"▲ Offline — Python guard only, not sealed ({before} {noun} refused)"
+    assert window.status.network_label.property("state") == "partial"
+    assert "Not sealed by the kernel: this process was not started sealed" in window.status.network_label.toolTip()
 
     with pytest.raises(offline.NetworkBlocked):
         socket.create_connection(("198.51.100.7", 443), timeout=1)
@@ -26,8 +29,7 @@ def test_offline_text_counts_refused_attempts(window: Any, workspace: Any) -> No
     after = len(offline.blocked_attempts())
     assert after == before + 1
     noun = "attempt" if after == 1 else "attempts"
-    assert window.status.network_text() == f"● Offline — network blocked ({after} {noun} refused)"
-    assert window.status.network_label.property("state") == "ok"
+    assert window.status.network_text() == f"▲ Offline — Python guard only, not sealed ({after} {noun} refused)"
     assert any(e.action == "network.blocked" for e in workspace.audit.entries())
 
 
