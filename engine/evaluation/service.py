@@ -53,7 +53,16 @@ class EvaluationService:
         return model_under_test(self.ws, which, version_id)
 
     def run(self, model: ModelUnderTest, version_id: int, split: str = "test", shots: int = 0,
-            seed: int = 0, ctx: JobContext | None = None) -> EvaluationInfo:
+            seed: int = 0, ctx: JobContext | None = None, calibrate: bool = True) -> EvaluationInfo:
+        """Evaluate; a model artifact evaluated on test without a calibration fitted on this version's
+        eval split is calibrated first (``calibrate=False`` skips that)."""
+        ctx = ctx or JobContext()
+        if calibrate and split == "test" and model.artifact_id is not None and shots == 0:
+            cal = stored(self.ws, model.artifact_id)
+            if (cal is None or cal.fitted_on.get("dataset_version_id") != version_id) \
+                    and self.ws.datasets.rows(version_id, "eval"):
+                self.calibrate(model.artifact_id, version_id, ctx=ctx.sub(0.0, 0.3))
+                ctx = ctx.sub(0.3, 1.0)
         return self.get(evaluate(self.ws, model, version_id, split, shots, seed, ctx))
 
     def get(self, run_id: int) -> EvaluationInfo:
