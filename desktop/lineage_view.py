@@ -116,3 +116,30 @@ class LineageDialog(QDialog):
             self.export(Path(name))
         except OSError as exc:
             dialogs.show_error(self, "Could not write the report", str(exc))
+
+
+def add_lineage_button(page: Any, target: Any) -> QPushButton:
+    """A "Lineage…" button in a page's header that opens the view for ``target()`` (e.g. "run:3"),
+    the page's current selection; it says so when nothing is selected."""
+    button = QPushButton("Lineage…")
+    button.setToolTip("Follow the selected item down to its data, documents and redaction decisions")
+
+    def open_view() -> None:
+        chosen = target()
+        if page.ws is None or chosen is None:
+            page.show_banner("Select a row first to follow its lineage.", "info")
+            return
+        try:
+            LineageDialog(page.ws, chosen, page).exec()
+        except Exception as exc:  # an unknown target must not take the page down
+            dialogs.show_error(page, "No lineage", str(exc))
+
+    button.clicked.connect(open_view)
+    page.header_actions.addWidget(button)
+    return button
+
+
+def selected_target(table: Any, kind: str) -> str | None:
+    """`kind:id` of the row selected in a DataTable whose rows have an ``id`` (None: nothing selected)."""
+    row = table.selected_row()
+    return f"{kind}:{row.id}" if row is not None else None

@@ -167,8 +167,14 @@ def _sources(s: Session, version_id: int) -> dict[str, Any]:
 
 
 def _import_files(s: Session, task_ids: set[int]) -> list[dict[str, Any]]:
+    """Each import file and the examples it gave: straight imports, and rows held back for a PII review
+    until the review finished."""
     files = []
-    for event in _events(s, [f"task:{t}" for t in task_ids], ("examples.imported",)):
+    reviewed = [{"seq": e.seq, "ts": e.ts, "user": e.os_user, "details": json.loads(e.details)}
+                for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "examples.review_finished")
+                                   .order_by(AuditEvent.seq))]
+    reviewed = [e for e in reviewed if e["details"].get("task_id") in task_ids]
+    for event in _events(s, [f"task:{t}" for t in task_ids], ("examples.imported",)) + reviewed:
         d = event["details"]
         span = d.get("example_ids") or []
         if len(span) == 2:

@@ -17,6 +17,7 @@ from desktop.datasets.freeze_dialog import FreezeDialog, FreezeRequest
 from desktop.datasets.readiness_view import ReadinessView
 from desktop.datasets.version_overview import DuplicatesView, VersionOverview
 from desktop.jobs import Job
+from desktop.lineage_view import add_lineage_button, selected_target
 from desktop.pages.base import Page
 from desktop.qt import (
     QDialog,
@@ -117,6 +118,7 @@ class DatasetsPage(Page):
         self.freeze_button.setShortcut("Ctrl+Shift+F")
         self.freeze_button.clicked.connect(self.open_freeze_dialog)
         self.header_actions.addWidget(self.freeze_button)
+        self.lineage_button = add_lineage_button(self, lambda: selected_target(self.versions, "version"))
 
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from desktop import dialogs
 from desktop import formatting as fmt
 from desktop.jobs import Job
+from desktop.lineage_view import add_lineage_button, selected_target
 from desktop.pages.base import Page
 from desktop.qt import (
     QCheckBox,
@@ -96,6 +97,7 @@ class TrainingPage(Page):
         right = QSplitter(Qt.Orientation.Vertical)
         self.table = DataTable(COLUMNS, "No training runs yet.\nSet one up on the left and press Start.")
         self.table.row_selected.connect(self._show_run)
+        self.lineage_button = add_lineage_button(self, lambda: selected_target(self.table, "run"))
         right.addWidget(self.table)
         right.addWidget(self._build_run_panel())
         right.setStretchFactor(0, 1)

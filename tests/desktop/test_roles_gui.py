@@ -216,3 +216,25 @@ def test_the_lineage_view_shows_the_tree_and_exports_html(workspace: Workspace, 
     assert dialog.grab().save(str(_screens(artifacts_dir) / "lineage-view.png"))
     out = dialog.export(tmp_path / "lineage.html")
     assert "Lineage of artifact:" in out.read_text()
+
+
+def test_lineage_is_reachable_from_the_datasets_page(workspace: Workspace, qtbot: Any, styled_app: Any,
+                                                     runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                     ) -> None:
+    from desktop import lineage_view
+    from desktop.pages.datasets import DatasetsPage
+    from tests.engine.test_lineage import traced
+
+    ws, _art, _doc = traced.__wrapped__(workspace, tmp_path)  # type: ignore[attr-defined]
+    opened: list[str] = []
+    monkeypatch.setattr(lineage_view.LineageDialog, "exec", lambda self: opened.append(self.windowTitle()))
+    page = DatasetsPage(runner)
+    qtbot.addWidget(page)
+    page.show()
+    page.set_workspace(ws)
+    page.versions.clearSelection()
+    page.lineage_button.click()
+    assert opened == [] and "Select a row first" in page.banner.text()
+    page.versions.select_first()
+    page.lineage_button.click()
+    assert opened == ["Lineage of version:1"]
