@@ -18,9 +18,53 @@ def cmd_import(args: argparse.Namespace) -> int:
                                           args.label_column, JobContext(progress=ConsoleProgress(args.quiet)))
     for rejection in report.rejected:
         print(f"rejected {args.file}: {rejection}", file=sys.stderr)
-    print(f"imported {len(report.created)} examples ({report.format}; {report.labelled} with an answer, "
-          f"{report.redacted_rows} with personal data redacted), {len(report.rejected)} rows rejected")
+    print(f"imported {len(report.created)} examples ({report.format}; {report.labelled} with an answer), "
+          f"{len(report.rejected)} rows rejected")
+    if report.review_id is not None:
+        print(f"{report.held_for_review} rows with personal data held for review {report.review_id} (nothing "
+              f"changed yet): " + ", ".join(f"{t} {n}" for t, n in report.findings_by_type.items()))
+        print(f"review them with: airlock examples review {report.review_id}")
     return EXIT_CHECK_FAILED if report.rejected else 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Show an example import review (summary first, then each row with its findings), decide findings
+    one by one or by type, mark a missed span, finish."""
+    with open_workspace(args) as ws:
+        reviews = ws.tasks.example_reviews
+        if args.review is None:
+            for r in reviews.open_reviews():
+                print(f"review {r.review_id}: task {r.task_id}, {r.file_name}, {r.rows} rows, {r.pending} pending")
+            return 0
+        for ids, decision in ((args.accept, "accepted"), (args.reject, "rejected")):
+            if ids:
+                reviews.decide(ids, decision)
+        for types, decision in ((args.accept_type, "accepted"), (args.reject_type, "rejected")):
+            for entity in types or ():
+                n = reviews.decide_type(args.review, entity.upper(), decision)
+                print(f"{decision} {n} pending {entity.upper()} finding(s)")
+        if args.mark:
+            row, where, start, end, entity = args.mark
+            reviews.add_span(int(row), where, int(start), int(end), entity)
+        if args.finish:
+            report = reviews.finish(args.review)
+            for rejection in report.rejected:
+                print(f"rejected {report.path}: {rejection}", file=sys.stderr)
+            print(f"review {args.review} finished: {len(report.created)} examples stored "
+                  f"({report.redacted_rows} redacted), {len(report.rejected)} rows rejected; originals deleted")
+            return EXIT_CHECK_FAILED if report.rejected else 0
+        summary = reviews.summary(args.review)
+        print(f"review {summary.review_id} of {summary.file_name} (task {summary.task_id}): {summary.rows} rows, "
+              f"findings " + ", ".join(f"{t} {n}" for t, n in summary.by_type.items()) +
+              f"; {summary.pending} pending")
+        if args.summary:
+            return 0
+        for item in reviews.items(args.review):
+            print(f"--- row {item.id} (line {item.line})")
+            for f in item.findings:
+                value = (item.input_text if f.field == "input" else item.answer or "")[f.start:f.end]
+                print(f"  [{f.id}] {f.decision:<8} {f.field:<6} {f.entity_type:<16} {f.start}-{f.end} {value!r}")
+    return 0
 
 
 def cmd_from_documents(args: argparse.Namespace) -> int:
@@ -66,6 +110,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--label-column", default="label", help="CSV column with the answer (optional)")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_import)
+    p = ex_sub.add_parser("review", help="imported rows with personal data: the summary, each finding, decide "
+                                         "(one by one or by type), mark a missed span, finish")
+    workspace_arg(p)
+    p.add_argument("review", nargs="?", type=int, help="review id (default: list the open reviews)")
+    p.add_argument("--summary", action="store_true", help="only the counts, no texts")
+    p.add_argument("--accept", nargs="+", type=int, metavar="FINDING")
+    p.add_argument("--reject", nargs="+", type=int, metavar="FINDING")
+    p.add_argument("--accept-type", action="append", metavar="TYPE", help="accept every pending finding of a type")
+    p.add_argument("--reject-type", action="append", metavar="TYPE", help="reject every pending finding of a type")
+    p.add_argument("--mark", nargs=5, metavar=("ROW", "FIELD", "START", "END", "TYPE"),
+                   help="mark a span the detector missed (FIELD: input or answer)")
+    p.add_argument("--finish", action="store_true", help="redact, store the rows as examples, delete the originals")
+    p.set_defaults(func=cmd_review)
     p = ex_sub.add_parser("from-documents", help="examples from cleared documents: whole, or pieces by paragraph "
                                                  "or size with overlap; --preview shows them and stores nothing")
     workspace_arg(p)

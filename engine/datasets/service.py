@@ -90,6 +90,10 @@ class DatasetService:
             raise AirlockError("the eval and test shares must be at least 0 and leave room for training "
                                f"(eval {plan.eval_fraction} + test {plan.test_fraction} must be below 1)")
         task = self.ws.tasks.get(task_id)
+        for review in self.ws.tasks.example_reviews.open_reviews(task_id):
+            raise NotReady(f"task {task.name!r} has imported rows under PII review ({review.file_name}, review "
+                           f"{review.review_id}: {review.pending} finding(s) undecided); finish the review "
+                           "(airlock examples review) before freezing a version")
         ctx.step(0.0, "Reading examples and labels")
         with self.ws.reader() as s:
             examples = s.execute(select(Example.id, Example.input_text, Example.is_golden, Example.is_ood)

@@ -7,8 +7,8 @@ model's guesses; a name that a cue pattern or the user's own lists found is neve
 
 * A DATE_TIME is kept only when it names a calendar day (a day and a month, or a full numeric date):
   durations, relative dates, weekdays, times of day, months and years alone are dropped.
-* A PERSON or LOCATION that is a known brand or product word, a form label, an acronym, or that
-  carries a company's legal form ("Köhler KG", "Voisin S.A.R.L.", "Kof & van Mare") is dropped.
+* A PERSON or LOCATION that is a known brand or product word, a form label, an acronym, that holds a
+  digit ("ele-27"), or that carries a company's legal form ("Köhler KG", "Kof & van Mare") is dropped.
 """
 
 from __future__ import annotations
@@ -101,5 +101,7 @@ def judge_model_guess(text: str, span: Span) -> Span | None:
         if is_country_or_region(value):
             return replace(span, entity_type=COUNTRY_OR_REGION)
         if is_label_or_brand(value) or has_legal_form(text, span.start, span.end):
+            return None
+        if any(ch.isdigit() for ch in value):  # "ele-27", "Line 4": a code, not a name or a place
             return None
     return span

@@ -273,6 +273,10 @@ class PrivacyService:
         ctx.report(1.0, f"Cleared {cleared} of {len(ids)} documents")
         return cleared
 
+    def forget_freed_pages(self) -> None:
+        """After a unit that deleted personal data with secure delete on: empty the write-ahead log too."""
+        self._truncate_wal()
+
     # -- internals ----------------------------------------------------------
     def _redact(self, document_id: int, operators: Mapping[str, str] | None) -> str:
         keep_original = self.keep_originals()

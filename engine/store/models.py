@@ -342,3 +342,45 @@ class ConsoleCall(Base):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), nullable=True)
     example_id: Mapped[int | None] = mapped_column(ForeignKey("examples.id"), nullable=True)
     reviewed: Mapped[str | None] = mapped_column(String(20), nullable=True)  # accepted | corrected | dismissed
+
+
+# Issue 17: example imports reviewed for PII like documents. Rows in which the detector found personal
+# data wait here, with their original text, until every finding is decided; then they become examples
+# (redacted) and these rows are deleted. Nothing is changed that nobody looked at.
+class ExampleImportReview(Base):
+    __tablename__ = "example_import_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(40))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StagedExample(Base):
+    __tablename__ = "staged_examples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("example_import_reviews.id", ondelete="CASCADE"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    input_text: Mapped[str] = mapped_column(Text)  # the original, kept only until the review ends
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)  # the original free-text/JSON answer
+    label: Mapped[str | None] = mapped_column(Text, nullable=True)  # a classification label (never redacted)
+
+
+class StagedFinding(Base):
+    __tablename__ = "staged_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staged_id: Mapped[int] = mapped_column(ForeignKey("staged_examples.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(10))  # input | answer
+    entity_type: Mapped[str] = mapped_column(String(80))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(40))  # detector | manual
+    decision: Mapped[str] = mapped_column(String(20))  # pending | accepted | rejected
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -1,20 +1,25 @@
 """Importing examples from a file into a task: every good row kept, every bad row reported.
 
-Each row's input (and a free-text or JSON answer) goes through PII detection and redaction
-with the workspace's privacy settings before anything is stored, so no unredacted text
-reaches an example. Input and answer are redacted together, so a name gets the same
-placeholder in both. Answers are checked against the task (label set, JSON schema, length);
-a row whose input is already an example of the task is a duplicate. All examples of a file
-land in one transaction.
+Each row's input (and a free-text or JSON answer) goes through PII detection with the
+workspace's privacy settings before anything is stored. A row with no finding becomes an
+example at once (nothing about it changes). A row with findings is held for review
+(``engine.tasks.example_review``): nothing is redacted that nobody looked at, and no
+unredacted text reaches an example; when the review finishes, input and answer are redacted
+together, so a name gets the same placeholder in both. Answers are checked against the task
+(label set, JSON schema, length); a row whose input is already an example of the task is a
+duplicate. All examples and staged rows of a file land in one transaction.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.blobs import sha256_bytes
 from engine.clock import now
@@ -22,7 +27,7 @@ from engine.datasets.freeze import normalised_input
 from engine.errors import InputFileError
 from engine.jobs import JobContext
 from engine.privacy import DetectionConfig, Span, detect, redact
-from engine.store.models import Example, Label
+from engine.store.models import Example, ExampleImportReview, Label
 from engine.tasks.example_formats import Row, RowRejection, check_size, read_rows
 from engine.tasks.hf_folder import folder_sha256, read_folder
 from engine.tasks.spec import TaskInfo
@@ -33,6 +38,8 @@ if TYPE_CHECKING:
 
     from engine.workspace import Workspace
 
+# (line, original input, original free answer, classification label, [(field, span)])
+StagedRow = tuple[int, str, str | None, str | None, list[tuple[str, Span]]]
 _SEPARATOR = "\n\n\u2063\n\n"  # between input and answer while they are redacted together
 
 
@@ -44,31 +51,91 @@ class ImportReport:
     labelled: int = 0
     rejected: list[RowRejection] = field(default_factory=list)
     redacted_rows: int = 0  # rows in which personal data was found and replaced
+    review_id: int | None = None  # the example review holding the rows with findings
+    held_for_review: int = 0  # rows with findings, waiting for the review to finish
+    findings_by_type: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
+        held = (f"; {self.held_for_review} rows with personal data held for review {self.review_id} "
+                f"({', '.join(f'{t} {n}' for t, n in self.findings_by_type.items())})") if self.held_for_review else ""
         return (f"{self.path}: {len(self.created)} examples imported ({self.labelled} with an answer, "
-                f"{self.redacted_rows} redacted), {len(self.rejected)} rows rejected")
+                f"{self.redacted_rows} redacted){held}, {len(self.rejected)} rows rejected")
+
+
+def detect_pair(input_text: str, answer: str | None, config: DetectionConfig) -> list[tuple[str, Span]]:
+    """The findings of both texts, detected as one (the answer's context helps), as (field, span) with
+    offsets into that field's own text."""
+    if answer is None:
+        return [("input", sp) for sp in detect(input_text, config)]
+    joined = input_text + _SEPARATOR + answer
+    cut = len(input_text)
+    resume = cut + len(_SEPARATOR)
+    out: list[tuple[str, Span]] = []
+    for sp in detect(joined, config):  # a span never covers the separator: cut it in two if it did
+        if sp.start < cut:
+            out.append(("input", replace(sp, end=min(sp.end, cut))))
+        if sp.end > resume:
+            out.append(("answer", replace(sp, start=max(sp.start, resume) - resume, end=sp.end - resume)))
+    return out + _echoes(input_text, answer, out)
+
+
+def _echoes(input_text: str, answer: str, found: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
+    """Values found in the input that the answer repeats where the detector alone would not see them:
+    a name's parts on their own ("Ottilie" in {"first_name": "Ottilie"}), a value in JSON quotes."""
+    taken = [sp for where, sp in found if where == "answer"]
+    extra: list[tuple[str, Span]] = []
+    for where, sp in found:
+        if where != "input":
+            continue
+        value = input_text[sp.start:sp.end]
+        parts = [value] + ([w for w in re.findall(r"[^\W\d_][\w'’-]+", value) if len(w) > 2]
+                           if sp.entity_type == "PERSON" else [])
+        for part in parts:
+            for m in re.finditer(rf"(?<![\w]){re.escape(part)}(?![\w])", answer):
+                if not any(t.start < m.end() and m.start() < t.end for t in taken):
+                    echo = Span(sp.entity_type, m.start(), m.end(), sp.score, "echo_of_input")
+                    taken.append(echo)
+                    extra.append(("answer", echo))
+    return extra
+
+
+def redact_fields(input_text: str, answer: str | None, spans: list[tuple[str, Span]],
+                  operators: Mapping[str, str] | None) -> tuple[str, str | None]:
+    """Both texts redacted as one: a value gets the same placeholder in input and answer, and an answer
+    value that is part of (or contains) an input value of the same type gets the input's placeholder
+    ("10:30" in the answer, "10:30 am" in the input), so an answer never names a placeholder the input
+    lacks for the same thing."""
+    joined = input_text if answer is None else input_text + _SEPARATOR + answer
+    shift = {"input": 0, "answer": len(input_text) + len(_SEPARATOR)}
+    placed = [replace(sp, start=sp.start + shift[where], end=sp.end + shift[where]) for where, sp in spans]
+    result = redact(joined, placed, operators)
+    text = result.text
+    if answer is not None:
+        cut = len(input_text)
+        inputs = [(r, joined[r.start:r.end].casefold()) for r in result.spans if r.end <= cut]
+        swaps: dict[str, str] = {}
+        for r in result.spans:
+            if r.start < cut or any(r.placeholder == i.placeholder for i, _ in inputs):
+                continue
+            value = " ".join(joined[r.start:r.end].split()).casefold()
+            for i, ivalue in inputs:
+                ivalue = " ".join(ivalue.split())
+                if i.entity_type == r.entity_type and value and (value in ivalue or ivalue in value):
+                    swaps[r.placeholder] = i.placeholder
+                    break
+        head, _, tail = text.partition(_SEPARATOR)
+        for old, new in swaps.items():
+            tail = tail.replace(old, new)
+        return head, tail
+    return text, None
 
 
 def redact_pair(input_text: str, answer: str | None, config: DetectionConfig,
                 operators: Mapping[str, str] | None) -> tuple[str, str | None, int]:
-    """Both texts redacted as one (consistent placeholders); the number of spans replaced."""
-    if answer is None:
-        found = detect(input_text, config)
-        return redact(input_text, found, operators).text, None, len(found)
-    joined = input_text + _SEPARATOR + answer
-    cut = len(input_text)
-    resume = cut + len(_SEPARATOR)
-    spans: list[Span] = []
-    for sp in detect(joined, config):  # a span never covers the separator: cut it in two if it did
-        if sp.end > cut and sp.start < resume:
-            spans += [replace(sp, end=cut)] if sp.start < cut else []
-            spans += [replace(sp, start=resume)] if sp.end > resume else []
-        else:
-            spans.append(sp)
-    text = redact(joined, spans, operators).text
-    head, _, tail = text.partition(_SEPARATOR)
-    return head, tail, len(spans)
+    """Both texts detected and redacted as one (consistent placeholders); the number of spans replaced."""
+    spans = detect_pair(input_text, answer, config)
+    text, tail = redact_fields(input_text, answer, spans, operators)
+    return text, tail, len(spans)
 
 
 def _answer_problem(task: TaskInfo, answer: str) -> str | None:
@@ -100,15 +167,16 @@ def import_file(ws: Workspace, task_id: int, path: Path, fmt: str = "auto", text
         unit, file_sha = "line", sha256_bytes(data)
     report = ImportReport(str(path), used)
     settings = ws.privacy.settings()
-    config, operators = settings.detection_config(), dict(settings.operators) or None
+    config = settings.detection_config()
     with ws.reader() as s:
         seen = {normalised_input(t): ex_id for ex_id, t in s.execute(
             select(Example.id, Example.input_text).where(Example.task_id == task_id))}
     accepted: list[tuple[Row, str, str | None]] = []
+    held: list[StagedRow] = []
     in_file: dict[str, int] = {}
     for i, row in enumerate(rows):
         if i % 20 == 0:
-            ctx.step(0.95 * i / max(1, len(rows)), f"Checking and redacting row {i + 1} of {len(rows)}")
+            ctx.step(0.95 * i / max(1, len(rows)), f"Checking row {i + 1} of {len(rows)} for personal data")
         if isinstance(row, RowRejection):
             report.rejected.append(row)
             continue
@@ -119,39 +187,83 @@ def import_file(ws: Workspace, task_id: int, path: Path, fmt: str = "auto", text
             report.rejected.append(RowRejection(row.line, problem, unit))
             continue
         free_answer = row.answer if task.kind != "classification" else None
-        text, answer, found = redact_pair(row.input_text.strip(), free_answer, config, operators)
-        answer = answer if task.kind != "classification" else row.answer
-        if answer is not None and (problem := _answer_problem(task, answer)) is not None:
-            report.rejected.append(RowRejection(row.line, f"after redacting personal data: {problem}", unit))
-            continue
+        text = row.input_text.strip()
         key = normalised_input(text)
         if key in seen or key in in_file:
             where = f"example {seen[key]}" if key in seen else f"{unit} {in_file[key]} of this file"
             report.rejected.append(RowRejection(row.line, f"duplicate: same input as {where}", unit))
             continue
         in_file[key] = row.line
-        report.redacted_rows += 1 if found else 0
+        spans = detect_pair(text, free_answer, config)
+        if spans:  # held for review: nothing is changed that nobody looked at
+            label = row.answer if task.kind == "classification" else None
+            held.append((row.line, text, free_answer, label, spans))
+            continue
+        answer = row.answer
         accepted.append((row, text, canonical_value(task.kind, answer) if answer is not None else None))
-    ctx.step(0.95, f"Storing {len(accepted)} examples")
-    _store(ws, task, report, accepted, file_sha)
+    ctx.step(0.95, f"Storing {len(accepted)} examples; {len(held)} rows with personal data held for review")
+    report.held_for_review = len(held)
+    report.findings_by_type = dict(sorted(Counter(sp.entity_type for *_, spans in held for _, sp in spans).items()))
+    _store(ws, task, report, accepted, file_sha, held)
     ctx.report(1.0, report.summary())
     return report
 
 
-def _store(ws: Workspace, task: TaskInfo, report: ImportReport, accepted: list[tuple[Row, str, str | None]],
-           file_sha: str) -> None:
+def finish_review(ws: Workspace, s: Session, review: ExampleImportReview, rows: list[StagedRow]) -> ImportReport:
+    """Inside ``ExampleReviews.finish``'s transaction: redact each row with its accepted spans (input and
+    answer together), check the answer again, drop duplicates, store the examples; audited."""
+    task = ws.tasks.get(review.task_id)
+    operators = dict(ws.privacy.settings().operators) or None
+    seen = {normalised_input(t) for t in s.scalars(select(Example.input_text).where(Example.task_id == task.id))}
+    report = ImportReport(review.file_name, review.format)
+    accepted: list[tuple[Row, str, str | None]] = []
+    for line, input_text, free_answer, label, spans in rows:
+        text, answer = redact_fields(input_text, free_answer, spans, operators)
+        answer = answer if task.kind != "classification" else label
+        if answer is not None and (problem := _answer_problem(task, answer)) is not None:
+            report.rejected.append(RowRejection(line, f"after redacting personal data: {problem}", "row"))
+            continue
+        key = normalised_input(text)
+        if key in seen:
+            report.rejected.append(RowRejection(line, "duplicate: after redaction the same input as another example",
+                                                "row"))
+            continue
+        seen.add(key)
+        report.redacted_rows += 1 if spans else 0
+        accepted.append((Row(line, text, answer), text, canonical_value(task.kind, answer) if answer is not None
+                         else None))
+    _add_examples(ws, s, task, report, accepted)
+    ws.audit.record(s, "examples.review_finished", f"example_review:{review.id}",
+                    {"task_id": task.id, "file": review.file_name, "created": len(report.created),
+                     "redacted_rows": report.redacted_rows, "rejected": len(report.rejected),
+                     "example_ids": [report.created[0], report.created[-1]] if report.created else []})
+    return report
+
+
+def _add_examples(ws: Workspace, s: Session, task: TaskInfo, report: ImportReport,
+                  accepted: list[tuple[Row, str, str | None]]) -> None:
     annotator = f"import:{ws.identity.os_user}"
+    for _row, text, answer in accepted:
+        ex = Example(task_id=task.id, origin="import", input_text=text, created_at=now())
+        s.add(ex)
+        s.flush()
+        report.created.append(ex.id)
+        if answer is not None:
+            s.add(Label(example_id=ex.id, annotator=annotator, value=answer, created_at=now()))
+            report.labelled += 1
+
+
+def _store(ws: Workspace, task: TaskInfo, report: ImportReport, accepted: list[tuple[Row, str, str | None]],
+           file_sha: str, held: list[StagedRow]) -> None:
+    from engine.tasks.example_review import stage
+
     with ws.unit() as s:
-        for _row, text, answer in accepted:
-            ex = Example(task_id=task.id, origin="import", input_text=text, created_at=now())
-            s.add(ex)
-            s.flush()
-            report.created.append(ex.id)
-            if answer is not None:
-                s.add(Label(example_id=ex.id, annotator=annotator, value=answer, created_at=now()))
-                report.labelled += 1
+        _add_examples(ws, s, task, report, accepted)
+        if held:
+            report.review_id = stage(ws, s, task.id, Path(report.path).name, file_sha, report.format, held)
         ws.audit.record(s, "examples.imported", f"task:{task.id}",
                         {"file": Path(report.path).name, "file_sha256": file_sha, "format": report.format,
                          "created": len(report.created), "labelled": report.labelled,
-                         "rejected": len(report.rejected), "redacted_rows": report.redacted_rows,
+                         "rejected": len(report.rejected), "held_for_review": len(held),
+                         "review_id": report.review_id,
                          "example_ids": [report.created[0], report.created[-1]] if report.created else []})

@@ -42,7 +42,10 @@ class ChunkPreview:
 
 class TaskService(Labelling, Review):
     def __init__(self, ws: Workspace) -> None:
+        from engine.tasks.example_review import ExampleReviews
+
         self.ws = ws
+        self.example_reviews = ExampleReviews(ws)  # imported rows with personal data, before they are examples
 
     def create(self, name: str, kind: str, spec: dict[str, Any], system_prompt: str,
                user_template: str) -> TaskInfo:
