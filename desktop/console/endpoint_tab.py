@@ -15,6 +15,7 @@ from desktop.qt import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +54,7 @@ class EndpointTab(QWidget):
         self.status = QLabel(OFF_TEXT)
         self.status.setObjectName("Muted")
         self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # to copy the token
         row.addWidget(self.status, 1)
         layout.addLayout(row)
         layout.addStretch(1)
@@ -85,7 +87,10 @@ class EndpointTab(QWidget):
             self.status.setText(f"✖ Not started: {exc}")
             return
         self.status.setText(f"✔ On: serving {self.endpoint.model_id()} at {self.endpoint.url} "
-                            "(OpenAI-compatible, this computer only)")
+                            "(OpenAI-compatible, this computer only)"
+                            + (f"\nBearer token, shown this once (copy it now): {self.endpoint.new_token}"
+                               if self.endpoint.new_token else "\nRequests need the workspace's bearer token "
+                               "(airlock token rotate issues a new one)."))
         self._sync()
 
     def turn_off(self) -> None:

@@ -142,6 +142,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     check_address(args.host)
     with open_workspace(args) as ws, LocalEndpoint(ws, args.model, args.host, args.port) as endpoint:
         print(f"serving {endpoint.model_id()} at {endpoint.url} (OpenAI-compatible); Ctrl-C stops", file=sys.stderr)
+        if endpoint.new_token:
+            print(f"bearer token (shown once; `airlock token rotate` replaces it): {endpoint.new_token}",
+                  file=sys.stderr)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
     return 0

@@ -4,7 +4,9 @@ It binds to 127.0.0.1 only: any other address is refused before a socket is open
 It serves one model (the promoted one by default) on ``GET /v1/models`` and
 ``POST /v1/chat/completions`` (non-streaming; ``response_format`` with a JSON schema
 turns on grammar-constrained output). Starting and stopping it is audited, and every
-request is logged like a console chat call, with its input redacted.
+request is logged like a console chat call, with its input redacted. Every request needs the
+workspace's bearer token (engine/console/endpoint_token.py) and is logged under its name; request
+bodies over MAX_BODY_BYTES and ``max_tokens`` over MAX_TOKENS are refused.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
+from engine.console import endpoint_token
 from engine.console.calls import log_call
 from engine.console.classify import redact
 from engine.console.models import ConsoleModel, pick_model, using
@@ -24,6 +27,8 @@ from engine.tasks.prompt import end_of_turn, render_chat
 from engine.workspace import Workspace
 
 LOOPBACK = "127.0.0.1"
+MAX_BODY_BYTES = 1_000_000
+MAX_TOKENS = 2048
 
 
 def check_address(host: str) -> str:
@@ -41,6 +46,7 @@ class LocalEndpoint:
         self.port = port
         self._server: HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.new_token: str | None = None  # set when start() had to issue the first token: show it once
 
     @property
     def url(self) -> str:
@@ -48,6 +54,8 @@ class LocalEndpoint:
 
     def start(self) -> LocalEndpoint:
         self.ws.membership.require("operator", "the local endpoint")
+        if endpoint_token.current(self.ws) is None:
+            self.new_token = endpoint_token.issue(self.ws)
         endpoint = self
 
         class Handler(_Handler):
@@ -91,7 +99,11 @@ class LocalEndpoint:
     def model_id(self) -> str:
         return self.model.artifact.name
 
-    def complete(self, body: dict[str, Any]) -> dict[str, Any]:
+    def complete(self, body: dict[str, Any], token_name: str = "in-process") -> dict[str, Any]:
+        max_tokens = body.get("max_tokens", 256)
+        max_tokens = 256 if max_tokens is None else max_tokens
+        if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or not 0 < max_tokens <= MAX_TOKENS:
+            raise AirlockError(f"'max_tokens' must be a whole number from 1 to {MAX_TOKENS}, not {max_tokens!r}")
         messages = body.get("messages")
         if not isinstance(messages, list) or not messages:
             raise AirlockError("'messages' must be a non-empty list")
@@ -102,7 +114,7 @@ class LocalEndpoint:
         schema = fmt.get("json_schema", {}).get("schema") if isinstance(fmt, dict) else None
         start = time.perf_counter()
         with using(self.ws, self.model.path) as loaded:
-            text = "".join(loaded.stream(prompt, max_tokens=int(body.get("max_tokens") or 256),
+            text = "".join(loaded.stream(prompt, max_tokens=max_tokens,
                                          stop=[end_of_turn(self.model.chat_template).strip()],
                                          schema=schema if isinstance(schema, dict) else None))
             prompt_tokens = len(loaded.tokenize(prompt, add_bos=True))
@@ -111,7 +123,7 @@ class LocalEndpoint:
         call_id = log_call(self.ws, artifact_id=self.model.artifact.id, model_sha256=self.model.artifact.sha256,
                            mode="chat", redacted_input=clean[-1]["content"], output=text, confidence=None,
                            flagged=False, latency_ms=latency, tokens=prompt_tokens + completion_tokens,
-                           task_id=None, audit={"via": "endpoint"})
+                           task_id=None, audit={"via": "endpoint", "token": token_name})
         return {"id": f"chatcmpl-{call_id}", "object": "chat.completion", "created": int(time.time()),
                 "model": self.model_id(),
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
@@ -137,7 +149,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(self, status: int, message: str) -> None:
         self._send(status, {"error": {"message": message, "type": "invalid_request_error"}})
 
+    def _token_name(self) -> str | None:
+        """The calling token's name; answers 401 (and returns None) without a valid bearer token."""
+        name = endpoint_token.holder(self.owner.ws, self.headers.get("Authorization"))
+        if name is None:
+            self._send(401, {"error": {"message": "missing or wrong bearer token: send 'Authorization: Bearer "
+                                                  "<token>' (airlock console token rotate issues a new one)",
+                                       "type": "authentication_error"}})
+        return name
+
     def do_GET(self) -> None:
+        if self._token_name() is None:
+            return
         if self.path.rstrip("/") == "/v1/models":
             self._send(200, {"object": "list", "data": [{"id": self.owner.model_id(), "object": "model",
                                                          "owned_by": "airlock"}]})
@@ -148,11 +171,19 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.rstrip("/") != "/v1/chat/completions":
             self._error(404, f"no route {self.path}")
             return
+        name = self._token_name()
+        if name is None:
+            return
         try:
             length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY_BYTES:
+                self.close_connection = True
+                self._send(413, {"error": {"message": f"the request body is {length:,} bytes; the limit is "
+                                                      f"{MAX_BODY_BYTES:,}", "type": "invalid_request_error"}})
+                return
             body = json.loads(self.rfile.read(length) or b"{}")
             if not isinstance(body, dict):
                 raise AirlockError("the request body must be a JSON object")
-            self._send(200, self.owner.complete(body))
+            self._send(200, self.owner.complete(body, name))
         except (AirlockError, json.JSONDecodeError) as exc:
             self._error(400, str(exc))

@@ -211,13 +211,15 @@ def test_local_endpoint_answers_on_loopback_and_refuses_other_addresses(
         with pytest.raises(AirlockError, match=r"only binds to 127.0.0.1"):
             LocalEndpoint(ws, art_id, host=host, port=0)
     with LocalEndpoint(ws, art_id, port=0) as endpoint:
-        with urllib.request.urlopen(f"{endpoint.url}/models", timeout=30) as resp:
+        auth = {"Authorization": f"Bearer {endpoint.new_token}"}
+        with urllib.request.urlopen(urllib.request.Request(f"{endpoint.url}/models", headers=auth),
+                                    timeout=30) as resp:
             models = json.loads(resp.read())
         assert models["data"][0]["id"] == "demo-chat"
         body = json.dumps({"model": "demo-chat", "max_tokens": 8,
                            "messages": [{"role": "user", "content": "Say hello to Jonas Weber."}]}).encode()
         req = urllib.request.Request(f"{endpoint.url}/chat/completions", data=body,
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", **auth})
         with urllib.request.urlopen(req, timeout=120) as resp:
             answer = json.loads(resp.read())
     assert answer["object"] == "chat.completion" and answer["choices"][0]["message"]["role"] == "assistant"

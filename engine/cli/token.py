@@ -1,0 +1,43 @@
+"""`airlock token show|rotate`: the local endpoint's bearer token (shown once when issued, audited)."""
+
+from __future__ import annotations
+
+import argparse
+
+from engine.cli.common import open_workspace, workspace_arg
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from engine.console.endpoint_token import current
+
+    with open_workspace(args) as ws:
+        info = current(ws)
+    if info is None:
+        print("no endpoint token yet: `airlock token rotate` issues one (`airlock serve` does on first start)")
+        return 0
+    print(f"token {info.name!r} (sha256 {info.fingerprint}…) issued by {info.issued_by} on {info.issued_at[:19]}; "
+          "the token itself was shown once and is not stored")
+    return 0
+
+
+def cmd_rotate(args: argparse.Namespace) -> int:
+    from engine.console.endpoint_token import issue
+
+    with open_workspace(args) as ws:
+        token = issue(ws, args.name)
+    print(token)
+    print(f"new endpoint token {args.name!r}: shown this once; the previous token no longer works. Send it as "
+          "'Authorization: Bearer <token>'.", flush=True)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    token = sub.add_parser("token", help="the local endpoint's bearer token: show who has it, or rotate it")
+    tsub = token.add_subparsers(dest="token_command", required=True)
+    p = tsub.add_parser("show", help="the current token's name and fingerprint (never the token)")
+    workspace_arg(p)
+    p.set_defaults(func=cmd_show)
+    p = tsub.add_parser("rotate", help="issue a new token (printed once); the old one stops working")
+    workspace_arg(p)
+    p.add_argument("--name", default="default", help="a name for the token; calls are logged under it")
+    p.set_defaults(func=cmd_rotate)
