@@ -19,7 +19,7 @@ from engine.errors import AirlockError
 
 # Modules of this package with a `register(subparsers)` function, in help order.
 COMMAND_GROUPS = ("workspace", "documents", "pii", "examples", "dataset", "models", "training", "export", "console",
-                  "evaluation", "iterate", "audit", "members", "lineage", "doctor")
+                  "evaluation", "iterate", "audit", "members", "lineage", "token", "doctor")
 
 
 def build_parser() -> argparse.ArgumentParser:
