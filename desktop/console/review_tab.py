@@ -47,6 +47,18 @@ class ReviewTab(QWidget):
                                   "the Evaluation page or with `airlock eval calibrate`.")
         self.threshold.editingFinished.connect(self._save_threshold)
         top.addWidget(self.threshold)
+        top.addSpacing(16)
+        self.fallback = QLabel()
+        self.fallback.setObjectName("Muted")
+        top.addWidget(self.fallback)
+        self.fallback_button = QPushButton("Fallback model…")
+        self.fallback_button.setToolTip("A larger local GGUF that answers under the threshold are asked again of; "
+                                        "only what it is unsure of too comes here")
+        self.fallback_button.clicked.connect(self._choose_fallback)
+        self.fallback_clear = QPushButton("No fallback")
+        self.fallback_clear.clicked.connect(lambda: self._set_fallback(None))
+        top.addWidget(self.fallback_button)
+        top.addWidget(self.fallback_clear)
         top.addStretch(1)
         layout.addLayout(top)
         self.table = DataTable(COLUMNS, "No flagged answers waiting for review.")
@@ -80,6 +92,36 @@ class ReviewTab(QWidget):
         self.threshold.blockSignals(False)
         self.table.set_rows(queue(ws))
         self.status.setText(f"{self.table.row_count()} answer(s) waiting for review")
+        self._show_fallback()
+
+    def _show_fallback(self) -> None:
+        from engine.console.cascade import fallback_path
+
+        path = fallback_path(self._ws) if self._ws is not None else None
+        self.fallback.setText(f"asked again first: {path.name}" if path else "no fallback model")
+        self.fallback.setToolTip(str(path) if path else "")
+        self.fallback_clear.setEnabled(path is not None)
+
+    def _choose_fallback(self) -> None:
+        from desktop.qt import QFileDialog
+
+        name, _ = QFileDialog.getOpenFileName(self, "Fallback model (a larger GGUF)", "", "GGUF models (*.gguf)")
+        if name:
+            self._set_fallback(name)
+
+    def _set_fallback(self, name: str | None) -> None:
+        from pathlib import Path
+
+        from engine.console.cascade import set_fallback
+        from engine.errors import AirlockError
+
+        if self._ws is None:
+            return
+        try:
+            set_fallback(self._ws, Path(name) if name else None)
+        except AirlockError as exc:
+            QMessageBox.warning(self, "Not a fallback model", str(exc))
+        self._show_fallback()
 
     def _save_threshold(self) -> None:
         from engine.console.calls import THRESHOLD_SETTING, threshold

@@ -1,6 +1,7 @@
 """The cascade: the small model answers; an answer under the review threshold is asked again of a
 second, larger local GGUF (the fallback the operator named), and goes to the review queue only if
-the fallback is unsure too.
+the fallback is unsure too. Once a fallback is named, every console classification and extraction
+(GUI, CLI, batch) goes through here.
 
 The fallback is a workspace setting (``console.fallback_model``, a GGUF file path), checked when
 it is set. It runs in its own inference process beside the console's model (both stay loaded),
@@ -16,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ class CascadeAnswer:
     latency_ms: float
     redacted_input: str
     call_id: int
+    fields: dict[str, float] = field(default_factory=dict)  # extraction: per-field confidence of the answer
 
 
 def fallback_path(ws: Workspace) -> Path | None:
@@ -99,7 +101,8 @@ def _artifact_at(ws: Workspace, path: Path) -> int | None:
     return int(found) if found is not None else None
 
 
-Ask = Callable[[LoadedModel, PromptFormat, str], tuple[str, float]]  # model, prompt, redacted input
+# (model, prompt, redacted input) -> (answer text, raw confidence, per-field confidences)
+Ask = Callable[[LoadedModel, PromptFormat, str], tuple[str, float, dict[str, float]]]
 
 
 def _cascade(ws: Workspace, artifact_id: int | None, text: str, task_id: int | None, threshold: float | None,
@@ -112,7 +115,7 @@ def _cascade(ws: Workspace, artifact_id: int | None, text: str, task_id: int | N
     limit = limit_for(ws, threshold)
     start = time.perf_counter()
     with using(ws, model.path) as loaded:
-        small_out, small_raw = asker(loaded, model.prompt_format(task), redacted)
+        small_out, small_raw, fields = asker(loaded, model.prompt_format(task), redacted)
     small_conf = calibrated_confidence(ws, model.artifact.id, small_raw)
     output, confidence, by = small_out, small_conf, "model"
     fallback = fallback_path(ws)
@@ -123,7 +126,7 @@ def _cascade(ws: Workspace, artifact_id: int | None, text: str, task_id: int | N
             raise NotReady(f"{fallback}: the fallback model has no chat template")
         fmt = PromptFormat(task.system_prompt, task.user_template, info.chat_template)
         with fallback_model(fallback) as big:
-            output, raw = asker(big, fmt, redacted)
+            output, raw, fields = asker(big, fmt, redacted)
         confidence, by = calibrated_confidence(ws, _artifact_at(ws, fallback), raw), "fallback"
     latency = (time.perf_counter() - start) * 1000
     flagged = confidence < limit
@@ -135,7 +138,7 @@ def _cascade(ws: Workspace, artifact_id: int | None, text: str, task_id: int | N
                                                "model_output": small_out,
                                                "model_confidence": round(small_conf, 4)})
     return CascadeAnswer(output, confidence, flagged, by, escalated, small_out, small_conf, latency, redacted,
-                         call_id)
+                         call_id, fields)
 
 
 def cascade_classify(ws: Workspace, artifact_id: int | None, text: str, task_id: int | None = None,
@@ -143,9 +146,9 @@ def cascade_classify(ws: Workspace, artifact_id: int | None, text: str, task_id:
     from engine.inference.classify import Classifier
 
     def ask(task: TaskInfo) -> Ask:
-        def run(loaded: LoadedModel, fmt: PromptFormat, redacted: str) -> tuple[str, float]:
+        def run(loaded: LoadedModel, fmt: PromptFormat, redacted: str) -> tuple[str, float, dict[str, float]]:
             c = Classifier(loaded, fmt, task.labels).classify(redacted)
-            return c.label, c.confidence
+            return c.label, c.confidence, {}
         return run
 
     return _cascade(ws, artifact_id, text, task_id, threshold, "classification", ask)
@@ -158,9 +161,9 @@ def cascade_extract(ws: Workspace, artifact_id: int | None, text: str, task_id: 
     def ask(task: TaskInfo) -> Ask:
         schema = extraction_schema(task)
 
-        def run(loaded: LoadedModel, fmt: PromptFormat, redacted: str) -> tuple[str, float]:
+        def run(loaded: LoadedModel, fmt: PromptFormat, redacted: str) -> tuple[str, float, dict[str, float]]:
             e = Extractor(loaded, fmt, schema).extract(redacted)
-            return json.dumps(e.value, ensure_ascii=False), e.confidence
+            return json.dumps(e.value, ensure_ascii=False), e.confidence, e.fields
         return run
 
     return _cascade(ws, artifact_id, text, task_id, threshold, "extraction", ask)

@@ -62,7 +62,12 @@ def _task(ws: Workspace, model: ConsoleModel, task_id: int | None, kind: str) ->
 def classify_text(ws: Workspace, artifact_id: int | None, text: str, threshold: float | None = None,
                   task_id: int | None = None) -> ConsoleAnswer:
     ws.membership.require("operator", "the console")
+    from engine.console import cascade
     from engine.inference.classify import Classifier
+
+    if cascade.fallback_path(ws) is not None:  # a fallback is named: unsure answers are asked again of it
+        c = cascade.cascade_classify(ws, artifact_id, text, task_id, threshold)
+        return ConsoleAnswer(c.output, c.confidence, c.flagged, c.latency_ms, c.redacted_input, c.call_id)
 
     model = pick_model(ws, artifact_id)
     task = _task(ws, model, task_id, "classification")
@@ -88,7 +93,13 @@ def extraction_schema(task: TaskInfo) -> dict[str, Any]:
 def extract_text(ws: Workspace, artifact_id: int | None, text: str, task_id: int | None = None,
                  threshold: float | None = None) -> ExtractionAnswer:
     ws.membership.require("operator", "the console")
+    from engine.console import cascade
     from engine.inference.extract import Extractor
+
+    if cascade.fallback_path(ws) is not None:
+        c = cascade.cascade_extract(ws, artifact_id, text, task_id, threshold)
+        return ExtractionAnswer(json.loads(c.output), c.output, c.confidence, c.fields, c.flagged, c.latency_ms,
+                                c.redacted_input, c.call_id)
 
     model = pick_model(ws, artifact_id)
     task = _task(ws, model, task_id, "extraction")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 def test_cascade_routes_unsure_answers_to_the_fallback_then_to_review(trained_demo_copy: Path,
                                                                        tmp_path: Path) -> None:
-    from engine.console import calls
+    from engine.console import calls, classify_text
     from engine.console.cascade import cascade_classify, fallback_path, set_fallback, unload_fallback
     from engine.paths import demo_model_path
     from engine.workspace import Workspace
@@ -46,6 +46,8 @@ def test_cascade_routes_unsure_answers_to_the_fallback_then_to_review(trained_de
             # between the two models' confidences: escalated, and flagged only if the fallback is unsure too
             middle = cascade_classify(ws, art.id, text, threshold=sure.confidence + 1e-6)
             assert middle.escalated and middle.flagged == (middle.confidence < sure.confidence + 1e-6)
+            via_console = classify_text(ws, art.id, text, threshold=1.01)  # the console routes through it too
+            assert via_console.flagged and ws.audit.entries(action="console.classify")[0].details["escalated"]
             queue = {c.id for c in calls(ws, flagged=True)}
             assert alone.call_id in queue and unsure.call_id in queue and sure.call_id not in queue
             details = [e.details for e in ws.audit.entries(action="console.classify")]
