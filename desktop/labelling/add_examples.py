@@ -32,6 +32,7 @@ class ExampleAdder:
         self.dialog: ChunkDialog | NewTaskDialog | ColumnsDialog | None = None  # the open one, for tests
         self.job: Job[Any] | None = None
         self.rejections_box: QMessageBox | None = None  # the last import's rejected rows
+        self.review_dialog: QDialog | None = None  # the last import's PII review, while open
         self.new_task_button: QPushButton  # these three: see add_buttons
         self.from_documents_button: QPushButton
         self.import_button: QPushButton
@@ -167,10 +168,13 @@ class ExampleAdder:
                   self._imported, f"{path.name} was not imported")
 
     def _imported(self, report: ImportReport) -> None:
+        held = (f" {report.held_for_review:,} rows with personal data are held for your review (nothing changed "
+                "yet).") if report.held_for_review else ""
         self.page.show_banner(
             f"Imported {len(report.created):,} examples from {Path(report.path).name} ({report.labelled:,} with "
-            f"an answer, {report.redacted_rows:,} with personal data redacted); "
-            f"{len(report.rejected):,} rows rejected.")
+            f"an answer); {len(report.rejected):,} rows rejected.{held}")
+        if report.review_id is not None and self.page.ws is not None:
+            self.open_review(report.review_id)
         if report.rejected:
             box = QMessageBox(self.page)
             box.setIcon(QMessageBox.Icon.Warning)
@@ -185,6 +189,17 @@ class ExampleAdder:
             box.setDetailedText("\n".join(lines))
             self.rejections_box = box
             box.open()
+
+    def open_review(self, review_id: int) -> None:
+        """The rows an import held back for PII review; finishing adds them as examples."""
+        from desktop.labelling.example_review_dialog import ExampleReviewDialog
+
+        if self.page.ws is None:
+            return
+        dialog = ExampleReviewDialog(self.page.ws, review_id, self.page)
+        dialog.finished.connect(lambda _code: (self.page.reload_list(keep_place=True), self.page.data_changed.emit()))
+        self.review_dialog = dialog
+        dialog.open()
 
     # -- both ---------------------------------------------------------------------------
     def _run(self, job: Job[Any], done: Any, failure_title: str) -> None:

@@ -34,7 +34,7 @@ from engine.tasks.spec import TaskInfo
 from engine.tasks.validation import canonical_value, value_problems
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from engine.workspace import Workspace
 
@@ -76,13 +76,15 @@ def detect_pair(input_text: str, answer: str | None, config: DetectionConfig) ->
             out.append(("input", replace(sp, end=min(sp.end, cut))))
         if sp.end > resume:
             out.append(("answer", replace(sp, start=max(sp.start, resume) - resume, end=sp.end - resume)))
-    return out + _echoes(input_text, answer, out)
+    return out + echoes(input_text, answer, out)
 
 
-def _echoes(input_text: str, answer: str, found: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
+def echoes(input_text: str, answer: str, found: list[tuple[str, Span]],
+           decided: Sequence[Span] = ()) -> list[tuple[str, Span]]:
     """Values found in the input that the answer repeats where the detector alone would not see them:
-    a name's parts on their own ("Ottilie" in {"first_name": "Ottilie"}), a value in JSON quotes."""
-    taken = [sp for where, sp in found if where == "answer"]
+    a name's parts on their own ("Ottilie" in {"first_name": "Ottilie"}), a value in JSON quotes.
+    ``decided``: answer spans a reviewer already decided on (left as they are)."""
+    taken = [sp for where, sp in found if where == "answer"] + list(decided)
     extra: list[tuple[str, Span]] = []
     for where, sp in found:
         if where != "input":
@@ -186,7 +188,9 @@ def import_file(ws: Workspace, task_id: int, path: Path, fmt: str = "auto", text
         if row.answer is not None and (problem := _answer_problem(task, row.answer)) is not None:
             report.rejected.append(RowRejection(row.line, problem, unit))
             continue
-        free_answer = row.answer if task.kind != "classification" else None
+        # the stored (canonical) form: JSON escapes such as "Zs\u00f3fia" decoded, so detection sees the name
+        free_answer = canonical_value(task.kind, row.answer) if row.answer is not None and \
+            task.kind != "classification" else None
         text = row.input_text.strip()
         key = normalised_input(text)
         if key in seen or key in in_file:
@@ -199,7 +203,7 @@ def import_file(ws: Workspace, task_id: int, path: Path, fmt: str = "auto", text
             label = row.answer if task.kind == "classification" else None
             held.append((row.line, text, free_answer, label, spans))
             continue
-        answer = row.answer
+        answer = row.answer if task.kind == "classification" else free_answer
         accepted.append((row, text, canonical_value(task.kind, answer) if answer is not None else None))
     ctx.step(0.95, f"Storing {len(accepted)} examples; {len(held)} rows with personal data held for review")
     report.held_for_review = len(held)

@@ -191,7 +191,7 @@ class ExampleReviews:
         """Redact every row with its accepted findings, store the rows as examples, delete the originals.
         Refused while any finding is pending. Returns what was created and which rows were rejected."""
         self.ws.membership.require("expert", "reviewing imported examples")
-        from engine.tasks.example_import import finish_review
+        from engine.tasks.example_import import echoes, finish_review
 
         with self.ws.unit() as s:
             s.execute(text("PRAGMA secure_delete=ON"))
@@ -204,9 +204,13 @@ class ExampleReviews:
             rows = []
             for st in s.scalars(select(StagedExample).where(StagedExample.review_id == review_id)
                                 .order_by(StagedExample.line)):
+                decided = list(s.scalars(select(StagedFinding).where(StagedFinding.staged_id == st.id)))
                 spans = [(f.field, Span(f.entity_type, f.start, f.end, f.score, f.source))
-                         for f in s.scalars(select(StagedFinding).where(StagedFinding.staged_id == st.id,
-                                                                        StagedFinding.decision == ACCEPTED))]
+                         for f in decided if f.decision == ACCEPTED]
+                if st.answer:  # a value the reviewer accepted (or marked) in the input, repeated in the answer
+                    spans += echoes(st.input_text, st.answer, spans,
+                                    [Span(f.entity_type, f.start, f.end, f.score, f.source)
+                                     for f in decided if f.field == ANSWER])
                 rows.append((st.line, st.input_text, st.answer, st.label, spans))
             created = finish_review(self.ws, s, review, rows)
             s.delete(review)
