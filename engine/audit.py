@@ -76,25 +76,30 @@ class AuditLog:
         self._sessions = session_factory
         self.identity = identity
         self.anchor = anchor
+        self.on_commit: Callable[[list[str]], None] | None = None
 
-    def _anchor_when_committed(self, session: Session, seq: int, digest: str) -> None:
-        """Append the head to the anchor once the transaction has really committed."""
-        if self.anchor is None:
-            return
+    def _anchor_when_committed(self, session: Session, seq: int, digest: str, action: str) -> None:
+        """Append the head to the anchor once the transaction has really committed, then tell
+        ``on_commit`` which actions committed (the workspace scrubs backups after a redaction)."""
         if "audit_head" not in session.info:
-            anchor = self.anchor
+            log = self
 
             def committed(s: Session) -> None:
                 head = s.info.pop("audit_head", None)
-                if head is not None:
-                    anchor.append(*head)
+                actions = s.info.pop("audit_actions", [])
+                if head is not None and log.anchor is not None:
+                    log.anchor.append(*head)
+                if actions and log.on_commit is not None:
+                    log.on_commit(actions)
 
             def rolled_back(s: Session) -> None:
                 s.info.pop("audit_head", None)
+                s.info.pop("audit_actions", None)
 
             event.listen(session, "after_commit", committed)
             event.listen(session, "after_rollback", rolled_back)
         session.info["audit_head"] = (seq, digest)
+        session.info.setdefault("audit_actions", []).append(action)
 
     def record(self, session: Session, action: str, subject: str,
                details: dict[str, Any] | None = None) -> AuditEntry:
@@ -125,7 +130,7 @@ class AuditLog:
         else:
             head.value = head_value
         session.flush()
-        self._anchor_when_committed(session, seq, digest)
+        self._anchor_when_committed(session, seq, digest, action)
         return AuditEntry(seq, ts, self.identity.os_user, role, action,
                           subject, details or {}, digest)
 

@@ -73,6 +73,7 @@ class Workspace:
             raise NotAMember(user, self.root, admins)
         self.identity = Identity(user, role or "admin")
         self.audit = AuditLog(self._readers, self.identity, Anchor(workspace_id(self.root / MARKER), self.root))
+        self.audit.on_commit = self._after_commit
         self._listener = self._record_blocked_connection
         offline.add_listener(self._listener)
 
@@ -203,6 +204,13 @@ class Workspace:
         from engine.members import MembershipService
 
         return MembershipService(self)
+
+    def _after_commit(self, actions: list[str]) -> None:
+        """After a redaction commits, the migration backups are redacted to match (engine/backups.py)."""
+        from engine import backups
+
+        if backups.needs_scrub(actions):
+            backups.scrub(self)
 
     def _record_blocked_connection(self, attempt: offline.BlockedAttempt) -> None:
         with self.unit() as s:

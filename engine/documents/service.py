@@ -21,6 +21,7 @@ from engine.clock import now
 from engine.documents.parsing import Parsed, describe, parse_all
 from engine.documents.readers import readable
 from engine.documents.sources import MAX_IMPORT_SETTING, SourceFile, collect, size_limit
+from engine.file_names import NameRedactor
 from engine.jobs import JobContext
 from engine.store.models import Document
 from engine.workspace import Workspace
@@ -71,6 +72,7 @@ class DocumentService:
         """All documents of one file in one transaction, duplicates reported."""
         keyed = [(rec, sha256_bytes(rec.raw) if rec.raw is not None else parsed.file_sha256,
                   len(rec.raw) if rec.raw is not None else parsed.size) for rec in parsed.records]
+        names = NameRedactor(self.ws)  # names are stored and audited only with their PII redacted
         with self.ws.unit() as s:
             earlier = self._existing(s, {sha for _rec, sha, _size in keyed})
             added: list[int] = []
@@ -81,7 +83,7 @@ class DocumentService:
                     duplicates.append(f"{rec.name}: same content as document {first_id} ({first_name}), "
                                       "not imported again")
                     continue
-                doc = Document(source_name=rec.name, format=parsed.format, size_bytes=size,
+                doc = Document(source_name=names(rec.name), format=parsed.format, size_bytes=size,
                                page_count=rec.page_count, sha256=sha, original_text=rec.text, redacted_text=None,
                                status="imported", source_label=rec.label, imported_by=self.ws.identity.os_user,
                                imported_at=now())
@@ -90,7 +92,7 @@ class DocumentService:
                 added.append(doc.id)
                 earlier[sha] = (doc.id, rec.name)  # a row repeated inside the same file
             if added:
-                self.ws.audit.record(s, "documents.imported", f"file:{parsed.source.name}",
+                self.ws.audit.record(s, "documents.imported", f"file:{names(parsed.source.name)}",
                                      {"file_sha256": parsed.file_sha256, "format": parsed.format,
                                       "size_bytes": parsed.size, "documents": len(added),
                                       "duplicates": len(duplicates)})
