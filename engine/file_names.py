@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from engine.workspace import Workspace
 
+# Types that, in a bare file name, are mostly false alarms ("scan" read as a group, "2024-03" as a
+# date) and name nobody: left as they are. Names, addresses, numbers and IDs are redacted.
+NOT_IN_NAMES = frozenset({"NRP", "DATE_TIME", "LOCATION", "URL", "ORGANIZATION"})
 _SEPARATORS = re.compile(r"[_\-.+/\\]")
 _ROW_SUFFIX = re.compile(r"^(.*?)(#\d+)$")
 
@@ -43,7 +46,8 @@ class NameRedactor:
 
         config = self._settings.detection_config()
         spaced = _SEPARATORS.sub(" ", stem)  # same length: its spans fit the stem
-        spans = detect(stem, config) + (detect(spaced, config) if spaced != stem else [])
+        spans = [sp for sp in detect(stem, config) + (detect(spaced, config) if spaced != stem else [])
+                 if sp.entity_type not in NOT_IN_NAMES]
         return redact(stem, sorted(spans, key=lambda sp: sp.start), self._settings.operators).text if spans else stem
 
 
