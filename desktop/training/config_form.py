@@ -15,6 +15,7 @@ from desktop.qt import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -75,7 +76,12 @@ class ConfigForm(QWidget):
         self.responses_only = QCheckBox("Train on responses only")
         self.responses_only.setToolTip("Compute the loss on the answer only, not on the prompt")
         form.addRow("Dataset version", self.version)
-        form.addRow("Base model", self.base)
+        self.add_base_button = QPushButton("Add…")
+        self.add_base_button.setToolTip("Register a base model: a Hugging Face model folder or a GGUF file")
+        base_row = QHBoxLayout()
+        base_row.addWidget(self.base, 1)
+        base_row.addWidget(self.add_base_button)
+        form.addRow("Base model", base_row)
         form.addRow("Preset", self.preset)
         form.addRow("Method", self.method)
         self.inputs: dict[str, QSpinBox | QDoubleSpinBox] = {}
