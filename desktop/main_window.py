@@ -160,6 +160,14 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow(list(self.pages).index(key))
 
+    def open_members(self) -> None:
+        """Who may work in this workspace and in which role (admins change it)."""
+        if self.ws is None:
+            return
+        from desktop.members_dialog import MembersDialog
+
+        MembersDialog(self.ws, self).exec()
+
     def current_page(self) -> Page:
         page = self.stack.currentWidget()
         assert isinstance(page, Page)
