@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Open &demo workspace", self.open_demo)
         file_menu.addSeparator()
         self.close_action = self._action(file_menu, "&Close workspace", lambda: self.set_workspace(None))
+        self._action(file_menu, "&Members…", self.open_members)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence("Ctrl+Q"))
 
