@@ -87,8 +87,9 @@ class MembersDialog(QDialog):
         self.table.setRowCount(len(members))
         for row, m in enumerate(members):
             you = "  (you)" if m.os_user == self.ws.identity.os_user else ""
-            self.table.setItem(row, 0, QTableWidgetItem(m.os_user + you))
-            self.table.item(row, 0).setData(256, m.os_user)
+            name = QTableWidgetItem(m.os_user + you)
+            name.setData(256, m.os_user)  # Qt.UserRole: the account without "(you)"
+            self.table.setItem(row, 0, name)
             if self.is_admin:
                 pick = QComboBox()
                 pick.addItems(list(ROLES))
