@@ -2,8 +2,9 @@
 
 ``ChatSession.send`` returns a generator of text pieces; the caller stops generation
 by calling ``stop()`` (from any thread) or by closing the generator. Whatever was
-generated until then becomes the assistant's turn and is logged with the redacted
-user message.
+generated until then becomes the assistant's turn and is logged with the pseudonymised
+user message (placeholders only); ``ChatTurn.shown_text`` has this message's placeholders
+mapped back for the operator's screen.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from engine.console.calls import log_call
-from engine.console.classify import redact
 from engine.console.models import ConsoleModel, pick_model, using
+from engine.console.pseudonyms import may_see_values, pseudonymise
 from engine.tasks.prompt import Message, end_of_turn, render_chat
 from engine.workspace import Workspace
 
@@ -28,6 +29,8 @@ class ChatTurn:
     first_token_ms: float | None = None
     tokens: int = 0
     call_id: int | None = None
+    # the answer with this message's placeholders mapped back, for the operator's screen (never logged)
+    shown_text: str = ""
 
 
 @dataclass
@@ -65,7 +68,8 @@ class ChatSession:
 
     def send(self, user_text: str) -> Generator[str, None, None]:
         """Stream the assistant's answer to ``user_text``; the finished turn is in ``self.last``."""
-        content = redact(self.ws, user_text) if self.redact_input else user_text
+        pseudo = pseudonymise(self.ws, user_text) if self.redact_input else None
+        content = pseudo.text if pseudo is not None else user_text
         self._stop.clear()
         self.history.append({"role": "user", "content": content})
         prompt = render_chat(self.model.chat_template, self.messages(), add_generation_prompt=True)
@@ -91,6 +95,7 @@ class ChatSession:
         finally:
             turn.latency_ms = (time.perf_counter() - start) * 1000
             self.history.append({"role": "assistant", "content": turn.text})
+            turn.shown_text = pseudo.reveal(turn.text) if pseudo is not None and may_see_values(self.ws) else turn.text
             turn.call_id = log_call(self.ws, artifact_id=self.model.artifact.id,
                                     model_sha256=self.model.artifact.sha256, mode="chat", redacted_input=content,
                                     output=turn.text, confidence=None, flagged=False,

@@ -1,7 +1,8 @@
 """The operators' console, classification and extraction: one answer with a confidence, logged.
 
-The input passes through the same PII redaction as imports before it reaches the
-model or the call log; answers under the confidence threshold are flagged.
+The input passes through the same PII detection as imports before it reaches the model or the
+call log; answers under the confidence threshold are flagged. Extraction pseudonymises the input
+reversibly (``engine.console.pseudonyms``): the log keeps placeholders, the operator sees the values.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from engine.console.calls import log_call
 from engine.console.calls import threshold as limit_for
 from engine.console.models import ConsoleModel, pick_model, using
+from engine.console.pseudonyms import may_see_values, pseudonymise
 from engine.errors import AirlockError, NotReady
 from engine.evaluation.calibrate import calibrated_confidence
 from engine.tasks.service import TaskInfo
@@ -31,6 +33,10 @@ class ConsoleAnswer:
 
 @dataclass(frozen=True)
 class ExtractionAnswer:
+    """``value``/``text``: what the operator sees and exports, the input's placeholders mapped back to the
+    real values (when the role permits; else the placeholders); ``logged_text``: what the call log, the
+    review queue and any example made from it hold (placeholders only)."""
+
     value: dict[str, Any]
     text: str
     confidence: float
@@ -39,6 +45,8 @@ class ExtractionAnswer:
     latency_ms: float
     redacted_input: str
     call_id: int
+    logged_text: str = ""
+    revealed: bool = False
 
 
 def redact(ws: Workspace, text: str) -> str:
@@ -104,7 +112,8 @@ def extract_text(ws: Workspace, artifact_id: int | None, text: str, task_id: int
     model = pick_model(ws, artifact_id)
     task = _task(ws, model, task_id, "extraction")
     schema = extraction_schema(task)
-    redacted = redact(ws, text)
+    pseudo = pseudonymise(ws, text)  # reversible within this call only
+    redacted = pseudo.text
     with using(ws, model.path) as loaded:
         result = Extractor(loaded, model.prompt_format(task), schema).extract(redacted)
     confidence = calibrated_confidence(ws, model.artifact.id, result.confidence)  # expected accuracy
@@ -115,5 +124,7 @@ def extract_text(ws: Workspace, artifact_id: int | None, text: str, task_id: int
                        latency_ms=result.latency_ms, tokens=result.tokens, task_id=task.id,
                        audit={"fields": {k: round(v, 4) for k, v in result.fields.items()},
                               "raw_confidence": round(result.confidence, 4)})
-    return ExtractionAnswer(result.value, output, confidence, result.fields, flagged, result.latency_ms,
-                            redacted, call_id)
+    reveal = may_see_values(ws)
+    shown = pseudo.reveal_value(result.value) if reveal else result.value
+    return ExtractionAnswer(shown, json.dumps(shown, ensure_ascii=False), confidence, result.fields, flagged,
+                            result.latency_ms, redacted, call_id, logged_text=output, revealed=reveal)

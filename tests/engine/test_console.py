@@ -130,7 +130,7 @@ def test_extraction_is_schema_valid_with_a_confidence_and_is_logged(console_ws: 
     assert ans.confidence == min(ans.fields.values())
     assert ans.flagged == (ans.confidence < 0.99)
     logged = call(ws, ans.call_id)
-    assert json.loads(logged.output) == ans.value and logged.task_id == task_id
+    assert json.loads(logged.output) == json.loads(ans.logged_text) and logged.task_id == task_id
     assert "Jonas Weber" not in logged.redacted_input and logged.tokens > 0
     with pytest.raises(AirlockError, match=r"not extraction|no JSON schema|extraction"):
         from engine.console import classify_text
