@@ -197,9 +197,13 @@ class ExampleAdder:
         if self.page.ws is None:
             return
         dialog = ExampleReviewDialog(self.page.ws, review_id, self.page)
-        dialog.finished.connect(lambda _code: (self.page.reload_list(keep_place=True), self.page.data_changed.emit()))
+        dialog.finished.connect(self._review_closed)
         self.review_dialog = dialog
         dialog.open()
+
+    def _review_closed(self, _code: int) -> None:
+        self.page.reload_list(keep_place=True)
+        self.page.data_changed.emit()
 
     # -- both ---------------------------------------------------------------------------
     def _run(self, job: Job[Any], done: Any, failure_title: str) -> None:

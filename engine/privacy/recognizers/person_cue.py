@@ -5,6 +5,10 @@ sentence ("Elena Petrova noticed it") or after a label ("Reporter: Sofia Novak")
 Reports and tickets introduce people in a few fixed ways, and those cues are
 reliable: a capitalised two- or three-word name right after "reported by",
 "contact", "Reporter:", a title, or right before "noticed", "reported", ...
+A name of one word (a given name or a surname alone) is taken only where the
+text introduces it as a name: a name field's label ("Last name:", "Vorname:"),
+"under the name", "my name is", a greeting or sign-off, "X from our team", and
+a name on its own line above an address line.
 """
 
 from __future__ import annotations
