@@ -209,7 +209,15 @@ class MainWindow(QMainWindow):
 
         Job(opener, name).on_success(self.set_workspace).on_failure(failed).run(self.runner)
 
+    def _is_open(self, path: Path) -> bool:
+        """This window has ``path`` open already (opening it again would meet its own lease)."""
+        return self.ws is not None and path.expanduser().resolve() == self.ws.root
+
     def open_workspace(self, path: Path) -> None:
+        if self._is_open(path):
+            self.refresh_current()
+            return
+
         def open_existing(ctx: JobContext) -> Workspace:
             from engine.workspace import Workspace
 
@@ -226,6 +234,12 @@ class MainWindow(QMainWindow):
         self._open_with(f"Creating {path.name}", create_new, path)
 
     def open_demo(self) -> None:
+        from engine.paths import demo_workspace
+
+        if self._is_open(demo_workspace()):
+            self.refresh_current()
+            return
+
         def open_demo_workspace(ctx: JobContext) -> Workspace:
             from engine.demo import open_demo_workspace
 
@@ -252,7 +266,24 @@ class MainWindow(QMainWindow):
         else:
             self.create_workspace(folder)
 
+    def _training_may_stop(self) -> bool:
+        """Runs started from this window stop with it (unless started detached): ask first."""
+        if self.ws is None or "training" not in vars(self.ws):  # no run was started from here
+            return True
+        live = self.ws.training.stopping_with_this_process()
+        if not live:
+            return True
+        runs = ", ".join(f"#{run_id}" for run_id in live)
+        return dialogs.confirm(self, "Training will stop",
+                               f"Training run {runs} was started from this window and stops at its next step when "
+                               "the window closes. A checkpoint is kept: resume it later from the Training page "
+                               "or with `airlock train resume`.\n\nTo let a run outlive the window, start it with "
+                               "\"Keep training after this window closes\".", "Close and stop training")
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._training_may_stop():
+            event.ignore()
+            return
         self.runner.shutdown(SHUTDOWN_WAIT_S)
         if self.ws is not None:
             self.ws.close()

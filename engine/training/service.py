@@ -99,6 +99,7 @@ class TrainingService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self._procs: dict[int, subprocess.Popen[bytes]] = {}
+        self._attached: set[int] = set()  # runs whose worker stops when this process ends
 
     def _examples(self, version_id: int, base: BaseModelInfo) -> tuple[list[PromptCompletion], list[PromptCompletion]]:
         version = self.ws.datasets.get(version_id)
@@ -279,7 +280,13 @@ class TrainingService:
                                      str(info.run_dir / SPEC_FILE)], pass_fds=(lease.fd,),
                                     stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         self._procs[info.id] = proc
+        (self._attached.discard if detach else self._attached.add)(info.id)
         return proc.pid
+
+    def stopping_with_this_process(self) -> list[int]:
+        """Runs this process started without ``detach`` whose worker still runs: they stop (keeping a
+        checkpoint) when this process ends, so a window can say so before it closes."""
+        return [run_id for run_id, proc in self._procs.items() if run_id in self._attached and proc.poll() is None]
 
     def cancel(self, run_id: int) -> None:
         """Ask the worker to stop at the next step boundary (it keeps a checkpoint)."""

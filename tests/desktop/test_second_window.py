@@ -35,6 +35,10 @@ def test_the_second_window_is_told_who_has_the_workspace(window: Any, qtbot: Any
     assert not shown_errors and window.ws is not None
     holder_now = window.ws.holder()
     assert holder_now is not None and holder_now.program == "an Airlock window"
+    opened = window.ws
+    window.open_workspace(tmp_path / "ws")  # opening it again in the same window is no second window
+    qtbot.wait(200)
+    assert not shown_errors and window.ws is opened
 
 
 def _screenshot(window: Any, title: str, message: str, path: Path) -> None:

@@ -14,6 +14,7 @@ from desktop.jobs import JobRunner
 from desktop.pages.training import DETACHED_NOTE, TrainingPage
 from engine.training.spec import DETACHED_WORKER, WORKER, WORKER_LEASE_FILE
 from tests.engine.lease_holders import HOLD_RUN, kill, start_holder
+from tests.engine.test_training_run import ready  # noqa: F401  (the workspace with a frozen version)
 from tests.engine.test_training_worker_lease import _run_row
 
 
@@ -44,3 +45,49 @@ def test_a_detached_run_says_it_keeps_training(page: TrainingPage, qtbot: Any, w
             page.grab().save(str(artifacts_dir / "training_detached.png"))
     finally:
         kill(worker)
+
+
+def test_resume_from_a_second_window_is_refused_naming_the_worker(page: TrainingPage, qtbot: Any, workspace: Any,
+                                                                   shown_errors: list[tuple[str, str]]) -> None:
+    run_id = _run_row(workspace, "failed")
+    worker = start_holder(HOLD_RUN, workspace.training.get(run_id).run_dir / WORKER_LEASE_FILE)
+    try:
+        page.set_workspace(workspace)
+        qtbot.waitUntil(lambda: page.shown_run == run_id, timeout=10000)
+        assert page.resume_button.isEnabled()
+        page.resume_button.click()
+        assert shown_errors and shown_errors[0][0] == "The run cannot be resumed"
+        assert f"training run {run_id} already has a worker: training worker of " in shown_errors[0][1]
+        assert f"(pid {worker.pid})" in shown_errors[0][1]
+        assert workspace.training.get(run_id).status == "failed"
+    finally:
+        kill(worker)
+
+
+@pytest.mark.slow
+def test_closing_the_window_asks_before_stopping_a_run_started_from_it(
+        window: Any, qtbot: Any, ready: Any, confirmations: Any) -> None:  # noqa: F811
+    """A real run started from the page (not detached): closing the window says it will stop."""
+    from engine.workspace import Workspace
+
+    ws, _version_id, _base_id = ready
+    root = ws.root
+    window.set_workspace(ws)
+    window.nav.setCurrentRow(4)
+    page = window.current_page()
+    page.form.inputs["max_steps"].setValue(200)
+    qtbot.waitUntil(lambda: "is not ready" in page.readiness.verdict.text(), timeout=30_000)
+    page.start_button.click()  # "Train anyway" (24 examples)
+    qtbot.waitUntil(lambda: bool(ws.training.stopping_with_this_process()), timeout=60_000)
+    run_id = ws.training.stopping_with_this_process()[0]
+    confirmations.answer = False
+    window.close()
+    assert confirmations[-1][0] == "Training will stop" and f"run #{run_id}" in confirmations[-1][1]
+    assert window.isVisible() and window.ws is ws  # kept open
+    confirmations.answer = True
+    window.close()
+    assert not window.isVisible()
+    with Workspace.open(root) as other:  # this test process lives on, so stop the run ourselves
+        other.training.cancel(run_id)
+        qtbot.waitUntil(lambda: other.training.get(run_id).status in ("cancelled", "failed", "succeeded"),
+                        timeout=600_000)
