@@ -169,3 +169,18 @@ def test_default_policy_per_type_and_changes_are_stored_and_audited(workspace: W
     assert events and events[-1].details["new"]["policy"] == {"COUNTRY_OR_REGION": "redact"}
     with pytest.raises(InvalidPolicy):
         policy.with_action("PERSON", "shred")
+
+
+def test_cli_policy_shows_and_changes_the_policy(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.cli import main
+
+    ws_arg = ["--workspace", str(workspace.root)]
+    assert main(["pii", "policy", *ws_arg]) == 0
+    out = capsys.readouterr().out
+    assert "COUNTRY_OR_REGION    ignore" in out and "DATE_TIME            review" in out
+    assert main(["pii", "policy", *ws_arg, "--set", "DATE_TIME=ignore", "--set", "nrp=redact"]) == 0
+    out = capsys.readouterr().out
+    assert "DATE_TIME            ignore (changed from the default)" in out and "NRP                  redact" in out
+    assert workspace.privacy.settings().entity_policy().action("DATE_TIME") == "ignore"
+    assert main(["pii", "policy", *ws_arg, "--set", "PERSON=shred"]) == 2
+    assert "unknown policy action 'shred'" in capsys.readouterr().err
