@@ -93,3 +93,52 @@ def test_llama_cpp_loads_it_and_a_zero_adapter_changes_nothing(tmp_path: Path) -
             logits[name] = np.array(model.logits(prompt))
     assert np.allclose(logits["zero"], logits["base"], atol=1e-3)
     assert not np.allclose(logits["strong"], logits["base"], atol=1e-1)
+
+
+@pytest.mark.slow
+def test_other_architectures_keep_hf_row_order_and_unknown_or_misfit_adapters_are_refused(tmp_path: Path) -> None:
+    """A Qwen3 base (converted by llama.cpp's converter without any q/k permutation) gets lora_B as
+    PEFT wrote it; an adapter that does not fit the base's weights, or a base architecture whose
+    rotary layout is unknown, is refused naming the file."""
+    import gguf
+    from gguf import GGUFReader
+
+    from engine.models.convert import convert_to_gguf
+    from tests.engine.architectures import build_tiny_folder, demo_tokenizer_dir
+
+    folder = build_tiny_folder("qwen3", tmp_path / "tiny-qwen3", demo_tokenizer_dir())
+    base = tmp_path / "qwen3.gguf"
+    convert_to_gguf(folder, base)
+    rng = np.random.default_rng(1)
+    pre = "base_model.model.model.layers.1.self_attn"
+    tensors = {f"{pre}.q_proj.lora_A.weight": rng.normal(0, 0.05, (RANK, 256)).astype(np.float32),
+               f"{pre}.q_proj.lora_B.weight": rng.normal(0, 1, (256, RANK)).astype(np.float32),
+               f"{pre}.k_proj.lora_A.weight": rng.normal(0, 0.05, (RANK, 256)).astype(np.float32),
+               f"{pre}.k_proj.lora_B.weight": rng.normal(0, 1, (128, RANK)).astype(np.float32)}
+    from safetensors.numpy import save_file
+
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    save_file(tensors, str(adapter / "adapter_model.safetensors"))
+    (adapter / "adapter_config.json").write_text(json.dumps({"peft_type": "LORA", "r": RANK, "lora_alpha": 8}))
+    assert write_lora_gguf(adapter, base, tmp_path / "a.gguf") == 2
+    got = {t.name: np.asarray(t.data) for t in GGUFReader(str(tmp_path / "a.gguf")).tensors}
+    assert np.array_equal(got["blk.1.attn_q.weight.lora_b"], tensors[f"{pre}.q_proj.lora_B.weight"])
+    assert np.array_equal(got["blk.1.attn_k.weight.lora_b"], tensors[f"{pre}.k_proj.lora_B.weight"])
+
+    tensors[f"{pre}.k_proj.lora_B.weight"] = rng.normal(0, 1, (256, RANK)).astype(np.float32)  # q's size
+    save_file(tensors, str(adapter / "adapter_model.safetensors"))
+    with pytest.raises(InputFileError, match=r"k_proj \(256x256\) does not fit the base weight blk\.1\.attn_k"):
+        write_lora_gguf(adapter, base, tmp_path / "b.gguf")
+
+    odd = tmp_path / "gpt2.gguf"
+    writer = gguf.GGUFWriter(str(odd), "gpt2")
+    writer.add_head_count(4)
+    writer.add_block_count(2)
+    writer.add_tensor("blk.1.attn_qkv.weight", np.zeros((768, 256), dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    with pytest.raises(InputFileError, match=r"gpt2\.gguf: GGUF LoRA adapters are not supported for the 'gpt2'"):
+        write_lora_gguf(adapter, odd, tmp_path / "c.gguf")
