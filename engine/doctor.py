@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
@@ -99,7 +100,8 @@ def check_dependencies(gpu: bool, timeout_s: float = 300.0) -> list[Check]:
     try:
         proc = subprocess.run([sys.executable, "-c", _IMPORTER, json.dumps([[m, d] for m, d, _ in wanted])],
                               capture_output=True, text=True, timeout=timeout_s, env=env)
-        lines, died = proc.stdout.splitlines(), f"exit {proc.returncode}"
+        code = proc.returncode
+        lines, died = proc.stdout.splitlines(), signal.Signals(-code).name if code < 0 else f"exit {code}"
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         lines, died = out.splitlines(), "timeout"
