@@ -259,14 +259,16 @@ def _add_examples(ws: Workspace, s: Session, task: TaskInfo, report: ImportRepor
 
 def _store(ws: Workspace, task: TaskInfo, report: ImportReport, accepted: list[tuple[Row, str, str | None]],
            file_sha: str, held: list[StagedRow]) -> None:
+    from engine.file_names import NameRedactor
     from engine.tasks.example_review import stage
 
+    name = NameRedactor(ws)(Path(report.path).name)  # stored and audited only with its PII redacted
     with ws.unit() as s:
         _add_examples(ws, s, task, report, accepted)
         if held:
-            report.review_id = stage(ws, s, task.id, Path(report.path).name, file_sha, report.format, held)
+            report.review_id = stage(ws, s, task.id, name, file_sha, report.format, held)
         ws.audit.record(s, "examples.imported", f"task:{task.id}",
-                        {"file": Path(report.path).name, "file_sha256": file_sha, "format": report.format,
+                        {"file": name, "file_sha256": file_sha, "format": report.format,
                          "created": len(report.created), "labelled": report.labelled,
                          "rejected": len(report.rejected), "held_for_review": len(held),
                          "review_id": report.review_id,

@@ -94,3 +94,15 @@ def test_keep_originals_off_scrubs_the_backups_too(workspace: Workspace, tmp_pat
     assert IN_TEXT[0].encode() in backup.read_bytes()
     workspace.privacy.set_keep_originals(False)
     assert _leaks(workspace.root) == []
+
+
+def test_an_example_file_name_is_redacted_before_it_is_stored_or_audited(workspace: Workspace,
+                                                                         tmp_path: Path) -> None:
+    task = workspace.tasks.create("triage", "classification",
+                                  {"labels": [{"name": "electrical", "description": "power"}]}, "Triage.", "{input}")
+    rows = tmp_path / f"{NAME_IN_FILE} tickets.csv"
+    rows.write_text("text,label\nfuse blown on line 3,electrical\nrelay chatters at start-up,electrical\n")
+    workspace.tasks.import_examples(task.id, rows)
+    (event,) = workspace.audit.entries(action="examples.imported")
+    assert event.details["file"] == "<PERSON_1> tickets.csv"
+    assert _leaks(workspace.root) == []
