@@ -119,7 +119,7 @@ class ModelService:
         from engine.models.chat_templates import TEMPLATES, template_named
         from engine.tasks.prompt import end_of_turn, render_chat
 
-        name = template if template in TEMPLATES else None
+        name = template if template in TEMPLATES or "{" not in template else None  # a name, known or not
         text = template_named(template) if name else template
         try:
             render_chat(text, [{"role": "system", "content": "S"}, {"role": "user", "content": "U"}])
