@@ -1,11 +1,13 @@
 """The offline bundle and the sealed runtime, measured.
 
     .venv/bin/python bench/offline_bundle.py startup [--runs 5]
+    .venv/bin/python bench/offline_bundle.py seal [--runs 20]
     .venv/bin/python bench/offline_bundle.py bundle DIR [--prefix PREFIX]
 
 startup: the desktop app from process start to its window shown, sealed (the program seals itself
     first, as `airlock gui` does) against unsealed (AIRLOCK_SEAL=0, today's start-up), runs
     alternating, median of each; plus the seal itself timed in the child.
+seal: the seal alone, in fresh interpreters, wall and CPU time (CPU time suffers less from a busy machine).
 bundle: bundle.sh DIR from its warm download cache (the build time; `--fetch-only` on an empty cache
     is network-bound and timed by hand), its size, install.sh into PREFIX inside `unshare -n`, and
     `airlock doctor` there (the self-test already stored by the install).
@@ -80,6 +82,31 @@ def startup(runs: int) -> None:
           f"runs: {', '.join(f'{x:.1f}' for x in seal_ms)}")
 
 
+def seal_cost(runs: int) -> None:
+    """A fresh interpreter that imports engine.seal and seals, against one that only imports it:
+    wall time and CPU time (user+sys, the process and its children: the forked trial and helper)."""
+    import resource
+
+    code = "import sys\nfrom engine import seal\nif sys.argv[1] == '1':\n    assert seal.seal_process().sealed"
+    rows: dict[str, list[tuple[float, float]]] = {"0": [], "1": []}
+    for _ in range(runs):
+        for flag in ("0", "1"):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code, flag], cwd=ROOT, check=True)
+            wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            rows[flag].append((wall, cpu))
+    for flag, label in (("0", "import only"), ("1", "import + seal")):
+        walls, cpus = [r[0] for r in rows[flag]], [r[1] for r in rows[flag]]
+        print(f"{label:>14}: wall median {1000 * statistics.median(walls):.1f} ms, "
+              f"CPU median {1000 * statistics.median(cpus):.1f} ms  ({runs} runs)")
+    dw = statistics.median(r[0] for r in rows["1"]) - statistics.median(r[0] for r in rows["0"])
+    dc = statistics.median(r[1] for r in rows["1"]) - statistics.median(r[1] for r in rows["0"])
+    print(f"sealing adds: wall {1000 * dw:+.1f} ms, CPU {1000 * dc:+.1f} ms")
+
+
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -118,12 +145,16 @@ def main() -> int:
     sub = parser.add_subparsers(dest="part", required=True)
     p = sub.add_parser("startup")
     p.add_argument("--runs", type=int, default=5)
+    p = sub.add_parser("seal")
+    p.add_argument("--runs", type=int, default=20)
     p = sub.add_parser("bundle")
     p.add_argument("out", type=Path)
     p.add_argument("--prefix", type=Path, default=Path(tempfile.gettempdir()) / "airlock-bench-prefix" / "airlock")
     args = parser.parse_args()
     if args.part == "startup":
         startup(args.runs)
+    elif args.part == "seal":
+        seal_cost(args.runs)
     else:
         bundle(args.out, args.prefix)
     return 0
