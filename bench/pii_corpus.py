@@ -170,7 +170,11 @@ class Values:
     def country(self) -> str:
         from faker import Faker
 
-        return str(Faker("en_US").country()) if self.rng.random() < 0.7 else self._t(self.f.country())
+        if self.rng.random() < 0.7:
+            us = Faker("en_US")
+            us.seed_instance(self.rng.randint(0, 10**9))  # seeded: the corpus is the same on every run
+            return str(us.country())
+        return self._t(self.f.country())
 
     def company(self) -> str:
         return self._t(self.f.company())
