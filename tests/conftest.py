@@ -116,3 +116,18 @@ def trained_demo_copy(trained_demo: TrainedDemo, tmp_path: Path) -> Path:
     copy = tmp_path / "demo-copy"
     shutil.copytree(trained_demo.root, copy)
     return copy
+
+
+@pytest.fixture
+def copied_machine_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The suite's self-tested llama.cpp machine state, copied into the test's own state folder
+    (AIRLOCK_STATE_DIR, inherited by child processes): a crash that marks settings bad stays there."""
+    from engine.inference import selftest
+
+    selftest.machine_choice(run_if_missing=True)
+    source = selftest.state_path()
+    target = tmp_path / "machine-state"
+    target.mkdir()
+    (target / source.name).write_bytes(source.read_bytes())
+    monkeypatch.setenv("AIRLOCK_STATE_DIR", str(target))
+    return target

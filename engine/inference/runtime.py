@@ -84,7 +84,8 @@ class LoadedModel:
             self._proc.stop()
             self._proc = None
         safe = ""
-        if exc.outcome in ("crashed", "hung") and self.config is not None:
+        if exc.outcome == "crashed" and self.config is not None:  # a slow or killed process says nothing
+            # about the settings; a native crash does
             nxt = record_crash(self.config, f"{exc.outcome}-in-use", str(exc))
             if nxt is not None and nxt != self.config:
                 safe = f" with safe settings ({nxt.label()})"

@@ -20,10 +20,9 @@ pytestmark = pytest.mark.slow  # real llama.cpp answers
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSEGV])
 def test_the_window_survives_the_inference_process_dying_mid_answer(
         window: Any, workspace: Any, qtbot: Any, tmp_path: Path, sig: signal.Signals, artifacts_dir: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        copied_machine_state: Path) -> None:
     from engine.console import models as console_models
 
-    monkeypatch.setenv("AIRLOCK_STATE_DIR", str(tmp_path / "state"))  # a crash marks settings bad: not suite-wide
     model = demo_model_path()
     assert model is not None
     shutil.copyfile(model, tmp_path / "demo.gguf")

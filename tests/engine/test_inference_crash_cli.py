@@ -23,9 +23,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True)
-def own_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def own_state(copied_machine_state: Path) -> None:
     """A crash marks the runtime settings bad for the machine: keep that out of the suite's state."""
-    monkeypatch.setenv("AIRLOCK_STATE_DIR", str(tmp_path / "state"))
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A machine state of the test's own, empty: the self-test runs afresh."""
     monkeypatch.setenv("AIRLOCK_STATE_DIR", str(tmp_path / "state"))
     return tmp_path / "state"
 
@@ -72,7 +73,7 @@ def test_a_configuration_that_hangs_or_answers_garbage_is_never_used(
     assert choice.chosen is not None and choice.chosen.variant != best
 
 
-def test_answers_match_llama_cpp_in_process(state_dir: Path, demo: Path) -> None:
+def test_answers_match_llama_cpp_in_process(demo: Path) -> None:
     from engine.inference.native_model import NativeModel
 
     prompt = "The conveyor belt stopped because"
@@ -110,7 +111,7 @@ def _kill_after_first_piece(model: LoadedModel, sig: signal.Signals) -> tuple[st
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSEGV])
 def test_a_process_killed_mid_answer_is_one_error_and_the_next_call_works(
-        state_dir: Path, demo: Path, sig: signal.Signals) -> None:
+        copied_machine_state: Path, demo: Path, sig: signal.Signals) -> None:
     with LoadedModel(demo, n_ctx=512) as model:
         first_pid = model.pid
         text, error = _kill_after_first_piece(model, sig)
@@ -128,9 +129,10 @@ def test_a_process_killed_mid_answer_is_one_error_and_the_next_call_works(
         assert "safe settings" in str(error)
 
 
-def test_a_hung_process_is_stopped_and_reported(state_dir: Path, demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AIRLOCK_INFERENCE_TIMEOUT_S", "3")
+def test_a_hung_process_is_stopped_and_reported(copied_machine_state: Path, demo: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     with LoadedModel(demo, n_ctx=256) as model:
+        monkeypatch.setenv("AIRLOCK_INFERENCE_TIMEOUT_S", "3")  # read at each request
         pid = model.pid
         assert pid is not None
         os.kill(pid, signal.SIGSTOP)  # frozen: neither answers nor dies
@@ -138,10 +140,13 @@ def test_a_hung_process_is_stopped_and_reported(state_dir: Path, demo: Path, mon
         with pytest.raises(InferenceCrashed, match="stopped answering"):
             model.tokenize("hello", add_bos=True)
         assert time.monotonic() - started < 30
+        monkeypatch.setenv("AIRLOCK_INFERENCE_TIMEOUT_S", "600")  # a restart on a busy machine may be slow
         assert model.tokenize("hello", add_bos=True)
+    choice = selftest.machine_choice()  # slowness says nothing about the settings: none marked bad
+    assert choice is not None and all(r.outcome == "ok" for r in choice.results)
 
 
-def test_closing_a_stream_early_stops_generation_and_keeps_the_process(state_dir: Path, demo: Path) -> None:
+def test_closing_a_stream_early_stops_generation_and_keeps_the_process(demo: Path) -> None:
     with LoadedModel(demo, n_ctx=512) as model:
         pid = model.pid
         stream = model.stream("Count from one to one hundred:", max_tokens=300)
@@ -152,7 +157,7 @@ def test_closing_a_stream_early_stops_generation_and_keeps_the_process(state_dir
         assert model.complete("Hello", max_tokens=3)  # the protocol is in step after the stop
 
 
-def test_one_model_is_used_from_two_threads_one_request_at_a_time(state_dir: Path, demo: Path) -> None:
+def test_one_model_is_used_from_two_threads_one_request_at_a_time(demo: Path) -> None:
     with LoadedModel(demo, n_ctx=256) as model:
         results: list[list[int]] = []
 
@@ -178,7 +183,7 @@ def no_model_processes_left() -> Iterator[None]:
     assert not children, "inference processes were left running"
 
 
-def test_closing_ends_the_process(state_dir: Path, demo: Path, no_model_processes_left: None) -> None:
+def test_closing_ends_the_process(demo: Path, no_model_processes_left: None) -> None:
     model = LoadedModel(demo, n_ctx=128)
     assert model.tokenize("x", add_bos=False)
     model.close()

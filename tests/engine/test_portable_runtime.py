@@ -17,11 +17,13 @@ from engine.inference.native import BASELINE_VARIANT, best_variant, lib_dir, var
 pytestmark = pytest.mark.skipif(platform.machine() != "x86_64", reason="the portable build is checked on x86-64")
 
 # Instructions beyond x86-64's baseline (SSE2): VEX/EVEX-encoded ones (AVX, AVX2, AVX-512, F16C,
-# FMA all start with 'v'), SSSE3, SSE4.1, SSE4.2, POPCNT, LZCNT, BMI1/2, MOVBE.
+# FMA all start with 'v'), SSSE3, SSE4.1, SSE4.2, POPCNT, LZCNT, BMI1/2, MOVBE. Not TZCNT: its
+# encoding (F3 0F BC) is "rep bsf", which CPUs without BMI1 run as BSF, and GCC emits it for
+# __builtin_ctz at the baseline on purpose.
 BEYOND_BASELINE = re.compile(
     r"^(v[a-z0-9]+|pshufb|palignr|phadd[a-z]*|phsub[a-z]*|pmaddubsw|pmulhrsw|psign[bwd]|pabs[bwd]|ptest|pblend[a-z]*"
     r"|pmins[bd]|pmaxs[bd]|pminu[wd]|pmaxu[wd]|pmulld|pmuldq|pextr[bdq]|pinsr[bdq]|round[ps][sd]|dpp[sd]"
-    r"|blendv?p[sd]|pcmpeqq|pcmpgtq|pcmp[ei]str[im]|crc32[a-z]*|popcnt|lzcnt|tzcnt|andn|bextr|blsi|blsr|blsmsk"
+    r"|blendv?p[sd]|pcmpeqq|pcmpgtq|pcmp[ei]str[im]|crc32[a-z]*|popcnt|lzcnt|andn|bextr|blsi|blsr|blsmsk"
     r"|pdep|pext|shlx|sarx|shrx|rorx|movbe|pmov[sz]x[a-z]*|packusdw|movntdqa|insertps|extractps|ldtilecfg"
     r"|tdp[a-z0-9]*|tileloadd[a-z]*)$")
 CORE_LIBRARIES = ("libggml-base.so", "libggml.so", "libllama.so", f"libggml-cpu-{BASELINE_VARIANT}.so")
@@ -70,7 +72,7 @@ def test_the_runtime_picks_a_better_variant_when_the_cpu_has_one() -> None:
     assert scores[BASELINE_VARIANT] > 0  # the baseline runs everywhere
     best = best_variant(scores)
     # a variant needing an instruction the CPU lacks scores zero and is never picked
-    assert (scores["haswell"] > 0) == {"avx2", "fma", "f16c", "bmi2"} <= flags
+    assert (scores["haswell"] > 0) == ({"avx2", "fma", "f16c", "bmi2"} <= flags)
     assert (scores["skylakex"] > 0) == ("avx512f" in flags and scores["haswell"] > 0)
     assert (scores["sapphirerapids"] > 0) == ("amx_int8" in flags and scores["skylakex"] > 0)
     if "avx2" in flags:
