@@ -75,7 +75,8 @@ def test_closing_the_window_asks_before_stopping_a_run_started_from_it(
     window.set_workspace(ws)
     window.nav.setCurrentRow(4)
     page = window.current_page()
-    page.form.inputs["max_steps"].setValue(200)
+    for name, value in (("max_steps", 200), ("batch_size", 1), ("max_length", 96)):
+        page.form.inputs[name].setValue(value)
     qtbot.waitUntil(lambda: "is not ready" in page.readiness.verdict.text(), timeout=30_000)
     page.start_button.click()  # "Train anyway" (24 examples)
     qtbot.waitUntil(lambda: bool(ws.training.stopping_with_this_process()), timeout=60_000)

@@ -68,11 +68,11 @@ def _wait(check: object, timeout: float) -> None:
 def test_orphaned_worker_stops_detached_worker_goes_on(ready: tuple[Workspace, int, int],  # noqa: F811
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     ws, version_id, base_id = ready
-    run = ws.training.create(version_id, base_id, TrainingConfig(max_steps=60, batch_size=2, checkpoint_every=2,
-                                                                 seed=3))
+    config = TrainingConfig(max_steps=60, batch_size=1, max_length=96, checkpoint_every=1, seed=3)
+    run = ws.training.create(version_id, base_id, config)
     starter, worker_pid = _starter(ws, run.id, "attached", "start")
     try:
-        _wait_for_step(run.run_dir, 3)
+        _wait_for_step(run.run_dir, 2)
         info = ws.training.get(run.id)
         assert info.status == "running" and info.worker is not None
         assert info.worker.pid == worker_pid and info.worker.program == WORKER and not info.detached
@@ -99,7 +99,7 @@ def test_orphaned_worker_stops_detached_worker_goes_on(ready: tuple[Workspace, i
         step_before = _last_step(run.run_dir)
         starter.send_signal(signal.SIGKILL)
         starter.wait(10)
-        _wait(lambda: _last_step(run.run_dir) >= step_before + 2, timeout=300)
+        _wait(lambda: _last_step(run.run_dir) >= step_before + 1, timeout=300)
         info = ws.training.get(run.id)
         assert info.status == "running" and info.detached and info.worker is not None
         assert info.worker.program == DETACHED_WORKER and info.worker.pid == worker_pid
