@@ -23,6 +23,7 @@ from desktop.qt import (
     QWidget,
 )
 from desktop.widgets.table import Column, DataTable
+from engine.audit_text import readable_lines
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
@@ -35,33 +36,6 @@ ROW_LIMIT = 5000
 
 def raw_json(entry: AuditEntry) -> str:
     return json.dumps(entry.details, ensure_ascii=False, indent=2, sort_keys=True)
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_short(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        shown = ", ".join(_short(v) for v in value[:5])
-        return shown + (f" … ({len(value)} in all)" if len(value) > 5 else "")
-    text = "—" if value is None else str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
-def readable_lines(entry: AuditEntry) -> list[str]:
-    """What changed, old → new, the reason and a signature's meaning, in words; the rest as `key: value`."""
-    d = dict(entry.details)
-    lines = []
-    signature = d.pop("signature", None)
-    if isinstance(signature, dict):
-        lines.append(f"Signed by {signature.get('signer', entry.os_user)} as “{signature.get('meaning', '?')}”: "
-                     f"{signature.get('reason', '')}")
-    if "old" in d or "new" in d:
-        lines.append(f"Changed: {_short(d.pop('old', None))} → {_short(d.pop('new', None))}")
-    for key in ("reason", "override_reason"):
-        if d.get(key):
-            lines.append(f"Reason: {d.pop(key)}")
-    lines.extend(f"{key.replace('_', ' ')}: {_short(value)}" for key, value in d.items())
-    return lines
 
 
 def details_text(entry: AuditEntry) -> str:

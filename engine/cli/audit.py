@@ -72,8 +72,10 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([e.__dict__ for e in entries], indent=2))
         return 0
+    from engine.audit_text import readable_lines
+
     for e in entries:
-        details = json.dumps(e.details, ensure_ascii=False)
+        details = " · ".join(readable_lines(e))
         if len(details) > 120:
             details = details[:117] + "..."
         print(f"{e.seq:>6}  {e.ts[:19]}  {e.os_user:<10} {e.role:<8} {e.action:<28} {e.subject:<28} {details}")
@@ -96,7 +98,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", default=None, help="also write the seal to this file")
     p.add_argument("--passphrase-file", default=None, help="read the passphrase from this file instead of asking")
     p.set_defaults(func=cmd_audit_seal)
-    p = audit_sub.add_parser("show", help="list events, newest first")
+    p = audit_sub.add_parser("show", help="list events, newest first, details in words (--json: raw)")
     workspace_arg(p)
     p.add_argument("--action", default=None, help="action prefix, e.g. training.")
     p.add_argument("--subject", default=None)

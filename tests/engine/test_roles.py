@@ -51,6 +51,9 @@ def test_members_cli_add_list_set_role_remove_all_audited(workspace: Workspace,
                       ("member.added", "member:bob", {"role": "operator"}),
                       ("member.role_changed", "member:bob", {"old": "operator", "new": "expert"}),
                       ("member.removed", "member:alice", {"old": "auditor"})]
+    capsys.readouterr()
+    assert main(["audit", "show", "--action", "member.", *w]) == 0  # details in words
+    assert "Changed: operator → expert" in capsys.readouterr().out
     assert main(["members", "add", "bob", "--role", "admin", *w]) == 2
     assert "already a member" in capsys.readouterr().err
     assert main(["members", "remove", "tester", *w]) == 2  # the only admin stays
