@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 EXPERT_BUTTONS = {
     "home": ("Run the demo loop",),
     "documents": ("Import files", "Import folder", "Scan for PII", "Scan all new", "Mark selection",
-                  "Redact and clear"),
+                  "Redact and clear", "Accept", "Reject", "Undo", "Accept all of type"),
     "labelling": ("Accept", "Skip", "Undo", "Assign", "Resolve disagreements"),
     "datasets": ("Freeze new version", "Apply"),
-    "training": ("Start training", "Cancel run", "Resume", "Add…"),
+    "training": ("Start training", "Cancel run", "Resume", "Add…", "Next iteration"),
     "evaluation": ("Evaluate", "Promote", "Model wrong", "Reference wrong", "Undo verdict"),
     "console": ("Export",),
 }

@@ -250,7 +250,7 @@ class TrainingPage(Page):
     def _register_demo_model(self, ws: Workspace) -> None:
         from engine.paths import demo_model_path
 
-        if demo_model_path() is None:
+        if demo_model_path() is None or not ws.membership.can("expert"):  # only experts register models
             return
         (Job(lambda ctx: ws.models.ensure_demo_model(), "Registering the demo base model")
          .on_success(if_alive(lambda _m: self.refresh()))
