@@ -71,7 +71,7 @@ def test_every_artifact_is_hashed_smoke_tested_and_has_lineage(
     assert set(details["artifacts"].values()) == {a.sha256 for a in arts}
     registered = {e.details["sha256"]: e.details for e in ws.audit.entries(action="model.artifact_registered")}
     assert all("generated" in str(registered[a.sha256]["smoke_test"]) for a in arts)  # each was loaded and ran
-    assert not (run.run_dir / "export-tmp").exists()
+    assert not list(run.run_dir.glob("export-*"))  # each export removed its own scratch folder
 
 
 def test_lora_adapter_loads_on_the_base_gguf_and_answers_like_the_merged_model(
@@ -159,4 +159,43 @@ def test_failed_or_cancelled_export_leaves_no_artifact_and_says_why(
         weights.write_bytes(saved)
     after = (len(ws.models.artifacts()), sorted(p.name for p in (ws.root / "blobs").rglob("*")))
     assert after == before
-    assert not (run.run_dir / "export-tmp").exists()
+    assert not list(run.run_dir.glob("export-*"))  # each export removed its own scratch folder
+
+
+def test_two_exports_of_one_run_at_once_each_keep_their_own_scratch_folder(
+        exported: tuple[Workspace, int, list[ArtifactInfo]]) -> None:
+    """Two app instances (here two threads, each with its own workspace connection) export the same
+    run at the same time; another export's scratch folder, found on the way, is left alone."""
+    import threading
+
+    from engine.models.export import export_run
+
+    ws, run_id, _arts = exported
+    run = ws.training.get(run_id)
+    other = run.run_dir / "export-another-instance"
+    other.mkdir()
+    (other / "model-f16.gguf").write_bytes(b"half written by another export")
+    results: dict[str, list[ArtifactInfo]] = {}
+    errors: list[BaseException] = []
+
+    def export(label: str) -> None:
+        mine = Workspace.open(ws.root)
+        try:
+            results[label] = export_run(mine, run_id, ("Q8_0",))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            mine.close()
+
+    threads = [threading.Thread(target=export, args=(label,)) for label in ("first", "second")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    first, second = results["first"][0], results["second"][0]
+    assert first.id != second.id and first.sha256 == second.sha256  # both finished, same file
+    assert ws.blobs.path_for(first.sha256).is_file()
+    assert (other / "model-f16.gguf").read_bytes() == b"half written by another export"
+    assert sorted(p.name for p in run.run_dir.glob("export-*")) == [other.name]
+    shutil.rmtree(other)
