@@ -36,10 +36,11 @@ def console_ws(tmp_path: Path) -> Path:
     shutil.copyfile(model, tmp_path / "demo.gguf")
     base = ws.models.ensure_demo_model()
     ws.models.add_artifact("demo-chat", "gguf", tmp_path / "demo.gguf", "Q4_1", None, base.id, "copy")
-    ws.tasks.create("Fault fields", "extraction",
-                    {"schema": {"type": "object", "properties": {"area": {"type": "string", "maxLength": 400}},
-                                "required": ["area"]}},
-                    "Extract the plant area as JSON, describing it at length.", "Report:\n{input}")
+    task = ws.tasks.create("Fault fields", "extraction",
+                    {"schema": {"type": "object", "required": ["category"], "properties": {
+                        "category": {"enum": ["electrical", "mechanical", "hydraulic"]}}}},
+                           "Extract the fault category as JSON.", "Report:\n{input}")
+    (tmp_path / "task-id").write_text(str(task.id))
     ws.close()
     return root
 
@@ -83,9 +84,7 @@ def test_chat_goes_on_after_the_runtime_dies_mid_answer(console_ws: Path, sig: s
         children = inference_children(proc.pid)
         assert len(children) == 1
         os.kill(children[0].pid, sig)
-        proc.stdin.write(b"What does a fuse do?\n\n")
-        proc.stdin.close()
-        out, err = proc.communicate(timeout=300)
+        out, err = proc.communicate(b"What does a fuse do?\n\n", timeout=300)
     finally:
         proc.kill()
     stderr = err.decode()
@@ -102,9 +101,10 @@ def test_chat_goes_on_after_the_runtime_dies_mid_answer(console_ws: Path, sig: s
 
 def test_extract_fails_with_one_line_and_the_workspace_intact(console_ws: Path, tmp_path: Path) -> None:
     (tmp_path / "report.txt").write_text("On the press line the hydraulic pump leaks oil again.")
-    env = {**os.environ, "AIRLOCK_TEST_INFERENCE_FAULT": json.dumps({"kind": "segv", "op": "token_logprobs"})}
+    env = {**os.environ, "AIRLOCK_TEST_INFERENCE_FAULT": json.dumps({"kind": "segv", "op": "score"})}
     r = subprocess.run([sys.executable, "-m", "engine.cli", "extract", str(tmp_path / "report.txt"),
-                        "--workspace", str(console_ws)], capture_output=True, text=True, env=env, timeout=300)
+                        "--task", (tmp_path / "task-id").read_text(), "--workspace", str(console_ws)],
+                       capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0, r.stderr
     assert "airlock: error: the inference runtime crashed while answering" in r.stderr
