@@ -118,7 +118,7 @@ class DatasetsPage(Page):
         self.freeze_button.setShortcut("Ctrl+Shift+F")
         self.freeze_button.clicked.connect(self.open_freeze_dialog)
         self.header_actions.addWidget(self.freeze_button)
-        self.lineage_button = add_lineage_button(self, lambda: selected_target(self.versions, "version"))
+        self.lineage_button = add_lineage_button(self, lambda: selected_target(self.versions, "version"))  # type: ignore[has-type]
 
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)

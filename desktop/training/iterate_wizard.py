@@ -42,7 +42,7 @@ class IterateWizard(QDialog):
         super().__init__(parent)
         self.ws, self.runner = ws, runner
         self.job: Job[IterationResult] | None = None
-        self.result: IterationResult | None = None
+        self.result: IterationResult | None = None  # type: ignore[assignment]
         self.setWindowTitle("Next iteration")
         self.resize(760, 520)
         layout = QVBoxLayout(self)

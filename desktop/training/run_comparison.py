@@ -44,7 +44,7 @@ def _text(value: Any) -> str:
 
 def _columns(run_ids: list[int]) -> list[Column]:
     cols = [Column("", lambda r: r.name, width=190)]
-    cols += [Column(f"run #{rid}", lambda r, i=i: r.values[i], align="right") for i, rid in enumerate(run_ids)]
+    cols += [Column(f"run #{rid}", lambda r, i=i: r.values[i], align="right") for i, rid in enumerate(run_ids)]  # type: ignore[misc]
     return cols
 
 

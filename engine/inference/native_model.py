@@ -26,7 +26,7 @@ def use_extra_buffer_types(enabled: bool) -> None:
     import llama_cpp.llama_cpp as lib
 
     original = getattr(lib, "_airlock_default_model_params", lib.llama_model_default_params)
-    lib._airlock_default_model_params = original
+    setattr(lib, "_airlock_default_model_params", original)  # noqa: B010
 
     def default_params() -> Any:
         params = original()
