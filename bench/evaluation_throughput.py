@@ -172,8 +172,8 @@ def review_list(n: int) -> dict[str, Any]:
         all_s = time.perf_counter() - start
         bare_s = bare_review_query(ws.root / "airlock.db", a, b)
 
+        from desktop.evaluation.page import EvaluationPage
         from desktop.jobs import JobRunner
-        from desktop.pages.evaluation import EvaluationPage
         from desktop.qt import QApplication
 
         app = QApplication.instance() or QApplication([])

@@ -80,7 +80,7 @@ def bench_page(app: object, ws: object, presses: int, scrolls: int) -> dict[str,
 
     from desktop.app import configure
     from desktop.jobs import JobRunner
-    from desktop.pages.labelling import LabellingPage
+    from desktop.labelling.page import LabellingPage
     from desktop.qt import Qt
 
     configure(app)  # type: ignore[arg-type]

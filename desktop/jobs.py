@@ -21,8 +21,8 @@ from typing import Any, Generic, TypeVar
 
 from desktop import pauses
 from desktop.qt import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot, qt_object_alive
+from engine.errors import storage_problem
 from engine.jobs import Cancelled, CancelToken, JobContext
-from engine.store.storage_errors import storage_problem
 
 T = TypeVar("T")
 PROGRESS_INTERVAL_S = 0.1

@@ -8,16 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop import dialogs, pauses, recent
+from desktop.audit.page import AuditPage
+from desktop.console.page import ConsolePage
+from desktop.datasets.page import DatasetsPage
+from desktop.documents.page import DocumentsPage
+from desktop.evaluation.page import EvaluationPage
+from desktop.home.page import HomePage
 from desktop.jobs import Job, JobRunner
-from desktop.pages.audit import AuditPage
-from desktop.pages.base import Page
-from desktop.pages.console import ConsolePage
-from desktop.pages.datasets import DatasetsPage
-from desktop.pages.documents import DocumentsPage
-from desktop.pages.evaluation import EvaluationPage
-from desktop.pages.home import HomePage
-from desktop.pages.labelling import LabellingPage
-from desktop.pages.training import TrainingPage
+from desktop.labelling.page import LabellingPage
 from desktop.qt import (
     QAction,
     QCloseEvent,
@@ -32,6 +30,8 @@ from desktop.qt import (
     QWidget,
 )
 from desktop.status_bar import AirlockStatusBar
+from desktop.training.page import TrainingPage
+from desktop.widgets.page import Page
 
 if TYPE_CHECKING:
     from engine.jobs import JobContext

@@ -49,11 +49,14 @@ class ChainReport:
     first_bad_seq: int | None = None
     problem: str | None = None
     anchored: int | None = None  # heads this account anchored outside the workspace and compared
+    elsewhere: tuple[str, ...] = ()  # folders the heads were anchored for instead (moved or copied)
 
     def describe(self) -> str:
         if self.ok:
+            moved = (f" folder (its heads were anchored for {', '.join(self.elsewhere)}: it was moved or "
+                     "copied)" if self.elsewhere else " workspace")
             outside = (f"; all {self.anchored} heads this account anchored outside the workspace match"
-                       if self.anchored else "; this account holds no anchor for this workspace, so only "
+                       if self.anchored else f"; this account holds no anchor for this{moved}, so only "
                        "the chain itself was checked")
             return f"audit chain intact: {self.events} events verified{outside}"
         return f"audit chain broken at event {self.first_bad_seq}: {self.problem}"
@@ -191,4 +194,4 @@ class AuditLog:
         check = self.anchor.compare([row[-1] for row in rows])
         if not check.ok:
             return ChainReport(False, len(rows), check.first_bad_seq, check.problem, check.anchored)
-        return ChainReport(True, len(rows), anchored=check.anchored)
+        return ChainReport(True, len(rows), anchored=check.anchored, elsewhere=check.elsewhere)

@@ -7,7 +7,9 @@ So after each commit that added events, the new head (sequence number and hash) 
 restore of the folder does not touch. ``compare`` then names what differs and where.
 
 Each OS account anchors the heads it committed itself; ``audit verify`` compares the chain with the
-anchor of the account that runs it.
+anchor of the account that runs it. Each head also names the folder it was committed in: a copy of a
+workspace folder keeps the workspace id but goes its own way from then on, so only the heads anchored
+for this folder are compared (a head covers every event before it, since each hash chains them all).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class AnchoredHead:
     seq: int
     hash: str
     ts: str
+    folder: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class AnchorCheck:
     anchored: int  # heads compared
     problem: str | None = None
     first_bad_seq: int | None = None
+    elsewhere: tuple[str, ...] = ()  # other folders this workspace's heads were anchored for
 
 
 class Anchor:
@@ -75,13 +79,16 @@ class Anchor:
             pass
 
     def heads(self) -> list[AnchoredHead]:
+        """The heads this account anchored for this folder (not those of copies elsewhere)."""
         if not self.path.is_file():
             return []
         heads = []
         for line in self.path.read_text(encoding="utf-8").splitlines():
             parts = line.split(" ", 3)
             if len(parts) >= 3 and parts[0].isdigit():
-                heads.append(AnchoredHead(int(parts[0]), parts[1], parts[2]))
+                head = AnchoredHead(int(parts[0]), parts[1], parts[2], parts[3] if len(parts) > 3 else "")
+                if not head.folder or _same_folder(head.folder, self.root):
+                    heads.append(head)
         return heads
 
     def compare(self, chain: list[str]) -> AnchorCheck:
@@ -101,7 +108,15 @@ class Anchor:
                    "and the head fixed")
             return AnchorCheck(False, len(heads), f"the log ends at event {len(chain)} but this account "
                                f"anchored event {newest.seq} on {newest.ts[:19]}: {how}", len(chain) + 1)
-        return AnchorCheck(True, len(heads))
+        return AnchorCheck(True, len(heads), elsewhere=() if heads else tuple(self.other_folders()))
+
+    def other_folders(self) -> list[str]:
+        """Folders this workspace's heads were anchored for besides this one (it was moved or copied)."""
+        if not self.path.is_file():
+            return []
+        found = {line.split(" ", 3)[3] for line in self.path.read_text(encoding="utf-8").splitlines()
+                 if len(line.split(" ", 3)) > 3}
+        return sorted(f for f in found if not _same_folder(f, self.root))
 
     def _matching_backup(self, chain: list[str]) -> str | None:
         import sqlite3
@@ -119,3 +134,10 @@ class Anchor:
             if row and chain and row == (len(chain), chain[-1]):
                 return str(candidate.relative_to(self.root))
         return None
+
+
+def _same_folder(recorded: str, root: Path) -> bool:
+    try:
+        return Path(recorded).resolve() == root.resolve()
+    except OSError:
+        return recorded == str(root)

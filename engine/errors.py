@@ -54,3 +54,10 @@ class NotAMember(RoleRefused):
         who = ", ".join(admins) if admins else "the workspace's admin"
         super().__init__(f"{user} is not a member of the workspace {workspace}; ask its admin ({who}) to add "
                          f"you: airlock members add {user} --role expert")
+
+
+def storage_problem(exc: BaseException, folder: Path | None = None) -> AirlockError | None:
+    """A full, read-only or vanished disk behind ``exc``, as one line the user can act on (else None)."""
+    from engine.store.storage_errors import storage_problem as diagnose
+
+    return diagnose(exc, folder)

@@ -1,1 +1,1 @@
-"""Tabs of the operators' console page: chat, extraction, batch, monitoring, review."""
+"""The operators' console: its page (page.py) and tabs: chat, extraction, batch, monitoring, review."""

@@ -1,1 +1,1 @@
-"""The datasets page's parts: the freeze dialog, a version's overview, readiness and diff."""
+"""The Datasets page (page.py) and its parts: the freeze dialog, a version's overview, readiness and diff."""

@@ -1,1 +1,1 @@
-"""Widgets of the Evaluation page: plots, the review panel, dialogs."""
+"""The Evaluation page (page.py) and its parts: plots, the review panel, dialogs."""

@@ -64,13 +64,8 @@ class EvaluateDialog(QDialog):
 
 
 def _versions(ws: Workspace) -> list[tuple[int, str]]:
-    from sqlalchemy import select
-
-    from engine.store.models import DatasetVersion
-
-    with ws.reader() as s:
-        return [(v.id, f"{v.name} ({v.content_hash[:10]})")
-                for v in s.scalars(select(DatasetVersion).order_by(DatasetVersion.id.desc()))]
+    """Dataset versions, newest first."""
+    return [(v.id, f"{v.name} ({v.content_hash[:10]})") for v in reversed(ws.datasets.versions())]
 
 
 class OverrideDialog(QDialog):

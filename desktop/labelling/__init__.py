@@ -1,1 +1,1 @@
-"""The labelling page's parts: the lazy example list, the answer editors, undo, agreement."""
+"""The Labelling page (page.py) and its parts: the lazy example list, the answer editors, undo, agreement."""

@@ -19,7 +19,7 @@ from desktop.labelling.task_dialog import NewTaskDialog, TaskRequest
 from desktop.qt import QDialog, QFileDialog, QHBoxLayout, QMenu, QMessageBox, QPushButton
 
 if TYPE_CHECKING:
-    from desktop.pages.labelling import LabellingPage
+    from desktop.labelling.page import LabellingPage
     from engine.tasks.example_import import ImportReport
 
 EXAMPLE_FILES = "Example files (*.jsonl *.json *.csv);;All files (*)"

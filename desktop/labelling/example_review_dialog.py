@@ -157,7 +157,7 @@ class ExampleReviewDialog(QDialog):
             self._store(lambda: self.reviews.decide_type(self.review_id, entity, decision))
 
     def mark(self, where: str, start: int, end: int, entity_type: str) -> None:
-        from desktop.document_review import ask_entity_type
+        from desktop.documents.review import ask_entity_type
 
         item = self.current_item()
         entity = entity_type or ask_entity_type(self)

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.jobs import Job, JobRunner
-from desktop.pages.training import if_alive
 from desktop.qt import (
     QComboBox,
     QDialog,
@@ -28,6 +27,7 @@ from desktop.qt import (
     QWidget,
     Signal,
 )
+from desktop.training.page import if_alive
 
 if TYPE_CHECKING:
     from engine.models.registry import ModelFacts

@@ -1,1 +1,1 @@
-"""Widgets of the Training page: the run setup form and the live view of a run."""
+"""The Training page (page.py) and its parts: the run setup form and the live view of a run."""

@@ -1,1 +1,1 @@
-"""Reusable widgets: tables, charts, highlighted text, empty states."""
+"""Reusable widgets: the page base class, tables, charts, highlighted text, empty states."""

@@ -15,7 +15,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.console.classify import classify_text, extract_text
 from engine.console.models import pick_model
@@ -23,7 +23,9 @@ from engine.documents.readers import read_file
 from engine.documents.sources import collect
 from engine.errors import AirlockError, InputFileError
 from engine.jobs import JobContext
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 FIELDS = ("source", "answer", "confidence", "flagged", "latency_ms", "call_id", "error")
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from engine.clock import now
 from engine.evaluation.metrics import percentile
 from engine.store.models import ConsoleCall
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 DEFAULT_THRESHOLD = 0.7
 THRESHOLD_SETTING = "console.confidence_threshold"

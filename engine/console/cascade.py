@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -34,7 +34,9 @@ from engine.models.gguf_file import read_gguf
 from engine.store.models import ModelArtifact
 from engine.tasks.prompt import PromptFormat
 from engine.tasks.service import TaskInfo
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 FALLBACK_SETTING = "console.fallback_model"
 _lock = threading.RLock()

@@ -13,12 +13,15 @@ import threading
 import time
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from engine.console.calls import log_call
 from engine.console.models import ConsoleModel, pick_model, using
 from engine.console.pseudonyms import may_see_values, pseudonymise
 from engine.tasks.prompt import Message, end_of_turn, render_chat
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.console.calls import log_call
 from engine.console.calls import threshold as limit_for
@@ -18,7 +18,9 @@ from engine.console.pseudonyms import may_see_values, pseudonymise
 from engine.errors import AirlockError, NotReady
 from engine.evaluation.calibrate import calibrated_confidence
 from engine.tasks.service import TaskInfo
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 
 @dataclass(frozen=True)

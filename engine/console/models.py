@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -23,7 +24,9 @@ from engine.models.service import ArtifactInfo
 from engine.store.models import DatasetVersion, ModelArtifact, Task, TrainingRun
 from engine.tasks.prompt import PromptFormat
 from engine.tasks.service import TaskInfo
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 _lock = threading.RLock()
 _loaded: dict[str, LoadedModel] = {}

@@ -14,7 +14,7 @@ and no confidence can tell luck from knowledge.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -24,7 +24,9 @@ from engine.inference.classify import Classifier
 from engine.jobs import JobContext
 from engine.store.models import DatasetItem
 from engine.tasks.prompt import PromptWithShots
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,16 @@ ready for the next dataset version."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from engine.clock import now
 from engine.console.calls import CallInfo, calls
 from engine.errors import AirlockError
 from engine.store.models import ConsoleCall, Example, Label
 from engine.tasks.service import TaskInfo
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 ORIGIN = "correction"
 

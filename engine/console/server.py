@@ -15,7 +15,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.console import endpoint_token
 from engine.console.calls import log_call
@@ -24,7 +24,9 @@ from engine.console.models import ConsoleModel, pick_model, using
 from engine.errors import AirlockError
 from engine.seal import host_loopback_listener
 from engine.tasks.prompt import end_of_turn, render_chat
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 LOOPBACK = "127.0.0.1"
 MAX_BODY_BYTES = 1_000_000

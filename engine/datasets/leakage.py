@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from engine.datasets.freeze import normalised_input
 from engine.datasets.readiness import HELD_OUT_SPLITS
 from engine.store.models import DatasetItem, ModelArtifact, TrainingRun
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
 
@@ -42,7 +42,9 @@ from engine.tasks.record_text import served_answer
 from engine.tasks.review import labels_by_example
 from engine.tasks.spec import TaskInfo
 from engine.tasks.validation import value_problems
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 TOKEN_SAMPLE = 5_000  # token lengths of bigger versions are counted on a seeded sample ...
 TOKEN_LONGEST = 200  # ... and on their longest texts (by characters), so the maximum is right

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +25,9 @@ from engine.documents.sources import MAX_IMPORT_SETTING, SourceFile, collect, si
 from engine.file_names import NameRedactor
 from engine.jobs import JobContext
 from engine.store.models import Document
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 _LOOKUP_CHUNK = 500  # stays under SQLite's limit on bound parameters
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -20,7 +20,9 @@ from engine.evaluation.calibration import METHODS, Calibration, ece, fit
 from engine.evaluation.metrics import auroc
 from engine.jobs import JobContext
 from engine.store.models import DatasetVersion, ModelArtifact, Prediction
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 METHOD_SETTING = "evaluation.calibration_method"
 DEFAULT_METHOD = "platt"  # chosen on the demo's half-trained models (BENCHMARKS.md, calibration)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -13,7 +13,9 @@ from engine.errors import AirlockError
 from engine.evaluation.bootstrap import Difference, paired_bootstrap
 from engine.evaluation.cost import CloudAlternative, CostModel
 from engine.store.models import DatasetVersion, EvaluationRun, ModelArtifact, Prediction
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ who gave it. Exactly one artifact is promoted at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
@@ -28,7 +29,9 @@ from engine.errors import AirlockError
 from engine.evaluation.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, Difference
 from engine.evaluation.compare import difference
 from engine.store.models import DatasetItem, EvaluationRun, ModelArtifact
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 GATE_SETTING = "evaluation.gate.max_golden_drop"
 LEVEL_SETTING = "evaluation.gate.confidence"

@@ -6,7 +6,7 @@ The PDF is made from this HTML by the desktop (Qt), never here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -25,7 +25,9 @@ from engine.store.models import (
     Task,
     TrainingRun,
 )
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 TEMPLATE_DIR = RESOURCES / "report"
 TEMPLATE = "evaluation.html.j2"

@@ -8,6 +8,7 @@ back (unless someone edited the note since). Lists never re-run a model.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -15,7 +16,9 @@ from sqlalchemy.orm import aliased
 from engine.clock import now
 from engine.errors import AirlockError
 from engine.store.models import DatasetItem, EvaluationRun, Example, Prediction
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 MODEL_WRONG = "model wrong"
 REFERENCE_WRONG = "reference wrong"

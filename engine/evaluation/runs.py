@@ -11,6 +11,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -23,7 +24,9 @@ from engine.jobs import Cancelled, JobContext
 from engine.store.models import EvaluationRun, Prediction, TrainingRun
 from engine.tasks.prompt import PromptFormat, Shot
 from engine.tasks.record_text import served_answer
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 SPLITS = ("test", "golden", "ood", "eval")  # eval: what calibration is fitted on
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -19,7 +19,9 @@ from engine.evaluation.compare import Comparison, compare
 from engine.evaluation.runs import ModelUnderTest, evaluate, model_under_test
 from engine.jobs import JobContext
 from engine.store.models import EvaluationRun
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 __all__ = ["EvaluationInfo", "EvaluationService", "ModelUnderTest"]
 

@@ -19,13 +19,16 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.errors import AirlockError, NotReady
 from engine.jobs import JobContext
 from engine.models.convert import convert_to_gguf
 from engine.models.service import ArtifactInfo
 from engine.training.service import RunInfo
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 QUANT_TYPES = {"Q8_0": "LLAMA_FTYPE_MOSTLY_Q8_0", "Q5_K_M": "LLAMA_FTYPE_MOSTLY_Q5_K_M",
                "Q4_K_M": "LLAMA_FTYPE_MOSTLY_Q4_K_M"}

@@ -7,6 +7,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -16,7 +17,9 @@ from engine.jobs import JobContext
 from engine.models.registry import inspect_model
 from engine.paths import demo_model_path
 from engine.store.models import BaseModel, ModelArtifact
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 DEMO_MODEL_NAME = "SmolLM2-135M-Instruct (demo)"
 

@@ -23,11 +23,11 @@ from engine.tasks.labelling import Labelling
 from engine.tasks.review import Review
 from engine.tasks.spec import TaskInfo, task_info
 from engine.tasks.validation import TASK_KINDS, canonical_value, check_spec, value_problems
-from engine.workspace import Workspace
 
 if TYPE_CHECKING:
     from engine.jobs import JobContext
     from engine.tasks.example_import import ImportReport
+    from engine.workspace import Workspace
 
 __all__ = ["TASK_KINDS", "ChunkPreview", "TaskInfo", "TaskService"]
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from engine.errors import AirlockError
 from engine.listings import CurvePoint, training_curve
 from engine.store.models import BaseModel, DatasetVersion, EvaluationRun, ModelArtifact, TrainingRun
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,10 @@ from engine.training.spec import (
     checkpoints,
     read_progress,
 )
-from engine.workspace import Workspace
 
 if TYPE_CHECKING:
     from engine.models.service import BaseModelInfo
+    from engine.workspace import Workspace
 
 TERMINAL = ("succeeded", "failed", "cancelled")
 CHARS_PER_TOKEN = 3.6  # English text with a BPE tokenizer; only used for estimates

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from desktop.pages.audit import AuditPage, action_choices
+from desktop.audit.page import AuditPage, action_choices
 from desktop.qt import Qt
 
 

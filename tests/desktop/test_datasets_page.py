@@ -44,8 +44,8 @@ def ws(workspace: Any) -> Any:
 
 @pytest.fixture
 def page(qtbot: Any, styled_app: Any, ws: Any) -> Iterator[Any]:
+    from desktop.datasets.page import DatasetsPage
     from desktop.jobs import JobRunner
-    from desktop.pages.datasets import DatasetsPage
 
     runner = JobRunner()
     page = DatasetsPage(runner)
@@ -58,9 +58,9 @@ def page(qtbot: Any, styled_app: Any, ws: Any) -> Iterator[Any]:
     runner.shutdown(10)
 
 
-def freeze(page: Any, qtbot: Any, name: str, seed: int) -> Any:
+def freeze(page: Any, qtbot: Any, name: str, seed: int, keep_splits: bool = True) -> Any:
     task = page.ws.tasks.find("triage")
-    page.start_freeze(FreezeRequest(task.id, name, SplitPlan(seed=seed)))
+    page.start_freeze(FreezeRequest(task.id, name, SplitPlan(seed=seed, keep_splits=keep_splits)))
     assert not page.freeze_button.isEnabled() and page.progress_strip.isVisible()
     qtbot.waitUntil(lambda: page.freeze_job is None, timeout=60_000)
     return next(v for v in page.ws.datasets.versions() if v.name == name)
@@ -151,13 +151,13 @@ def test_freeze_can_be_cancelled(page: Any, qtbot: Any, ws: Any) -> None:
 
 def test_two_versions_can_be_compared(page: Any, qtbot: Any, ws: Any, artifacts_dir: Path) -> None:
     first = freeze(page, qtbot, "triage-v1", seed=1)
-    second = freeze(page, qtbot, "triage-v2", seed=2)
+    second = freeze(page, qtbot, "triage-v2", seed=2, keep_splits=False)
     assert page.versions.selected_row().id == second.id
     page.tabs.setCurrentWidget(page.diff)
     assert page.diff.other.currentData() == first.id
     page.diff.compare_button.click()
     diff = ws.datasets.diff(first.id, second.id)
-    assert diff.moved and not diff.added and not diff.removed  # another seed only reshuffles the splits
+    assert diff.moved and not diff.added and not diff.removed  # re-drawn with another seed: only the splits move
     assert f"{len(diff.moved):,} moved between splits" in page.diff.summary.text()
     assert page.diff.table.row_count() == len(diff.moved)
     assert {r.change for r in page.diff.table.rows()} == {"moved"}

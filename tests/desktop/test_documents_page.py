@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from desktop.import_dialog import ColumnPicker
-from desktop.pages.documents import DocumentsPage
-from desktop.pii_settings import PrivacySettingsDialog
+from desktop.documents.import_dialog import ColumnPicker
+from desktop.documents.page import DocumentsPage
+from desktop.documents.pii_settings import PrivacySettingsDialog
 from desktop.qt import QDialog, QDropEvent, QMimeData, QPoint, Qt, QUrl
 from engine.store.models import Document, PiiFinding
 

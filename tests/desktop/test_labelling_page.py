@@ -41,7 +41,7 @@ def ws(workspace: Any) -> Any:
 @pytest.fixture
 def page(qtbot: Any, styled_app: Any, ws: Any) -> Iterator[Any]:
     from desktop.jobs import JobRunner
-    from desktop.pages.labelling import LabellingPage
+    from desktop.labelling.page import LabellingPage
 
     runner = JobRunner()
     page = LabellingPage(runner)
@@ -318,7 +318,7 @@ def test_examples_keep_their_detail(page: Any, ws: Any) -> None:
 
 def test_a_workspace_without_tasks_says_what_to_do(qtbot: Any, styled_app: Any, workspace: Any) -> None:
     from desktop.jobs import JobRunner
-    from desktop.pages.labelling import LabellingPage
+    from desktop.labelling.page import LabellingPage
 
     page = LabellingPage(JobRunner())
     qtbot.addWidget(page)

@@ -98,7 +98,7 @@ def test_a_folder_without_chat_template_is_registered_with_the_chosen_one(
 def test_the_training_page_opens_it_and_selects_the_new_model(
         qtbot: Any, styled_app: Any, workspace: Any, tiny_llama: Path, artifacts_dir: Path) -> None:
     from desktop.jobs import JobRunner
-    from desktop.pages.training import TrainingPage
+    from desktop.training.page import TrainingPage
 
     runner = JobRunner()
     page = TrainingPage(runner)

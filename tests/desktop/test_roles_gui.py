@@ -73,7 +73,7 @@ def test_a_non_admin_reads_the_members_but_cannot_change_them(workspace: Workspa
 def test_pages_hide_what_the_role_cannot_do(workspace: Workspace, qtbot: Any, styled_app: Any,
                                             runner: Any, as_user: Any) -> None:
     from desktop import roles
-    from desktop.pages.datasets import DatasetsPage
+    from desktop.datasets.page import DatasetsPage
 
     page = DatasetsPage(runner)
     qtbot.addWidget(page)
@@ -93,7 +93,7 @@ def test_pages_hide_what_the_role_cannot_do(workspace: Workspace, qtbot: Any, st
 def test_audit_page_reads_details_in_words_with_raw_json_a_click_away(workspace: Workspace, qtbot: Any,
                                                                      styled_app: Any, runner: Any,
                                                                      artifacts_dir: Path) -> None:
-    from desktop.pages.audit import AuditPage, readable_lines
+    from desktop.audit.page import AuditPage, readable_lines
 
     workspace.membership.add("bob", "operator")
     workspace.membership.set_role("bob", "expert")
@@ -125,7 +125,7 @@ def test_audit_page_reads_details_in_words_with_raw_json_a_click_away(workspace:
 def test_verify_on_the_audit_page_checks_the_seals_too(workspace: Workspace, qtbot: Any, styled_app: Any,
                                                        runner: Any, as_user: Any, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop.pages.audit import AuditPage
+    from desktop.audit.page import AuditPage
     from engine import audit_seals
 
     monkeypatch.setenv("AIRLOCK_STATE_DIR", str(tmp_path / "state"))
@@ -161,7 +161,7 @@ def test_the_sign_dialog_needs_a_meaning_and_a_reason(qtbot: Any, styled_app: An
 
 def test_turning_keep_originals_on_in_the_gui_is_signed(workspace: Workspace, qtbot: Any, styled_app: Any,
                                                         signatures: list[str]) -> None:
-    from desktop.pii_settings import PrivacySettingsDialog
+    from desktop.documents.pii_settings import PrivacySettingsDialog
 
     dialog = PrivacySettingsDialog(workspace, "")
     qtbot.addWidget(dialog)
@@ -175,7 +175,7 @@ def test_turning_keep_originals_on_in_the_gui_is_signed(workspace: Workspace, qt
 def test_freezing_from_the_datasets_page_is_signed(workspace: Workspace, qtbot: Any, styled_app: Any,
                                                    runner: Any) -> None:
     from desktop.datasets.freeze_dialog import FreezeRequest
-    from desktop.pages.datasets import DatasetsPage
+    from desktop.datasets.page import DatasetsPage
     from engine.datasets.freeze import SplitPlan
     from engine.signatures import Signature
     from tests.engine.tasks_data import classification_task, fault_corpus, labelled
@@ -195,7 +195,7 @@ def test_freezing_from_the_datasets_page_is_signed(workspace: Workspace, qtbot: 
 
 def test_the_lineage_view_shows_the_tree_and_exports_html(workspace: Workspace, qtbot: Any, styled_app: Any,
                                                           tmp_path: Path, artifacts_dir: Path) -> None:
-    from desktop.lineage_view import LineageDialog
+    from desktop.audit.lineage_view import LineageDialog
     from tests.engine.test_lineage import PLANTED, traced
 
     ws, art_id, _doc = traced.__wrapped__(workspace, tmp_path)  # type: ignore[attr-defined]
@@ -222,7 +222,7 @@ def test_lineage_is_reachable_from_the_datasets_page(workspace: Workspace, qtbot
                                                      runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                      ) -> None:
     from desktop import lineage_view
-    from desktop.pages.datasets import DatasetsPage
+    from desktop.datasets.page import DatasetsPage
     from tests.engine.test_lineage import traced
 
     ws, _art, _doc = traced.__wrapped__(workspace, tmp_path)  # type: ignore[attr-defined]

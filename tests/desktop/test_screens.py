@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from desktop.audit.page import AuditPage
+from desktop.console.page import ConsolePage
+from desktop.datasets.page import DatasetsPage
+from desktop.documents.page import DocumentsPage
+from desktop.evaluation.page import EvaluationPage
+from desktop.home.page import HomePage
+from desktop.labelling.page import LabellingPage
 from desktop.main_window import NAV_NAMES
-from desktop.pages.audit import AuditPage
-from desktop.pages.console import ConsolePage
-from desktop.pages.datasets import DatasetsPage
-from desktop.pages.documents import DocumentsPage
-from desktop.pages.evaluation import EvaluationPage
-from desktop.pages.home import HomePage
-from desktop.pages.labelling import LabellingPage
-from desktop.pages.training import TrainingPage
+from desktop.training.page import TrainingPage
 
 
 def _check_home(page: HomePage, counts: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from desktop.jobs import JobRunner
-from desktop.pages.training import DETACHED_NOTE, TrainingPage
+from desktop.training.page import DETACHED_NOTE, TrainingPage
 from engine.training.spec import DETACHED_WORKER, WORKER, WORKER_LEASE_FILE
 from tests.engine.lease_holders import HOLD_RUN, kill, start_holder
 from tests.engine.test_training_run import ready  # noqa: F401  (the workspace with a frozen version)

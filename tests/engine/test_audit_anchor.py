@@ -166,3 +166,30 @@ def test_another_account_without_an_anchor_is_told_so(workspace: Workspace, as_u
     finally:
         os.environ["AIRLOCK_STATE_DIR"] = saved
     assert report.ok and "holds no anchor" in report.describe()
+
+
+def test_a_copied_workspace_folder_goes_its_own_way(workspace: Workspace, tmp_path: Path) -> None:
+    """A copy keeps the workspace id; both folders then add different events and each still verifies
+    against the heads anchored for it, while rolling the copy back is still caught."""
+    _add_events(workspace, 2)
+    root = workspace.root
+    workspace.close()
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    report = _reopened_report(copy)
+    assert report.ok and "it was moved or copied" in report.describe() and str(root) in report.describe()
+    with Workspace.open(root) as ws:
+        _add_events(ws, 3, start=10)
+    with Workspace.open(copy) as ws:
+        _add_events(ws, 2, start=20)
+    shutil.copy(copy / "airlock.db", tmp_path / "copy-old.db")
+    with Workspace.open(copy) as ws:
+        _add_events(ws, 1, start=30)
+    assert _reopened_report(root).ok
+    report = _reopened_report(copy)
+    assert report.ok and report.anchored and report.anchored >= 3
+    for leftover in ("airlock.db-wal", "airlock.db-shm"):
+        (copy / leftover).unlink(missing_ok=True)
+    shutil.copy(tmp_path / "copy-old.db", copy / "airlock.db")
+    report = _reopened_report(copy)
+    assert not report.ok and "rolled back" in (report.problem or "")

@@ -109,12 +109,30 @@ def forget_gguf_quantization(model: Any) -> None:
         del model.config.quantization_config
 
 
-def merge_and_save(peft_model: Any, tokenizer: Any, merged_dir: Path) -> None:
+# What a tokenizer may be read from; a fast tokenizer saves only tokenizer.json, but the GGUF
+# converter reads the SentencePiece model of some architectures (Phi-3, Llama 2) from tokenizer.model.
+TOKENIZER_SOURCES = ("tokenizer.model", "tokenizer.json", "vocab.json", "merges.txt", "vocab.txt",
+                     "added_tokens.json", "special_tokens_map.json")
+
+
+def keep_base_tokenizer_files(base_dir: Path | None, merged_dir: Path) -> None:
+    """Copy the base folder's tokenizer files that saving the tokenizer did not write."""
+    if base_dir is None or not base_dir.is_dir():
+        return
+    import shutil
+
+    for name in TOKENIZER_SOURCES:
+        if (base_dir / name).is_file() and not (merged_dir / name).exists():
+            shutil.copyfile(base_dir / name, merged_dir / name)
+
+
+def merge_and_save(peft_model: Any, tokenizer: Any, merged_dir: Path, base_dir: Path | None = None) -> None:
     """Fold the adapter into the base weights and save a plain HF folder."""
     merged = peft_model.merge_and_unload()
     forget_gguf_quantization(merged)
     merged.save_pretrained(str(merged_dir), safe_serialization=True)
     tokenizer.save_pretrained(str(merged_dir))
+    keep_base_tokenizer_files(base_dir, merged_dir)
 
 
 # Models that fuse projections (Phi-3: qkv_proj, gate_up_proj) adapt the fused one instead.
@@ -180,6 +198,7 @@ def merge_into_16bit_base(base_dir: Path, adapter_dir: Path, tokenizer: Any, mer
     forget_gguf_quantization(merged)
     merged.save_pretrained(str(merged_dir), safe_serialization=True)
     tokenizer.save_pretrained(str(merged_dir))
+    keep_base_tokenizer_files(base_dir, merged_dir)
 
 
 def run_sft(spec: TrainingSpec, reporter: Reporter, model: Any, tokenizer: Any, peft_config: Any,
@@ -222,6 +241,7 @@ def run_sft(spec: TrainingSpec, reporter: Reporter, model: Any, tokenizer: Any, 
             merge_into_16bit_base(base_folder(spec), Path(outcome.adapter_dir), tokenizer, merged_dir)
         else:
             reporter.message("Merging the adapter into the base model")
-            merge_and_save(trainer.model, tokenizer, merged_dir)
+            base = Path(spec.base_model_path)
+            merge_and_save(trainer.model, tokenizer, merged_dir, base if base.is_dir() else None)
         outcome.merged_dir = str(merged_dir)
     return outcome

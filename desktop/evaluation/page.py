@@ -14,7 +14,6 @@ from desktop.evaluation.plots import ClassBars, ConfusionHeatmap
 from desktop.evaluation.review_list import ReviewTab
 from desktop.evaluation.run_table import COLUMNS, metrics_report
 from desktop.jobs import Job
-from desktop.pages.base import Page
 from desktop.qt import (
     QFileDialog,
     QGridLayout,
@@ -31,6 +30,7 @@ from desktop.qt import (
     QWidget,
 )
 from desktop.widgets.job_progress import JobProgress
+from desktop.widgets.page import Page
 from desktop.widgets.stat_card import StatCard
 from desktop.widgets.table import DataTable
 from engine.signatures import signing

@@ -21,7 +21,6 @@ from desktop.labelling.agreement_panel import AgreementPanel
 from desktop.labelling.example_panel import ExamplePanel
 from desktop.labelling.example_table import ExampleTable
 from desktop.labelling.list_model import FILTER_NAMES, ExampleListModel
-from desktop.pages.base import Page
 from desktop.qt import (
     QAbstractSpinBox,
     QComboBox,
@@ -39,6 +38,7 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
+from desktop.widgets.page import Page
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner

@@ -15,7 +15,6 @@ from desktop.console.monitor_tab import MonitorTab
 from desktop.console.review_tab import ReviewTab
 from desktop.console.task_picker import fill_tasks
 from desktop.jobs import Job
-from desktop.pages.base import Page
 from desktop.qt import (
     QComboBox,
     QFrame,
@@ -30,6 +29,7 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
+from desktop.widgets.page import Page
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:

@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import dialogs, sign_dialog
 from desktop import formatting as fmt
+from desktop.audit.lineage_view import add_lineage_button, selected_target
 from desktop.datasets.diff_view import DiffView
 from desktop.datasets.export_button import ExportButton
 from desktop.datasets.freeze_dialog import FreezeDialog, FreezeRequest
 from desktop.datasets.readiness_view import ReadinessView
 from desktop.datasets.version_overview import DuplicatesView, VersionOverview
 from desktop.jobs import Job
-from desktop.lineage_view import add_lineage_button, selected_target
-from desktop.pages.base import Page
 from desktop.qt import (
     QDialog,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
+from desktop.widgets.page import Page
 from desktop.widgets.table import Column, DataTable
 from engine.signatures import Signature, signing
 

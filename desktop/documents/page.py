@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import dialogs
 from desktop import formatting as fmt
-from desktop.document_review import ReviewPanel, ask_entity_type
+from desktop.documents.review import ReviewPanel, ask_entity_type
 from desktop.jobs import Job
-from desktop.pages.base import Page
 from desktop.qt import (
     QDragEnterEvent,
     QDropEvent,
@@ -33,6 +32,7 @@ from desktop.qt import (
     QWidget,
 )
 from desktop.widgets.job_progress import JobProgress
+from desktop.widgets.page import Page
 from desktop.widgets.pii_text import EntityLegend, PiiTextView
 from desktop.widgets.table import Column, DataTable
 
@@ -302,7 +302,7 @@ class DocumentsPage(Page):
 
     def open_settings(self) -> QWidget | None:
         """The workspace's privacy settings; saved settings apply to the next scan."""
-        from desktop.pii_settings import PrivacySettingsDialog
+        from desktop.documents.pii_settings import PrivacySettingsDialog
 
         if self.ws is None:
             return None
@@ -325,7 +325,7 @@ class DocumentsPage(Page):
             self.import_paths([Path(folder)])
 
     def import_paths(self, paths: list[Path]) -> Job[Any] | None:
-        from desktop.import_dialog import import_job, plan_import
+        from desktop.documents.import_dialog import import_job, plan_import
 
         ws = self.ws
         if ws is None or self.jobs.busy:
@@ -337,7 +337,7 @@ class DocumentsPage(Page):
         return self._start(job, "Importing documents", self._imported)
 
     def _imported(self, report: ImportReport) -> None:
-        from desktop.import_dialog import ImportResult
+        from desktop.documents.import_dialog import ImportResult
 
         self.last_report = report
         self.result_dialog = ImportResult(report, self)

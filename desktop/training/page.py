@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import dialogs
 from desktop import formatting as fmt
+from desktop.audit.lineage_view import add_lineage_button, selected_target
 from desktop.jobs import Job
-from desktop.lineage_view import add_lineage_button, selected_target
-from desktop.pages.base import Page
 from desktop.qt import (
     QCheckBox,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from desktop.qt import (
 from desktop.training.config_form import ConfigForm
 from desktop.training.live_view import RunView
 from desktop.training.provenance_view import ProvenanceDialog
+from desktop.widgets.page import Page
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:

@@ -6,7 +6,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from desktop.jobs import Job
-from desktop.pages.base import Page
 from desktop.qt import (
     QFontDatabase,
     QFrame,
@@ -19,6 +18,7 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
+from desktop.widgets.page import Page
 from desktop.widgets.stat_card import StatCard
 from engine import offline
 

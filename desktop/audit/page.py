@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import formatting as fmt
 from desktop.jobs import Job
-from desktop.pages.base import Page
 from desktop.qt import (
     QComboBox,
     QHBoxLayout,
@@ -22,6 +21,7 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
+from desktop.widgets.page import Page
 from desktop.widgets.table import Column, DataTable
 from engine.audit_text import readable_lines
 
@@ -216,7 +216,7 @@ class AuditPage(Page):
         target = lineage_target(self.selected) if self.selected is not None else None
         if self.ws is None or target is None:
             return
-        from desktop.lineage_view import LineageDialog
+        from desktop.audit.lineage_view import LineageDialog
 
         LineageDialog(self.ws, target, self).exec()
 

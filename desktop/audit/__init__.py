@@ -1,0 +1,1 @@
+"""The Audit page (page.py) and its parts: the readable event list and the lineage view."""

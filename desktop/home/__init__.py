@@ -1,0 +1,1 @@
+"""The Home page (page.py): the workspace at a glance and the next step."""
