@@ -33,6 +33,7 @@ def build_workspace(root: Path) -> tuple[object, int, int]:
     from engine.clock import now
     from engine.datasets.freeze import SplitPlan
     from engine.demo import CORPUS, TASK_FILE
+    from engine.signatures import Signature
     from engine.store.models import Document
     from engine.workspace import Workspace
 
@@ -48,7 +49,8 @@ def build_workspace(root: Path) -> tuple[object, int, int]:
     task = ws.tasks.create(spec["name"], "classification", {"labels": spec["labels"]}, spec["system_prompt"],
                            spec["user_template"])
     ws.tasks.examples_from_documents(task.id, ws.documents.ids(), label_from_source=True)
-    version = ws.datasets.freeze(task.id, "bench", SplitPlan(seed=1, eval_fraction=0.0, test_fraction=0.2))
+    version = ws.datasets.freeze(task.id, "bench", SplitPlan(seed=1, eval_fraction=0.0, test_fraction=0.2),
+                                 signature=Signature("reviewed", "benchmark data (the demo corpus)"))
     base = ws.models.ensure_demo_model()
     return ws, version.id, base.id
 

@@ -107,11 +107,15 @@ class AuditLog:
     def record(self, session: Session, action: str, subject: str,
                details: dict[str, Any] | None = None) -> AuditEntry:
         """Append one event inside ``session``'s open transaction. Refuses (and so rolls the change
-        back) when the acting user's current role may not do what ``action`` is."""
+        back) when the acting user's current role may not do what ``action`` is, or when ``action``
+        is a gate change and no signature is pending (engine/signatures.py)."""
         from engine.members import check_role, work_for_action
-        from engine.signatures import signature_for
+        from engine.signatures import SignatureRequired, needs_signature, signature_for
 
         role = check_role(session, self.identity.os_user, work_for_action(action), action)
+        if needs_signature(action, details) and signature_for(action) is None:
+            raise SignatureRequired(f"{action} may only be recorded with a signature (meaning and reason); "
+                                    "the change was rolled back")
         last = session.execute(
             select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
         ).first()

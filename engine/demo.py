@@ -16,10 +16,12 @@ from typing import Any
 from engine.errors import AirlockError
 from engine.jobs import JobContext
 from engine.paths import RESOURCES, demo_workspace
+from engine.signatures import Signature
 from engine.workspace import Workspace
 
 CORPUS = RESOURCES / "demo" / "fault_reports.jsonl"
 TASK_FILE = RESOURCES / "demo" / "task.json"
+DEMO_SIGNATURE = Signature("reviewed", "demo loop on the bundled synthetic corpus (no real data)")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class DemoSettings:
     quantizations: tuple[str, ...] = ("Q8_0", "Q4_K_M")
     shots: int = 4
     seed: int = 7
+    # the demo's freeze is signed like any other (the engine refuses it unsigned); the person who
+    # starts the demo signs it with this meaning and reason, recorded under their name
+    signature: Signature = DEMO_SIGNATURE
 
     @classmethod
     def quick(cls) -> DemoSettings:
@@ -99,7 +104,7 @@ def seed_demo(ws: Workspace) -> None:
     ws.models.ensure_demo_model()
 
 
-def prepare_dataset(ws: Workspace, ctx: JobContext, seed: int) -> int:
+def prepare_dataset(ws: Workspace, ctx: JobContext, seed: int, signature: Signature) -> int:
     """Redact, make labelled examples, freeze (reusing the version when nothing changed)."""
     from sqlalchemy import select
 
@@ -123,7 +128,7 @@ def prepare_dataset(ws: Workspace, ctx: JobContext, seed: int) -> int:
         return int(existing)
     ctx.step(0.95, "Freezing the dataset version")
     version = ws.datasets.freeze(task.id, f"demo-v{(existing or 0) + 1}",
-                                 SplitPlan(seed=seed, eval_fraction=0.1, test_fraction=0.2))
+                                 SplitPlan(seed=seed, eval_fraction=0.1, test_fraction=0.2), signature=signature)
     return version.id
 
 
@@ -136,7 +141,7 @@ def run_demo(ws: Workspace, ctx: JobContext | None = None, settings: DemoSetting
     settings = settings or DemoSettings()
     seed_demo(ws)
     ctx.step(0.0, "Redacting PII and building the dataset")
-    version_id = prepare_dataset(ws, ctx.sub(0.0, 0.15), settings.seed)
+    version_id = prepare_dataset(ws, ctx.sub(0.0, 0.15), settings.seed, settings.signature)
     version = ws.datasets.get(version_id)
     base = ws.models.ensure_demo_model()
 

@@ -7,7 +7,8 @@ A job (progress, cancel): every step reports what it does, cancelling stops at t
 point (a training run stops at its next step and keeps its checkpoint), and every step is
 audited by the service doing it, framed by ``iteration.started`` and ``iteration.finished`` /
 ``iteration.stopped`` events. A red gate stops before promotion (``airlock promote --override``
-remains the person's decision).
+remains the person's decision). The plan carries the person's signature: it signs the new
+version's freeze and, when the gate is green, the promotion; without one nothing starts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import select
 
 from engine.errors import AirlockError, NotReady
 from engine.jobs import Cancelled, JobContext
+from engine.signatures import Signature, require_signature
 from engine.store.models import DatasetItem, DatasetVersion, ModelArtifact, TrainingRun
 from engine.workspace import Workspace
 
@@ -49,6 +51,7 @@ class IterationPlan:
     max_steps: int | None = None  # override the last run's step limit (tests and quick tries)
     quantization: str | None = None  # default: the promoted artifact's, else Q8_0
     calibrate: bool = True
+    signature: Signature | None = None  # signs the new version's freeze and the promotion (required)
 
 
 def last_run(ws: Workspace, task_id: int) -> TrainingRun:
@@ -117,6 +120,8 @@ def iterate(ws: Workspace, task_id: int, plan: IterationPlan | None = None,
     plan = plan or IterationPlan()
     ctx = ctx or JobContext()
     ws.membership.require("expert", "the next iteration")
+    signature = require_signature("the next iteration (it freezes a version and may promote a model)",
+                                  plan.signature)
     task = ws.tasks.get(task_id)
     result = IterationResult(task_id, previous_artifact_id=ws.evaluation.promoted())
     previous = last_run(ws, task_id)
@@ -137,7 +142,8 @@ def iterate(ws: Workspace, task_id: int, plan: IterationPlan | None = None,
 
         last_plan = versions[-1].stats.get("plan", {}) if versions else {}
         split_plan = SplitPlan(**{k: v for k, v in last_plan.items() if k in SplitPlan.__dataclass_fields__})
-        version = ws.datasets.freeze(task_id, name, replace(split_plan, keep_splits=True), ctx.sub(0.0, 0.1))
+        version = ws.datasets.freeze(task_id, name, replace(split_plan, keep_splits=True), ctx.sub(0.0, 0.1),
+                                     signature)
         result.version_id = version.id
         refusals = ws.datasets.readiness(version.id).refusals
         if refusals:
@@ -177,7 +183,7 @@ def iterate(ws: Workspace, task_id: int, plan: IterationPlan | None = None,
         result.gate_passed, result.gate_reasons, result.gate_checks = gate.passed, gate.reasons, gate.checks
         if gate.passed:
             note(0.98, f"Promoting {artifact.name}")
-            ws.evaluation.promote(artifact.id)
+            ws.evaluation.promote(artifact.id, signature=signature)
             result.promoted = True
         else:
             result.log.append("Gate red: not promoted (" + "; ".join(gate.reasons) + ")")

@@ -33,7 +33,7 @@ from desktop.qt import (
 )
 from desktop.widgets.page import Page
 from desktop.widgets.table import Column, DataTable
-from engine.signatures import Signature, signing
+from engine.signatures import Signature
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
@@ -88,8 +88,7 @@ def rejection_summary(rows: list[RejectionRow]) -> str:
 
 def freeze_version(ws: Workspace, request: FreezeRequest, ctx: JobContext,
                    signature: Signature | None = None) -> VersionInfo:
-    with signing(signature):
-        return ws.datasets.freeze(request.task_id, request.name, request.plan, ctx)
+    return ws.datasets.freeze(request.task_id, request.name, request.plan, ctx, signature)
 
 
 def check_readiness(ws: Workspace, version_id: int, ctx: JobContext) -> ReadinessReport:

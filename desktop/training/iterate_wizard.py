@@ -1,12 +1,14 @@
 """The next-iteration wizard: what it starts from, then every step of the flow as it runs (new
 version with stable splits, training with the last run's settings, export, calibration, evaluation
 against the promoted model, gate, promotion), with progress and Cancel; the gate's verdict at the end.
-The work is ``engine.iteration.iterate`` run as a job."""
+The work is ``engine.iteration.iterate`` run as a job; Start asks
+for the person's signature first (it signs the freeze and the promotion)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from desktop import sign_dialog
 from desktop.jobs import Job, JobRunner
 from desktop.qt import (
     QCheckBox,
@@ -135,7 +137,12 @@ class IterateWizard(QDialog):
         task_id = self.task_id()
         if task_id is None or self.job is not None:
             return
-        plan = IterationPlan(max_steps=self.max_steps.value() or None, calibrate=self.calibrate.isChecked())
+        signature = sign_dialog.ask_signature(self, "this iteration (freezing a new version and, when the gate "
+                                              "is green, promoting its model)", self.ws.identity.os_user)
+        if signature is None:
+            return
+        plan = IterationPlan(max_steps=self.max_steps.value() or None, calibrate=self.calibrate.isChecked(),
+                             signature=signature)
         ws = self.ws
         self.verdict.setText("")
         self.start_button.setEnabled(False)

@@ -1,8 +1,8 @@
 """`--meaning` and `--reason` for the commands that change a gate (freeze, promote, keep-originals on).
 
 Given both, the change's audit event carries the signature (engine/signatures.py). Given neither on
-an interactive terminal, the command asks for them; a script that gives neither makes the change
-unsigned, and the lineage report shows it as unsigned.
+an interactive terminal, the command asks for them; a script that gives neither is refused by the
+engine (a gate change is never made unsigned) and nothing changes.
 """
 
 from __future__ import annotations

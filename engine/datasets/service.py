@@ -36,6 +36,7 @@ from engine.datasets.readiness import (
 from engine.datasets.stats import statistics
 from engine.errors import AirlockError, NotReady
 from engine.jobs import JobContext
+from engine.signatures import Signature, require_signature, signing
 from engine.store.models import DatasetItem, DatasetRejection, DatasetVersion, Example, ModelArtifact
 from engine.tasks.agreement import agreement_report, final_label
 from engine.tasks.record_text import served_answer
@@ -81,8 +82,9 @@ class DatasetService:
         self.ws = ws
 
     def freeze(self, task_id: int, name: str, plan: SplitPlan | None = None,
-               ctx: JobContext | None = None) -> VersionInfo:
-        """Validate, de-duplicate and split the task's examples into a new immutable version. A job."""
+               ctx: JobContext | None = None, signature: Signature | None = None) -> VersionInfo:
+        """Validate, de-duplicate and split the task's examples into a new immutable version. A job.
+        Signed: ``signature`` (or one pending from ``signing``) is required, else nothing is frozen."""
         self.ws.membership.require("expert", "freezing a dataset version")
         plan = plan or SplitPlan()
         ctx = ctx or JobContext()
@@ -91,6 +93,7 @@ class DatasetService:
         if min(plan.eval_fraction, plan.test_fraction) < 0 or plan.eval_fraction + plan.test_fraction >= 1:
             raise AirlockError("the eval and test shares must be at least 0 and leave room for training "
                                f"(eval {plan.eval_fraction} + test {plan.test_fraction} must be below 1)")
+        signature = require_signature("freezing a dataset version for training", signature)
         task = self.ws.tasks.get(task_id)
         for review in self.ws.tasks.example_reviews.open_reviews(task_id):
             raise NotReady(f"task {task.name!r} has imported rows under PII review ({review.file_name}, review "
@@ -127,7 +130,8 @@ class DatasetService:
                                                 and c.problem.startswith("annotators disagree"))
         digest = version_hash(outcome.items, task.fingerprint(), plan.seed)
         ctx.step(0.8, "Storing the version")
-        return self._store(task, name, plan, outcome, stats, digest)
+        with signing(signature):
+            return self._store(task, name, plan, outcome, stats, digest)
 
     def placed_before(self, task_id: int) -> dict[int, str]:
         """example id -> where it stays in the next version (``earlier_split`` of its history)."""

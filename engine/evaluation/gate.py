@@ -28,6 +28,7 @@ from sqlalchemy import select, update
 from engine.errors import AirlockError
 from engine.evaluation.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, Difference
 from engine.evaluation.compare import difference
+from engine.signatures import Signature, require_signature, signing
 from engine.store.models import DatasetItem, EvaluationRun, ModelArtifact
 
 if TYPE_CHECKING:
@@ -181,14 +182,16 @@ def gate(ws: Workspace, candidate_id: int) -> GateResult:
     return GateResult(candidate_id, promoted, not reasons, reasons, checks, test_diff, golden_diff, rule)
 
 
-def promote(ws: Workspace, candidate_id: int, override_reason: str | None = None) -> GateResult:
+def promote(ws: Workspace, candidate_id: int, override_reason: str | None = None,
+            signature: Signature | None = None) -> GateResult:
     ws.membership.require("expert", "promotion")
+    signature = require_signature("promoting a model" + (" over the gate" if override_reason else ""), signature)
     result = gate(ws, candidate_id)
     reason = (override_reason or "").strip()
     if not result.passed and not reason:
         raise GateRefused(result)
     art = ws.models.artifact(candidate_id)
-    with ws.unit() as s:
+    with signing(signature), ws.unit() as s:
         s.execute(update(ModelArtifact).where(ModelArtifact.id != candidate_id).values(promoted=False))
         s.execute(update(ModelArtifact).where(ModelArtifact.id == candidate_id).values(promoted=True))
         action = "model.promoted" if result.passed else "model.promoted_with_override"

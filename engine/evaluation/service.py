@@ -18,6 +18,7 @@ from engine.evaluation.calibration import METHODS, Calibration
 from engine.evaluation.compare import Comparison, compare
 from engine.evaluation.runs import ModelUnderTest, evaluate, model_under_test
 from engine.jobs import JobContext
+from engine.signatures import Signature
 from engine.store.models import EvaluationRun
 
 if TYPE_CHECKING:
@@ -99,9 +100,11 @@ class EvaluationService:
     def gate(self, candidate_artifact_id: int) -> gating.GateResult:
         return gating.gate(self.ws, candidate_artifact_id)
 
-    def promote(self, artifact_id: int, override_reason: str | None = None) -> gating.GateResult:
-        """Promote to the console; raises ``GateRefused`` for a red candidate without an override reason."""
-        return gating.promote(self.ws, artifact_id, override_reason)
+    def promote(self, artifact_id: int, override_reason: str | None = None,
+                signature: Signature | None = None) -> gating.GateResult:
+        """Promote to the console; raises ``GateRefused`` for a red candidate without an override reason
+        and ``SignatureRequired`` without a signature (given here or pending from ``signing``)."""
+        return gating.promote(self.ws, artifact_id, override_reason, signature)
 
     def promoted(self) -> int | None:
         return gating.promoted_artifact(self.ws)

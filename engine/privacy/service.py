@@ -41,6 +41,7 @@ from engine.privacy.findings import (
 from engine.privacy.redaction import redact
 from engine.privacy.settings import KEEP_ORIGINALS_KEY, SETTINGS_KEY, PrivacySettings
 from engine.privacy.spans import Span, entity_type_for
+from engine.signatures import Signature, require_signature, signing
 from engine.store.models import Document, PiiFinding, Setting
 
 if TYPE_CHECKING:
@@ -88,13 +89,15 @@ class PrivacyService:
     def keep_originals(self) -> bool:
         return self.ws.setting(KEEP_ORIGINALS_KEY) == "true"
 
-    def set_keep_originals(self, enabled: bool) -> int:
-        """Admins only. Turning it off also drops the originals that cleared documents still hold;
-        returns how many were dropped."""
+    def set_keep_originals(self, enabled: bool, signature: Signature | None = None) -> int:
+        """Admins only; turning it on is signed (``signature``, or one pending from ``signing``).
+        Turning it off also drops the originals that cleared documents still hold; returns how many
+        were dropped."""
         if self.ws.identity.role != "admin":
             raise PermissionDenied(f"only an admin may change 'keep originals' ({self.ws.identity.os_user} "
                                    f"acts as {self.ws.identity.role})")
-        with self.ws.unit() as s:
+        signed = require_signature("turning keep-originals on", signature) if enabled else signature
+        with signing(signed), self.ws.unit() as s:
             self._forget_freed_space(s)
             row = s.get(Setting, KEEP_ORIGINALS_KEY)
             old = row.value == "true" if row else False

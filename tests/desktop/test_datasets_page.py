@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from desktop.datasets.freeze_dialog import FreezeDialog, FreezeRequest
 from engine.datasets.freeze import SplitPlan
 from engine.store import models as m
+from tests.signed import SIGNED
 
 WORDS = ["parcel", "invoice", "refund", "money", "late", "broken", "rude", "app", "crash", "login", "password",
          "delivery", "address", "order", "box"]
@@ -60,7 +61,7 @@ def page(qtbot: Any, styled_app: Any, ws: Any) -> Iterator[Any]:
 
 def freeze(page: Any, qtbot: Any, name: str, seed: int, keep_splits: bool = True) -> Any:
     task = page.ws.tasks.find("triage")
-    page.start_freeze(FreezeRequest(task.id, name, SplitPlan(seed=seed, keep_splits=keep_splits)))
+    page.start_freeze(FreezeRequest(task.id, name, SplitPlan(seed=seed, keep_splits=keep_splits)), SIGNED)
     assert not page.freeze_button.isEnabled() and page.progress_strip.isVisible()
     qtbot.waitUntil(lambda: page.freeze_job is None, timeout=60_000)
     return next(v for v in page.ws.datasets.versions() if v.name == name)
@@ -142,7 +143,7 @@ def test_the_freeze_button_opens_the_dialog_and_runs_the_job(page: Any, qtbot: A
 
 def test_freeze_can_be_cancelled(page: Any, qtbot: Any, ws: Any) -> None:
     task = ws.tasks.find("triage")
-    page.start_freeze(FreezeRequest(task.id, "never", SplitPlan(seed=3)))
+    page.start_freeze(FreezeRequest(task.id, "never", SplitPlan(seed=3)), SIGNED)
     page.cancel_freeze()
     qtbot.waitUntil(lambda: page.freeze_job is None, timeout=60_000)
     assert ws.datasets.versions() == []

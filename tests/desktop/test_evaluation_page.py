@@ -12,6 +12,7 @@ import pytest
 from desktop.qt import QPointF, Qt
 from engine.store.models import Example
 from tests.engine.test_evaluation_gate import seed_version, store_run
+from tests.signed import SIGNED
 
 
 def _save(window: Any, qtbot: Any, artifacts_dir: Path, name: str) -> Path:
@@ -34,7 +35,7 @@ def _filled(ws: Any) -> dict[str, int]:
     store_run(ws, seeded, second, "golden", set())
     ws.set_setting("cloud.name", "Hosted API")
     ws.set_setting("cloud.cost_per_1k", "1.2")
-    ws.evaluation.promote(first)
+    ws.evaluation.promote(first, signature=SIGNED)
     return runs | {"first_artifact": first, "second_artifact": second}
 
 

@@ -11,6 +11,7 @@ import pytest
 from desktop.jobs import JobRunner
 from desktop.training.iterate_wizard import STEPS, IterateWizard
 from tests.engine.test_train_compare import stored_runs
+from tests.signed import SIGNED
 
 
 def test_the_wizard_says_what_it_starts_from(qtbot: Any, styled_app: Any, workspace: Any,
@@ -49,7 +50,7 @@ def test_the_wizard_runs_an_iteration_on_the_demo(qtbot: Any, styled_app: Any, t
         art = next(a for a in ws.models.artifacts() if a.kind == "gguf" and a.run_id is not None)
         assert art.run_id is not None
         task_id = ws.datasets.get(ws.training.get(art.run_id).dataset_version_id).task_id
-        ws.evaluation.promote(art.id)
+        ws.evaluation.promote(art.id, signature=SIGNED)
         answer = classify_text(ws, art.id, "Line 2: the filler pump leaks oil at the shaft seal", task_id=task_id)
         resolve(ws, answer.call_id, "hydraulic")
         unload_all()

@@ -221,7 +221,7 @@ def test_the_lineage_view_shows_the_tree_and_exports_html(workspace: Workspace, 
 def test_lineage_is_reachable_from_the_datasets_page(workspace: Workspace, qtbot: Any, styled_app: Any,
                                                      runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                      ) -> None:
-    from desktop import lineage_view
+    from desktop.audit import lineage_view
     from desktop.datasets.page import DatasetsPage
     from tests.engine.test_lineage import traced
 

@@ -30,6 +30,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from tests.signed import SIGNED
+
 LOOP_ARCHITECTURES = ("llama", "mistral", "qwen3", "gemma3", "phi3")
 REFUSED_TOKENIZER = "qwen2"
 GGUF_ARCHITECTURE = {"llama": "llama", "mistral": "llama", "qwen2": "qwen2", "qwen3": "qwen3",
@@ -113,7 +115,8 @@ def frozen_workspace(root: Path, per_label: int = 6) -> tuple[int, int]:
         task = ws.tasks.create(spec["name"], "classification", {"labels": spec["labels"]}, spec["system_prompt"],
                                spec["user_template"])
         ws.tasks.examples_from_documents(task.id, ws.documents.ids(), label_from_source=True)
-        version = ws.datasets.freeze(task.id, "small", SplitPlan(seed=1, eval_fraction=0.0, test_fraction=0.25))
+        version = ws.datasets.freeze(task.id, "small", SplitPlan(seed=1, eval_fraction=0.0, test_fraction=0.25),
+                                     signature=SIGNED)
         return task.id, version.id
     finally:
         ws.close()

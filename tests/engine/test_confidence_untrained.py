@@ -14,6 +14,7 @@ import pytest
 
 from engine.datasets.freeze import SplitPlan
 from tests.engine.tasks_data import classification_task, fault_corpus, labelled
+from tests.signed import SIGNED
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +32,7 @@ def untrained(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, i
     rows = fault_corpus()
     labelled(ws, task.id, rows[0:30] + rows[100:130] + rows[200:230])
     version = ws.datasets.freeze(task.id, "v1", SplitPlan(seed=2, eval_fraction=0.4, test_fraction=0.4,
-                                                          token_lengths=False))
+                                                          token_lengths=False), signature=SIGNED)
     base = ws.models.ensure_demo_model()
     model = demo_model_path()
     assert model is not None

@@ -13,6 +13,7 @@ import pytest
 from engine.cli import main
 from engine.workspace import Workspace
 from tests.engine.tasks_data import LABELS, fault_corpus
+from tests.signed import SIGN_ARGS, SIGNED
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -44,7 +45,8 @@ def test_task_examples_dataset_round_trip(ws_dir: Path, tmp_path: Path, capsys: 
     assert "imported 60 examples (csv; 60 with an answer" in out
     assert f"rejected {csv_file}: line 62: label 'acoustic' is not in the task's label set" in err
 
-    code, out, _err = run(capsys, "dataset", "freeze", "--task", "1", "--name", "v1", "--no-tokens", "--quiet", *w)
+    code, out, _err = run(capsys, "dataset", "freeze", "--task", "1", "--name", "v1", "--no-tokens", "--quiet", *w,
+                          *SIGN_ARGS)
     assert code == 0 and out.startswith("dataset version 1 'v1': 60 examples (eval 6, test 12, train 42)")
     code, out, _err = run(capsys, "dataset", "check", "1", *w)
     assert code == 0 and "[WARN  ] examples: 60 examples: fewer than 1,000" in out and "ready to train" in out
@@ -56,11 +58,11 @@ def test_task_examples_dataset_round_trip(ws_dir: Path, tmp_path: Path, capsys: 
     assert code == 2 and "must be at least 1" in err
     run(capsys, "dataset", "minimum", "50", *w)
     code, out, _err = run(capsys, "dataset", "freeze", "--task", "1", "--name", "v2", "--seed", "4",
-                          "--test-share", "0.5", "--no-tokens", "--quiet", "--json", *w)
+                          "--test-share", "0.5", "--no-tokens", "--quiet", "--json", *w, *SIGN_ARGS)
     stats = json.loads(out)["stats"]
     assert code == 0 and stats["splits"]["test"] == 12 and stats["kept_in_place"] == 60  # splits are stable
     code, out, _err = run(capsys, "dataset", "freeze", "--task", "1", "--name", "v3", "--seed", "4",
-                          "--test-share", "0.5", "--resplit", "--no-tokens", "--quiet", "--json", *w)
+                          "--test-share", "0.5", "--resplit", "--no-tokens", "--quiet", "--json", *w, *SIGN_ARGS)
     assert code == 0 and json.loads(out)["stats"]["splits"]["test"] == 30
     code, out, _err = run(capsys, "dataset", "diff", "1", "3", "--json", *w)
     diff = json.loads(out)
@@ -90,7 +92,7 @@ def test_check_exits_1_when_not_ready(ws_dir: Path, capsys: pytest.CaptureFixtur
         ws.tasks.set_label(ids[0], "mechanical", annotator="ben")
         from engine.datasets.freeze import SplitPlan
 
-        version = ws.datasets.freeze(task.id, "v1", SplitPlan(token_lengths=False))
+        version = ws.datasets.freeze(task.id, "v1", SplitPlan(token_lengths=False), signature=SIGNED)
     r = subprocess.run([sys.executable, "-m", "engine.cli", "dataset", "check", str(version.id), "--json",
                         "--workspace", str(ws_dir)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 1, r.stderr

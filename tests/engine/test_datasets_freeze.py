@@ -13,6 +13,7 @@ from engine.datasets.freeze import Candidate, SplitPlan, freeze
 from engine.datasets.neardup import ShingleHasher, jaccard, near_duplicates
 from engine.errors import AirlockError
 from tests.engine.tasks_data import add_examples, classification_task, fault_corpus, generation_task, labelled
+from tests.signed import SIGNED
 
 FAST = SplitPlan(seed=5, token_lengths=False)
 
@@ -55,7 +56,7 @@ def test_every_rejection_is_logged_with_its_reason(workspace: Any) -> None:
     workspace.tasks.set_label(ids[5], "one view", annotator="anna")
     workspace.tasks.set_label(ids[5], "another view", annotator="ben")
     plan = SplitPlan(seed=1, max_input_chars=50, max_answer_chars=30, token_lengths=False)
-    version = workspace.datasets.freeze(task.id, "v1", plan)
+    version = workspace.datasets.freeze(task.id, "v1", plan, signature=SIGNED)
     reasons = {r.example_id: r.reason for r in workspace.datasets.rejections(version.id)}
     assert reasons == {
         ids[2]: f"duplicate of example {ids[0]}",
@@ -96,7 +97,7 @@ def test_split_is_stratified_seeded_and_keeps_near_duplicates_together(workspace
     twins = [(f"{text} Reported again by the night shift team today", label) for text, label in rows[:30]]
     twins_of = [(f"{text} Reported again by the night shift team today.", label) for text, label in rows[:30]]
     ids = labelled(workspace, task.id, rows + twins + twins_of)
-    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    version = workspace.datasets.freeze(task.id, "v1", FAST, signature=SIGNED)
     assert version.stats["near_duplicates"]["count"] == 30
     split_of = {r.example_id: r.split for r in workspace.datasets.rows(version.id)}
     for i in range(30):
@@ -108,8 +109,8 @@ def test_split_is_stratified_seeded_and_keeps_near_duplicates_together(workspace
         assert balance["eval"][label] == pytest.approx(0.1 * n, abs=2)
     assert version.seed == 5 and version.stats["plan"]["seed"] == 5
     with pytest.raises(AirlockError, match="nothing changed: identical to dataset version 'v1'"):
-        workspace.datasets.freeze(task.id, "v1 again", FAST)
-    other = workspace.datasets.freeze(task.id, "seed 6", SplitPlan(seed=6, token_lengths=False))
+        workspace.datasets.freeze(task.id, "v1 again", FAST, signature=SIGNED)
+    other = workspace.datasets.freeze(task.id, "seed 6", SplitPlan(seed=6, token_lengths=False), signature=SIGNED)
     assert other.content_hash != version.content_hash
     assert workspace.datasets.readiness(other.id).checks[2].level == "ok"  # leakage
 
@@ -121,7 +122,7 @@ def test_golden_and_ood_sets_and_their_near_twins(workspace: Any) -> None:
     workspace.tasks.set_marks(ids[0], golden=True)
     workspace.tasks.set_marks(ids[1], ood=True)
     [twin] = labelled(workspace, task.id, [(rows[0][0] + " Again.", rows[0][1])])
-    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    version = workspace.datasets.freeze(task.id, "v1", FAST, signature=SIGNED)
     splits = {r.example_id: r.split for r in workspace.datasets.rows(version.id)}
     assert splits[ids[0]] == "golden" and splits[ids[1]] == "ood"
     assert twin not in splits
@@ -134,7 +135,7 @@ def test_severe_class_imbalance_is_shown(workspace: Any) -> None:
     task = classification_task(workspace)
     rows = fault_corpus()
     labelled(workspace, task.id, rows[:100] + rows[100:109])  # 100 electrical, 9 mechanical
-    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    version = workspace.datasets.freeze(task.id, "v1", FAST, signature=SIGNED)
     assert version.stats["class_balance"] == {"counts": {"electrical": 100, "mechanical": 9}, "ratio": 11.11,
                                               "severe": True}
     [balance] = [c for c in workspace.datasets.readiness(version.id).checks if c.name == "balance"]
@@ -144,7 +145,7 @@ def test_severe_class_imbalance_is_shown(workspace: Any) -> None:
 def test_token_lengths_with_the_base_model_tokenizer(workspace: Any) -> None:
     task = classification_task(workspace)
     labelled(workspace, task.id, fault_corpus()[:30])
-    version = workspace.datasets.freeze(task.id, "v1", SplitPlan(seed=1))
+    version = workspace.datasets.freeze(task.id, "v1", SplitPlan(seed=1), signature=SIGNED)
     tokens = version.stats["token_lengths"]
     assert tokens["available"] and tokens["model"].startswith("SmolLM2-135M")
     assert 20 < tokens["min"] <= tokens["p50"] <= tokens["p95"] <= tokens["max"] < 60
@@ -169,6 +170,6 @@ def test_generation_examples_are_split_too(workspace: Any) -> None:
     task = generation_task(workspace)
     rows = [(text, f"Summary {i}: {label} fault.") for i, (text, label) in enumerate(fault_corpus()[:50])]
     labelled(workspace, task.id, rows)
-    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    version = workspace.datasets.freeze(task.id, "v1", FAST, signature=SIGNED)
     assert version.stats["splits"] == {"eval": 5, "test": 10, "train": 35}
     assert "class_balance" not in version.stats

@@ -11,6 +11,7 @@ from engine.datasets.freeze import SplitPlan
 from engine.datasets.readiness import MIN_EXAMPLES_SETTING
 from engine.store.models import DatasetItem, DatasetVersion
 from tests.engine.tasks_data import add_examples, classification_task, fault_corpus, labelled
+from tests.signed import SIGNED
 
 FAST = SplitPlan(seed=3, token_lengths=False)
 
@@ -23,11 +24,11 @@ def test_diff_added_removed_changed_moved(workspace: Any) -> None:
     task = classification_task(workspace)
     rows = fault_corpus()
     ids = labelled(workspace, task.id, rows[:40] + rows[100:140])
-    v1 = workspace.datasets.freeze(task.id, "v1", FAST)
+    v1 = workspace.datasets.freeze(task.id, "v1", FAST, signature=SIGNED)
     workspace.tasks.set_label(ids[0], "hydraulic")  # changed answer
     workspace.tasks.set_label(ids[1], "mechanical", annotator="ben")  # now disputed: removed
     added = labelled(workspace, task.id, rows[200:205])
-    v2 = workspace.datasets.freeze(task.id, "v2", FAST)
+    v2 = workspace.datasets.freeze(task.id, "v2", FAST, signature=SIGNED)
     diff = workspace.datasets.diff(v1.id, v2.id)
     assert diff.added == added
     assert diff.removed == [ids[1]]
@@ -44,7 +45,7 @@ def test_diff_added_removed_changed_moved(workspace: Any) -> None:
 def test_readiness_warns_under_a_thousand_and_refuses_under_the_minimum(workspace: Any) -> None:
     task = classification_task(workspace)
     labelled(workspace, task.id, fault_corpus())
-    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    version = workspace.datasets.freeze(task.id, "v1", FAST, signature=SIGNED)
     report = workspace.datasets.readiness(version.id)
     assert report.ready
     assert levels(report) == {"examples": "warn", "agreement": "ok", "leakage": "ok", "disagreements": "ok",
@@ -65,7 +66,7 @@ def test_readiness_refuses_low_agreement_and_unresolved_disagreements(workspace:
         workspace.tasks.set_label(ex, "hydraulic" if ex % 4 == 0 else rows[ids.index(ex)][1], annotator="ben")
     disputed = workspace.tasks.disagreements(task.id)
     assert len(disputed) == 5
-    version = workspace.datasets.freeze(task.id, "v1", FAST)
+    version = workspace.datasets.freeze(task.id, "v1", FAST, signature=SIGNED)
     report = workspace.datasets.readiness(version.id)
     assert levels(report)["agreement"] == "refuse"
     assert "agree on 75% of 20 double-labelled examples" in report.checks[1].message
@@ -73,7 +74,7 @@ def test_readiness_refuses_low_agreement_and_unresolved_disagreements(workspace:
     assert report.checks[3].message.startswith("5 examples were left out")
     for ex in disputed:
         workspace.tasks.resolve(ex, rows[ids.index(ex)][1])
-    resolved = workspace.datasets.freeze(task.id, "v2", FAST)
+    resolved = workspace.datasets.freeze(task.id, "v2", FAST, signature=SIGNED)
     assert levels(workspace.datasets.readiness(resolved.id))["disagreements"] == "ok"
 
 
@@ -103,7 +104,7 @@ def test_a_version_is_an_immutable_copy_identified_by_its_content_hash(workspace
 
     task = classification_task(workspace)
     ids = labelled(workspace, task.id, fault_corpus()[:60])
-    v1 = workspace.datasets.freeze(task.id, "v1", FAST)
+    v1 = workspace.datasets.freeze(task.id, "v1", FAST, signature=SIGNED)
     frozen = workspace.datasets.rows(v1.id)
     # the hash is recomputable from what the version stores: its items, the task and the seed
     items = [FrozenItem(r.example_id, r.split, r.input_text, r.target, normalised_hash(r.input_text, r.target))
@@ -115,7 +116,7 @@ def test_a_version_is_an_immutable_copy_identified_by_its_content_hash(workspace
     with workspace.unit() as s:
         s.get_one(Example, ids[1]).input_text = "rewritten after the freeze"
     assert workspace.datasets.rows(v1.id) == frozen and workspace.datasets.get(v1.id).content_hash == v1.content_hash
-    v2 = workspace.datasets.freeze(task.id, "v2", FAST)
+    v2 = workspace.datasets.freeze(task.id, "v2", FAST, signature=SIGNED)
     assert v2.content_hash != v1.content_hash
     assert {r.example_id: r.target for r in workspace.datasets.rows(v2.id)}[ids[0]] != was
     assert {r.example_id: r.input_text for r in workspace.datasets.rows(v2.id)}[ids[1]] == "rewritten after the freeze"

@@ -12,6 +12,7 @@ from engine.cli.common import EXIT_CHECK_FAILED
 from engine.store.models import Example
 from engine.workspace import Workspace
 from tests.engine.test_evaluation_gate import seed_version, store_run
+from tests.signed import SIGN_ARGS
 
 
 def _cli(*argv: str) -> tuple[int, str, str]:
@@ -46,15 +47,16 @@ def test_compare_report_and_promote_from_the_command_line(workspace: Workspace, 
     assert "<svg" in report.read_text() and pdf.read_bytes().startswith(b"%PDF")
     assert pdf.stat().st_size > 5000  # text and the rendered plots
 
-    assert _cli("promote", str(first), "--workspace", ws)[0] == 0
+    assert _cli("promote", str(first), "--workspace", ws, *SIGN_ARGS)[0] == 0
     code, out, _ = _cli("eval", "gate", str(second), "--workspace", ws)
     assert code == EXIT_CHECK_FAILED and "red (decided on the interval of the bootstrap interval)" in out
     assert "gate for artifact" in out and "(95% CI, worse)" in out and "red: worse on the test split beyond" in out
     code, out, _ = _cli("eval", "gate", str(second), "--json", "--workspace", ws)
     assert code == EXIT_CHECK_FAILED and json.loads(out)["test_difference"]["high"] < 0
-    code, _, err = _cli("promote", str(second), "--workspace", ws)
+    code, _, err = _cli("promote", str(second), "--workspace", ws, *SIGN_ARGS)
     assert code == EXIT_CHECK_FAILED and "worse on the test split" in err and "--override" in err
-    code, out, _ = _cli("promote", str(second), "--override", "urgent fix, errors reviewed", "--workspace", ws)
+    code, out, _ = _cli("promote", str(second), "--override", "urgent fix, errors reviewed", "--workspace", ws,
+                        *SIGN_ARGS)
     assert code == 0 and "overridden" in out
     assert workspace.evaluation.promoted() == second
     entry = workspace.audit.entries(action="model.promoted_with_override")[0]

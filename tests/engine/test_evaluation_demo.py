@@ -18,6 +18,7 @@ from engine.cli import main
 from engine.errors import AirlockError
 from engine.jobs import Cancelled, JobContext
 from engine.workspace import Workspace
+from tests.signed import SIGN_ARGS
 
 pytestmark = pytest.mark.slow
 
@@ -62,7 +63,7 @@ def test_fine_tuned_beats_base_with_interval_excluding_zero(trained_demo_copy: P
         after = {p.item_id: p.output for p in ws.evaluation.predictions(rerun)}
         assert after == before
 
-    code, _ = _cli("promote", str(tuned.artifact_id), "--workspace", root)
+    code, _ = _cli("promote", str(tuned.artifact_id), "--workspace", root, *SIGN_ARGS)
     assert code == 0
     report = tmp_path / "demo-report.html"
     code, out = _cli("eval", "report", str(base.id), str(tuned.id), "--out", str(report), "--pdf", "--workspace", root)

@@ -27,6 +27,7 @@ from engine.store.models import (
     TrainingRun,
 )
 from engine.workspace import Workspace
+from tests.signed import SIGNED
 
 LABELS = ["electrical", "mechanical"]
 
@@ -104,7 +105,7 @@ def _promote_first(ws: Workspace, seeded: Seeded, test_wrong: set[int], golden_w
     first = seeded.artifacts[0]
     store_run(ws, seeded, first, "test", test_wrong)
     store_run(ws, seeded, first, "golden", golden_wrong)
-    result = ws.evaluation.promote(first)
+    result = ws.evaluation.promote(first, signature=SIGNED)
     assert result.passed and "no model is promoted yet" in result.checks[0]
     return first
 
@@ -117,7 +118,7 @@ def test_better_candidate_passes_and_exactly_one_model_is_promoted(workspace: Wo
     gate = workspace.evaluation.gate(second)
     assert gate.passed and gate.reasons == [] and gate.promoted_id == first
     assert any(c.startswith("test: candidate-1 0.950 vs promoted candidate-0 0.800") for c in gate.checks)
-    workspace.evaluation.promote(second)
+    workspace.evaluation.promote(second, signature=SIGNED)
     assert [a.id for a in workspace.models.artifacts() if a.promoted] == [second]
     entry = workspace.audit.entries(action="model.promoted")[0]
     assert entry.subject == f"artifact:{second}" and entry.details["gate_passed"] is True
@@ -134,11 +135,12 @@ def test_candidate_worse_on_test_is_refused_unless_overridden_with_a_reason(work
     assert not gate.passed and "worse on the test split beyond the noise" in gate.reasons[0]
     assert gate.test_difference is not None and gate.test_difference.high < 0
     with pytest.raises(GateRefused, match="worse on the test split"):
-        workspace.evaluation.promote(second)
+        workspace.evaluation.promote(second, signature=SIGNED)
     with pytest.raises(GateRefused):
-        workspace.evaluation.promote(second, override_reason="   ")
+        workspace.evaluation.promote(second, override_reason="   ", signature=SIGNED)
     assert workspace.evaluation.promoted() == first
-    workspace.evaluation.promote(second, override_reason="needed for the new press line; reviewed the errors")
+    workspace.evaluation.promote(second, override_reason="needed for the new press line; reviewed the errors",
+                                 signature=SIGNED)
     assert workspace.evaluation.promoted() == second
     entry = workspace.audit.entries(action="model.promoted_with_override")[0]
     assert entry.details["override_reason"] == "needed for the new press line; reviewed the errors"

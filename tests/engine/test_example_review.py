@@ -13,6 +13,7 @@ import pytest
 from engine.cli import main
 from engine.errors import NotReady
 from engine.store.models import Example, Label
+from tests.signed import SIGNED
 
 SCHEMA = {"type": "object", "properties": {"first_name": {"type": "string"}, "last_name": {"type": "string"},
                                            "date": {"type": "string"}, "people": {"type": "string"}},
@@ -61,7 +62,7 @@ def test_rows_with_findings_wait_for_review_then_become_redacted_examples(worksp
               for f in item.findings}
     assert ("input", "PERSON", "Ottilie Quigley") in values and ("answer", "PERSON", "Ottilie") in values
     with pytest.raises(NotReady, match="under PII review"):
-        workspace.datasets.freeze(task.id, "v1")
+        workspace.datasets.freeze(task.id, "v1", signature=SIGNED)
     with pytest.raises(NotReady, match="awaiting a decision"):
         reviews.finish(report.review_id)
     # reject every date finding, accept the rest by type, and mark a value the detector missed

@@ -14,6 +14,7 @@ from engine.datasets.freeze import SplitPlan
 from engine.errors import AirlockError, InputFileError
 from engine.store.models import Example, Label
 from tests.engine.tasks_data import classification_task, extraction_task, generation_task
+from tests.signed import SIGNED
 
 
 def write_jsonl(path: Path, rows: list[Any]) -> Path:
@@ -182,7 +183,7 @@ def _frozen_version(ws: Any, tmp_path: Path) -> tuple[Any, int]:
                                             ("oil leaks", "hydraulic")] * 4)]
     report = ws.tasks.import_examples(task.id, write_jsonl(tmp_path / "in.jsonl", rows))
     assert len(report.created) == 12
-    version = ws.datasets.freeze(task.id, "v1", SplitPlan(seed=2, token_lengths=False))
+    version = ws.datasets.freeze(task.id, "v1", SplitPlan(seed=2, token_lengths=False), signature=SIGNED)
     return task, version.id
 
 

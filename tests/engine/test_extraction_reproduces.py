@@ -14,6 +14,7 @@ from engine.datasets.freeze import SplitPlan
 from engine.training.config import TrainingConfig
 from tests.engine.tasks_data import add_examples
 from tests.engine.test_record_text import BOOKING
+from tests.signed import SIGNED
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +37,8 @@ def test_a_model_trained_on_records_reproduces_a_training_record_exactly(workspa
         # sorted keys, as an import or the labelling form stores them
         ws.tasks.set_label(ex, json.dumps({"people": str(n), "date": d, "time": t, "first_name": f,
                                            "last_name": last}, sort_keys=True))
-    version = ws.datasets.freeze(task.id, "v1", SplitPlan(seed=1, eval_fraction=0.0, test_fraction=0.0))
+    version = ws.datasets.freeze(task.id, "v1", SplitPlan(seed=1, eval_fraction=0.0, test_fraction=0.0),
+                                 signature=SIGNED)
     rows = ws.datasets.rows(version.id, "train")
     assert len(rows) == len(BOOKINGS)
     base = ws.models.ensure_demo_model()

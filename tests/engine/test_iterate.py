@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from engine.jobs import Cancelled, CancelToken, JobContext
+from tests.signed import SIGN_ARGS, SIGNED
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +31,7 @@ def test_iterate_end_to_end_on_the_demo(trained_demo_copy: Path) -> None:
         first_run = ws.training.get(art.run_id)
         old_version = first_run.dataset_version_id
         task_id = ws.datasets.get(old_version).task_id
-        ws.evaluation.promote(art.id)  # nothing promoted yet: green
+        ws.evaluation.promote(art.id, signature=SIGNED)  # nothing promoted yet: green
         answer = classify_text(ws, art.id, "Line 9: the packer motor trips its breaker at every start, "
                                            "burnt smell at the terminal box", task_id=task_id)
         example_id = resolve(ws, answer.call_id, "electrical")
@@ -38,7 +39,8 @@ def test_iterate_end_to_end_on_the_demo(trained_demo_copy: Path) -> None:
         before = {r.example_id: r.split for r in ws.datasets.rows(old_version)}
 
         messages: list[str] = []
-        result = iterate(ws, task_id, IterationPlan(max_steps=2), JobContext(progress=lambda f, m: messages.append(m)))
+        result = iterate(ws, task_id, IterationPlan(max_steps=2, signature=SIGNED),
+                         JobContext(progress=lambda f, m: messages.append(m)))
         assert result.version_id is not None and result.version_id != old_version
         after = {r.example_id: r.split for r in ws.datasets.rows(result.version_id)}
         assert example_id in after
@@ -67,7 +69,7 @@ def test_iterate_end_to_end_on_the_demo(trained_demo_copy: Path) -> None:
         err = io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(["iterate", "--task", str(task_id), "--max-steps", "2", "--quiet",
-                         "--workspace", str(trained_demo_copy)])
+                         "--workspace", str(trained_demo_copy), *SIGN_ARGS])
         assert code == 2 and "nothing changed" in err.getvalue()
         assert ws.audit.entries(action="iteration.stopped")
 
@@ -93,7 +95,8 @@ def test_cancelling_an_iteration_stops_training_and_is_recorded(trained_demo_cop
                 token.cancel()
 
         with pytest.raises(Cancelled):
-            iterate(ws, task_id, IterationPlan(max_steps=40), JobContext(progress=progress, cancelled=token))
+            iterate(ws, task_id, IterationPlan(max_steps=40, signature=SIGNED),
+                    JobContext(progress=progress, cancelled=token))
         stopped = ws.audit.entries(action="iteration.stopped")[0]
         assert stopped.details["why"] == "cancelled" and stopped.details["run_id"] is None
         assert max(ws.training.runs(), key=lambda r: r.id).status == "cancelled"

@@ -14,6 +14,7 @@ import pytest
 
 from engine.store.db import backup_database
 from engine.workspace import Workspace
+from tests.signed import SIGNED
 
 pytestmark = pytest.mark.slow  # presidio
 
@@ -82,7 +83,7 @@ def test_backups_and_the_wal_keep_nothing_that_redaction_removed(workspace: Work
 
 
 def test_keep_originals_off_scrubs_the_backups_too(workspace: Workspace, tmp_path: Path) -> None:
-    workspace.privacy.set_keep_originals(True)
+    workspace.privacy.set_keep_originals(True, SIGNED)
     letter = tmp_path / "letter.txt"
     letter.write_text(TEXT)
     (doc_id,) = workspace.documents.import_files([letter]).imported

@@ -20,6 +20,7 @@ from engine.cli import main
 from engine.workspace import Workspace
 from tests.engine.tasks_data import classification_task
 from tests.engine.test_documents import pdf_bytes, simple_docx, write
+from tests.signed import SIGN_ARGS
 
 pytestmark = pytest.mark.slow  # presidio, two reader processes and a Hugging Face export: ~40 s
 
@@ -104,7 +105,8 @@ def test_planted_values_never_leave_review(tmp_path: Path, capsys: pytest.Captur
             if name in unlabelled:
                 ws.tasks.set_label(example_id, unlabelled[name])
     freeze = json.loads(cli(capsys, outputs, "dataset", "freeze", *ws_arg, "--task", str(task.id), "--name", "v1",
-                            "--no-tokens", "--json", "--quiet", "--eval-share", "0.2", "--test-share", "0.2"))
+                            "--no-tokens", "--json", "--quiet", "--eval-share", "0.2", "--test-share", "0.2",
+                            *SIGN_ARGS))
     version = str(freeze["id"])
     chat, hf = tmp_path / "export-chat", tmp_path / "export-hf"
     cli(capsys, outputs, "examples", "export", *ws_arg, "--version", version, "--format", "chat", str(chat))

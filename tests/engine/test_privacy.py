@@ -25,6 +25,7 @@ from engine.privacy.errors import InvalidDecision, InvalidPattern, InvalidSpan, 
 from engine.privacy.spans import resolve_overlaps
 from engine.store.models import Document
 from engine.workspace import Workspace
+from tests.signed import SIGN_ARGS, SIGNED
 
 LETTER = (
     "Dear Anna Schmidt,\n"
@@ -268,7 +269,7 @@ def test_review_then_redact_forgets_the_original(forgetful_workspace: Workspace)
 
 
 def test_keep_originals_keeps_the_text(workspace: Workspace) -> None:
-    workspace.privacy.set_keep_originals(True)
+    workspace.privacy.set_keep_originals(True, SIGNED)
     doc_id = add_document(workspace, LETTER)
     workspace.privacy.scan(doc_id)
     workspace.privacy.accept_all(doc_id)
@@ -450,7 +451,7 @@ def test_keep_originals_only_for_admins_and_audited(workspace: Workspace, as_use
     from engine.privacy.errors import PermissionDenied
 
     doc_id = add_document(workspace, LETTER)
-    workspace.privacy.set_keep_originals(True)
+    workspace.privacy.set_keep_originals(True, SIGNED)
     assert workspace.privacy.keep_originals()
     workspace.privacy.scan(doc_id)
     workspace.privacy.accept_all(doc_id)
@@ -501,7 +502,7 @@ def test_cli_keep_originals_is_admin_only(workspace: Workspace, capsys: pytest.C
     from engine.cli import main
 
     root = str(workspace.root)
-    assert main(["pii", "keep-originals", "on", "--workspace", root]) == 0
+    assert main(["pii", "keep-originals", "on", "--workspace", root, *SIGN_ARGS]) == 0
     assert workspace.privacy.keep_originals()
     workspace.membership.add("someone-else", "expert")
     with as_user("someone-else"):

@@ -9,6 +9,7 @@ from typing import Any
 from engine.evaluation.runs import pick_shots
 from engine.tasks.record_text import record_text, schema_key_order, served_answer
 from tests.engine.tasks_data import add_examples
+from tests.signed import SIGNED
 
 BOOKING = {"type": "object",
            "properties": {"people": {"type": "string"}, "date": {"type": "string"}, "time": {"type": "string"},
@@ -56,7 +57,7 @@ def test_frozen_targets_training_pairs_and_shots_use_the_served_form(workspace: 
     from engine.datasets.freeze import SplitPlan
 
     version = workspace.datasets.freeze(task.id, "v1", SplitPlan(seed=3, eval_fraction=0.2, test_fraction=0.2,
-                                                                 token_lengths=False))
+                                                                 token_lengths=False), signature=SIGNED)
     rows = workspace.datasets.rows(version.id)
     assert rows and all(r.target.startswith('{"people": ') for r in rows)
     assert all(list(json.loads(r.target)) == schema_key_order(BOOKING)[:len(json.loads(r.target))] for r in rows)

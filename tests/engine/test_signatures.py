@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from engine.cli import main
-from engine.signatures import Signature, SignatureInvalid, signature_for, signing
+from engine.signatures import Signature, SignatureInvalid, SignatureRequired, signature_for, signing
 from engine.workspace import Workspace
 from tests.engine.tasks_data import classification_task, fault_corpus, labelled
 
@@ -67,8 +67,9 @@ def test_a_pending_signature_only_signs_gate_changes(workspace: Workspace) -> No
     frozen = workspace.audit.entries(action="dataset.frozen")[0]
     assert "signature" not in created.details
     assert frozen.subject == f"dataset_version:{version.id}" and frozen.details["signature"]["meaning"] == "reviewed"
-    workspace.datasets.freeze(task_id, "v2", SplitPlan(token_lengths=False, seed=3))  # outside: unsigned
-    assert "signature" not in workspace.audit.entries(action="dataset.frozen")[0].details
+    with pytest.raises(SignatureRequired):  # outside the block nothing is pending: the engine refuses
+        workspace.datasets.freeze(task_id, "v2", SplitPlan(token_lengths=False, seed=3))
+    assert len(workspace.datasets.versions()) == 1
 
 
 @pytest.mark.parametrize(("action", "signed"), [

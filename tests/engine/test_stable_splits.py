@@ -7,6 +7,7 @@ from typing import Any
 
 from engine.datasets.freeze import SplitPlan, earlier_split
 from tests.engine.tasks_data import classification_task, fault_corpus, labelled
+from tests.signed import SIGNED
 
 PLAN = SplitPlan(seed=5, eval_fraction=0.1, test_fraction=0.2, token_lengths=False)
 
@@ -27,7 +28,7 @@ def test_three_versions_keep_every_placement_and_split_only_new_examples(workspa
     task = classification_task(ws)
     corpus = fault_corpus()
     first = labelled(ws, task.id, corpus[:120])
-    v1 = ws.datasets.freeze(task.id, "v1", PLAN)
+    v1 = ws.datasets.freeze(task.id, "v1", PLAN, signature=SIGNED)
     s1 = _splits(ws, v1.id)
     assert {"train", "eval", "test"} == set(s1.values())
 
@@ -37,7 +38,7 @@ def test_three_versions_keep_every_placement_and_split_only_new_examples(workspa
     ws.tasks.remove_label(dropped)
     made_golden = next(ex for ex in first if s1[ex] == "train")
     ws.tasks.set_marks(made_golden, golden=True)
-    v2 = ws.datasets.freeze(task.id, "v2", PLAN)
+    v2 = ws.datasets.freeze(task.id, "v2", PLAN, signature=SIGNED)
     s2 = _splits(ws, v2.id)
     assert dropped not in s2 and s2[made_golden] == "golden"
     assert all(s2[ex] == s1[ex] for ex in first if ex not in (dropped, made_golden))
@@ -51,7 +52,7 @@ def test_three_versions_keep_every_placement_and_split_only_new_examples(workspa
     twin_of = next(ex for ex in second if s2[ex] == "test")
     text, label = corpus[120 + second.index(twin_of)]
     (twin,) = labelled(ws, task.id, [(text + " again", label)])
-    v3 = ws.datasets.freeze(task.id, "v3", PLAN)
+    v3 = ws.datasets.freeze(task.id, "v3", PLAN, signature=SIGNED)
     s3 = _splits(ws, v3.id)
     assert s3[dropped] == "test"  # back where v1 put it, though v2 left it out
     assert s3[made_golden] == "test"  # was golden: no model has trained on it, so it stays unseen
@@ -69,9 +70,9 @@ def test_resplit_redraws_and_the_diff_shows_the_moves(workspace: Any) -> None:
     ws = workspace
     task = classification_task(ws)
     labelled(ws, task.id, fault_corpus()[:90])
-    v1 = ws.datasets.freeze(task.id, "v1", PLAN)
+    v1 = ws.datasets.freeze(task.id, "v1", PLAN, signature=SIGNED)
     v2 = ws.datasets.freeze(task.id, "v2", SplitPlan(seed=9, test_fraction=0.4, token_lengths=False,
-                                                     keep_splits=False))
+                                                     keep_splits=False), signature=SIGNED)
     diff = ws.datasets.diff(v1.id, v2.id)
     assert diff.moved and not diff.added and v2.stats["kept_in_place"] == 0
     assert any(m.from_split == "train" and m.to_split == "test" for m in diff.moved)
