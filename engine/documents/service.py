@@ -59,23 +59,23 @@ class DocumentService:
         sources = collect(paths)
         report.errors.extend(f"{readable(str(path))}: {problem}" for path, problem in sources.problems)
         total = max(1, len(sources.files))
+        names = NameRedactor(self.ws)  # names are stored, audited and shown in progress only redacted
 
         def announce(i: int, source: SourceFile) -> None:
-            ctx.step(i / total, f"Importing {source.name}")
+            ctx.step(i / total, f"Importing {names(source.name)}")
 
         for result in parse_all(sources.files, limit, text_field, label_field, workers, ctx.check, announce):
             if result.problem is not None:
-                report.errors.append(describe(result))
+                report.errors.append(describe(result))  # names the file as given: the importer must find it
                 continue
-            self._store(result, report)
+            self._store(result, report, names)
         ctx.report(1.0, f"Imported {len(report.imported)} documents")
         return report
 
-    def _store(self, parsed: Parsed, report: ImportReport) -> None:
+    def _store(self, parsed: Parsed, report: ImportReport, names: NameRedactor) -> None:
         """All documents of one file in one transaction, duplicates reported."""
         keyed = [(rec, sha256_bytes(rec.raw) if rec.raw is not None else parsed.file_sha256,
                   len(rec.raw) if rec.raw is not None else parsed.size) for rec in parsed.records]
-        names = NameRedactor(self.ws)  # names are stored and audited only with their PII redacted
         with self.ws.unit() as s:
             earlier = self._existing(s, {sha for _rec, sha, _size in keyed})
             added: list[int] = []
