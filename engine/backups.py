@@ -4,19 +4,22 @@
 not-yet-reviewed documents included. Whenever a redaction commits (a document cleared, originals
 dropped, an import review finished), ``scrub`` redacts every backup in place to match: each document's
 original text is dropped where the live one has none, its redacted text and (redacted) source name are
-copied over, then the backup is rebuilt (VACUUM) so no freed page keeps the old text.
+copied over; imported example rows that waited for a PII review with their original text
+(``staged_examples``) are deleted once the review has ended in the live database; then the backup is
+rebuilt (VACUUM) so no freed page keeps the old text.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from engine.store.models import Document
+from engine.store.models import Document, ExampleImportReview, StagedExample
 
 if TYPE_CHECKING:
     from engine.workspace import Workspace
@@ -46,21 +49,46 @@ def scrub(ws: Workspace) -> int:
         live = {d.id: (d.original_text, d.redacted_text, d.source_name)
                 for d in s.execute(select(Document.id, Document.original_text, Document.redacted_text,
                                           Document.source_name))}
+        staged = Staged(set(s.scalars(select(ExampleImportReview.id))), set(s.scalars(select(StagedExample.id))))
     changed = 0
     for path in files:
         try:
-            changed += _scrub_one(path, live)
+            changed += _scrub_one(path, live, staged)
         except sqlite3.Error as exc:  # a backup we cannot fix must not fail the redaction that committed
             log.warning("could not scrub the backup %s: %s", path.name, exc)
     return changed
 
 
-def _scrub_one(path: Path, live: dict[int, tuple[str | None, str | None, str]]) -> int:
+@dataclass(frozen=True)
+class Staged:
+    """The example import reviews and their waiting rows that are still open in the live database."""
+
+    reviews: set[int]
+    rows: set[int]
+
+
+def _drop_ended_reviews(con: sqlite3.Connection, staged: Staged) -> int:
+    """Delete the original rows (and their findings and reviews) of reviews that have ended since."""
+    tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "staged_examples" not in tables:  # a backup from before example imports were reviewed
+        return 0
+    gone = [row_id for (row_id,) in con.execute("SELECT id FROM staged_examples") if row_id not in staged.rows]
+    for row_id in gone:
+        if "staged_findings" in tables:
+            con.execute("DELETE FROM staged_findings WHERE staged_id=?", (row_id,))
+        con.execute("DELETE FROM staged_examples WHERE id=?", (row_id,))
+    ended = [rid for (rid,) in con.execute("SELECT id FROM example_import_reviews") if rid not in staged.reviews]
+    for review_id in ended:
+        con.execute("DELETE FROM example_import_reviews WHERE id=?", (review_id,))
+    return len(gone) + len(ended)
+
+
+def _scrub_one(path: Path, live: dict[int, tuple[str | None, str | None, str]], staged: Staged) -> int:
     con = sqlite3.connect(str(path))
     try:
         con.execute("PRAGMA secure_delete=ON")
+        changed = _drop_ended_reviews(con, staged)
         rows = con.execute("SELECT id, original_text, redacted_text, source_name FROM documents").fetchall()
-        changed = 0
         for doc_id, original, redacted, name in rows:
             now = live.get(doc_id)
             if now is None:  # deleted since the backup: keep nothing of it

@@ -107,3 +107,30 @@ def test_an_example_file_name_is_redacted_before_it_is_stored_or_audited(workspa
     (event,) = workspace.audit.entries(action="examples.imported")
     assert event.details["file"] == "<PERSON_1> tickets.csv"
     assert _leaks(workspace.root) == []
+
+
+def test_a_finished_example_review_leaves_no_original_row_in_the_backups(workspace: Workspace,
+                                                                         tmp_path: Path) -> None:
+    """Imported rows with personal data wait for review with their original text; a backup taken then
+    holds it. Once the review ends, the backups keep none of those rows."""
+    task = workspace.tasks.create("triage", "classification",
+                                  {"labels": [{"name": "electrical", "description": "power"}]}, "Triage.", "{input}")
+    rows = tmp_path / "tickets.csv"
+    rows.write_text(f'text,label\n"Call {IN_TEXT[0]} on {IN_TEXT[1]}: the relay chatters.",electrical\n'
+                    "fuse blown on line 3,electrical\n")
+    workspace.tasks.import_examples(task.id, rows)
+    reviews = workspace.tasks.example_reviews
+    (review,) = reviews.open_reviews(task.id)
+    backup = workspace.root / "backups" / "airlock-0008_before_upgrade-20260103T000000Z.db"
+    backup_database(workspace.root / "airlock.db", backup)
+    assert IN_TEXT[0].encode() in backup.read_bytes()
+    reviews.decide([f.id for item in reviews.items(review.review_id) for f in item.findings], "accepted")
+    reviews.finish(review.review_id)
+    assert _leaks(workspace.root) == []
+    import sqlite3
+
+    con = sqlite3.connect(backup)
+    try:
+        assert con.execute("SELECT count(*) FROM staged_examples").fetchone() == (0,)
+    finally:
+        con.close()
