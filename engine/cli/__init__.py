@@ -1,33 +1,53 @@
 """The `airlock` command: everything the GUI does, headless.
 
 Every subcommand takes --workspace DIR, before or after the command name. User errors print one line and exit
-non-zero; tracebacks are kept for real bugs. Each domain registers its own
-subcommands from a module of this package (see COMMAND_GROUPS).
+non-zero; tracebacks are kept for real bugs. Each domain registers its own subcommands from a module of
+this package (COMMAND_GROUPS); the options they share are defined once, in options.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 
 from engine import offline
-from engine.cli.common import EXIT_USER_ERROR, add_global_options, resolve_workspace
+from engine.cli import (
+    audit,
+    console,
+    dataset,
+    doctor,
+    documents,
+    evaluation,
+    examples,
+    export,
+    iterate,
+    lineage,
+    members,
+    models,
+    pii,
+    token,
+    training,
+    workspace,
+)
+from engine.cli.common import EXIT_USER_ERROR, resolve_workspace
+from engine.cli.options import add_global_options
+from engine.cli.progress import close_open
 from engine.errors import AirlockError
 
-# Modules of this package with a `register(subparsers)` function, in help order.
-COMMAND_GROUPS = ("workspace", "documents", "pii", "examples", "dataset", "models", "training", "export", "console",
-                  "evaluation", "iterate", "audit", "members", "lineage", "token", "doctor")
+# The modules with a `register(subparsers)` function, in help order.
+COMMAND_GROUPS: tuple[ModuleType, ...] = (workspace, documents, pii, examples, dataset, models, training, export,
+                                          console, evaluation, iterate, audit, members, lineage, token, doctor)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="airlock", description="Airlock: build your own small model, offline.")
-    add_global_options(parser, top_level=True)
+    add_global_options(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     for group in COMMAND_GROUPS:
-        importlib.import_module(f"engine.cli.{group}").register(sub)
+        group.register(sub)
     return parser
 
 
@@ -43,7 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        try:
+            return func(args)
+        finally:
+            close_open()  # a progress bar a failed or interrupted job left open ends before the error is told
     except AirlockError as exc:
         print(f"airlock: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -6,11 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from engine.cli.common import (
-    EXIT_CHECK_FAILED,
-    open_workspace,
-    workspace_arg,
-)
+from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
+from engine.cli.options import JSON, WORKSPACE
 from engine.errors import AirlockError
 
 
@@ -85,25 +82,25 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     audit = sub.add_parser("audit", help="read and verify the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    p = audit_sub.add_parser("verify", help="check the hash chain, this account's anchor outside the workspace "
-                                           "and every stored seal; non-zero exit names the first bad event")
-    workspace_arg(p)
+    p = audit_sub.add_parser("verify", parents=[WORKSPACE],
+                             help="check the hash chain, this account's anchor outside the workspace "
+                                  "and every stored seal; non-zero exit names the first bad event")
     p.add_argument("--seal", default=None, help="also check this seal file (kept outside the workspace)")
     p.set_defaults(func=cmd_audit_verify)
-    p = audit_sub.add_parser("keygen", help="make your Ed25519 signing key (auditors), encrypted with a passphrase")
+    p = audit_sub.add_parser("keygen", parents=[WORKSPACE],  # the key is the OS account's, in no workspace
+                             help="make your Ed25519 signing key (auditors), encrypted with a passphrase")
     p.add_argument("--passphrase-file", default=None, help="read the passphrase from this file instead of asking")
     p.set_defaults(func=cmd_audit_keygen)
-    p = audit_sub.add_parser("seal", help="sign the log's current head with your key (auditors only)")
-    workspace_arg(p)
+    p = audit_sub.add_parser("seal", parents=[WORKSPACE],
+                             help="sign the log's current head with your key (auditors only)")
     p.add_argument("--out", default=None, help="also write the seal to this file")
     p.add_argument("--passphrase-file", default=None, help="read the passphrase from this file instead of asking")
     p.set_defaults(func=cmd_audit_seal)
-    p = audit_sub.add_parser("show", help="list events, newest first, details in words (--json: raw)")
-    workspace_arg(p)
+    p = audit_sub.add_parser("show", parents=[WORKSPACE, JSON],
+                             help="list events, newest first, details in words (--json: raw)")
     p.add_argument("--action", default=None, help="action prefix, e.g. training.")
     p.add_argument("--subject", default=None)
     p.add_argument("--user", default=None)
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--oldest-first", action="store_true")
-    p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit_show)

@@ -7,9 +7,13 @@ import contextlib
 import json
 import sys
 from collections.abc import Generator
+from dataclasses import asdict
 from pathlib import Path
 
-from engine.cli.common import ConsoleProgress, open_workspace, workspace_arg
+from engine.cli.common import open_workspace
+from engine.cli.options import JSON, QUIET, WORKSPACE
+from engine.cli.progress import ConsoleProgress
+from engine.cli.table import Column, print_json, print_rows
 from engine.errors import AirlockError
 
 
@@ -87,7 +91,7 @@ def cmd_cascade(args: argparse.Namespace) -> int:
         for f in args.files:
             source, text = _read_input(f)
             ans = ask(ws, args.model, text, task_id=args.task, threshold=args.threshold)
-            if getattr(args, "json", False):
+            if args.json:
                 print(json.dumps({"source": source, **describe(ans)}, ensure_ascii=False))
                 continue
             how = (f"asked again of the fallback (the model said {ans.small_output} at "
@@ -117,6 +121,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
         for f in args.files:
             source, text = _read_input(f)
             ans = classify_text(ws, args.model, text, threshold=args.threshold, task_id=args.task)
+            if args.json:
+                print(json.dumps({"source": source, "label": ans.label, "confidence": round(ans.confidence, 4),
+                                  "flagged": ans.flagged, "latency_ms": round(ans.latency_ms, 1),
+                                  "call_id": ans.call_id}, ensure_ascii=False))
+                continue
             flag = "  FLAGGED for review" if ans.flagged else ""
             print(f"{source}: {ans.label}  (confidence {ans.confidence:.2f}){flag}")
     return 0
@@ -150,15 +159,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+MONITOR_COLUMNS = (Column("start", 16, fmt="{:%Y-%m-%d %H:%M}", title="bucket"),
+                   Column("calls", 5, right=True, title="calls"),
+                   Column("p50_ms", 7, right=True, fmt="{:.0f}", title="p50 ms"),
+                   Column("p95_ms", 7, right=True, fmt="{:.0f}", title="p95 ms"),
+                   Column("low_confidence_share", fmt="{:.0%}", title="low-confidence"))
+
+
 def cmd_monitor(args: argparse.Namespace) -> int:
     from engine.console import monitoring
 
     with open_workspace(args) as ws:
         buckets = monitoring(ws, by=args.by)
-    print(f"{'bucket':<17} | {'calls':>5} | {'p50 ms':>7} | {'p95 ms':>7} | low-confidence")
-    for b in buckets:
-        share = "-" if b.low_confidence_share is None else f"{b.low_confidence_share:.0%}"
-        print(f"{b.start:%Y-%m-%d %H:%M} | {b.calls:>5} | {b.p50_ms:>7.0f} | {b.p95_ms:>7.0f} | {share}")
+    print_rows(args, [asdict(b) for b in buckets], MONITOR_COLUMNS, sep=" | ", header=True)
     return 0
 
 
@@ -167,6 +180,9 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         if args.call is None:
+            if args.json:
+                print_json([asdict(c) for c in queue(ws)])
+                return 0
             for c in queue(ws):
                 print(f"call {c.id} [{c.mode}] confidence {c.confidence or 0:.2f}: {c.output}  <- "
                       f"{c.redacted_input[:70]!r}")
@@ -180,61 +196,56 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _model_args(p: argparse.ArgumentParser, task: bool = True) -> None:
-    p.add_argument("--model", type=int, default=None, help="model artifact id (default: the promoted one)")
-    if task:
-        p.add_argument("--task", type=int, default=None, help="task id (default: the model's own task)")
-        p.add_argument("--threshold", type=float, default=None,
-                       help="flag answers under this confidence (0-1; the expected accuracy once the model is "
-                            "calibrated)")
-    workspace_arg(p)
+MODEL = argparse.ArgumentParser(add_help=False)
+MODEL.add_argument("--model", type=int, default=None, help="model artifact id (default: the promoted one)")
+TASK = argparse.ArgumentParser(add_help=False)
+TASK.add_argument("--task", type=int, default=None, help="task id (default: the model's own task)")
+TASK.add_argument("--threshold", type=float, default=None,
+                  help="flag answers under this confidence (0-1; the expected accuracy once the model is calibrated)")
 
 
 CASCADE_HELP = "ask answers under the threshold again of the fallback model (`airlock fallback`)"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("chat", help="chat with a model (one turn per line on stdin, answers streamed)")
+    p = sub.add_parser("chat", parents=[WORKSPACE, MODEL],
+                       help="chat with a model (one turn per line on stdin, answers streamed)")
     p.add_argument("--system", default=None, help="system prompt")
     p.add_argument("--max-tokens", type=int, default=512)
-    _model_args(p, task=False)
     p.set_defaults(func=cmd_chat)
-    p = sub.add_parser("extract", help="schema-constrained extraction from files ('-' for stdin)")
+    p = sub.add_parser("extract", parents=[WORKSPACE, JSON, MODEL, TASK],
+                       help="schema-constrained extraction from files ('-' for stdin); --json: one object a line")
     p.add_argument("files", nargs="+")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--cascade", action="store_true", help=CASCADE_HELP)
-    _model_args(p)
     p.set_defaults(func=cmd_extract)
-    p = sub.add_parser("classify", help="classify files ('-' for stdin) with a confidence")
+    p = sub.add_parser("classify", parents=[WORKSPACE, JSON, MODEL, TASK],
+                       help="classify files ('-' for stdin) with a confidence; --json: one object a line")
     p.add_argument("files", nargs="+")
     p.add_argument("--cascade", action="store_true", help=CASCADE_HELP)
-    p.add_argument("--json", action="store_true", help="one JSON object per line (with --cascade)")
-    _model_args(p)
     p.set_defaults(func=cmd_classify)
-    p = sub.add_parser("fallback", help="show or name the larger local GGUF that unsure answers are asked again of")
+    p = sub.add_parser("fallback", parents=[WORKSPACE],
+                       help="show or name the larger local GGUF that unsure answers are asked again of")
     p.add_argument("path", nargs="?", default=None, help="a GGUF file with a chat template")
     p.add_argument("--clear", action="store_true", help="no fallback: unsure answers go straight to review")
-    workspace_arg(p)
     p.set_defaults(func=cmd_fallback)
-    p = sub.add_parser("batch", help="answer a folder of documents or a CSV column; writes answers.jsonl/.csv")
+    p = sub.add_parser("batch", parents=[WORKSPACE, QUIET, MODEL, TASK],
+                       help="answer a folder of documents or a CSV column; writes answers.jsonl/.csv")
     p.add_argument("input", nargs="+", help="files or folders (the last argument is the output folder)")
     p.add_argument("out", help="output folder")
     p.add_argument("--column", default=None, help="the CSV column holding the texts")
-    p.add_argument("--quiet", "-q", action="store_true")
-    _model_args(p)
     p.set_defaults(func=cmd_batch)
-    p = sub.add_parser("serve", help="local OpenAI-compatible endpoint on 127.0.0.1 (off unless started)")
+    p = sub.add_parser("serve", parents=[WORKSPACE, MODEL],
+                       help="local OpenAI-compatible endpoint on 127.0.0.1 (off unless started)")
     p.add_argument("--host", default="127.0.0.1", help="only 127.0.0.1 is accepted")
     p.add_argument("--port", type=int, default=8642)
-    _model_args(p, task=False)
     p.set_defaults(func=cmd_serve)
-    p = sub.add_parser("monitor", help="console volume, p50/p95 latency and low-confidence share over time")
+    p = sub.add_parser("monitor", parents=[WORKSPACE, JSON],
+                       help="console volume, p50/p95 latency and low-confidence share over time")
     p.add_argument("--by", choices=("hour", "day"), default="hour")
-    workspace_arg(p)
     p.set_defaults(func=cmd_monitor)
-    p = sub.add_parser("review", help="the review queue: list flagged answers, confirm, correct or dismiss one")
+    p = sub.add_parser("review", parents=[WORKSPACE, JSON],
+                       help="the review queue: list flagged answers, confirm, correct or dismiss one")
     p.add_argument("call", type=int, nargs="?", help="console call id (omit to list the queue)")
     p.add_argument("--correct", default=None, help="the right answer (a label, or JSON for extraction)")
     p.add_argument("--dismiss", action="store_true")
-    workspace_arg(p)
     p.set_defaults(func=cmd_review)

@@ -7,7 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from engine.cli.common import EXIT_CHECK_FAILED, ConsoleProgress, open_workspace, workspace_arg
+from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
+from engine.cli.options import JSON, QUIET, WORKSPACE
+from engine.cli.progress import ConsoleProgress
 from engine.cli.signing import add_signature_args, signature_from
 from engine.signatures import signing
 
@@ -119,19 +121,18 @@ def cmd_task_list(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     task = sub.add_parser("task", help="tasks: create from a JSON file, list")
     task_sub = task.add_subparsers(dest="task_command", required=True)
-    p = task_sub.add_parser("create", help="create a task from a JSON file (name, kind, labels or schema, "
-                                           "system_prompt, user_template with {input})")
-    workspace_arg(p)
+    p = task_sub.add_parser("create", parents=[WORKSPACE],
+                            help="create a task from a JSON file (name, kind, labels or schema, "
+                                 "system_prompt, user_template with {input})")
     p.add_argument("file")
     p.set_defaults(func=cmd_task_create)
-    p = task_sub.add_parser("list", help="the workspace's tasks")
-    workspace_arg(p)
+    p = task_sub.add_parser("list", parents=[WORKSPACE], help="the workspace's tasks")
     p.set_defaults(func=cmd_task_list)
 
     ds = sub.add_parser("dataset", help="freeze, check and compare dataset versions")
     ds_sub = ds.add_subparsers(dest="dataset_command", required=True)
-    p = ds_sub.add_parser("freeze", help="validate, de-duplicate and split a task's examples into a new version")
-    workspace_arg(p)
+    p = ds_sub.add_parser("freeze", parents=[WORKSPACE, JSON, QUIET],
+                          help="validate, de-duplicate and split a task's examples into a new version")
     p.add_argument("--task", type=int, required=True, help="task id")
     p.add_argument("--name", required=True)
     p.add_argument("--seed", type=int, default=13)
@@ -143,30 +144,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--resplit", action="store_true",
                    help="re-draw every split instead of keeping examples where earlier versions put them "
                         "(test sets then stop being comparable with earlier models)")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--quiet", action="store_true")
     add_signature_args(p)
     p.set_defaults(func=cmd_freeze)
-    p = ds_sub.add_parser("check", help="readiness report; exit 1 when the version is not ready to train on")
-    workspace_arg(p)
+    p = ds_sub.add_parser("check", parents=[WORKSPACE, JSON],
+                          help="readiness report; exit 1 when the version is not ready to train on")
     p.add_argument("version", type=int)
-    p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
-    p = ds_sub.add_parser("minimum", help="show (or set) the fewest examples a version needs to be ready to train")
-    workspace_arg(p)
+    p = ds_sub.add_parser("minimum", parents=[WORKSPACE],
+                          help="show (or set) the fewest examples a version needs to be ready to train")
     p.add_argument("examples", type=int, nargs="?", help="the new minimum (the change is audited)")
     p.set_defaults(func=cmd_minimum)
-    p = ds_sub.add_parser("diff", help="examples added, removed, changed and moved between two versions")
-    workspace_arg(p)
+    p = ds_sub.add_parser("diff", parents=[WORKSPACE, JSON],
+                          help="examples added, removed, changed and moved between two versions")
     p.add_argument("a", type=int)
     p.add_argument("b", type=int)
-    p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_diff)
-    p = ds_sub.add_parser("list", help="dataset versions")
-    workspace_arg(p)
+    p = ds_sub.add_parser("list", parents=[WORKSPACE], help="dataset versions")
     p.add_argument("--task", type=int, default=None)
     p.set_defaults(func=cmd_list)
-    p = ds_sub.add_parser("rejections", help="every example a version left out, with the reason")
-    workspace_arg(p)
+    p = ds_sub.add_parser("rejections", parents=[WORKSPACE], help="every example a version left out, with the reason")
     p.add_argument("version", type=int)
     p.set_defaults(func=cmd_rejections)

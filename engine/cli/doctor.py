@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from engine.cli.common import EXIT_CHECK_FAILED, workspace_arg
+from engine.cli.common import EXIT_CHECK_FAILED
+from engine.cli.options import JSON, WORKSPACE
 
 MARKS = {"ok": "ok", "info": "--", "warning": "WARN", "problem": "FAIL"}
 
@@ -36,10 +37,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("doctor", help="check the installation, llama.cpp, the GPU, disk, memory, the network seal "
-                                      "and a workspace; exit 1 naming each problem")
-    workspace_arg(p)  # checked only when given: schema version, audit chain
-    p.add_argument("--json", action="store_true", help="machine-readable report")
+    # --workspace: checked only when given (schema version, audit chain)
+    p = sub.add_parser("doctor", parents=[WORKSPACE, JSON],
+                       help="check the installation, llama.cpp, the GPU, disk, memory, the network seal "
+                            "and a workspace; exit 1 naming each problem")
     p.add_argument("--no-selftest", action="store_true",
                    help="do not run the llama.cpp self-test when this machine has none stored")
     p.set_defaults(func=cmd_doctor)

@@ -7,12 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from engine.cli.common import (
-    EXIT_CHECK_FAILED,
-    ConsoleProgress,
-    open_workspace,
-    workspace_arg,
-)
+from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
+from engine.cli.options import JSON, QUIET, WORKSPACE
+from engine.cli.progress import ConsoleProgress
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -49,21 +46,18 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("import", help="import documents (files or folders)")
-    workspace_arg(p)
+    p = sub.add_parser("import", parents=[WORKSPACE, QUIET], help="import documents (files or folders)")
     p.add_argument("paths", nargs="+")
     p.add_argument("--text-field", default="text", help="CSV column / JSONL field holding the text")
     p.add_argument("--label-field", default=None,
                    help="CSV column / JSONL field holding a label (default: 'label' where there is one)")
     p.add_argument("--workers", type=int, default=0,
                    help="processes reading files (default: one per CPU core, at most 2)")
-    p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_import)
 
     docs = sub.add_parser("documents", help="the workspace's documents")
     docs_sub = docs.add_subparsers(dest="documents_command", required=True)
-    p = docs_sub.add_parser("list", help="id, review status, PII findings and name of each document")
-    workspace_arg(p)
+    p = docs_sub.add_parser("list", parents=[WORKSPACE, JSON],
+                            help="id, review status, PII findings and name of each document")
     p.add_argument("--status", choices=("imported", "scanned", "cleared"), default=None)
-    p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)

@@ -9,7 +9,9 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from engine.cli.common import EXIT_CHECK_FAILED, ConsoleProgress, open_workspace, workspace_arg
+from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
+from engine.cli.options import JSON, QUIET, WORKSPACE
+from engine.cli.progress import ConsoleProgress
 from engine.cli.signing import add_signature_args, signature_from
 from engine.errors import AirlockError
 from engine.signatures import signing
@@ -162,66 +164,60 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ev = sub.add_parser("eval", help="evaluate models on frozen splits, compare them, export reports")
     ev_sub = ev.add_subparsers(dest="eval_command", required=True)
 
-    run = ev_sub.add_parser("run", help="evaluate one model on one split of a dataset version")
-    workspace_arg(run)
+    run = ev_sub.add_parser("run", parents=[WORKSPACE, QUIET],
+                            help="evaluate one model on one split of a dataset version")
     run.add_argument("--model", required=True, help="'base' or a model artifact id")
     run.add_argument("--version", type=int, required=True, help="dataset version id")
     run.add_argument("--split", choices=("test", "golden", "ood"), default="test")
     run.add_argument("--shots", type=int, default=0, help="few-shot examples drawn from train (0: zero-shot)")
     run.add_argument("--seed", type=int, default=0, help="seed for drawing the few-shot examples")
-    run.add_argument("--quiet", action="store_true")
     run.set_defaults(func=cmd_eval_run)
 
-    cmp = ev_sub.add_parser("compare", help="compare runs on the same split, with bootstrap intervals")
-    workspace_arg(cmp)
+    cmp = ev_sub.add_parser("compare", parents=[WORKSPACE, JSON],
+                            help="compare runs on the same split, with bootstrap intervals")
     cmp.add_argument("runs", type=int, nargs="+", metavar="RUN")
-    cmp.add_argument("--json", action="store_true", help="machine-readable output")
     cmp.set_defaults(func=cmd_eval_compare)
 
-    rep = ev_sub.add_parser("report", help="write the HTML (and PDF) evaluation report")
-    workspace_arg(rep)
+    rep = ev_sub.add_parser("report", parents=[WORKSPACE], help="write the HTML (and PDF) evaluation report")
     rep.add_argument("runs", type=int, nargs="+", metavar="RUN")
     rep.add_argument("--out", type=Path, required=True, help="HTML file to write")
     rep.add_argument("--pdf", action="store_true", help="also write a PDF beside it (through Qt)")
     rep.set_defaults(func=cmd_eval_report)
 
-    ls = ev_sub.add_parser("predictions", help="list a run's stored predictions (errors, disagreements, a cell)")
-    workspace_arg(ls)
+    ls = ev_sub.add_parser("predictions", parents=[WORKSPACE, JSON],
+                           help="list a run's stored predictions (errors, disagreements, a cell)")
     ls.add_argument("run", type=int, metavar="RUN")
     ls.add_argument("--errors", action="store_true", help="only the wrong answers")
     ls.add_argument("--other", type=int, default=None, metavar="RUN", help="show another run's answers beside")
     ls.add_argument("--disagreements", action="store_true", help="only where --other answered differently")
     ls.add_argument("--cell", nargs=2, metavar=("REFERENCE", "PREDICTED"), help="one confusion-matrix cell")
-    ls.add_argument("--json", action="store_true", help="machine-readable output")
     ls.set_defaults(func=cmd_eval_list)
 
-    rv = ev_sub.add_parser("review", help="mark a prediction 'model wrong' or 'reference wrong' (back to labelling)")
-    workspace_arg(rv)
+    rv = ev_sub.add_parser("review", parents=[WORKSPACE],
+                           help="mark a prediction 'model wrong' or 'reference wrong' (back to labelling)")
     rv.add_argument("prediction", type=int, metavar="PREDICTION")
     rv.add_argument("verdict", choices=("model-wrong", "reference-wrong", "clear"))
     rv.add_argument("--note", default="", help="what is wrong (required for reference-wrong: labelling sees it)")
     rv.set_defaults(func=cmd_eval_review)
 
-    st = ev_sub.add_parser("settings", help="show or set hardware cost, cloud alternative and gate settings")
-    workspace_arg(st)
+    st = ev_sub.add_parser("settings", parents=[WORKSPACE],
+                           help="show or set hardware cost, cloud alternative and gate settings")
     st.add_argument("set", nargs="*", metavar="KEY=VALUE", help="e.g. cost.power_watts=90 cloud.cost_per_1k=1.2")
     st.set_defaults(func=cmd_eval_settings)
 
-    cal = ev_sub.add_parser("calibrate", help="fit a model artifact's confidence calibration on the eval split")
-    workspace_arg(cal)
+    cal = ev_sub.add_parser("calibrate", parents=[WORKSPACE, QUIET],
+                            help="fit a model artifact's confidence calibration on the eval split")
     cal.add_argument("artifact", type=int)
     cal.add_argument("--version", type=int, required=True, help="dataset version whose eval split to fit on")
     cal.add_argument("--method", choices=("temperature", "platt", "isotonic"), default=None,
                      help="default: the workspace setting evaluation.calibration_method")
-    cal.add_argument("--quiet", action="store_true")
     cal.set_defaults(func=cmd_eval_calibrate)
-    gt = ev_sub.add_parser("gate", help="the regression gate's verdict for a model artifact (exit 1 when red)")
-    workspace_arg(gt)
+    gt = ev_sub.add_parser("gate", parents=[WORKSPACE, JSON],
+                           help="the regression gate's verdict for a model artifact (exit 1 when red)")
     gt.add_argument("artifact", type=int)
-    gt.add_argument("--json", action="store_true")
     gt.set_defaults(func=cmd_eval_gate)
-    promote = sub.add_parser("promote", help="promote a model artifact to the console (applies the gate)")
-    workspace_arg(promote)
+    promote = sub.add_parser("promote", parents=[WORKSPACE],
+                             help="promote a model artifact to the console (applies the gate)")
     promote.add_argument("artifact", type=int, metavar="ARTIFACT")
     promote.add_argument("--override", metavar="REASON", default=None,
                          help="promote even when the gate is red; the reason is recorded in the audit log")

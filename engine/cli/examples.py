@@ -7,7 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli.common import EXIT_CHECK_FAILED, ConsoleProgress, open_workspace, workspace_arg
+from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
+from engine.cli.options import QUIET, WORKSPACE
+from engine.cli.progress import ConsoleProgress
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -99,20 +101,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     examples = sub.add_parser("examples", help="import examples into a task; export a dataset version")
     ex_sub = examples.add_subparsers(dest="examples_command", required=True)
-    p = ex_sub.add_parser("import", help="chat JSONL, prompt/completion, Alpaca, ShareGPT, CSV or a Hugging Face "
-                                         "datasets folder; bad rows are listed and the good ones kept (exit 1 "
-                                         "when any row was rejected)")
-    workspace_arg(p)
+    p = ex_sub.add_parser("import", parents=[WORKSPACE, QUIET],
+                          help="chat JSONL, prompt/completion, Alpaca, ShareGPT, CSV or a Hugging Face "
+                               "datasets folder; bad rows are listed and the good ones kept (exit 1 "
+                               "when any row was rejected)")
     p.add_argument("file", help="an example file, or a folder written by datasets' save_to_disk")
     p.add_argument("--task", type=int, required=True, help="task id")
     p.add_argument("--format", choices=FORMATS, default="auto")
     p.add_argument("--text-column", default="text", help="CSV column with the input text")
     p.add_argument("--label-column", default="label", help="CSV column with the answer (optional)")
-    p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_import)
-    p = ex_sub.add_parser("review", help="imported rows with personal data: the summary, each finding, decide "
-                                         "(one by one or by type), mark a missed span, finish")
-    workspace_arg(p)
+    p = ex_sub.add_parser("review", parents=[WORKSPACE],
+                          help="imported rows with personal data: the summary, each finding, decide "
+                               "(one by one or by type), mark a missed span, finish")
     p.add_argument("review", nargs="?", type=int, help="review id (default: list the open reviews)")
     p.add_argument("--summary", action="store_true", help="only the counts, no texts")
     p.add_argument("--accept", nargs="+", type=int, metavar="FINDING")
@@ -123,9 +124,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="mark a span the detector missed (FIELD: input or answer)")
     p.add_argument("--finish", action="store_true", help="redact, store the rows as examples, delete the originals")
     p.set_defaults(func=cmd_review)
-    p = ex_sub.add_parser("from-documents", help="examples from cleared documents: whole, or pieces by paragraph "
-                                                 "or size with overlap; --preview shows them and stores nothing")
-    workspace_arg(p)
+    p = ex_sub.add_parser("from-documents", parents=[WORKSPACE],
+                          help="examples from cleared documents: whole, or pieces by paragraph "
+                               "or size with overlap; --preview shows them and stores nothing")
     p.add_argument("documents", nargs="*", type=int, help="document ids (default: every cleared document)")
     p.add_argument("--task", type=int, required=True, help="task id")
     p.add_argument("--mode", choices=MODES, default="whole")
@@ -134,8 +135,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--label-from-source", action="store_true", help="label pieces with their document's label")
     p.add_argument("--preview", action="store_true")
     p.set_defaults(func=cmd_from_documents)
-    p = ex_sub.add_parser("export", help="a frozen dataset version as chat JSONL files or a Hugging Face folder")
-    workspace_arg(p)
+    p = ex_sub.add_parser("export", parents=[WORKSPACE],
+                          help="a frozen dataset version as chat JSONL files or a Hugging Face folder")
     p.add_argument("--version", type=int, required=True, help="dataset version id")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="chat")
     p.add_argument("out", help="a new (or empty) folder")

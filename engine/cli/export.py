@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from engine.cli.common import ConsoleProgress, open_workspace, workspace_arg
+from engine.cli.common import open_workspace
+from engine.cli.options import JSON, QUIET, WORKSPACE
+from engine.cli.progress import ConsoleProgress
 from engine.errors import AirlockError
 
 
@@ -42,14 +44,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("export", help="export a finished training run: quantized GGUF, GGUF LoRA adapter, HF folder")
+    p = sub.add_parser("export", parents=[WORKSPACE, JSON, QUIET],
+                       help="export a finished training run: quantized GGUF, GGUF LoRA adapter, HF folder")
     p.add_argument("run", type=int, help="training run id")
     p.add_argument("--quant", default="Q8_0", help="comma-separated GGUF quantizations (Q8_0, Q5_K_M, Q4_K_M); "
                                                    "empty for none (default Q8_0)")
     p.add_argument("--lora", action="store_true", help="also the adapter alone as a GGUF LoRA for the base GGUF")
     p.add_argument("--hf", action="store_true", help="also the merged model as a Hugging Face safetensors folder")
     p.add_argument("--f16", action="store_true", help="also keep the unquantized f16 GGUF")
-    p.add_argument("--json", action="store_true", help="print the artifacts as JSON")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
-    workspace_arg(p)
     p.set_defaults(func=cmd_export)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from engine.cli.common import EXIT_CHECK_FAILED, ConsoleProgress, open_workspace, workspace_arg
+from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
+from engine.cli.options import JSON, QUIET, WORKSPACE
+from engine.cli.progress import ConsoleProgress
 
 
 def cmd_iterate(args: argparse.Namespace) -> int:
@@ -38,14 +40,12 @@ def cmd_iterate(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("iterate", help="next iteration: new version, train with the last settings, export, "
-                                       "evaluate against the promoted model, gate, promote")
-    workspace_arg(p)
+    p = sub.add_parser("iterate", parents=[WORKSPACE, JSON, QUIET],
+                       help="next iteration: new version, train with the last settings, export, "
+                            "evaluate against the promoted model, gate, promote")
     p.add_argument("--task", type=int, required=True, help="task id")
     p.add_argument("--name", default=None, help="name of the new dataset version (default v<N>)")
     p.add_argument("--max-steps", type=int, default=None, help="override the last run's step limit")
     p.add_argument("--quantization", default=None, help="default: the promoted model's, else Q8_0")
     p.add_argument("--no-calibrate", action="store_true", help="skip fitting the confidence calibration")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_iterate)

@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.cli.common import open_workspace, workspace_arg
+from engine.cli.common import open_workspace
+from engine.cli.options import JSON, WORKSPACE
 from engine.errors import AirlockError
 
 
@@ -36,10 +37,9 @@ def cmd_lineage(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("lineage", help="follow a model artifact, training run or dataset version to its sources")
-    workspace_arg(p)
+    p = sub.add_parser("lineage", parents=[WORKSPACE, JSON],
+                       help="follow a model artifact, training run or dataset version to its sources")
     p.add_argument("target", help="artifact:ID, run:ID or version:ID")
-    p.add_argument("--json", action="store_true", help="the whole lineage as JSON")
     p.add_argument("--html", default=None, metavar="FILE", help="also write an HTML lineage report")
     p.add_argument("--pdf", action="store_true", help="with --html: also a PDF beside it")
     p.set_defaults(func=cmd_lineage)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from engine.cli.common import open_workspace, workspace_arg
+from engine.cli.common import open_workspace
+from engine.cli.options import JSON, WORKSPACE
 from engine.identity import ROLES
 
 
@@ -49,21 +50,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                          "evaluation, promotion); operator (console, batches, review queue); "
                                          "auditor (reads, verifies, exports reports, signs seals; changes nothing).")
     msub = members.add_subparsers(dest="members_command", required=True)
-    p = msub.add_parser("list", help="every member and their role")
-    workspace_arg(p)
-    p.add_argument("--json", action="store_true")
+    p = msub.add_parser("list", parents=[WORKSPACE, JSON], help="every member and their role")
     p.set_defaults(func=cmd_list)
-    p = msub.add_parser("add", help="add an OS account with a role")
-    workspace_arg(p)
+    p = msub.add_parser("add", parents=[WORKSPACE], help="add an OS account with a role")
     p.add_argument("name", help="the OS account name (as `whoami` prints it)")
     p.add_argument("--role", required=True, choices=ROLES)
     p.set_defaults(func=cmd_add)
-    p = msub.add_parser("set-role", help="change a member's role")
-    workspace_arg(p)
+    p = msub.add_parser("set-role", parents=[WORKSPACE], help="change a member's role")
     p.add_argument("name")
     p.add_argument("role", choices=ROLES)
     p.set_defaults(func=cmd_set_role)
-    p = msub.add_parser("remove", help="remove a member (the last admin cannot be removed)")
-    workspace_arg(p)
+    p = msub.add_parser("remove", parents=[WORKSPACE], help="remove a member (the last admin cannot be removed)")
     p.add_argument("name")
     p.set_defaults(func=cmd_remove)

@@ -6,7 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from engine.cli.common import open_workspace, workspace_arg
+from engine.cli.common import open_workspace
+from engine.cli.options import JSON, WORKSPACE
 
 
 def _describe(model: object) -> str:
@@ -58,18 +59,16 @@ def cmd_models_template(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     models = sub.add_parser("models", help="local base models: list, register, chat template")
     models_sub = models.add_subparsers(dest="models_command", required=True)
-    p = models_sub.add_parser("list", help="registered base models (the demo model is registered on first use)")
-    workspace_arg(p)
-    p.add_argument("--json", action="store_true")
+    p = models_sub.add_parser("list", parents=[WORKSPACE, JSON],
+                              help="registered base models (the demo model is registered on first use)")
     p.add_argument("--no-demo", action="store_true", help="do not register the demo model")
     p.set_defaults(func=cmd_models_list)
-    p = models_sub.add_parser("register", help="register a GGUF file or a Hugging Face model folder")
-    workspace_arg(p)
+    p = models_sub.add_parser("register", parents=[WORKSPACE],
+                              help="register a GGUF file or a Hugging Face model folder")
     p.add_argument("path", help="a .gguf file, or a folder with config.json, *.safetensors and a tokenizer")
     p.add_argument("--name", default=None, help="name to show (default: the file or folder name)")
     p.set_defaults(func=cmd_models_register)
-    p = models_sub.add_parser("template", help="give a base model without one a chat template")
-    workspace_arg(p)
+    p = models_sub.add_parser("template", parents=[WORKSPACE], help="give a base model without one a chat template")
     p.add_argument("base_id", type=int, help="the base model's id (airlock models list)")
     p.add_argument("template", nargs="?", default=None,
                    help="a template name (listed when omitted) or a .jinja file")

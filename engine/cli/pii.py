@@ -13,7 +13,9 @@ import json
 import sys
 from pathlib import Path
 
-from engine.cli.common import EXIT_CHECK_FAILED, ConsoleProgress, open_workspace, workspace_arg
+from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
+from engine.cli.options import JSON, QUIET, WORKSPACE
+from engine.cli.progress import ConsoleProgress
 from engine.cli.signing import add_signature_args, signature_from
 from engine.errors import AirlockError
 from engine.signatures import signing
@@ -195,39 +197,36 @@ def cmd_policy(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pii = sub.add_parser("pii", help="personal data: detect in files; review and redact documents")
     pii_sub = pii.add_subparsers(dest="pii_command", required=True)
-    p = pii_sub.add_parser("scan", help="detect PII in files and print the redacted text; stores nothing")
+    # takes --workspace as every command does (before or after its name), but works on files only
+    p = pii_sub.add_parser("scan", parents=[WORKSPACE, JSON],
+                           help="detect PII in files and print the redacted text; stores nothing")
     p.add_argument("files", nargs="+")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--workers", type=int, default=0,
                    help="processes to detect in (default: one per CPU core, at most 2)")
     p.set_defaults(func=cmd_scan)
 
-    p = pii_sub.add_parser("detect", help="scan stored documents and keep the findings for review")
-    workspace_arg(p)
+    p = pii_sub.add_parser("detect", parents=[WORKSPACE, QUIET],
+                           help="scan stored documents and keep the findings for review")
     p.add_argument("documents", nargs="*", type=int, help="document ids (default: every one not scanned yet)")
-    p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_detect)
 
-    p = pii_sub.add_parser("findings", help="a document's findings with their decisions")
-    workspace_arg(p)
+    p = pii_sub.add_parser("findings", parents=[WORKSPACE, JSON], help="a document's findings with their decisions")
     p.add_argument("document", type=int)
-    p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_findings)
 
-    p = pii_sub.add_parser("decide", help="accept or reject findings (stored with your user name, audited)")
-    workspace_arg(p)
+    p = pii_sub.add_parser("decide", parents=[WORKSPACE],
+                           help="accept or reject findings (stored with your user name, audited)")
     p.add_argument("decision", choices=("accept", "reject"))
     p.add_argument("findings", nargs="+", type=int, help="finding ids")
     p.set_defaults(func=cmd_decide)
 
-    p = pii_sub.add_parser("accept-all", help="accept every pending finding of a document (of one type)")
-    workspace_arg(p)
+    p = pii_sub.add_parser("accept-all", parents=[WORKSPACE],
+                           help="accept every pending finding of a document (of one type)")
     p.add_argument("document", type=int)
     p.add_argument("--type", default=None, help="only this entity type, e.g. PERSON")
     p.set_defaults(func=cmd_accept_all)
 
-    p = pii_sub.add_parser("add", help="mark PII the detector missed (accepted at once)")
-    workspace_arg(p)
+    p = pii_sub.add_parser("add", parents=[WORKSPACE], help="mark PII the detector missed (accepted at once)")
     p.add_argument("document", type=int)
     p.add_argument("type", help="entity type, e.g. PERSON or CUSTOMER_ID")
     where = p.add_mutually_exclusive_group(required=True)
@@ -235,22 +234,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     where.add_argument("--at", nargs=2, type=int, metavar=("START", "END"), help="character offsets")
     p.set_defaults(func=cmd_add)
 
-    p = pii_sub.add_parser("redact", help="apply the accepted findings and clear documents for examples")
-    workspace_arg(p)
+    p = pii_sub.add_parser("redact", parents=[WORKSPACE],
+                           help="apply the accepted findings and clear documents for examples")
     p.add_argument("documents", nargs="*", type=int,
                    help="document ids (default: every scanned one; those still under review are skipped)")
     p.set_defaults(func=cmd_redact)
 
-    p = pii_sub.add_parser("policy", help="show or change what happens to each kind of personal data "
-                                          "(redact / review / ignore)")
-    workspace_arg(p)
+    p = pii_sub.add_parser("policy", parents=[WORKSPACE],
+                           help="show or change what happens to each kind of personal data "
+                                "(redact / review / ignore)")
     p.add_argument("--set", action="append", metavar="TYPE=ACTION",
                    help="e.g. COUNTRY_OR_REGION=redact or DATE_TIME=ignore (repeatable; audited)")
     p.set_defaults(func=cmd_policy)
 
-    p = pii_sub.add_parser("keep-originals", help="show, or (admins) change, whether cleared documents keep "
-                                                  "their original text")
-    workspace_arg(p)
+    p = pii_sub.add_parser("keep-originals", parents=[WORKSPACE],
+                           help="show, or (admins) change, whether cleared documents keep "
+                                "their original text")
     p.add_argument("state", nargs="?", choices=("on", "off"))
     add_signature_args(p)
     p.set_defaults(func=cmd_keep_originals)

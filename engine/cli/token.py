@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from engine.cli.common import open_workspace, workspace_arg
+from engine.cli.common import open_workspace
+from engine.cli.options import WORKSPACE
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -34,10 +35,9 @@ def cmd_rotate(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     token = sub.add_parser("token", help="the local endpoint's bearer token: show who has it, or rotate it")
     tsub = token.add_subparsers(dest="token_command", required=True)
-    p = tsub.add_parser("show", help="the current token's name and fingerprint (never the token)")
-    workspace_arg(p)
+    p = tsub.add_parser("show", parents=[WORKSPACE], help="the current token's name and fingerprint (never the token)")
     p.set_defaults(func=cmd_show)
-    p = tsub.add_parser("rotate", help="issue a new token (printed once); the old one stops working")
-    workspace_arg(p)
+    p = tsub.add_parser("rotate", parents=[WORKSPACE],
+                        help="issue a new token (printed once); the old one stops working")
     p.add_argument("--name", default="default", help="a name for the token; calls are logged under it")
     p.set_defaults(func=cmd_rotate)

@@ -7,7 +7,8 @@ import argparse
 import json
 from typing import Any
 
-from engine.cli.common import open_workspace, workspace_arg
+from engine.cli.common import open_workspace
+from engine.cli.options import JSON, WORKSPACE
 
 CURVE_POINTS = (0.0, 0.25, 0.5, 0.75, 1.0)  # where along each run the loss is printed
 
@@ -63,8 +64,7 @@ def cmd_train_compare(args: argparse.Namespace) -> int:
 
 
 def add_compare(train_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = train_sub.add_parser("compare", help="training runs side by side: settings, loss curves, final metrics")
-    workspace_arg(p)
+    p = train_sub.add_parser("compare", parents=[WORKSPACE, JSON],
+                             help="training runs side by side: settings, loss curves, final metrics")
     p.add_argument("runs", type=int, nargs="+", metavar="RUN")
-    p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_train_compare)

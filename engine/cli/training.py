@@ -7,13 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from engine.cli.common import (
-    EXIT_CHECK_FAILED,
-    EXIT_USER_ERROR,
-    ConsoleProgress,
-    open_workspace,
-    workspace_arg,
-)
+from engine.cli.common import EXIT_CHECK_FAILED, EXIT_USER_ERROR, open_workspace
+from engine.cli.options import QUIET, WORKSPACE
+from engine.cli.progress import ConsoleProgress
 from engine.errors import AirlockError
 
 DETACHED_NOTE = ("detached: the run keeps going after this command ends; follow it with `airlock train status "
@@ -183,41 +179,35 @@ def _settings_args(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     train = sub.add_parser("train", help="fine-tune a base model on a frozen dataset version")
     train_sub = train.add_subparsers(dest="train_command", required=True)
-    p = train_sub.add_parser("start", help="start a run in its own worker process")
-    workspace_arg(p)
+    p = train_sub.add_parser("start", parents=[WORKSPACE, QUIET], help="start a run in its own worker process")
     p.add_argument("--version", type=int, required=True, help="dataset version id")
     _settings_args(p)
     p.add_argument("--wait", action="store_true", help="follow progress until the run ends")
     p.add_argument("--detach", action="store_true", help=DETACH_HELP)
-    p.add_argument("--quiet", action="store_true")
     p.add_argument("--anyway", action="store_true", help="train even when the version's readiness report refuses")
     p.set_defaults(func=cmd_train_start)
-    p = train_sub.add_parser("estimate", help="memory and duration of a run on this machine, without starting it")
-    workspace_arg(p)
+    p = train_sub.add_parser("estimate", parents=[WORKSPACE],
+                             help="memory and duration of a run on this machine, without starting it")
     p.add_argument("--version", type=int, required=True, help="dataset version id")
     _settings_args(p)
     p.set_defaults(func=cmd_train_estimate)
-    p = train_sub.add_parser("show", help="provenance of a run: data, base model, config, backend, versions, files")
-    workspace_arg(p)
+    p = train_sub.add_parser("show", parents=[WORKSPACE],
+                             help="provenance of a run: data, base model, config, backend, versions, files")
     p.add_argument("run", type=int)
     p.set_defaults(func=cmd_train_show)
-    p = train_sub.add_parser("status", help="state of one run or all runs")
-    workspace_arg(p)
+    p = train_sub.add_parser("status", parents=[WORKSPACE], help="state of one run or all runs")
     p.add_argument("run", type=int, nargs="?")
     p.set_defaults(func=cmd_train_status)
-    p = train_sub.add_parser("cancel", help="stop a run at the next step boundary")
-    workspace_arg(p)
+    p = train_sub.add_parser("cancel", parents=[WORKSPACE], help="stop a run at the next step boundary")
     p.add_argument("run", type=int)
     p.set_defaults(func=cmd_train_cancel)
-    p = train_sub.add_parser("resume", help="continue a cancelled or failed run from its last checkpoint")
-    workspace_arg(p)
+    p = train_sub.add_parser("resume", parents=[WORKSPACE, QUIET],
+                             help="continue a cancelled or failed run from its last checkpoint")
     p.add_argument("run", type=int)
     p.add_argument("--wait", action="store_true")
     p.add_argument("--detach", action="store_true", help=DETACH_HELP)
-    p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_train_resume)
-    p = train_sub.add_parser("logs", help="the run's progress lines")
-    workspace_arg(p)
+    p = train_sub.add_parser("logs", parents=[WORKSPACE], help="the run's progress lines")
     p.add_argument("run", type=int)
     p.add_argument("--tail", type=int, default=20)
     p.set_defaults(func=cmd_train_logs)

@@ -7,12 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from engine.cli.common import (
-    ConsoleProgress,
-    open_workspace,
-    resolve_workspace,
-    workspace_arg,
-)
+from engine.cli.common import open_workspace, resolve_workspace
+from engine.cli.options import QUIET, WORKSPACE
+from engine.cli.progress import ConsoleProgress
 from engine.errors import AirlockError
 from engine.inference.selftest import summary as runtime_summary
 
@@ -80,23 +77,19 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("init", help="create a workspace")
-    workspace_arg(p)
+    p = sub.add_parser("init", parents=[WORKSPACE], help="create a workspace")
     p.add_argument("--name", default=None)
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("status", help="what the workspace holds")
-    workspace_arg(p)
+    p = sub.add_parser("status", parents=[WORKSPACE], help="what the workspace holds")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("gui", help="start the desktop app")
-    workspace_arg(p)
+    p = sub.add_parser("gui", parents=[WORKSPACE], help="start the desktop app")
     p.add_argument("--demo", action="store_true", help="open (creating if needed) the demo workspace")
     p.set_defaults(func=cmd_gui)
 
-    p = sub.add_parser("demo", help="run the whole loop on the embedded demo model and print the table")
-    workspace_arg(p)
+    p = sub.add_parser("demo", parents=[WORKSPACE, QUIET],
+                       help="run the whole loop on the embedded demo model and print the table")
     p.add_argument("--quick", action="store_true", help="smaller settings (as the test suite uses)")
     p.add_argument("--json", default=None, help="also write the results to this JSON file")
-    p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_demo)
