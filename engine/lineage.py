@@ -168,13 +168,17 @@ def _sources(s: Session, version_id: int) -> dict[str, Any]:
 
 def _import_files(s: Session, task_ids: set[int]) -> list[dict[str, Any]]:
     """Each import file and the examples it gave: straight imports, and rows held back for a PII review
-    until the review finished."""
+    until the review finished (the import that held them names the file's sha256 and format too)."""
+    imported = _events(s, [f"task:{t}" for t in task_ids], ("examples.imported",))
+    held = {f"example_review:{e['details'].get('review_id')}": e["details"] for e in imported}
+    reviewed: list[dict[str, Any]] = []
+    for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "examples.review_finished")
+                       .order_by(AuditEvent.seq)):
+        earlier = held.get(e.subject, {})
+        details = {"file_sha256": earlier.get("file_sha256"), "format": earlier.get("format"), **json.loads(e.details)}
+        reviewed.append({"user": e.os_user, "ts": e.ts, "details": details})
     files = []
-    reviewed = [{"seq": e.seq, "ts": e.ts, "user": e.os_user, "details": json.loads(e.details)}
-                for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "examples.review_finished")
-                                   .order_by(AuditEvent.seq))]
-    reviewed = [e for e in reviewed if e["details"].get("task_id") in task_ids]
-    for event in _events(s, [f"task:{t}" for t in task_ids], ("examples.imported",)) + reviewed:
+    for event in imported + [e for e in reviewed if e["details"].get("task_id") in task_ids]:
         d = event["details"]
         span = d.get("example_ids") or []
         if len(span) == 2:

@@ -238,7 +238,8 @@ def finish_review(ws: Workspace, s: Session, review: ExampleImportReview, rows: 
                          else None))
     _add_examples(ws, s, task, report, accepted)
     ws.audit.record(s, "examples.review_finished", f"example_review:{review.id}",
-                    {"task_id": task.id, "file": review.file_name, "created": len(report.created),
+                    {"task_id": task.id, "file": review.file_name, "file_sha256": review.file_sha256,
+                     "format": review.format, "created": len(report.created),
                      "redacted_rows": report.redacted_rows, "rejected": len(report.rejected),
                      "example_ids": [report.created[0], report.created[-1]] if report.created else []})
     return report

@@ -124,11 +124,14 @@ def test_console_tabs_chat_extract_classify_batch_monitor_review_endpoint(
         endpoint.port.setValue(0)
         endpoint.toggle_button.click()
         assert endpoint.running and "http://127.0.0.1:" in endpoint.status.text()
+        token = endpoint.endpoint.new_token  # the first start issues the workspace's token, shown this once
+        assert token and f"shown this once (copy it now): {token}" in endpoint.status.text()
         _save(window, qtbot, artifacts_dir, "console-endpoint")
         window.set_workspace(None)  # closing the workspace turns the endpoint off
         assert not endpoint.running
         assert [e.action for e in workspace.audit.entries(action="console.endpoint")] == [
-            "console.endpoint_stopped", "console.endpoint_started"]
+            "console.endpoint_stopped", "console.endpoint_started", "console.endpoint_token_issued"]
+        assert all(token not in str(e.details) for e in workspace.audit.entries())  # only its name is audited
     finally:
         page.endpoint_tab.turn_off()
         unload_all()
