@@ -17,8 +17,10 @@ from datetime import datetime, timedelta
 
 from engine.audit import AuditLog
 from engine.identity import Identity
+from engine.signatures import signing
 from engine.store import models as m
 from engine.workspace import Workspace
+from tests.signed import SIGNED
 
 T0 = datetime(2025, 3, 3, 9, 0, 0)
 LABELS = ["refund", "complaint", "question", "cancellation"]
@@ -206,8 +208,9 @@ def _dataset(s, ws: Workspace, task: m.Task, examples: list[m.Example]) -> m.Dat
         m.DatasetRejection(version_id=version.id, example_id=examples[11].id,
                            reason="no label: every example needs at least one label"),
     ])
-    ws.audit.record(s, "dataset.frozen", f"dataset_version:{version.id}",
-                    {"name": version.name, "content_hash": version.content_hash, "items": 10, "rejected": 2})
+    with signing(SIGNED):  # the engine records a freeze only signed
+        ws.audit.record(s, "dataset.frozen", f"dataset_version:{version.id}",
+                        {"name": version.name, "content_hash": version.content_hash, "items": 10, "rejected": 2})
     return version
 
 
@@ -261,7 +264,8 @@ def _models(s, ws: Workspace, base: m.BaseModel, run: m.TrainingRun) -> list[m.M
     s.flush()
     ws.audit.record(s, "model.exported", f"model_artifact:{artifacts[0].id}",
                     {"quantization": "Q4_K_M", "sha256": artifacts[0].sha256})
-    ws.audit.record(s, "model.promoted", f"model_artifact:{artifacts[0].id}", {"previous": None})
+    with signing(SIGNED):
+        ws.audit.record(s, "model.promoted", f"model_artifact:{artifacts[0].id}", {"previous": None})
     return artifacts
 
 
