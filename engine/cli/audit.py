@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
 from engine.cli.options import JSON, WORKSPACE
+from engine.cli.table import Column, print_json, print_table
 from engine.errors import AirlockError
 
 
@@ -62,20 +62,25 @@ def cmd_audit_seal(args: argparse.Namespace) -> int:
     return 0
 
 
+SHOW_COLUMNS = (Column("seq", 6, right=True), Column("when", 20), Column("os_user", 10), Column("role", 8),
+                Column("action", 28), Column("subject", 28), Column("in_words"))
+
+
 def cmd_audit_show(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         entries = ws.audit.entries(action=args.action, subject=args.subject, os_user=args.user,
                                    limit=args.limit, newest_first=not args.oldest_first)
     if args.json:
-        print(json.dumps([e.__dict__ for e in entries], indent=2))
+        print_json([e.__dict__ for e in entries])
         return 0
     from engine.audit_text import readable_lines
 
+    rows = []
     for e in entries:
         details = " · ".join(readable_lines(e))
-        if len(details) > 120:
-            details = details[:117] + "..."
-        print(f"{e.seq:>6}  {e.ts[:19]}  {e.os_user:<10} {e.role:<8} {e.action:<28} {e.subject:<28} {details}")
+        words = details if len(details) <= 120 else details[:117] + "..."
+        rows.append({**e.__dict__, "when": e.ts[:19], "in_words": words})
+    print_table(rows, SHOW_COLUMNS)
     return 0
 
 

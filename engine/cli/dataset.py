@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
 from engine.cli.options import JSON, QUIET, WORKSPACE
 from engine.cli.progress import ConsoleProgress
 from engine.cli.signing import add_signature_args, signature_from
+from engine.cli.table import Column, print_json, print_rows, print_table
 from engine.signatures import signing
 
 
@@ -24,7 +24,7 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws, signing(signature_from(args, "freezing this version for training")):
         version = ws.datasets.freeze(args.task, args.name, plan, JobContext(progress=ConsoleProgress(args.quiet)))
     if args.json:
-        print(json.dumps(version.__dict__, indent=2, ensure_ascii=False))
+        print_json(version.__dict__)
         return 0
     stats = version.stats
     splits = ", ".join(f"{k} {v}" for k, v in stats["splits"].items())
@@ -49,7 +49,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         report = ws.datasets.readiness(args.version)
     if args.json:
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        print_json(report.as_dict())
     else:
         for check in report.checks:
             print(f"[{check.level.upper():6}] {check.name}: {check.message}")
@@ -70,7 +70,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         diff = ws.datasets.diff(args.a, args.b)
     if args.json:
-        print(json.dumps(diff.as_dict(), indent=2))
+        print_json(diff.as_dict())
         return 0
     print(f"version {args.a} -> {args.b}: {len(diff.added)} added, {len(diff.removed)} removed, "
           f"{len(diff.changed)} changed, {len(diff.moved)} moved between splits, {diff.unchanged} unchanged")
@@ -90,16 +90,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
-        for v in ws.datasets.versions(args.task):
-            print(f"{v.id}\t{v.name}\ttask {v.task_id}\t{v.stats.get('total', '?')} examples\t"
-                  f"{v.rejections} rejected\t{v.content_hash[:16]}")
+        rows = [{"id": v.id, "name": v.name, "task_id": v.task_id, "examples": v.stats.get("total"),
+                 "rejections": v.rejections, "content_hash": v.content_hash} for v in ws.datasets.versions(args.task)]
+    print_rows(args, rows, (Column("id"), Column("name"), Column("task_id", fmt="task {}"),
+                            Column("examples", fmt="{} examples"), Column("rejections", fmt="{} rejected"),
+                            Column("content_hash", 16, clip=True)), sep="\t")
     return 0
 
 
 def cmd_rejections(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
-        for r in ws.datasets.rejections(args.version):
-            print(f"example {r.example_id}: {r.reason}")
+        rows = [{"example_id": r.example_id, "reason": r.reason} for r in ws.datasets.rejections(args.version)]
+    print_rows(args, rows, (Column("example_id", fmt="example {}:"), Column("reason")))
     return 0
 
 
@@ -112,9 +114,12 @@ def cmd_task_create(args: argparse.Namespace) -> int:
 
 def cmd_task_list(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
-        for t in ws.tasks.all():
-            extra = f" labels: {', '.join(t.labels)}" if t.labels else ""
-            print(f"{t.id}\t{t.name}\t{t.kind}{extra}")
+        tasks = ws.tasks.all()
+    if args.json:
+        print_json([{"id": t.id, "name": t.name, "kind": t.kind, "labels": t.labels} for t in tasks])
+        return 0
+    print_table([{"id": t.id, "name": t.name, "kind": t.kind + (f" labels: {', '.join(t.labels)}" if t.labels else "")}
+                 for t in tasks], (Column("id"), Column("name"), Column("kind")), sep="\t")
     return 0
 
 
@@ -126,7 +131,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                  "system_prompt, user_template with {input})")
     p.add_argument("file")
     p.set_defaults(func=cmd_task_create)
-    p = task_sub.add_parser("list", parents=[WORKSPACE], help="the workspace's tasks")
+    p = task_sub.add_parser("list", parents=[WORKSPACE, JSON], help="the workspace's tasks")
     p.set_defaults(func=cmd_task_list)
 
     ds = sub.add_parser("dataset", help="freeze, check and compare dataset versions")
@@ -159,9 +164,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("a", type=int)
     p.add_argument("b", type=int)
     p.set_defaults(func=cmd_diff)
-    p = ds_sub.add_parser("list", parents=[WORKSPACE], help="dataset versions")
+    p = ds_sub.add_parser("list", parents=[WORKSPACE, JSON], help="dataset versions")
     p.add_argument("--task", type=int, default=None)
     p.set_defaults(func=cmd_list)
-    p = ds_sub.add_parser("rejections", parents=[WORKSPACE], help="every example a version left out, with the reason")
+    p = ds_sub.add_parser("rejections", parents=[WORKSPACE, JSON],
+                          help="every example a version left out, with the reason")
     p.add_argument("version", type=int)
     p.set_defaults(func=cmd_rejections)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engine.cli.common import EXIT_CHECK_FAILED
 from engine.cli.options import JSON, WORKSPACE
+from engine.cli.table import Column, print_table
 
 MARKS = {"ok": "ok", "info": "--", "warning": "WARN", "problem": "FAIL"}
 
@@ -23,8 +24,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if args.json:
         print(as_json(checks))
     else:
-        for c in checks:
-            print(f"{MARKS[c.status]:>4}  {c.area:<10} {c.name:<24} {c.detail}")
+        print_table([{"mark": MARKS[c.status], "area": c.area, "name": c.name, "detail": c.detail} for c in checks],
+                    (Column("mark", 4, right=True), Column("area", 10), Column("name", 24), Column("detail")))
         took = time.perf_counter() - started
         if problems:
             print(f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''} ({took:.1f} s):", file=sys.stderr)

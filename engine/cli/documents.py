@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
 from engine.cli.options import JSON, QUIET, WORKSPACE
 from engine.cli.progress import ConsoleProgress
+from engine.cli.table import Column, print_rows
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -30,18 +30,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if not report.errors else EXIT_CHECK_FAILED
 
 
+LIST_COLUMNS = (Column("id", 6, right=True), Column("status", 9), Column("findings", 13, right=True, fmt="{} findings"),
+                Column("format", 5), Column("name"))
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from engine.listings import documents
 
     with open_workspace(args) as ws:
         rows = [r for r in documents(ws) if args.status is None or r.status == args.status]
-    if args.json:
-        print(json.dumps([{"id": r.id, "name": r.name, "format": r.format, "size_bytes": r.size_bytes,
-                           "status": r.status, "findings": r.findings, "imported_at": r.imported_at.isoformat()}
-                          for r in reversed(rows)], indent=2, ensure_ascii=False))
-        return 0
-    for r in reversed(rows):
-        print(f"{r.id:>6}  {r.status:<9} {r.findings:>4} findings  {r.format:<5} {r.name}")
+    print_rows(args, [{"id": r.id, "name": r.name, "format": r.format, "size_bytes": r.size_bytes, "status": r.status,
+                       "findings": r.findings, "imported_at": r.imported_at.isoformat()} for r in reversed(rows)],
+               LIST_COLUMNS)
     return 0
 
 

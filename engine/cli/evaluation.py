@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 from dataclasses import asdict
@@ -13,6 +12,7 @@ from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
 from engine.cli.options import JSON, QUIET, WORKSPACE
 from engine.cli.progress import ConsoleProgress
 from engine.cli.signing import add_signature_args, signature_from
+from engine.cli.table import Column, print_json, print_rows, print_table
 from engine.errors import AirlockError
 from engine.signatures import signing
 
@@ -31,20 +31,17 @@ def cmd_eval_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fmt(value: object, pattern: str) -> str:
-    return pattern.format(value) if isinstance(value, int | float) else "-"
-
-
 def cmd_eval_compare(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         cmp = ws.evaluation.compare(args.runs)
     if args.json:
-        print(json.dumps(cmp.as_dict(), indent=2, default=str))
+        print_json(cmp.as_dict())
         return 0
-    print(f"{'approach':<46} | {'quality':>7} | {'p95 ms':>7} | {'cost/month ' + cmp.currency:>15}")
-    for row in cmp.table():
-        print(f"{row['approach'][:46]:<46} | {_fmt(row['quality'], '{:.3f}'):>7} | "
-              f"{_fmt(row['p95_latency_ms'], '{:.0f}'):>7} | {_fmt(row['cost_per_month'], '{:.2f}'):>15}")
+    columns = (Column("approach", 46, clip=True, title="approach"),
+               Column("quality", 7, right=True, fmt="{:.3f}", title="quality"),
+               Column("p95_latency_ms", 7, right=True, fmt="{:.0f}", title="p95 ms"),
+               Column("cost_per_month", 15, right=True, fmt="{:.2f}", title=f"cost/month {cmp.currency}"))
+    print_table(cmp.table(), columns, sep=" | ", header=True)
     for p in cmp.pairs:
         print(f"run {p.b} vs run {p.a}: {p.difference.describe()}")
     for line in cmp.leakage:
@@ -70,7 +67,7 @@ def cmd_eval_gate(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         result = ws.evaluation.gate(args.artifact)
     if args.json:
-        print(json.dumps(asdict(result), indent=2, default=str))
+        print_json(asdict(result))
         return 0 if result.passed else EXIT_CHECK_FAILED
     print(f"gate for artifact {args.artifact}: {'green' if result.passed else 'red'} "
           f"(decided on the {result.rule}{' of the bootstrap interval' if result.rule == 'interval' else ' estimate'})")
@@ -100,8 +97,9 @@ def cmd_eval_settings(args: argparse.Namespace) -> int:
         if args.set:
             pairs = dict(item.split("=", 1) if "=" in item else (item, "") for item in args.set)
             ws.evaluation.set_settings(pairs)
-        for key, value, meaning in ws.evaluation.settings():
-            print(f"{key:<34} {value or '-':<12} {meaning}")
+        rows = [{"key": key, "value": value or None, "meaning": meaning}
+                for key, value, meaning in ws.evaluation.settings()]
+    print_rows(args, rows, (Column("key", 34), Column("value", 12), Column("meaning")))
     return 0
 
 
@@ -114,7 +112,7 @@ def cmd_eval_list(args: argparse.Namespace) -> int:
         rows = ws.evaluation.predictions(args.run, errors_only=args.errors, other_run_id=args.other,
                                          disagreements_only=args.disagreements, cell=cell)
     if args.json:
-        print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        print_json([asdict(r) for r in rows])
         return 0
     for r in rows:
         mark = "ok " if r.correct else "ERR"
@@ -200,7 +198,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rv.add_argument("--note", default="", help="what is wrong (required for reference-wrong: labelling sees it)")
     rv.set_defaults(func=cmd_eval_review)
 
-    st = ev_sub.add_parser("settings", parents=[WORKSPACE],
+    st = ev_sub.add_parser("settings", parents=[WORKSPACE, JSON],
                            help="show or set hardware cost, cloud alternative and gate settings")
     st.add_argument("set", nargs="*", metavar="KEY=VALUE", help="e.g. cost.power_watts=90 cloud.cost_per_1k=1.2")
     st.set_defaults(func=cmd_eval_settings)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
-from engine.cli.options import QUIET, WORKSPACE
+from engine.cli.options import JSON, QUIET, WORKSPACE
 from engine.cli.progress import ConsoleProgress
+from engine.cli.table import print_json
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -35,6 +37,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         reviews = ws.tasks.example_reviews
         if args.review is None:
+            if args.json:
+                print_json([asdict(r) for r in reviews.open_reviews()])
+                return 0
             for r in reviews.open_reviews():
                 print(f"review {r.review_id}: task {r.task_id}, {r.file_name}, {r.rows} rows, {r.pending} pending")
             return 0
@@ -111,7 +116,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--text-column", default="text", help="CSV column with the input text")
     p.add_argument("--label-column", default="label", help="CSV column with the answer (optional)")
     p.set_defaults(func=cmd_import)
-    p = ex_sub.add_parser("review", parents=[WORKSPACE],
+    p = ex_sub.add_parser("review", parents=[WORKSPACE, JSON],
                           help="imported rows with personal data: the summary, each finding, decide "
                                "(one by one or by type), mark a missed span, finish")
     p.add_argument("review", nargs="?", type=int, help="review id (default: list the open reviews)")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from engine.cli.common import open_workspace
 from engine.cli.options import JSON, QUIET, WORKSPACE
 from engine.cli.progress import ConsoleProgress
+from engine.cli.table import print_json
 from engine.errors import AirlockError
 
 
@@ -35,7 +35,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             {"id": a.id, "name": a.name, "kind": a.kind, "quantization": a.quantization, "sha256": a.sha256,
              "size_bytes": a.size_bytes, "path": str(a.path)} for a in arts]
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print_json(rows)
     else:
         for a in arts:
             print(f"artifact {a.id}: {a.name} ({a.kind}, {a.size_bytes / 2**20:.1f} MiB) "

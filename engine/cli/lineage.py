@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 from engine.cli.common import open_workspace
 from engine.cli.options import JSON, WORKSPACE
+from engine.cli.table import print_json
 from engine.errors import AirlockError
 
 
@@ -21,7 +21,7 @@ def cmd_lineage(args: argparse.Namespace) -> int:
         if args.html:
             lineage_report.write(ws, tree, Path(args.html))
     if args.json:
-        print(json.dumps(tree, indent=2, ensure_ascii=False))
+        print_json(tree)
     else:
         print(lineage_report.text(tree))
     if args.html:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from engine.cli.common import open_workspace
 from engine.cli.options import JSON, WORKSPACE
+from engine.cli.table import Column, print_json, print_table
 from engine.identity import ROLES
 
 
@@ -15,10 +15,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         members = ws.membership.list()
         me = ws.identity.os_user
     if args.json:
-        print(json.dumps([m.__dict__ for m in members], indent=2))
+        print_json([m.__dict__ for m in members])
         return 0
-    for m in members:
-        print(f"{m.os_user:<24} {m.role:<9} added {m.added_at}{'   (you)' if m.os_user == me else ''}")
+    print_table([{**m.__dict__, "you": "(you)" if m.os_user == me else ""} for m in members],
+                (Column("os_user", 24), Column("role", 9), Column("added_at", fmt="added {}"), Column("you")))
     return 0
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from engine.cli.common import open_workspace
 from engine.cli.options import JSON, WORKSPACE
+from engine.cli.table import Column, print_json, print_table
 
 
 def _describe(model: object) -> str:
@@ -27,8 +27,7 @@ def cmd_models_list(args: argparse.Namespace) -> int:
             ws.models.ensure_demo_model()
         models = ws.models.bases()
     if args.json:
-        print(json.dumps([{**m.__dict__, "path": str(m.path), "chat_template": bool(m.chat_template)}
-                          for m in models], indent=1))
+        print_json([{**m.__dict__, "path": str(m.path), "chat_template": bool(m.chat_template)} for m in models])
         return 0
     for m in models:
         print(_describe(m))
@@ -46,8 +45,8 @@ def cmd_models_template(args: argparse.Namespace) -> int:
     from engine.models.chat_templates import TEMPLATES
 
     if args.template is None:
-        for name, (what, _text) in TEMPLATES.items():
-            print(f"{name:<8} {what}")
+        print_table([{"name": name, "what": what} for name, (what, _text) in TEMPLATES.items()],
+                    (Column("name", 8), Column("what")))
         return 0
     text = Path(args.template).read_text(encoding="utf-8") if args.template.endswith(".jinja") else args.template
     with open_workspace(args) as ws:

@@ -9,7 +9,6 @@ Every decision is stored with the OS user and audited by ``ws.privacy``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
 from engine.cli.options import JSON, QUIET, WORKSPACE
 from engine.cli.progress import ConsoleProgress
 from engine.cli.signing import add_signature_args, signature_from
+from engine.cli.table import Column, print_json, print_table
 from engine.errors import AirlockError
 from engine.signatures import signing
 
@@ -53,7 +53,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
                                "score": round(sp.score, 4)} for sp in spans]
         result["redacted_text"] = redacted
     if args.json:
-        print(json.dumps(results, indent=2, ensure_ascii=False))
+        print_json(results)
     else:
         for r in results:
             if "error" in r:
@@ -81,6 +81,11 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return 0
 
 
+FINDING_COLUMNS = (Column("id", 6, right=True), Column("decision", 8), Column("type", 16), Column("span"),
+                   Column("shown_as"))
+POLICY_COLUMNS = (Column("entity", 20), Column("action"), Column("note"))
+
+
 def cmd_findings(args: argparse.Namespace) -> int:
     """The document's findings; the value is shown while the original text is still there."""
     from engine.listings import document_text
@@ -93,11 +98,11 @@ def cmd_findings(args: argparse.Namespace) -> int:
              "source": f.source, "decision": f.decision, "placeholder": f.placeholder,
              "value": original[f.start:f.end] if original is not None else None} for f in found]
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print_json(rows)
         return 0
-    for r in rows:
-        shown_as = r["value"] if r["value"] is not None else r["placeholder"] or "(original discarded)"
-        print(f"{r['id']:>6}  {r['decision']:<8} {r['type']:<16} {r['start']}-{r['end']}  {shown_as}")
+    print_table([{**r, "span": f"{r['start']}-{r['end']}",
+                  "shown_as": r["value"] if r["value"] is not None else r["placeholder"] or "(original discarded)"}
+                 for r in rows], FINDING_COLUMNS)
     return 0
 
 
@@ -188,9 +193,12 @@ def cmd_policy(args: argparse.Namespace) -> int:
                 entity, _, action = item.partition("=")
                 policy = policy.with_action(entity, action.strip().lower())
             settings = ws.privacy.save_settings(replace(settings, policy=dict(policy.overrides)))
-        for entity, action in settings.entity_policy().table().items():
-            changed = " (changed from the default)" if entity in settings.policy else ""
-            print(f"{entity:<20} {action}{changed}")
+        rows = [{"entity": entity, "action": action, "changed": entity in settings.policy}
+                for entity, action in settings.entity_policy().table().items()]
+    if args.json:
+        print_json(rows)
+        return 0
+    print_table([{**r, "note": "(changed from the default)" if r["changed"] else ""} for r in rows], POLICY_COLUMNS)
     return 0
 
 
@@ -240,7 +248,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="document ids (default: every scanned one; those still under review are skipped)")
     p.set_defaults(func=cmd_redact)
 
-    p = pii_sub.add_parser("policy", parents=[WORKSPACE],
+    p = pii_sub.add_parser("policy", parents=[WORKSPACE, JSON],
                            help="show or change what happens to each kind of personal data "
                                 "(redact / review / ignore)")
     p.add_argument("--set", action="append", metavar="TYPE=ACTION",

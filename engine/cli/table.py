@@ -15,9 +15,10 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Column:
-    """One column: the row's ``key``; ``width`` pads (None: as wide as its widest cell; the last column is
-    never padded); ``right`` aligns numbers; ``fmt`` formats a value that is not None (None prints "-");
-    ``clip`` cuts a longer cell to the width; ``title`` heads it when the table has a header."""
+    """One column: the row's ``key``; ``width`` pads (None: as wide as its widest cell; the last column,
+    and the cells of a tab-separated table, are never padded); ``right`` aligns numbers; ``fmt`` formats
+    a value that is not None (None prints "-"); ``clip`` cuts a longer cell to the width; ``title``
+    heads the column when the table has a header."""
 
     key: str
     width: int | None = None
@@ -32,7 +33,10 @@ def cell(value: Any, fmt: str | None = None) -> str:
     if value is None:
         return "-"
     if fmt is not None:
-        return fmt.format(value)
+        try:
+            return fmt.format(value)
+        except (TypeError, ValueError):  # a number's format given something else: shown as it is
+            return str(value)
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, list | dict):
@@ -43,6 +47,7 @@ def cell(value: Any, fmt: str | None = None) -> str:
 def table_lines(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], sep: str = " ",
                 header: bool = False) -> list[str]:
     texts = [[cell(row.get(c.key), c.fmt) for c in columns] for row in rows]
+    pad = sep != "\t"  # tab-separated: the tabs align, cells stay as they are for `cut` and spreadsheets
     widths = [c.width if c.width is not None else max([len(c.title) if header else 0, *(len(t[i]) for t in texts)])
               for i, c in enumerate(columns)]
     lines = []
@@ -52,8 +57,10 @@ def table_lines(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], se
             if c.clip:
                 text = text[:widths[i]]
             last = i == len(columns) - 1
-            parts.append(text.rjust(widths[i]) if c.right else text if last else text.ljust(widths[i]))
-        lines.append(sep.join(parts))
+            if pad:
+                text = text.rjust(widths[i]) if c.right else text if last else text.ljust(widths[i])
+            parts.append(text)
+        lines.append(sep.join(parts).rstrip())
     return lines
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 
 from engine.cli.common import open_workspace
-from engine.cli.options import WORKSPACE
+from engine.cli.options import JSON, WORKSPACE
+from engine.cli.table import print_json
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -13,6 +15,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         info = current(ws)
+    if args.json:
+        print_json(asdict(info) if info is not None else None)
+        return 0
     if info is None:
         print("no endpoint token yet: `airlock token rotate` issues one (`airlock serve` does on first start)")
         return 0
@@ -35,7 +40,8 @@ def cmd_rotate(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     token = sub.add_parser("token", help="the local endpoint's bearer token: show who has it, or rotate it")
     tsub = token.add_subparsers(dest="token_command", required=True)
-    p = tsub.add_parser("show", parents=[WORKSPACE], help="the current token's name and fingerprint (never the token)")
+    p = tsub.add_parser("show", parents=[WORKSPACE, JSON],
+                        help="the current token's name and fingerprint (never the token)")
     p.set_defaults(func=cmd_show)
     p = tsub.add_parser("rotate", parents=[WORKSPACE],
                         help="issue a new token (printed once); the old one stops working")

@@ -4,25 +4,20 @@ eval-loss along the way, final metrics, and how their models scored)."""
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from engine.cli.common import open_workspace
 from engine.cli.options import JSON, WORKSPACE
+from engine.cli.table import Column, cell, print_json, print_table
 
 CURVE_POINTS = (0.0, 0.25, 0.5, 0.75, 1.0)  # where along each run the loss is printed
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, list | dict):
-        return json.dumps(value)
-    return "-" if value is None else str(value)
-
-
-def _row(name: str, cells: list[str], width: int) -> str:
-    return f"{name:<26} " + " ".join(f"{c:>{width}}" for c in cells)
+def _side_by_side(rows: list[tuple[str, list[Any]]], width: int) -> None:
+    """A name, then one value per run, right-aligned in columns of the same width as the other blocks."""
+    runs = max((len(values) for _name, values in rows), default=0)
+    print_table([{"name": name, **{str(i): v for i, v in enumerate(values)}} for name, values in rows],
+                (Column("name", 26), *(Column(str(i), width, right=True) for i in range(runs))))
 
 
 def cmd_train_compare(args: argparse.Namespace) -> int:
@@ -31,14 +26,12 @@ def cmd_train_compare(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         cmp = compare_runs(ws, args.runs)
     if args.json:
-        print(json.dumps(cmp.as_dict(), indent=1, default=str))
+        print_json(cmp.as_dict())
         return 0
-    width = max(14, *(len(_cell(v)) for vs in cmp.differences.values() for v in vs))
-    print(_row("", [f"run {r.id}" for r in cmp.runs], width))
-    print(_row("status", [r.status for r in cmp.runs], width))
+    width = max(14, *(len(cell(v)) for vs in cmp.differences.values() for v in vs))
+    _side_by_side([("", [f"run {r.id}" for r in cmp.runs]), ("status", [r.status for r in cmp.runs])], width)
     print("settings that differ:" if cmp.differences else "settings: identical")
-    for key, values in cmp.differences.items():
-        print(_row(f"  {key}", [_cell(v) for v in values], width))
+    _side_by_side([(f"  {key}", values) for key, values in cmp.differences.items()], width)
     for label, attr in (("loss", "loss"), ("eval loss", "eval_loss")):
         print(f"{label} at 0/25/50/75/100 % of the run:")
         for r in cmp.runs:
@@ -50,8 +43,7 @@ def cmd_train_compare(args: argparse.Namespace) -> int:
             print(f"  run {r.id}: " + "  ".join(f"step {p.step}: {getattr(p, attr):.4f}" for p in picked))
     print("final metrics:")
     keys = list(dict.fromkeys(k for r in cmp.runs for k in r.final_metrics))
-    for key in keys:
-        print(_row(f"  {key}", [_cell(r.final_metrics.get(key)) for r in cmp.runs], width))
+    _side_by_side([(f"  {key}", [r.final_metrics.get(key) for r in cmp.runs]) for key in keys], width)
     print("evaluations of their models:")
     for r in cmp.runs:
         if not r.evaluations:

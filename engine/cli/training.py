@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from engine.cli.common import EXIT_CHECK_FAILED, EXIT_USER_ERROR, open_workspace
-from engine.cli.options import QUIET, WORKSPACE
+from engine.cli.options import JSON, QUIET, WORKSPACE
 from engine.cli.progress import ConsoleProgress
+from engine.cli.table import print_json
 from engine.errors import AirlockError
 
 DETACHED_NOTE = ("detached: the run keeps going after this command ends; follow it with `airlock train status "
@@ -115,7 +117,7 @@ def cmd_train_show(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         ws.training.check_alive(args.run)
         record = ws.training.provenance(args.run)
-    print(json.dumps(record, indent=1))
+    print_json(record)
     return 0
 
 
@@ -123,6 +125,9 @@ def cmd_train_status(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         runs = [ws.training.check_alive(args.run)] if args.run else [
             ws.training.check_alive(r.id) for r in ws.training.runs()]
+    if args.json:
+        print_json([{**asdict(run), "detached": run.detached} for run in runs])
+        return 0
     for run in runs:
         print(_run_line(run))
     return 0
@@ -195,7 +200,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                              help="provenance of a run: data, base model, config, backend, versions, files")
     p.add_argument("run", type=int)
     p.set_defaults(func=cmd_train_show)
-    p = train_sub.add_parser("status", parents=[WORKSPACE], help="state of one run or all runs")
+    p = train_sub.add_parser("status", parents=[WORKSPACE, JSON], help="state of one run or all runs")
     p.add_argument("run", type=int, nargs="?")
     p.set_defaults(func=cmd_train_status)
     p = train_sub.add_parser("cancel", parents=[WORKSPACE], help="stop a run at the next step boundary")

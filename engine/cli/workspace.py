@@ -10,6 +10,7 @@ from pathlib import Path
 from engine.cli.common import open_workspace, resolve_workspace
 from engine.cli.options import QUIET, WORKSPACE
 from engine.cli.progress import ConsoleProgress
+from engine.cli.table import print_json
 from engine.errors import AirlockError
 from engine.inference.selftest import summary as runtime_summary
 
@@ -37,7 +38,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         info = {"workspace": str(ws.root), "user": ws.identity.os_user, "role": ws.identity.role,
                 "open_in_window": holder.describe() if holder else None, **ws.summary(),
                 "inference_runtime": runtime_summary()}
-        print(json.dumps(info, indent=2))
+        print_json(info)
     return 0
 
 
