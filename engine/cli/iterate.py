@@ -1,6 +1,7 @@
 """`airlock iterate --task ID`: the next iteration in one flow (new version with stable splits ->
 training with the last run's settings -> export -> calibration -> evaluation against the promoted
-model on the same splits -> gate -> promotion when green). Ctrl+C cancels at the next safe point."""
+model on the same splits -> gate -> promotion when green). Signed with --meaning and --reason (the
+freeze and the promotion). Ctrl+C cancels at the next safe point."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
 from engine.cli.options import JSON, QUIET, WORKSPACE
 from engine.cli.progress import ConsoleProgress
+from engine.cli.signing import add_signature_args, signature_from
 
 
 def cmd_iterate(args: argparse.Namespace) -> int:
@@ -17,7 +19,9 @@ def cmd_iterate(args: argparse.Namespace) -> int:
     from engine.jobs import JobContext
 
     plan = IterationPlan(version_name=args.name, max_steps=args.max_steps, quantization=args.quantization,
-                         calibrate=not args.no_calibrate)
+                         calibrate=not args.no_calibrate,
+                         signature=signature_from(args, "this iteration (freezing a version and, when the "
+                                                  "gate is green, promoting its model)"))
     with open_workspace(args) as ws:
         result = iterate(ws, args.task, plan, JobContext(progress=ConsoleProgress(args.quiet)))
     if args.json:
@@ -48,4 +52,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--max-steps", type=int, default=None, help="override the last run's step limit")
     p.add_argument("--quantization", default=None, help="default: the promoted model's, else Q8_0")
     p.add_argument("--no-calibrate", action="store_true", help="skip fitting the confidence calibration")
+    add_signature_args(p)
     p.set_defaults(func=cmd_iterate)
