@@ -229,6 +229,8 @@ def test_local_endpoint_answers_on_loopback_and_refuses_other_addresses(
     from engine.console import calls
 
     assert "Jonas Weber" not in calls(ws, mode="chat")[0].redacted_input
+    logged = ws.audit.entries(action="console.chat")[0]  # the call is logged under the token's name
+    assert (logged.details["via"], logged.details["token"]) == ("endpoint", "default")
 
 
 def test_cli_extract_chat_and_refusals(console_ws: tuple[Workspace, int, int], tmp_path: Path,
