@@ -37,6 +37,27 @@ def test_the_wizard_says_what_it_starts_from(qtbot: Any, styled_app: Any, worksp
     runner.shutdown()
 
 
+def test_start_asks_for_a_signature_and_cancelling_it_starts_nothing(qtbot: Any, styled_app: Any, workspace: Any,
+                                                                     signatures: list[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop import sign_dialog
+
+    stored_runs(workspace)
+    runner = JobRunner()
+    wizard = IterateWizard(workspace, runner)
+    qtbot.addWidget(wizard)
+    with monkeypatch.context() as m:
+        m.setattr(sign_dialog, "ask_signature", lambda parent, what, signer: None)  # the signer cancels
+        wizard.start_button.click()
+    assert wizard.job is None and workspace.audit.entries(action="iteration.") == []
+    wizard.start_button.click()  # signed (the suite's sign dialog answers): the iteration runs
+    assert signatures and signatures[-1].startswith("this iteration")
+    qtbot.waitUntil(lambda: wizard.job is None, timeout=60_000)
+    assert workspace.audit.entries(action="iteration.started")
+    assert "signature" not in wizard.verdict.text()  # it stopped for its own reason, not for want of one
+    runner.shutdown()
+
+
 @pytest.mark.slow
 def test_the_wizard_runs_an_iteration_on_the_demo(qtbot: Any, styled_app: Any, trained_demo_copy: Path,
                                                   artifacts_dir: Path) -> None:
