@@ -6,12 +6,12 @@ freeze and the promotion). Ctrl+C cancels at the next safe point."""
 from __future__ import annotations
 
 import argparse
-import json
 
 from engine.cli.common import EXIT_CHECK_FAILED, open_workspace
 from engine.cli.options import JSON, QUIET, WORKSPACE
 from engine.cli.progress import ConsoleProgress
 from engine.cli.signing import add_signature_args, signature_from
+from engine.cli.table import print_json
 
 
 def cmd_iterate(args: argparse.Namespace) -> int:
@@ -25,7 +25,7 @@ def cmd_iterate(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         result = iterate(ws, args.task, plan, JobContext(progress=ConsoleProgress(args.quiet)))
     if args.json:
-        print(json.dumps(result.as_dict(), indent=1))
+        print_json(result.as_dict())
     else:
         for line in result.log:
             print(f"- {line}")
