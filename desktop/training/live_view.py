@@ -126,7 +126,7 @@ class RunView(QWidget):
 
     # -- what to show --------------------------------------------------------------
     def show_history(self, points: list[Any], title: str) -> None:
-        """A run's stored metrics (engine.listings.CurvePoint) without following it."""
+        """A run's stored metrics (engine.training.run_info.CurvePoint) without following it."""
         self.stop()
         self._loss = {p.step: p.loss for p in points if p.loss is not None}
         self._eval = {p.step: p.eval_loss for p in points if p.eval_loss is not None}

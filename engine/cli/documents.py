@@ -34,10 +34,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from engine.listings import documents
-
     with open_workspace(args) as ws:
-        rows = [r for r in documents(ws) if args.status is None or r.status == args.status]
+        rows = [r for r in ws.documents.rows() if args.status is None or r.status == args.status]
     if args.json:
         print(json.dumps([{"id": r.id, "name": r.name, "format": r.format, "size_bytes": r.size_bytes,
                            "status": r.status, "findings": r.findings, "imported_at": r.imported_at.isoformat()}
