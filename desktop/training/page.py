@@ -426,7 +426,7 @@ class TrainingPage(Page):
         info = self.ws.training.get(row.id)
         self.view.show_history(self.ws.training.curve(row.id), f"Run #{row.id} — loss")
         live = row.status in LIVE
-        self.view.follow(info.run_dir, live)
+        self.view.follow(self.ws, row.id, live)
         if live:
             self._alive_timer.start()
         else:

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from engine.tasks.prompt import PromptFormat
 from engine.tasks.record_text import served_answer
 from engine.training.config import TrainingConfig
 from engine.training.estimate import Estimate, Hardware, ModelShape, detect_hardware, estimate
+from engine.training.events import Event, Message, Step, read_events
 from engine.training.failures import explain_exit
 from engine.training.parent_watch import PARENT_ENV
 from engine.training.provenance import run_record
@@ -35,7 +37,6 @@ from engine.training.spec import (
     PromptCompletion,
     TrainingSpec,
     checkpoints,
-    read_progress,
 )
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class TrainingService:
         self.ws = ws
         self._procs: dict[int, subprocess.Popen[bytes]] = {}
         self._attached: set[int] = set()  # runs whose worker stops when this process ends
+        self._run_dirs: dict[int, Path] = {}  # for follow(), which a window calls several times a second
 
     def _examples(self, version_id: int, base: BaseModelInfo) -> tuple[list[PromptCompletion], list[PromptCompletion]]:
         version = self.ws.datasets.get(version_id)
@@ -162,6 +164,13 @@ class TrainingService:
         """Every run (oldest first, or newest first as the Training page lists them)."""
         return run_infos(self.ws, newest_first=newest_first)
 
+    def follow(self, run_id: int, offset: int = 0) -> tuple[list[Event], int]:
+        """What the run's worker reported after byte ``offset`` of its progress file, and the offset
+        to follow from next (engine.training.events)."""
+        run_dir = self._run_dirs.get(run_id) or self.get(run_id).run_dir
+        self._run_dirs[run_id] = run_dir
+        return read_events(run_dir, offset)
+
     def curve(self, run_id: int) -> list[CurvePoint]:
         """The metrics the worker logged, step by step."""
         return loss_curve(self.ws, run_id)
@@ -266,14 +275,14 @@ class TrainingService:
         cancel_sent = False
         fraction = 0.0
         while True:
-            events, offset = read_progress(info.run_dir, offset)
+            events, offset = read_events(info.run_dir, offset)
             for ev in events:
-                if ev.get("type") == "step" and ev.get("total_steps"):
-                    eta = f", ETA {ev['eta_s']:.0f} s" if ev.get("eta_s") is not None else ""
-                    fraction = ev["step"] / ev["total_steps"]
-                    ctx.report(fraction, f"Training step {ev['step']}/{ev['total_steps']}{eta}")
-                elif ev.get("type") == "message":
-                    ctx.report(fraction, ev["text"])
+                if isinstance(ev, Step) and ev.total_steps:
+                    eta = f", ETA {ev.eta_s:.0f} s" if ev.eta_s is not None else ""
+                    fraction = ev.step / ev.total_steps
+                    ctx.report(fraction, f"Training step {ev.step}/{ev.total_steps}{eta}")
+                elif isinstance(ev, Message):
+                    ctx.report(fraction, ev.text)
             if ctx.cancelled() and not cancel_sent:
                 self.cancel(run_id)
                 cancel_sent = True
