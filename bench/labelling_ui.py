@@ -205,8 +205,8 @@ def bench_filters(ws: object, db_path: Path, task_id: int, repeats: int = 5) -> 
         ours, bare = [], []
         for _ in range(repeats):
             t = time.perf_counter()
-            n = browse.count(ws, flt)  # type: ignore[arg-type]
-            browse.page(ws, flt, limit=200)  # type: ignore[arg-type]
+            n = ws.tasks.count_examples(flt)  # type: ignore[arg-type]
+            ws.tasks.example_page(flt, limit=200)  # type: ignore[arg-type]
             ours.append(time.perf_counter() - t)
             t = time.perf_counter()
             con.execute(f"SELECT count(*) FROM examples WHERE task_id = ? AND {where}", (task_id,)).fetchone()

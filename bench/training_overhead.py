@@ -107,12 +107,14 @@ def bare_in_child(spec_path: Path, steps: int) -> list[float]:
 
 def airlock_steps(run_dir: Path) -> tuple[list[float], float]:
     """Time between step ends, and the reporting time the worker counted over those steps."""
-    events = [json.loads(x) for x in (run_dir / "progress.jsonl").read_text().splitlines()]
-    steps = [e for e in events if e["type"] == "step"]
-    stamps = [e["t"] for e in steps]
-    begin = next(e["t"] for e in events if e["type"] == "begin")
-    done = next(e for e in events if e["type"] == "done")
-    counted = done["bookkeeping_s"] - steps[2]["bookkeeping_s"]  # from the end of step 3 on, as timed
+    from engine.training.events import Begin, Done, Step, read_events
+
+    events, _ = read_events(run_dir)
+    steps = [e for e in events if isinstance(e, Step)]
+    stamps = [float(e.t or 0.0) for e in steps]
+    begin = next(float(e.t or 0.0) for e in events if isinstance(e, Begin))
+    done = next(e for e in events if isinstance(e, Done))
+    counted = done.bookkeeping_s - steps[2].bookkeeping_s  # from the end of step 3 on, as timed
     return [b - a for a, b in zip([begin, *stamps], stamps, strict=False)], counted
 
 

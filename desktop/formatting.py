@@ -32,6 +32,11 @@ def when(ts: datetime | str | None) -> str:
     return ts.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def when_key(ts: datetime | None) -> str:
+    """A sort key for a timestamp column (no time sorts first)."""
+    return ts.isoformat() if ts is not None else ""
+
+
 def when_seconds(ts: str) -> str:
     try:
         parsed = datetime.fromisoformat(ts.rstrip("Z")).replace(tzinfo=UTC)

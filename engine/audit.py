@@ -141,6 +141,11 @@ class AuditLog:
         return AuditEntry(seq, ts, self.identity.os_user, role, action,
                           subject, details or {}, digest)
 
+    def users(self) -> list[str]:
+        """Everyone who appears in the log (for the Audit page's user filter)."""
+        with self._sessions() as s:
+            return sorted(set(s.scalars(select(AuditEvent.os_user).distinct())))
+
     def entries(self, action: str | None = None, subject: str | None = None,
                 os_user: str | None = None, text: str | None = None,
                 limit: int = 1000, newest_first: bool = True) -> list[AuditEntry]:

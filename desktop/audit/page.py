@@ -169,10 +169,8 @@ class AuditPage(Page):
         super().set_workspace(ws)
 
     def load(self, ws: Workspace) -> None:
-        from engine import listings
-
         self._refill(self.action_filter, action_choices(ws.audit.actions()))
-        users = listings.audit_users(ws)
+        users = ws.audit.users()
         self._refill(self.user_filter, [("Everyone", "")] + [(u, u) for u in users])
         entries = ws.audit.entries(action=self.action_filter.currentData() or None,
                                    os_user=self.user_filter.currentData() or None,

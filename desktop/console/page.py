@@ -35,7 +35,7 @@ from desktop.widgets.table import Column, DataTable
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
     from engine.jobs import JobContext
-    from engine.listings import ModelArtifactRow
+    from engine.models.service import ArtifactInfo
     from engine.workspace import Workspace
 
 COLUMNS = [
@@ -46,7 +46,7 @@ COLUMNS = [
            width=90),
     Column("Promoted", lambda r: "★ production" if r.promoted else "", width=120,
            color=lambda r: "#15803d" if r.promoted else None),
-    Column("Created", lambda r: fmt.when(r.created_at), sort_key=lambda r: r.created_at.isoformat(),
+    Column("Created", lambda r: fmt.when(r.created_at), sort_key=lambda r: fmt.when_key(r.created_at),
            width=140),
 ]
 
@@ -176,9 +176,7 @@ class ConsolePage(Page):
                 tab.load(self.ws)
 
     def load(self, ws: Workspace) -> None:
-        from engine import listings
-
-        self.models.set_rows(listings.model_artifacts(ws, kind="gguf"))
+        self.models.set_rows(ws.models.artifacts(kind="gguf", promoted_first=True))
         if self.models.selected_row() is None:
             self.models.select_first()
         self.extract_tab.load(ws)
@@ -200,7 +198,7 @@ class ConsolePage(Page):
         self.classify_button.setEnabled(ready)
 
     def classify(self) -> None:
-        artifact: ModelArtifactRow | None = self.models.selected_row()
+        artifact: ArtifactInfo | None = self.models.selected_row()
         text = self.input.toPlainText().strip()
         ws = self.ws
         if artifact is None or not text or ws is None or self._job is not None:

@@ -11,13 +11,11 @@ if TYPE_CHECKING:
 
 
 def fill_tasks(combo: QComboBox, ws: Workspace, kinds: tuple[str, ...], own_task: bool = True) -> None:
-    from engine import listings
-
     chosen = combo.currentData()
     combo.clear()
     if own_task:
         combo.addItem("the model's own task", None)
-    for t in listings.tasks(ws):
+    for t in ws.tasks.all():
         if t.kind in kinds:
             combo.addItem(t.name if len(kinds) == 1 else f"{t.name} ({t.kind})", t.id)
     combo.setCurrentIndex(max(0, combo.findData(chosen)))

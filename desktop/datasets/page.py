@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from desktop.jobs import JobRunner
     from engine.datasets.readiness import ReadinessReport
     from engine.datasets.service import VersionInfo
+    from engine.datasets.version_info import Rejection
     from engine.jobs import JobContext
-    from engine.listings import DatasetVersionRow, RejectionRow
     from engine.workspace import Workspace
 
 
@@ -54,10 +54,10 @@ def split_column(split: str, title: str) -> Column:
 
 VERSION_COLUMNS = [
     Column("Version", lambda r: r.name, width=150),
-    Column("Task", lambda r: r.task, stretch=True),
+    Column("Task", lambda r: r.task_name, stretch=True),
     Column("Content hash", lambda r: fmt.short_hash(r.content_hash), tooltip=lambda r: r.content_hash,
            width=120),
-    Column("Created", lambda r: fmt.when(r.created_at), sort_key=lambda r: r.created_at.isoformat(),
+    Column("Created", lambda r: fmt.when(r.created_at), sort_key=lambda r: fmt.when_key(r.created_at),
            width=140),
     split_column("train", "Train"),
     split_column("eval", "Eval"),
@@ -75,7 +75,7 @@ REJECTION_COLUMNS = [
 ]
 
 
-def rejection_summary(rows: list[RejectionRow]) -> str:
+def rejection_summary(rows: list[Rejection]) -> str:
     """How many were left out for each kind of reason ("duplicate of example 12" -> "duplicate",
     "input longer than 20000 characters" -> "input longer than N characters")."""
     if not rows:
@@ -190,10 +190,8 @@ class DatasetsPage(Page):
 
     # -- reading -------------------------------------------------------------------
     def load(self, ws: Workspace) -> None:
-        from engine import listings
-
         self.readiness.set_minimum(ws.datasets.minimum_examples())
-        self.versions.set_rows(listings.dataset_versions(ws))
+        self.versions.set_rows(ws.datasets.versions(newest_first=True))
         if self.versions.selected_row() is None:
             self.versions.select_first()
 
@@ -218,7 +216,7 @@ class DatasetsPage(Page):
         self._reports.clear()
         self.versions.set_rows([])
 
-    def _show_version(self, row: DatasetVersionRow | None) -> None:
+    def _show_version(self, row: VersionInfo | None) -> None:
         ws = self.ws
         if row is None or ws is None:
             self.version = None
@@ -231,22 +229,20 @@ class DatasetsPage(Page):
             self.rejection_summary.clear()
             self.readiness.show_pending("Select a version to check whether it is ready to train on.")
             return
-        from engine import listings  # not before a workspace is open: the window shows without the database layer
-
         self.version = ws.datasets.get(row.id)
         self.export_button.version_name = row.name
         self.export_button.setEnabled(True)
-        self.version_title.setText(f"{row.name} — {row.task}")
+        self.version_title.setText(f"{row.name} — {row.task_name}")
         splits = " · ".join(f"{k} {v:,}" for k, v in row.split_counts.items()) or "no items"
         self.version_note.setText(
             f"{fmt.count(row.total, 'item')} ({splits}) · seed {row.seed} · by {row.created_by} · "
             f"content hash {row.content_hash}")
-        self.overview.show_version(self.version, listings.dataset_item_lengths(ws, row.id))
+        self.overview.show_version(self.version, ws.datasets.item_lengths(row.id))
         self.duplicates.show_version(self.version)
-        rejected = listings.rejections(ws, row.id)
+        rejected = ws.datasets.rejections(row.id)
         self.rejections.set_rows(rejected, keep_selection=False)
         self.rejection_summary.setText(rejection_summary(rejected))
-        others = [(r.id, r.name) for r in self.versions.rows() if r.id != row.id and r.task == row.task]
+        others = [(r.id, r.name) for r in self.versions.rows() if r.id != row.id and r.task_id == row.task_id]
         self.diff.set_versions(ws, row.id, row.name, others)
         self._check_readiness(row.id)
 

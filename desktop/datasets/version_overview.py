@@ -15,7 +15,7 @@ from engine.datasets.tokens import histogram
 if TYPE_CHECKING:
     from engine.datasets.service import VersionInfo
 
-SPLIT_ORDER = ("train", "eval", "test", "golden", "ood")  # as engine.listings orders them
+SPLIT_ORDER = ("train", "eval", "test", "golden", "ood")  # as engine.datasets.version_info orders them
 SPLIT_CAPTIONS = {"train": "learned from", "eval": "watched while training", "test": "held out to measure",
                   "golden": "regression set", "ood": "adversarial set", "rejected": "left out, with reasons"}
 WARN_STYLE = "color: #b45309; font-weight: 600;"
@@ -109,7 +109,7 @@ class VersionOverview(QScrollArea):
             self.balance.set_bars([])
             self.balance_warning.clear()
             return
-        from engine.listings import label_text  # with a version only: the window opens without the database layer
+        from engine.tasks.display import label_text  # with a version only: the window opens without the database layer
 
         peak, low = max(counts.values()), min(counts.values())
         self.balance.set_bars([Bar(label_text(k), n / peak, f"{n:,}", RARE_COLOR if n * 10 <= peak else BALANCE_COLOR)

@@ -38,9 +38,10 @@ from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
+    from engine.documents.listing import DocumentRow
     from engine.documents.service import ImportReport
     from engine.jobs import JobContext
-    from engine.listings import DocumentRow, FindingRow
+    from engine.privacy.findings import FindingInfo
     from engine.workspace import Workspace
 
 STATUS_COLORS = {"cleared": "#15803d", "scanned": "#b45309", "failed": "#b91c1c"}
@@ -66,12 +67,8 @@ COLUMNS = [
 
 
 def scan_documents(ws: Workspace, document_ids: list[int], ctx: JobContext) -> int:
-    """Scan each document for PII (the workspace's settings apply); cancel stops between documents."""
-    for i, doc_id in enumerate(document_ids):
-        ctx.step(i / len(document_ids), f"Scanning document {i + 1} of {len(document_ids)}")
-        ws.privacy.scan(doc_id)
-    ctx.report(1.0, "Scanned")
-    return len(document_ids)
+    """Scan the documents for PII in batches (the workspace's settings apply); cancel keeps what was done."""
+    return ws.privacy.scan_many(document_ids, ctx)
 
 
 class DocumentsPage(Page):
@@ -171,9 +168,7 @@ class DocumentsPage(Page):
 
     # -- reading ------------------------------------------------------------------
     def load(self, ws: Workspace) -> None:
-        from engine import listings
-
-        self.table.set_rows(listings.documents(ws))
+        self.table.set_rows(ws.documents.rows())
         if self.table.selected_row() is None:
             self.table.select_first()
 
@@ -188,9 +183,7 @@ class DocumentsPage(Page):
     def _show_document(self, row: DocumentRow | None) -> None:
         view = None
         if row is not None and self.ws is not None:
-            from engine import listings  # not before a workspace is open: the window shows without the database layer
-
-            view = listings.document_text(self.ws, row.id)
+            view = self.ws.documents.text(row.id)
         if row is None or view is None:
             self.doc_title.setText("Select a document to read it" if row is None else row.name)
             self.doc_note.setText("" if row is None else "This document is no longer in the workspace.")
@@ -208,7 +201,7 @@ class DocumentsPage(Page):
             self.legend.set_spans(view.spans)
         self._update_actions(row)
 
-    def _show_finding(self, finding: FindingRow | None) -> None:
+    def _show_finding(self, finding: FindingInfo | None) -> None:
         """Redraw the highlights with ``finding`` as the current one and scroll to it."""
         if not self.review.editable:
             return
@@ -242,9 +235,7 @@ class DocumentsPage(Page):
     def _after_decision(self) -> None:
         row = self.table.selected_row()
         if self.ws is not None and row is not None:
-            from engine import listings
-
-            fresh = next((r for r in listings.documents(self.ws) if r.id == row.id), row)
+            fresh = next((r for r in self.ws.documents.rows() if r.id == row.id), row)
             self._update_actions(fresh)
             if fresh.status != row.status or fresh.findings != row.findings:
                 self.table.blockSignals(True)

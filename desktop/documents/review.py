@@ -32,7 +32,7 @@ from desktop.qt import (
 from desktop.widgets.pii_text import MARKABLE_TYPES, entity_color, entity_name
 
 if TYPE_CHECKING:
-    from engine.listings import FindingRow
+    from engine.privacy.findings import FindingInfo
     from engine.workspace import Workspace
 
 MARKS = {"pending": "•", "accepted": "✓", "rejected": "✗"}
@@ -71,7 +71,7 @@ def ask_entity_type(parent: QWidget | None, start_with: str = "PERSON") -> str |
 
 class ReviewPanel(QWidget):
     changed = Signal()  # a decision was stored (or undone): the page redraws
-    current_changed = Signal(object)  # FindingRow | None
+    current_changed = Signal(object)  # FindingInfo | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,7 +79,7 @@ class ReviewPanel(QWidget):
         self.document_id: int | None = None
         self.text = ""
         self.editable = False
-        self._findings: list[FindingRow] = []
+        self._findings: list[FindingInfo] = []
         self.undo_stack: list[UndoStep] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -139,9 +139,7 @@ class ReviewPanel(QWidget):
         if self.ws is None or self.document_id is None:
             self._findings = []
         else:
-            from engine import listings
-
-            self._findings = listings.findings(self.ws, self.document_id)
+            self._findings = self.ws.privacy.findings(self.document_id)
         self.list.blockSignals(True)
         self.list.clear()
         for f in self._findings:
@@ -165,16 +163,16 @@ class ReviewPanel(QWidget):
         self._update_buttons()
         self.current_changed.emit(self.current())
 
-    def _label(self, f: FindingRow) -> str:
+    def _label(self, f: FindingInfo) -> str:
         value = " ".join(self.text[f.start:f.end].split()) if self.text else (f.placeholder or "")
         if len(value) > VALUE_CHARS:
             value = value[:VALUE_CHARS - 1] + "…"
         return f"{MARKS.get(f.decision, '?')}  {entity_name(f.entity_type)}   {value}"
 
-    def findings(self) -> list[FindingRow]:
+    def findings(self) -> list[FindingInfo]:
         return list(self._findings)
 
-    def current(self) -> FindingRow | None:
+    def current(self) -> FindingInfo | None:
         row = self.list.currentRow()
         return self._findings[row] if 0 <= row < len(self._findings) else None
 

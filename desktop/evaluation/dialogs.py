@@ -26,14 +26,12 @@ class EvaluateDialog(QDialog):
     """Model x dataset version split x prompt mode."""
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        from engine import listings
-
         super().__init__(parent)
         self.setWindowTitle("Evaluate a model")
         form = QFormLayout(self)
         self.model = QComboBox()
         self.model.addItem("Base model (prompted)", "base")
-        for a in listings.model_artifacts(ws, kind="gguf"):
+        for a in ws.models.artifacts(kind="gguf", promoted_first=True):
             self.model.addItem(f"{a.name}{' (promoted)' if a.promoted else ''}", a.id)
         self.version = QComboBox()
         for version_id, name in _versions(ws):

@@ -38,7 +38,6 @@ from engine.signatures import signing
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
     from engine.evaluation.service import EvaluationInfo
-    from engine.listings import EvaluationRunRow
     from engine.workspace import Workspace
 
 class EvaluationPage(Page):
@@ -148,10 +147,8 @@ class EvaluationPage(Page):
 
     # -- reading ---------------------------------------------------------------
     def load(self, ws: Workspace) -> None:
-        from engine import listings
-
         self.review.ws = ws
-        rows = listings.evaluation_runs(ws)
+        rows = ws.evaluation.runs(newest_first=True)
         self.table.set_rows(rows)
         if self.table.selected_row() is None:
             self.table.select_first()
@@ -165,7 +162,7 @@ class EvaluationPage(Page):
         self.review.clear()
         self.info = None
 
-    def _show_run(self, row: EvaluationRunRow | None) -> None:
+    def _show_run(self, row: EvaluationInfo | None) -> None:
         if row is None or self.ws is None:
             self.info = None
             self.detail_title.setText("Select a run")
@@ -177,7 +174,7 @@ class EvaluationPage(Page):
             return
         ws = self.ws
         self.info = info = ws.evaluation.get(row.id)
-        full = f"{row.model_label} on {row.dataset_version} / {row.split} — {row.status}, {row.prompt_mode}"
+        full = f"{row.model_label} on {row.dataset_version_name} / {row.split} — {row.status}, {row.prompt_mode}"
         self.detail_title.setText(f"{row.model_label} — {row.split}")
         self.detail_title.setToolTip(full)
         self.detail.setPlainText(metrics_report(row))

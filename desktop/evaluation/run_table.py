@@ -9,7 +9,7 @@ from desktop import formatting as fmt
 from desktop.widgets.table import Column
 
 if TYPE_CHECKING:
-    from engine.listings import EvaluationRunRow
+    from engine.evaluation.service import EvaluationInfo
 
 STATUS_COLORS = {"failed": "#b91c1c", "running": "#1d4ed8", "cancelled": "#6b7280"}
 SCALAR_KEYS = ("accuracy", "macro_f1", "latency_p50_ms", "latency_p95_ms", "tokens_per_second")
@@ -21,7 +21,7 @@ def _num(x: float | None) -> float:
     return -1.0 if x is None else x
 
 
-def _quality(row: EvaluationRunRow) -> float | None:
+def _quality(row: EvaluationInfo) -> float | None:
     """The run's headline score: accuracy, mean field-F1 or ROUGE-L by task kind."""
     value = row.metrics.get("quality", row.accuracy)
     return float(value) if isinstance(value, int | float) else None
@@ -30,7 +30,7 @@ def _quality(row: EvaluationRunRow) -> float | None:
 COLUMNS = [
     Column("Model", lambda r: r.model_label, stretch=True, color=lambda r: STATUS_COLORS.get(r.status),
            tooltip=lambda r: f"{r.model_label} ({r.status})"),
-    Column("Dataset / split", lambda r: f"{r.dataset_version} / {r.split}", width=150),
+    Column("Dataset / split", lambda r: f"{r.dataset_version_name} / {r.split}", width=150),
     Column("Prompt", lambda r: r.prompt_mode, width=90),
     Column("Quality", lambda r: fmt.number(_quality(r)), align="right", sort_key=lambda r: _num(_quality(r)),
            width=84, tooltip=lambda r: str(r.metrics.get("quality_metric", "accuracy"))),
@@ -42,7 +42,7 @@ COLUMNS = [
            sort_key=lambda r: _num(r.latency_p95_ms), width=80),
     Column("Tokens/s", lambda r: fmt.rate(r.tokens_per_second), align="right",
            sort_key=lambda r: _num(r.tokens_per_second), width=80),
-    Column("Started", lambda r: fmt.when(r.started_at), sort_key=lambda r: r.started_at.isoformat(),
+    Column("Started", lambda r: fmt.when(r.started_at), sort_key=lambda r: fmt.when_key(r.started_at),
            width=140),
 ]
 
@@ -66,11 +66,11 @@ def per_class_table(per_class: dict[str, Any]) -> list[str]:
     return lines
 
 
-def metrics_report(row: EvaluationRunRow) -> str:
+def metrics_report(row: EvaluationInfo) -> str:
     """The selected run's metrics: the headline numbers, then everything else it recorded."""
     lines = [f"{'run ' + str(row.id):<22}{row.status}",
              f"{'prompt':<22}{row.prompt_mode}",
-             f"{'dataset / split':<22}{row.dataset_version} / {row.split}",
+             f"{'dataset / split':<22}{row.dataset_version_name} / {row.split}",
              f"{'accuracy':<22}{fmt.percent(row.accuracy)}",
              f"{'macro-F1':<22}{fmt.number(row.macro_f1)}",
              f"{'latency p50 / p95':<22}{fmt.millis(row.latency_p50_ms)} / {fmt.millis(row.latency_p95_ms)}",

@@ -132,7 +132,7 @@ class AgreementPanel(QScrollArea):
             self.annotators.setText(", ".join(people))
 
     def show_report(self, report: AgreementReport) -> None:
-        from engine.listings import label_text
+        from engine.tasks.display import label_text
 
         if report.percent_agreement is None:
             self.overall.setText("—")

@@ -54,8 +54,6 @@ def _one_line(text: str) -> str:
 
 class ChunkDialog(QDialog):
     def __init__(self, ws: Workspace, task_name: str, parent: QWidget | None = None) -> None:
-        from engine import listings
-
         super().__init__(parent)
         self.ws = ws
         self.pieces: list[ChunkPreview] = []
@@ -73,7 +71,7 @@ class ChunkDialog(QDialog):
         left.addWidget(QLabel("Cleared documents"))
         self.documents = QListWidget()
         self.documents.setMaximumHeight(150)
-        for doc in listings.documents(ws):
+        for doc in ws.documents.rows():
             if doc.status == "cleared":
                 item = QListWidgetItem(doc.name)
                 item.setData(Qt.ItemDataRole.UserRole, doc.id)

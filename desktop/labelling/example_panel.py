@@ -25,7 +25,7 @@ from desktop.qt import (
 )
 
 if TYPE_CHECKING:
-    from engine.listings import ExampleDetail
+    from engine.tasks.browse import ExampleDetail
     from engine.tasks.service import TaskInfo
 
 SHORTCUTS = [("1–9", "pick label"), ("Enter", "accept + next"), ("Ctrl+Enter", "accept (any mode)"),
@@ -146,7 +146,7 @@ class ExamplePanel(QFrame):
             for button in self.mark_buttons.values():
                 button.setChecked(False)
             return
-        from engine.listings import label_text
+        from engine.tasks.display import label_text
 
         self.title.setText(f"Example #{detail.id}")
         self.position.setText(position)

@@ -29,7 +29,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def shown_label(row: BrowseRow) -> str:
-    from engine.listings import excerpt, label_text
+    from engine.tasks.display import excerpt, label_text
 
     if row.disagreement:
         return " ≠ ".join(excerpt(label_text(v), 30) for v in row.labels)
@@ -58,9 +58,8 @@ class ExampleListModel(QAbstractTableModel):
         self._rows, self._where, self._texts = [], {}, {}
         self.total = 0
         if ws is not None and flt is not None:
-            from engine.tasks import browse  # only with a workspace: the window opens without the database layer
 
-            self.total = browse.count(ws, flt)
+            self.total = ws.tasks.count_examples(flt)
         self._exhausted = self.total == 0
         self.endResetModel()
         if self.canFetchMore(QModelIndex()):
@@ -72,10 +71,9 @@ class ExampleListModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._exhausted or self.ws is None or self.filter is None:
             return
-        from engine.tasks import browse
 
         after = self._rows[-1].id if self._rows else None
-        more = browse.page(self.ws, self.filter, limit=self.page_size, after_id=after)
+        more = self.ws.tasks.example_page(self.filter, limit=self.page_size, after_id=after)
         if len(more) < self.page_size:
             self._exhausted = True
         if not more:
@@ -97,10 +95,9 @@ class ExampleListModel(QAbstractTableModel):
         """Re-read these examples after their labels or marks changed; they keep their place."""
         if self.ws is None or self.filter is None:
             return
-        from engine.tasks import browse
 
         known = [i for i in example_ids if i in self._where]
-        for fresh in browse.rows_by_id(self.ws, known, self.filter.annotator):
+        for fresh in self.ws.tasks.examples_by_id(known, self.filter.annotator):
             at = self._where[fresh.id]
             self._rows[at] = fresh
             self._texts.pop(fresh.id, None)
@@ -143,7 +140,7 @@ class ExampleListModel(QAbstractTableModel):
             return text if role == Qt.ItemDataRole.DisplayRole else color
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 2 and row.disagreement:
-                from engine.listings import label_text
+                from engine.tasks.display import label_text
 
                 return "Annotators disagree: " + " / ".join(label_text(v) for v in row.labels)
             if col == 4:

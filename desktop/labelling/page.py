@@ -42,8 +42,7 @@ from desktop.widgets.page import Page
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
-    from engine.listings import ExampleDetail
-    from engine.tasks.browse import ExampleFilter
+    from engine.tasks.browse import ExampleDetail, ExampleFilter
     from engine.tasks.spec import TaskInfo
     from engine.workspace import Workspace
 
@@ -221,12 +220,11 @@ class LabellingPage(Page):
             self.agreement.load(ws, task_id)
 
     def _fill_label_box(self) -> None:
-        from engine.tasks import browse
 
         self.label_box.blockSignals(True)
         self.label_box.clear()
         if self.task is not None and self.ws is not None:
-            values = list(self.task.labels) or browse.label_values(self.ws, self.task.id)
+            values = list(self.task.labels) or self.ws.tasks.label_values(self.task.id)
             for value in values:
                 self.label_box.addItem(fmt_label(value), value)
         self.label_box.blockSignals(False)
@@ -250,9 +248,8 @@ class LabellingPage(Page):
         if target is None and previous is not None and flt is not None and self.ws is not None:
             # deeper than the first page, or no longer matching the filter: the same place in the
             # list (the rows before it are loaded; what now sits there is shown)
-            from engine.tasks import browse
 
-            place = browse.position(self.ws, flt, previous)
+            place = self.ws.tasks.example_position(flt, previous)
             target = place if self.model.ensure_loaded(place) else max(0, self.model.rowCount() - 1)
         self.go(target if target is not None else 0)
         if self.model.rowCount() == 0:
@@ -326,8 +323,6 @@ class LabellingPage(Page):
         return bool(self.filter_box.currentData() == "disagreements")
 
     def _show_current(self) -> None:
-        from engine import listings
-
         row_no = self.current_row()
         if self.ws is None or not 0 <= row_no < self.model.rowCount():
             self.panel.show_example(None, None, "nothing matches this filter" if self.task else "", {}, False)
@@ -336,7 +331,7 @@ class LabellingPage(Page):
         if self.model.row(row_no).id in self._stale:
             self.flush_stale()
         row = self.model.row(row_no)
-        detail = self._prefetched.pop(row.id, None) or listings.example_detail(self.ws, row.id)
+        detail = self._prefetched.pop(row.id, None) or self.ws.tasks.example_detail(row.id)
         resolving = self.resolving() and row.disagreement
         value = None if resolving else (row.my_label if row.my_label is not None else row.final_label)
         position = f"{row_no + 1:,} of {self.model.total:,}"
@@ -346,14 +341,12 @@ class LabellingPage(Page):
 
     def _prefetch_next(self) -> None:
         """Read the next example while the user looks at this one, so Enter shows it at once."""
-        from engine import listings
-
         following = self.current_row() + 1
         if self.ws is None or not 0 < following < self.model.rowCount():
             return
         example_id = self.model.row(following).id
         if example_id not in self._prefetched:
-            self._prefetched = {example_id: listings.example_detail(self.ws, example_id)}
+            self._prefetched = {example_id: self.ws.tasks.example_detail(example_id)}
 
     def _refresh_rows(self, example_ids: list[int]) -> None:
         for example_id in example_ids:
@@ -447,9 +440,7 @@ class LabellingPage(Page):
         example_id = self.current_example_id()
         if self.edits is None or self.ws is None or example_id is None:
             return
-        from engine import listings
-
-        detail = listings.example_detail(self.ws, example_id)
+        detail = self.ws.tasks.example_detail(example_id)
         text = self.panel.note_edit.text().strip()
         previous = detail.note if detail else None
         self.panel.note_edit.setModified(False)
@@ -483,6 +474,6 @@ class LabellingPage(Page):
 
 
 def fmt_label(value: str) -> str:
-    from engine.listings import excerpt, label_text
+    from engine.tasks.display import excerpt, label_text
 
     return excerpt(label_text(value), 40)

@@ -29,7 +29,7 @@ from engine.training.config import METHODS, SCHEDULERS, TrainingConfig
 from engine.training.presets import PRESETS, config_for, preset_by_key, preset_for
 
 if TYPE_CHECKING:
-    from engine.listings import DatasetVersionRow
+    from engine.datasets.version_info import VersionInfo
     from engine.models.service import BaseModelInfo
 
 # field name -> (label, widget kind, extra): "int" (min, max), "float" (min, max, decimals, step)
@@ -150,10 +150,10 @@ class ConfigForm(QWidget):
         self.advanced_toggle.setText("Advanced settings ▾" if shown else "Advanced settings ▸")
 
     # -- choices -------------------------------------------------------------------
-    def set_choices(self, versions: list[DatasetVersionRow], bases: list[BaseModelInfo]) -> None:
+    def set_choices(self, versions: list[VersionInfo], bases: list[BaseModelInfo]) -> None:
         keep_version, keep_base = self.version.currentData(), self.base.currentData()
         self._bases = bases
-        for combo, items in ((self.version, [(f"{v.name} ({v.task}, {sum(v.split_counts.values())} items)", v.id)
+        for combo, items in ((self.version, [(f"{v.name} ({v.task_name}, {v.total} items)", v.id)
                                              for v in versions]),
                              (self.base, [(f"{b.name} ({(b.parameters or 0) / 1e6:,.0f}M, {b.format})", b.id)
                                           for b in bases])):

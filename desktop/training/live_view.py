@@ -1,8 +1,8 @@
 """The live view of one run: step / total, epoch, losses, learning rate, tokens/s, ETA,
 memory, the loss curves and the log tail.
 
-It follows the worker's ``progress.jsonl`` with a timer, reading only the bytes added
-since the last tick (``engine.training.spec.read_progress``), so following a run costs
+It follows the worker's events with a timer (``ws.training.follow``), reading only the bytes
+added since the last tick, so following a run costs
 the GUI thread a file stat and a few parsed lines per tick. The chart is redrawn at
 most twice a second.
 """
@@ -10,8 +10,7 @@ most twice a second.
 from __future__ import annotations
 
 import time
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.qt import (
     QGridLayout,
@@ -25,14 +24,27 @@ from desktop.qt import (
     Signal,
 )
 from desktop.widgets.line_chart import LineChart, Series
-from engine.training.spec import read_progress
+from engine.training.events import (
+    ENDS,
+    Begin,
+    Cancelled,
+    Done,
+    Event,
+    Failed,
+    Message,
+    Metrics,
+    Started,
+    Step,
+)
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 LOSS_COLOR = "#2563eb"
 EVAL_LOSS_COLOR = "#ea580c"
 TICK_MS = 200
 CHART_INTERVAL_S = 0.5
 LOG_LINES = 400
-END_EVENTS = ("done", "failed", "cancelled")
 STATS = (("step", "Step"), ("epoch", "Epoch"), ("loss", "Loss"), ("eval_loss", "Eval loss"),
          ("learning_rate", "Learning rate"), ("tokens_per_second", "Tokens/s"), ("eta", "ETA"),
          ("memory", "Memory"))
@@ -51,24 +63,24 @@ def speed(tokens_per_second: float) -> str:
     return f"{tokens_per_second:,.0f}" if tokens_per_second >= 100 else f"{tokens_per_second:.1f}"
 
 
-def describe(ev: dict[str, Any]) -> str | None:
-    """One log line for a progress event (None for the frequent step events)."""
-    kind = ev.get("type")
-    stamp = f"[{_duration(ev.get('t'))}] "
-    if kind == "metrics":
-        parts = [f"{k} {ev[k]:.4g}" for k in ("loss", "eval_loss", "learning_rate", "tokens_per_second") if k in ev]
-        return stamp + f"step {ev.get('step')}: " + ", ".join(parts)
-    if kind == "message":
-        return stamp + str(ev.get("text"))
-    if kind == "started":
-        return stamp + f"worker started: backend {ev.get('backend')} ({ev.get('reason')})"
-    if kind == "begin":
-        return stamp + f"training {ev.get('total_steps')} steps"
-    if kind == "failed":
-        return stamp + f"FAILED: {ev.get('error')}"
-    if kind == "cancelled":
-        return stamp + f"cancelled; checkpoint kept: {ev.get('checkpoint')}"
-    if kind == "done":
+def describe(ev: Event) -> str | None:
+    """One log line for a worker's event (None for the frequent step events)."""
+    stamp = f"[{_duration(ev.t)}] "
+    if isinstance(ev, Metrics):
+        values = (("loss", ev.loss), ("eval_loss", ev.eval_loss), ("learning_rate", ev.learning_rate),
+                  ("tokens_per_second", ev.tokens_per_second))
+        return stamp + f"step {ev.step}: " + ", ".join(f"{k} {v:.4g}" for k, v in values if v is not None)
+    if isinstance(ev, Message):
+        return stamp + ev.text
+    if isinstance(ev, Started):
+        return stamp + f"worker started: backend {ev.backend} ({ev.reason})"
+    if isinstance(ev, Begin):
+        return stamp + f"training {ev.total_steps} steps"
+    if isinstance(ev, Failed):
+        return stamp + f"FAILED: {ev.error}"
+    if isinstance(ev, Cancelled):
+        return stamp + f"cancelled; checkpoint kept: {ev.checkpoint}"
+    if isinstance(ev, Done):
         return stamp + "finished"
     return None
 
@@ -116,7 +128,8 @@ class RunView(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.poll)
-        self._run_dir: Path | None = None
+        self._ws: Workspace | None = None
+        self._run_id: int | None = None
         self._offset = 0
         self._loss: dict[int, float] = {}
         self._eval: dict[int, float] = {}
@@ -126,7 +139,7 @@ class RunView(QWidget):
 
     # -- what to show --------------------------------------------------------------
     def show_history(self, points: list[Any], title: str) -> None:
-        """A run's stored metrics (engine.listings.CurvePoint) without following it."""
+        """A run's stored metrics (engine.training.run_info.CurvePoint) without following it."""
         self.stop()
         self._loss = {p.step: p.loss for p in points if p.loss is not None}
         self._eval = {p.step: p.eval_loss for p in points if p.eval_loss is not None}
@@ -146,9 +159,9 @@ class RunView(QWidget):
             if values:
                 self._set(key, f"{values[max(values)]:.4f}")
 
-    def follow(self, run_dir: Path, live: bool) -> None:
-        """Read the run's progress file from the start; keep tailing it while ``live``."""
-        self._run_dir, self._offset = run_dir, 0
+    def follow(self, ws: Workspace, run_id: int, live: bool) -> None:
+        """Read the run's events from the start; keep following them while ``live``."""
+        self._ws, self._run_id, self._offset = ws, run_id, 0
         self.log.clear()
         self.last_event = None
         self.poll()
@@ -175,9 +188,9 @@ class RunView(QWidget):
 
     # -- tailing -------------------------------------------------------------------
     def poll(self) -> None:
-        if self._run_dir is None:
+        if self._ws is None or self._run_id is None:
             return
-        events, self._offset = read_progress(self._run_dir, self._offset)
+        events, self._offset = self._ws.training.follow(self._run_id, self._offset)
         lines = []
         for ev in events:
             self._apply(ev)
@@ -187,49 +200,48 @@ class RunView(QWidget):
         if lines:
             self.log.appendPlainText("\n".join(lines))
         self._draw_chart()
-        if self.last_event in END_EVENTS and self._timer.isActive():
+        if self.last_event in {e.TYPE for e in ENDS} and self._timer.isActive():
             self._timer.stop()
             self._draw_chart(force=True)
             self.ended.emit(self.last_event)
 
-    def _apply(self, ev: dict[str, Any]) -> None:
-        kind = ev.get("type")
-        self.last_event = kind if kind in END_EVENTS or kind == "started" else self.last_event
-        if kind == "started":
+    def _apply(self, ev: Event) -> None:
+        if isinstance(ev, (Started, *ENDS)):
+            self.last_event = ev.TYPE
+        if isinstance(ev, Started):
             self._set("step", "starting")
-        elif kind in ("begin", "step"):
-            total = int(ev.get("total_steps") or 0)
-            step = int(ev.get("step", 0))
-            self.progress.setRange(0, max(1, total))
-            self.progress.setValue(step)
-            if kind == "step":
-                self._set("step", f"{step:,} / {total:,}")
-                self._set("epoch", f"{ev.get('epoch', 0):.2f}")
-                self._set("eta", _duration(ev.get("eta_s")))
-                self._set_memory(ev)
-        elif kind == "metrics":
-            step = int(ev.get("step", 0))
-            if "loss" in ev:
-                self._loss[step] = float(ev["loss"])
-                self._set("loss", f"{ev['loss']:.4f}")
-            if "eval_loss" in ev:
-                self._eval[step] = float(ev["eval_loss"])
-                self._set("eval_loss", f"{ev['eval_loss']:.4f}")
-            if "learning_rate" in ev:
-                self._set("learning_rate", f"{ev['learning_rate']:.3g}")
-            if "tokens_per_second" in ev:
-                self._set("tokens_per_second", speed(ev["tokens_per_second"]))
+        elif isinstance(ev, Begin):
+            self.progress.setRange(0, max(1, ev.total_steps))
+            self.progress.setValue(0)
+        elif isinstance(ev, Step):
+            self.progress.setRange(0, max(1, ev.total_steps))
+            self.progress.setValue(ev.step)
+            self._set("step", f"{ev.step:,} / {ev.total_steps:,}")
+            self._set("epoch", f"{ev.epoch:.2f}")
+            self._set("eta", _duration(ev.eta_s))
+            self._set_memory(ev)
+        elif isinstance(ev, Metrics):
+            if ev.loss is not None:
+                self._loss[ev.step] = ev.loss
+                self._set("loss", f"{ev.loss:.4f}")
+            if ev.eval_loss is not None:
+                self._eval[ev.step] = ev.eval_loss
+                self._set("eval_loss", f"{ev.eval_loss:.4f}")
+            if ev.learning_rate is not None:
+                self._set("learning_rate", f"{ev.learning_rate:.3g}")
+            if ev.tokens_per_second is not None:
+                self._set("tokens_per_second", speed(ev.tokens_per_second))
             self._chart_dirty = True
-        elif kind == "done":
+        elif isinstance(ev, Done):
             self._set("eta", "done")
             self.progress.setValue(self.progress.maximum())
-        elif kind in ("failed", "cancelled"):
-            self._set("eta", kind)
+        elif isinstance(ev, (Failed, Cancelled)):
+            self._set("eta", ev.TYPE)
 
-    def _set_memory(self, ev: dict[str, Any]) -> None:
-        text = f"{ev['memory_mb'] / 1024:.2f} GiB RAM" if ev.get("memory_mb") is not None else "—"
-        if ev.get("gpu_memory_mb") is not None:
-            text += f", {ev['gpu_memory_mb'] / 1024:.2f} GiB GPU"
+    def _set_memory(self, ev: Step) -> None:
+        text = f"{ev.memory_mb / 1024:.2f} GiB RAM" if ev.memory_mb is not None else "—"
+        if ev.gpu_memory_mb is not None:
+            text += f", {ev.gpu_memory_mb / 1024:.2f} GiB GPU"
         self._set("memory", text)
 
     def _set(self, key: str, text: str) -> None:

@@ -30,7 +30,6 @@ from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
-    from engine.listings import TrainingRunRow
     from engine.training.estimate import Estimate
     from engine.training.service import RunInfo
     from engine.workspace import Workspace
@@ -45,8 +44,8 @@ COLUMNS = [
     Column("Run", lambda r: f"#{r.id}", sort_key=lambda r: r.id, align="right", width=60),
     Column("Status", lambda r: r.status, color=lambda r: STATUS_COLORS.get(r.status), width=90,
            tooltip=lambda r: r.error or ""),
-    Column("Base model", lambda r: r.base_model, stretch=True),
-    Column("Dataset", lambda r: r.dataset_version, width=100),
+    Column("Base model", lambda r: r.base_model_name, stretch=True),
+    Column("Dataset", lambda r: r.dataset_version_name, width=100),
     Column("Created", lambda r: fmt.when(r.created_at), sort_key=lambda r: r.created_at.isoformat(), width=120),
     Column("Final loss", lambda r: fmt.number(r.final_loss, 4), align="right",
            sort_key=lambda r: r.final_loss if r.final_loss is not None else -1.0, width=80),
@@ -212,12 +211,10 @@ class TrainingPage(Page):
 
     # -- reading the workspace -----------------------------------------------------------
     def load(self, ws: Workspace) -> None:
-        from engine import listings
-
-        self.form.set_choices(listings.dataset_versions(ws), ws.models.bases())
+        self.form.set_choices(ws.datasets.versions(newest_first=True), ws.models.bases())
         if not ws.models.bases():
             self._register_demo_model(ws)
-        self.table.set_rows(listings.training_runs(ws))
+        self.table.set_rows(ws.training.runs(newest_first=True))
         if self.table.selected_row() is None:
             self.table.select_first()
         self._check_readiness()
@@ -355,10 +352,8 @@ class TrainingPage(Page):
         """Re-read the runs list only (not the whole page) and show ``run_id`` from the start."""
         if self.ws is None:
             return
-        from engine import listings
-
         self.shown_run = None
-        self.table.set_rows(listings.training_runs(self.ws))
+        self.table.set_rows(self.ws.training.runs(newest_first=True))
         self._select(run_id)
 
     def cancel(self) -> None:
@@ -416,7 +411,7 @@ class TrainingPage(Page):
                 return
 
     # -- following -------------------------------------------------------------------------
-    def _show_run(self, row: TrainingRunRow | None) -> None:
+    def _show_run(self, row: RunInfo | None) -> None:
         if row is None or self.ws is None:
             self.view.clear("Select a run to see its loss curve.")
             self.run_note.clear()
@@ -427,22 +422,20 @@ class TrainingPage(Page):
         if row.id == self.shown_run and (self.view.following or row.status == self._shown_status):
             self._update_buttons(row.status)  # a refresh of the list: what is shown is current
             return
-        from engine import listings
-
         self.shown_run, self._shown_status = row.id, row.status
         info = self.ws.training.get(row.id)
-        self.view.show_history(listings.training_curve(self.ws, row.id), f"Run #{row.id} — loss")
+        self.view.show_history(self.ws.training.curve(row.id), f"Run #{row.id} — loss")
         live = row.status in LIVE
-        self.view.follow(info.run_dir, live)
+        self.view.follow(self.ws, row.id, live)
         if live:
             self._alive_timer.start()
         else:
             self._alive_timer.stop()
-        self._update_note(row, info)
+        self._update_note(info)
         self._update_buttons(row.status)
 
-    def _update_note(self, row: TrainingRunRow, info: RunInfo) -> None:
-        self._note_head = f"{row.base_model} on {row.dataset_version}"
+    def _update_note(self, info: RunInfo) -> None:
+        self._note_head = f"{info.base_model_name} on {info.dataset_version_name}"
         self._note_status = info.status
         parts = [self._note_head, f"status {info.status}"]
         if info.backend_reason:
@@ -472,9 +465,7 @@ class TrainingPage(Page):
             self.run_note.setText(" · ".join(p for p in parts if p))
             self._note_status = info.status
             if info.status in LIVE:
-                from engine import listings
-
-                self.table.set_rows(listings.training_runs(self.ws))  # the list says running too
+                self.table.set_rows(self.ws.training.runs(newest_first=True))  # the list says running too
         if info.status not in LIVE:
             self.view.poll()
             self._on_run_ended(info.status)
@@ -484,16 +475,14 @@ class TrainingPage(Page):
         self.view.stop()
         if self.ws is None:
             return
-        from engine import listings
-
         # The live view already shows the whole run: only the note, the buttons and the list change.
         # Reloading the page or re-reading the run here was the longest event-loop stall of a run
         # (bench/training_gui_stall.py).
-        rows = listings.training_runs(self.ws)
+        rows = self.ws.training.runs(newest_first=True)
         row = next((r for r in rows if r.id == self.shown_run), None)
         if row is not None and row.status not in LIVE:
             self._shown_status = row.status
-            self._update_note(row, self.ws.training.get(row.id))
+            self._update_note(self.ws.training.get(row.id))
         else:
             self._shown_status = None  # not over after all: show and follow it again
         self.table.set_rows(rows)

@@ -23,6 +23,7 @@ from desktop.qt import (
 from desktop.widgets.line_chart import LineChart, Series
 from desktop.widgets.table import Column, DataTable
 from engine.training.comparison import RunComparison, compare_runs
+from engine.training.run_info import RunInfo
 from engine.workspace import Workspace
 
 # (loss, eval loss) colours per run: the eval curve is the lighter shade of its run's colour
@@ -117,7 +118,7 @@ class RunComparisonView(QWidget):
 class RunComparisonDialog(QDialog):
     """Pick runs on the left; the comparison follows the ticks."""
 
-    def __init__(self, ws: Workspace, runs: list[Any], ticked: list[int], parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, runs: list[RunInfo], ticked: list[int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
         self.setWindowTitle("Compare training runs")
@@ -126,7 +127,7 @@ class RunComparisonDialog(QDialog):
         split = QSplitter(Qt.Orientation.Horizontal)
         self.picker = QListWidget()
         for run in runs:
-            item = QListWidgetItem(f"#{run.id}  {run.status}  {run.dataset_version}  {run.base_model}")
+            item = QListWidgetItem(f"#{run.id}  {run.status}  {run.dataset_version_name}  {run.base_model_name}")
             item.setData(Qt.ItemDataRole.UserRole, run.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if run.id in ticked else Qt.CheckState.Unchecked)

@@ -33,7 +33,7 @@ from desktop.qt import (
 )
 
 if TYPE_CHECKING:
-    from engine.listings import TextSpan
+    from engine.documents.listing import TextSpan
 
 ENTITY_COLORS = {
     "PERSON": "#fde68a",
@@ -59,7 +59,7 @@ _FALLBACK = ("#fef3c7", "#e0e7ff", "#dcfce7", "#ffe4e6", "#cffafe", "#f3e8ff")
 
 
 class ReviewSpan(Protocol):
-    """What the view needs of a finding (``engine.listings.FindingRow`` fits)."""
+    """What the view needs of a finding (``engine.privacy.findings.FindingInfo`` fits)."""
 
     @property
     def id(self) -> int: ...
@@ -159,7 +159,7 @@ class PiiTextView(QPlainTextEdit):
         if self.toPlainText() != text:
             self.setPlainText(text)
             self._map16 = _utf16_positions(text)
-        from engine.listings import TextSpan
+        from engine.documents.listing import TextSpan
 
         valid = [f for f in findings if 0 <= f.start < f.end <= len(text)]
         self._spans = [TextSpan(f.start, f.end, f.entity_type) for f in valid if f.decision != "rejected"]

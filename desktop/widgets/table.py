@@ -1,6 +1,6 @@
 """A table of plain rows: one model for every list in the app, one view to show it.
 
-``RowTableModel`` shows a list of frozen dataclasses (from ``engine.listings``)
+``RowTableModel`` shows a list of frozen dataclasses (the services' row types)
 through a list of ``Column`` definitions; ``DataTable`` is the sortable view
 with a friendly message painted in place of an empty table.
 """

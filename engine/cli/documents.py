@@ -35,10 +35,8 @@ LIST_COLUMNS = (Column("id", 6, right=True), Column("status", 9), Column("findin
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from engine.listings import documents
-
     with open_workspace(args) as ws:
-        rows = [r for r in documents(ws) if args.status is None or r.status == args.status]
+        rows = [r for r in ws.documents.rows() if args.status is None or r.status == args.status]
     print_rows(args, [{"id": r.id, "name": r.name, "format": r.format, "size_bytes": r.size_bytes, "status": r.status,
                        "findings": r.findings, "imported_at": r.imported_at.isoformat()} for r in reversed(rows)],
                LIST_COLUMNS)

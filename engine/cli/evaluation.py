@@ -105,14 +105,12 @@ def cmd_eval_settings(args: argparse.Namespace) -> int:
 
 def cmd_eval_list(args: argparse.Namespace) -> int:
     """A run's stored predictions (never re-run), filtered like the Review tab."""
-    from dataclasses import asdict
-
     cell = (args.cell[0], args.cell[1]) if args.cell else None
     with open_workspace(args) as ws:
         rows = ws.evaluation.predictions(args.run, errors_only=args.errors, other_run_id=args.other,
                                          disagreements_only=args.disagreements, cell=cell)
     if args.json:
-        print_json([asdict(r) for r in rows])
+        print_json([r._asdict() for r in rows])
         return 0
     for r in rows:
         mark = "ok " if r.correct else "ERR"

@@ -75,11 +75,10 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_from_documents(args: argparse.Namespace) -> int:
-    from engine import listings
     from engine.tasks.chunking import Chunking
 
     with open_workspace(args) as ws:
-        docs = args.documents or [d.id for d in listings.documents(ws) if d.status == "cleared"]
+        docs = args.documents or [d.id for d in ws.documents.rows() if d.status == "cleared"]
         if not args.preview:
             ids = ws.tasks.examples_from_documents(args.task, docs, args.label_from_source,
                                                    Chunking(args.mode, args.size, args.overlap))

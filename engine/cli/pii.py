@@ -88,11 +88,9 @@ POLICY_COLUMNS = (Column("entity", 20), Column("action"), Column("note"))
 
 def cmd_findings(args: argparse.Namespace) -> int:
     """The document's findings; the value is shown while the original text is still there."""
-    from engine.listings import document_text
-
     with open_workspace(args) as ws:
         found = ws.privacy.findings(args.document)
-        shown = document_text(ws, args.document)
+        shown = ws.documents.text(args.document)
     original = shown.text if shown is not None and not shown.redacted else None
     rows = [{"id": f.id, "type": f.entity_type, "start": f.start, "end": f.end, "score": round(f.score, 4),
              "source": f.source, "decision": f.decision, "placeholder": f.placeholder,
@@ -124,13 +122,11 @@ def cmd_accept_all(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Mark what the detector missed: one span by offsets, or every occurrence of a text."""
-    from engine.listings import document_text
-
     with open_workspace(args) as ws:
         if args.at is not None:
             spans = [(args.at[0], args.at[1])]
         else:
-            shown = document_text(ws, args.document)
+            shown = ws.documents.text(args.document)
             if shown is None or shown.redacted:
                 raise AirlockError(f"document {args.document} has no original text left to mark")
             spans = _occurrences(shown.text, args.text)

@@ -159,13 +159,10 @@ def cmd_train_resume(args: argparse.Namespace) -> int:
 
 
 def cmd_train_logs(args: argparse.Namespace) -> int:
-    from engine.training.spec import read_progress
-
     with open_workspace(args) as ws:
-        run = ws.training.get(args.run)
-    events, _ = read_progress(run.run_dir)
+        events, _ = ws.training.follow(args.run)
     for ev in events[-args.tail:]:
-        print(json.dumps(ev))
+        print(json.dumps(ev.to_dict()))
     return 0
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from engine.clock import now
 from engine.datasets.conversation import task_conversation
@@ -34,6 +34,7 @@ from engine.datasets.readiness import (
     leaks,
 )
 from engine.datasets.stats import statistics
+from engine.datasets.version_info import Rejection, VersionInfo, item_lengths, rejections, version_infos
 from engine.errors import AirlockError, NotReady
 from engine.jobs import JobContext
 from engine.signatures import Signature, require_signature, signing
@@ -52,29 +53,12 @@ TOKEN_LONGEST = 200  # ... and on their longest texts (by characters), so the ma
 
 
 @dataclass(frozen=True)
-class VersionInfo:
-    id: int
-    task_id: int
-    name: str
-    seed: int
-    content_hash: str
-    stats: dict[str, Any]
-    rejections: int
-
-
-@dataclass(frozen=True)
 class DatasetRow:
     item_id: int
     example_id: int
     split: str
     input_text: str
     target: str
-
-
-@dataclass(frozen=True)
-class Rejection:
-    example_id: int
-    reason: str
 
 
 class DatasetService:
@@ -169,7 +153,8 @@ class DatasetService:
                                   "near_duplicates": len(outcome.near_duplicates),
                                   "leakage_prevented": len(outcome.leakage_prevented),
                                   "kept_in_place": outcome.kept_in_place, "splits_redrawn": not plan.keep_splits})
-            return VersionInfo(version.id, task.id, name, plan.seed, digest, stats, len(outcome.rejections))
+            return VersionInfo(version.id, task.id, name, plan.seed, digest, stats, len(outcome.rejections),
+                               task.name, version.created_by, version.created_at)
 
     def _token_lengths(self, task: TaskInfo, items: list[FrozenItem]) -> dict[str, Any]:
         from engine.datasets.tokens import histogram, length_summary, load_tokenizer, token_counts
@@ -209,20 +194,18 @@ class DatasetService:
 
     # -- reading ----------------------------------------------------------
     def get(self, version_id: int) -> VersionInfo:
-        with self.ws.reader() as s:
-            v = s.get(DatasetVersion, version_id)
-            if v is None:
-                raise AirlockError(f"no dataset version with id {version_id}")
-            n_rej = s.scalar(select(func.count(DatasetRejection.id)).where(DatasetRejection.version_id == version_id))
-            return VersionInfo(v.id, v.task_id, v.name, v.seed, v.content_hash, json.loads(v.stats), int(n_rej or 0))
+        found = version_infos(self.ws, version_id)
+        if not found:
+            raise AirlockError(f"no dataset version with id {version_id}")
+        return found[0]
 
-    def versions(self, task_id: int | None = None) -> list[VersionInfo]:
-        with self.ws.reader() as s:
-            stmt = select(DatasetVersion.id).order_by(DatasetVersion.id)
-            if task_id is not None:
-                stmt = stmt.where(DatasetVersion.task_id == task_id)
-            ids = list(s.scalars(stmt))
-        return [self.get(i) for i in ids]
+    def versions(self, task_id: int | None = None, newest_first: bool = False) -> list[VersionInfo]:
+        """Every version (of one task), oldest first, or newest first as the pages list them."""
+        return version_infos(self.ws, task_id=task_id, newest_first=newest_first)
+
+    def item_lengths(self, version_id: int) -> list[int]:
+        """Characters per item (input + answer), for the version's length histogram."""
+        return item_lengths(self.ws, version_id)
 
     def rows(self, version_id: int, split: str | None = None) -> list[DatasetRow]:
         """The version's items of one split (every split when None), in a stable order."""
@@ -233,10 +216,8 @@ class DatasetService:
             return [DatasetRow(i.id, i.example_id, i.split, i.input_text, i.target) for i in s.scalars(stmt)]
 
     def rejections(self, version_id: int) -> list[Rejection]:
-        with self.ws.reader() as s:
-            rows = s.execute(select(DatasetRejection.example_id, DatasetRejection.reason)
-                             .where(DatasetRejection.version_id == version_id).order_by(DatasetRejection.id))
-            return [Rejection(ex_id, why) for ex_id, why in rows]
+        """Examples freezing left out of the version, and why."""
+        return rejections(self.ws, version_id)
 
     def diff(self, a: int, b: int) -> DatasetDiff:
         """Items added, removed, changed and moved between split from version ``a`` to ``b``."""

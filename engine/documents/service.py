@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.blobs import sha256_bytes
 from engine.clock import now
+from engine.documents.listing import DocumentRow, DocumentText, document_rows, document_text
 from engine.documents.parsing import Parsed, describe, parse_all
 from engine.documents.readers import readable
 from engine.documents.sources import MAX_IMPORT_SETTING, SourceFile, collect, size_limit
@@ -113,6 +114,14 @@ class DocumentService:
                              .order_by(Document.id.desc()))
             found.update((sha, (doc_id, name)) for sha, doc_id, name in rows)
         return found
+
+    def rows(self) -> list[DocumentRow]:
+        """Every document, newest first, with its number of PII findings (for the Documents list)."""
+        return document_rows(self.ws)
+
+    def text(self, document_id: int) -> DocumentText | None:
+        """What a reviewer may see of a document (None: no such document)."""
+        return document_text(self.ws, document_id)
 
     def ids(self, status: str | None = None) -> list[int]:
         with self.ws.reader() as s:

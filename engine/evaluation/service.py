@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from engine.evaluation.compare import Comparison, compare
 from engine.evaluation.runs import ModelUnderTest, evaluate, model_under_test
 from engine.jobs import JobContext
 from engine.signatures import Signature
-from engine.store.models import EvaluationRun
+from engine.store.models import DatasetVersion, EvaluationRun
 
 if TYPE_CHECKING:
     from engine.workspace import Workspace
@@ -39,11 +40,39 @@ class EvaluationInfo:
     seed: int
     status: str
     metrics: dict[str, Any]
+    dataset_version_name: str = ""
+    started_at: datetime | None = None
+
+    def metric(self, key: str) -> float | None:
+        """A number the evaluation wrote (``accuracy``, ``macro_f1``, ``latency_p95_ms`` ...), or None."""
+        value = self.metrics.get(key)
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.metric("accuracy")
+
+    @property
+    def macro_f1(self) -> float | None:
+        return self.metric("macro_f1")
+
+    @property
+    def latency_p50_ms(self) -> float | None:
+        return self.metric("latency_p50_ms")
+
+    @property
+    def latency_p95_ms(self) -> float | None:
+        return self.metric("latency_p95_ms")
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        return self.metric("tokens_per_second")
 
 
-def _info(r: EvaluationRun) -> EvaluationInfo:
+def _info(r: EvaluationRun, version_name: str = "") -> EvaluationInfo:
     return EvaluationInfo(r.id, r.model_label, r.artifact_id, r.dataset_version_id, r.split, r.prompt_mode,
-                          r.shots, r.seed, r.status, json.loads(r.metrics) if r.metrics else {})
+                          r.shots, r.seed, r.status, json.loads(r.metrics) if r.metrics else {}, version_name,
+                          r.started_at)
 
 
 class EvaluationService:
@@ -69,20 +98,28 @@ class EvaluationService:
         return self.get(evaluate(self.ws, model, version_id, split, shots, seed, ctx))
 
     def get(self, run_id: int) -> EvaluationInfo:
-        with self.ws.reader() as s:
-            run = s.get(EvaluationRun, run_id)
-            if run is None:
-                raise AirlockError(f"no evaluation run with id {run_id}")
-            return _info(run)
+        found = self._select([EvaluationRun.id == run_id])
+        if not found:
+            raise AirlockError(f"no evaluation run with id {run_id}")
+        return found[0]
 
-    def runs(self, version_id: int | None = None, split: str | None = None) -> list[EvaluationInfo]:
-        stmt = select(EvaluationRun).order_by(EvaluationRun.id)
+    def runs(self, version_id: int | None = None, split: str | None = None,
+             newest_first: bool = False) -> list[EvaluationInfo]:
+        """Evaluation runs (on one version, of one split), oldest first, or newest first as listed."""
+        where = []
         if version_id is not None:
-            stmt = stmt.where(EvaluationRun.dataset_version_id == version_id)
+            where.append(EvaluationRun.dataset_version_id == version_id)
         if split is not None:
-            stmt = stmt.where(EvaluationRun.split == split)
+            where.append(EvaluationRun.split == split)
+        return self._select(where, newest_first)
+
+    def _select(self, where: Any, newest_first: bool = False) -> list[EvaluationInfo]:
+        order = (EvaluationRun.started_at.desc(), EvaluationRun.id.desc()) if newest_first else (EvaluationRun.id,)
+        stmt = (select(EvaluationRun, DatasetVersion.name)
+                .join(DatasetVersion, DatasetVersion.id == EvaluationRun.dataset_version_id)
+                .where(*where).order_by(*order))
         with self.ws.reader() as s:
-            return [_info(r) for r in s.scalars(stmt)]
+            return [_info(r, name) for r, name in s.execute(stmt)]
 
     def calibrate(self, artifact_id: int, version_id: int, method: str | None = None,
                   ctx: JobContext | None = None) -> Calibration:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,7 @@ class ArtifactInfo:
     run_id: int | None
     base_model_id: int | None
     promoted: bool
+    created_at: datetime | None = None
 
 
 def _base_info(m: BaseModel) -> BaseModelInfo:
@@ -60,7 +62,7 @@ def _base_info(m: BaseModel) -> BaseModelInfo:
 
 def _artifact_info(a: ModelArtifact) -> ArtifactInfo:
     return ArtifactInfo(a.id, a.name, a.kind, a.quantization, a.sha256, a.size_bytes, Path(a.path),
-                        a.run_id, a.base_model_id, a.promoted)
+                        a.run_id, a.base_model_id, a.promoted, a.created_at)
 
 
 class ModelService:
@@ -198,9 +200,15 @@ class ModelService:
                 raise AirlockError(f"no model artifact with id {artifact_id}")
             return _artifact_info(a)
 
-    def artifacts(self, run_id: int | None = None) -> list[ArtifactInfo]:
+    def artifacts(self, run_id: int | None = None, kind: str | None = None,
+                  promoted_first: bool = False) -> list[ArtifactInfo]:
+        """Artifacts (of one run, of one kind), oldest first, or the promoted one then newest first."""
+        stmt = select(ModelArtifact)
+        if run_id is not None:
+            stmt = stmt.where(ModelArtifact.run_id == run_id)
+        if kind is not None:
+            stmt = stmt.where(ModelArtifact.kind == kind)
+        order = ((ModelArtifact.promoted.desc(), ModelArtifact.created_at.desc(), ModelArtifact.id.desc())
+                 if promoted_first else (ModelArtifact.id,))
         with self.ws.reader() as s:
-            stmt = select(ModelArtifact).order_by(ModelArtifact.id)
-            if run_id is not None:
-                stmt = stmt.where(ModelArtifact.run_id == run_id)
-            return [_artifact_info(a) for a in s.scalars(stmt)]
+            return [_artifact_info(a) for a in s.scalars(stmt.order_by(*order))]

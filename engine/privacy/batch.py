@@ -1,6 +1,6 @@
 """Detect and redact many texts fast: batches through spaCy, and both CPU cores.
 
-``redact_many`` splits the texts into batches; each batch goes through
+``redact_many`` (and ``detect_many``, which stops at the spans) splits the texts into batches; each batch goes through
 ``detect_batch`` (one spaCy stream) and ``redact``. With ``workers`` > 1 the
 batches run in forked processes that share the already-loaded analyzer (the
 parent builds it before forking, so no worker pays for loading presidio).
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from engine.jobs import JobContext
 from engine.privacy.detector import DetectionConfig, detect_batch
@@ -20,6 +21,7 @@ from engine.privacy.redaction import redact
 from engine.privacy.spans import Span
 
 BATCH = 16
+T = TypeVar("T")
 _config: DetectionConfig | None = None  # set in the parent before forking; workers inherit it
 
 
@@ -27,29 +29,44 @@ def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _batch(texts: list[str]) -> list[tuple[list[Span], str]]:
+def _redacted_batch(texts: list[str]) -> list[tuple[list[Span], str]]:
     spans = detect_batch(texts, _config)
     return [(found, redact(text, found).text) for text, found in zip(texts, spans, strict=True)]
 
 
-def redact_many(texts: Sequence[str], config: DetectionConfig | None = None, workers: int = 1,
-                ctx: JobContext | None = None) -> list[tuple[list[Span], str]]:
-    """(spans, redacted text) for every text, in order."""
+def _detected_batch(texts: list[str]) -> list[list[Span]]:
+    return detect_batch(texts, _config)
+
+
+def _run(texts: Sequence[str], work: Callable[[list[str]], list[T]], config: DetectionConfig | None,
+         workers: int, ctx: JobContext | None) -> list[T]:
     global _config
     from engine.privacy import analyzer
 
     ctx = ctx or JobContext()
     _config = config
     batches = [list(texts[i:i + BATCH]) for i in range(0, len(texts), BATCH)]
-    results: list[tuple[list[Span], str]] = []
+    results: list[T] = []
     if workers > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
         analyzer.get_analyzer()  # built once here, shared with the forked workers
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for i, done in enumerate(pool.imap(_batch, batches)):
+            for i, done in enumerate(pool.imap(work, batches)):
                 results.extend(done)
                 ctx.step((i + 1) / len(batches), f"{len(results)} of {len(texts)} texts")
         return results
     for i, batch in enumerate(batches):
-        results.extend(_batch(batch))
+        results.extend(work(batch))
         ctx.step((i + 1) / len(batches), f"{len(results)} of {len(texts)} texts")
     return results
+
+
+def redact_many(texts: Sequence[str], config: DetectionConfig | None = None, workers: int = 1,
+                ctx: JobContext | None = None) -> list[tuple[list[Span], str]]:
+    """(spans, redacted text) for every text, in order."""
+    return _run(texts, _redacted_batch, config, workers, ctx)
+
+
+def detect_many(texts: Sequence[str], config: DetectionConfig | None = None, workers: int = 1,
+                ctx: JobContext | None = None) -> list[list[Span]]:
+    """The spans found in every text, in order."""
+    return _run(texts, _detected_batch, config, workers, ctx)

@@ -6,20 +6,21 @@ the indexes there are (examples by task id, by task and flagged / golden / OOD; 
 example id); label-based filters are one pass over the labels grouped by example, never a
 load of every row. ``after_id`` gives
 keyset paging for a list that loads page after page (cheaper than a deep OFFSET). Nothing
-here writes.
+here writes. Reached through ``ws.tasks`` (``count_examples``, ``example_page`` ...).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, exists, func, select, true
 
-from engine.listings import excerpt
 from engine.store.models import Assignment, Example, Label
 from engine.tasks.agreement import RESOLUTION_PREFIX, is_resolution
+from engine.tasks.display import excerpt, label_text
 
 if TYPE_CHECKING:
     from engine.workspace import Workspace
@@ -56,6 +57,21 @@ class BrowseRow:
     @property
     def marks(self) -> str:
         return " ".join(sym for sym, on in (("★", self.golden), ("⚑", self.flagged), ("◇", self.ood)) if on)
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    annotator: str
+    value: str  # as a person reads it
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ExampleDetail:
+    id: int
+    input_text: str
+    note: str | None
+    labels: tuple[LabelRow, ...]
 
 
 def _is_resolution(label: Any) -> ColumnElement[bool]:
@@ -174,3 +190,14 @@ def label_values(ws: Workspace, task_id: int) -> list[str]:
             .where(Example.task_id == task_id).distinct().order_by(Label.value).limit(200))
     with ws.reader() as s:
         return list(s.scalars(stmt))
+
+
+def detail(ws: Workspace, example_id: int) -> ExampleDetail | None:
+    """One example's whole input, its note and every label given, in order (None: no such example)."""
+    with ws.reader() as s:
+        example = s.get(Example, example_id)
+        if example is None:
+            return None
+        given = s.scalars(select(Label).where(Label.example_id == example_id).order_by(Label.id))
+        labels = tuple(LabelRow(lb.annotator, label_text(lb.value), lb.created_at) for lb in given)
+        return ExampleDetail(example.id, example.input_text, example.note, labels)

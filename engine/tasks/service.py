@@ -18,6 +18,8 @@ from sqlalchemy import select
 from engine.clock import now
 from engine.errors import AirlockError, NotReady
 from engine.store.models import Document, Example, Label, Task
+from engine.tasks import browse
+from engine.tasks.browse import BrowseRow, ExampleDetail, ExampleFilter
 from engine.tasks.chunking import Chunking, chunk_text
 from engine.tasks.labelling import Labelling
 from engine.tasks.review import Review
@@ -98,6 +100,26 @@ class TaskService(Labelling, Review):
     def all(self) -> list[TaskInfo]:
         with self.ws.reader() as s:
             return [task_info(t) for t in s.scalars(select(Task).order_by(Task.name))]
+
+    # -- browsing a task's examples (engine.tasks.browse) --------------------------------------
+    def count_examples(self, flt: ExampleFilter) -> int:
+        return browse.count(self.ws, flt)
+
+    def example_page(self, flt: ExampleFilter, offset: int = 0, limit: int = 200,
+                     after_id: int | None = None) -> list[BrowseRow]:
+        return browse.page(self.ws, flt, offset, limit, after_id)
+
+    def examples_by_id(self, example_ids: list[int], annotator: str) -> list[BrowseRow]:
+        return browse.rows_by_id(self.ws, example_ids, annotator)
+
+    def example_position(self, flt: ExampleFilter, example_id: int) -> int:
+        return browse.position(self.ws, flt, example_id)
+
+    def label_values(self, task_id: int) -> list[str]:
+        return browse.label_values(self.ws, task_id)
+
+    def example_detail(self, example_id: int) -> ExampleDetail | None:
+        return browse.detail(self.ws, example_id)
 
     def _cleared(self, document_ids: Iterable[int]) -> list[Document]:
         with self.ws.reader() as s:

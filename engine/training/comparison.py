@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from engine.errors import AirlockError
-from engine.listings import CurvePoint, training_curve
 from engine.store.models import BaseModel, DatasetVersion, EvaluationRun, ModelArtifact, TrainingRun
+from engine.training.run_info import CurvePoint, loss_curve
 
 if TYPE_CHECKING:
     from engine.workspace import Workspace
@@ -101,7 +101,7 @@ def compare_runs(ws: Workspace, run_ids: list[int]) -> RunComparison:
         run, base, version = found[run_id]
         runs.append(ComparedRun(run.id, run.status, version, base, json.loads(run.config),
                                 json.loads(run.final_metrics) if run.final_metrics else {},
-                                training_curve(ws, run.id), _evaluations(ws, run.id)))
+                                loss_curve(ws, run.id), _evaluations(ws, run.id)))
     settings: dict[str, list[Any]] = {"dataset version": [r.dataset_version for r in runs],
                                       "base model": [r.base_model for r in runs]}
     for key in dict.fromkeys(k for r in runs for k in r.config):

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,81 +18,33 @@ from sqlalchemy import select
 from engine.clock import now
 from engine.errors import AirlockError, NotReady
 from engine.jobs import Cancelled, JobContext
-from engine.store.lease import Holder, Lease, LeaseHeld, holder_of
+from engine.store.lease import Lease, LeaseHeld
 from engine.store.models import TrainingRun
 from engine.tasks.prompt import PromptFormat
 from engine.tasks.record_text import served_answer
 from engine.training.config import TrainingConfig
 from engine.training.estimate import Estimate, Hardware, ModelShape, detect_hardware, estimate
+from engine.training.events import Event, Message, Step, read_events
 from engine.training.failures import explain_exit
 from engine.training.parent_watch import PARENT_ENV
 from engine.training.provenance import run_record
+from engine.training.run_info import TERMINAL, CurvePoint, RunInfo, loss_curve, run_info, run_infos
 from engine.training.spec import (
     CANCEL_FILE,
-    DETACHED_WORKER,
     LEASE_FD_ENV,
-    RESULT_FILE,
     SPEC_FILE,
     WORKER_LEASE_FILE,
     PromptCompletion,
     TrainingSpec,
     checkpoints,
-    read_progress,
 )
 
 if TYPE_CHECKING:
     from engine.models.service import BaseModelInfo
     from engine.workspace import Workspace
 
-TERMINAL = ("succeeded", "failed", "cancelled")
+__all__ = ["TERMINAL", "CurvePoint", "RunInfo", "TrainingService"]
 CHARS_PER_TOKEN = 3.6  # English text with a BPE tokenizer; only used for estimates
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    id: int
-    status: str
-    backend: str | None
-    backend_reason: str | None
-    run_dir: Path
-    error: str | None
-    final_metrics: dict[str, float]
-    config: dict[str, Any]
-    dataset_version_id: int
-    base_model_id: int
-    adapter_sha256: str | None
-    dataset_hash: str | None = None
-    base_model_sha256: str | None = None
-    seed: int | None = None
-    estimate: dict[str, Any] | None = None
-    worker: Holder | None = None  # the worker process holding the run now (None: none is)
-
-    @property
-    def detached(self) -> bool:
-        """Started to outlive its window: it keeps running when the window (or command) closes."""
-        return self.worker is not None and self.worker.program == DETACHED_WORKER
-
-    @property
-    def merged_dir(self) -> Path:
-        return self.run_dir / "merged"
-
-    def result(self) -> dict[str, Any]:
-        path = self.run_dir / RESULT_FILE
-        return dict(json.loads(path.read_text())) if path.is_file() else {}
-
-
-def _info(r: TrainingRun) -> RunInfo:
-    return RunInfo(r.id, r.status, r.backend, r.backend_reason, Path(r.run_dir), r.error,
-                   json.loads(r.final_metrics) if r.final_metrics else {}, json.loads(r.config),
-                   r.dataset_version_id, r.base_model_id, r.adapter_sha256, r.dataset_hash, r.base_model_sha256,
-                   r.seed, json.loads(r.estimate) if r.estimate else None)
-
-
-def _with_worker(info: RunInfo) -> RunInfo:
-    """The run, with the worker that holds it now (only a queued or running run can have one)."""
-    if info.status in TERMINAL:
-        return info
-    return replace(info, worker=holder_of(info.run_dir / WORKER_LEASE_FILE))
 
 
 class TrainingService:
@@ -100,6 +52,7 @@ class TrainingService:
         self.ws = ws
         self._procs: dict[int, subprocess.Popen[bytes]] = {}
         self._attached: set[int] = set()  # runs whose worker stops when this process ends
+        self._run_dirs: dict[int, Path] = {}  # for follow(), which a window calls several times a second
 
     def _examples(self, version_id: int, base: BaseModelInfo) -> tuple[list[PromptCompletion], list[PromptCompletion]]:
         version = self.ws.datasets.get(version_id)
@@ -191,7 +144,7 @@ class TrainingService:
                                   "train_examples": len(train), "eval_examples": len(evals),
                                   "estimate": guess_record,
                                   **({"readiness_overridden": list(overridden)} if overridden else {})})
-            return _info(run)
+            return run_info(run, base.name, version.name)
 
     def provenance(self, run_id: int) -> dict[str, Any]:
         """Everything that went into a run (engine.training.provenance.run_record)."""
@@ -202,15 +155,25 @@ class TrainingService:
             return run_record(run)
 
     def get(self, run_id: int) -> RunInfo:
-        with self.ws.reader() as s:
-            run = s.get(TrainingRun, run_id)
-            if run is None:
-                raise AirlockError(f"no training run with id {run_id}")
-            return _with_worker(_info(run))
+        found = run_infos(self.ws, run_id)
+        if not found:
+            raise AirlockError(f"no training run with id {run_id}")
+        return found[0]
 
-    def runs(self) -> list[RunInfo]:
-        with self.ws.reader() as s:
-            return [_with_worker(_info(r)) for r in s.scalars(select(TrainingRun).order_by(TrainingRun.id))]
+    def runs(self, newest_first: bool = False) -> list[RunInfo]:
+        """Every run (oldest first, or newest first as the Training page lists them)."""
+        return run_infos(self.ws, newest_first=newest_first)
+
+    def follow(self, run_id: int, offset: int = 0) -> tuple[list[Event], int]:
+        """What the run's worker reported after byte ``offset`` of its progress file, and the offset
+        to follow from next (engine.training.events)."""
+        run_dir = self._run_dirs.get(run_id) or self.get(run_id).run_dir
+        self._run_dirs[run_id] = run_dir
+        return read_events(run_dir, offset)
+
+    def curve(self, run_id: int) -> list[CurvePoint]:
+        """The metrics the worker logged, step by step."""
+        return loss_curve(self.ws, run_id)
 
     def resume(self, run_id: int, detach: bool = False) -> int:
         """Continue a cancelled or failed run from its last checkpoint; returns the worker pid.
@@ -312,14 +275,14 @@ class TrainingService:
         cancel_sent = False
         fraction = 0.0
         while True:
-            events, offset = read_progress(info.run_dir, offset)
+            events, offset = read_events(info.run_dir, offset)
             for ev in events:
-                if ev.get("type") == "step" and ev.get("total_steps"):
-                    eta = f", ETA {ev['eta_s']:.0f} s" if ev.get("eta_s") is not None else ""
-                    fraction = ev["step"] / ev["total_steps"]
-                    ctx.report(fraction, f"Training step {ev['step']}/{ev['total_steps']}{eta}")
-                elif ev.get("type") == "message":
-                    ctx.report(fraction, ev["text"])
+                if isinstance(ev, Step) and ev.total_steps:
+                    eta = f", ETA {ev.eta_s:.0f} s" if ev.eta_s is not None else ""
+                    fraction = ev.step / ev.total_steps
+                    ctx.report(fraction, f"Training step {ev.step}/{ev.total_steps}{eta}")
+                elif isinstance(ev, Message):
+                    ctx.report(fraction, ev.text)
             if ctx.cancelled() and not cancel_sent:
                 self.cancel(run_id)
                 cancel_sent = True

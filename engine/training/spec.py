@@ -1,7 +1,7 @@
-"""The job spec a training worker reads, and the progress lines it writes.
+"""The job spec a training worker reads, and the files of a run folder.
 
-The service writes ``spec.json`` into the run folder; the worker appends one JSON
-object per line to ``progress.jsonl`` and stops at the next step boundary once a
+The service writes ``spec.json`` into the run folder; the worker appends its events
+(engine.training.events) to ``progress.jsonl`` and stops at the next step boundary once a
 file named ``cancel`` appears in the run folder (works the same on Windows).
 """
 
@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 SPEC_FILE = "spec.json"
-PROGRESS_FILE = "progress.jsonl"
 CANCEL_FILE = "cancel"
 RESULT_FILE = "result.json"
 WORKER_LEASE_FILE = "worker.lock"  # held by the run's one worker (engine.store.lease)
@@ -69,30 +68,3 @@ def checkpoints(run_dir: Path) -> list[Path]:
         if step.isdigit():
             found.append((int(step), folder))
     return [folder for _step, folder in sorted(found)]
-
-
-def append_progress(run_dir: Path, event: dict[str, Any]) -> None:
-    with open(run_dir / PROGRESS_FILE, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(event) + "\n")
-        fh.flush()
-
-
-def read_progress(run_dir: Path, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
-    """New complete progress lines from byte ``offset``; returns (events, new offset)."""
-    path = run_dir / PROGRESS_FILE
-    if not path.is_file():
-        return [], offset
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        data = fh.read()
-    events = []
-    consumed = 0
-    for line in data.splitlines(keepends=True):
-        if not line.endswith(b"\n"):
-            break
-        consumed += len(line)
-        try:
-            events.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return events, offset + consumed

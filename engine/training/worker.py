@@ -16,12 +16,14 @@ import sys
 import threading
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from engine import offline
 from engine.clock import now
 from engine.store.lease import Lease
+from engine.training.events import Begin, Cancelled, Done, Event, Failed, Message, Metrics, Started, Step, append_event
 from engine.training.parent_watch import PARENT_ENV, ParentWatch, watch_from_environment
 from engine.training.spec import (
     CANCEL_FILE,
@@ -31,7 +33,6 @@ from engine.training.spec import (
     WORKER,
     WORKER_LEASE_FILE,
     TrainingSpec,
-    append_progress,
 )
 
 # Training is background work on the user's own desktop: the worker runs at a lower CPU priority so
@@ -88,27 +89,24 @@ class RunReporter:
     def _counted(self, since: float) -> None:
         self.bookkeeping_s += time.perf_counter() - since
 
-    def emit(self, event: dict[str, Any]) -> None:
-        event.setdefault("t", round(time.monotonic() - self.started, 3))
-        append_progress(self.run_dir, event)
+    def emit(self, event: Event) -> None:
+        append_event(self.run_dir, replace(event, t=round(time.monotonic() - self.started, 3)))
 
     def begin(self, total_steps: int) -> None:
         self.total = total_steps
         self.steps_started = time.monotonic()
-        self.emit({"type": "begin", "total_steps": total_steps})
+        self.emit(Begin(total_steps=total_steps))
 
     def step(self, step: int, total: int, epoch: float) -> None:
         since = time.perf_counter()
         self.current_step, self.total = step, total
         elapsed = time.monotonic() - self.steps_started
         eta = elapsed / step * (total - step) if step else None
-        event = {"type": "step", "step": step, "total_steps": total, "epoch": round(epoch, 4),
-                 "eta_s": round(eta, 1) if eta is not None else None, "memory_mb": round(memory_mb(), 1),
-                 "bookkeeping_s": round(self.bookkeeping_s, 4)}  # up to the previous step
         gpu = gpu_memory_mb()
-        if gpu is not None:
-            event["gpu_memory_mb"] = round(gpu, 1)
-        self.emit(event)
+        self.emit(Step(step=step, total_steps=total, epoch=round(epoch, 4),
+                       eta_s=round(eta, 1) if eta is not None else None, memory_mb=round(memory_mb(), 1),
+                       gpu_memory_mb=round(gpu, 1) if gpu is not None else None,
+                       bookkeeping_s=round(self.bookkeeping_s, 4)))  # up to the previous step
         self._counted(since)
         if self.spec.simulate_failure and self.spec.simulate_failure.get("at_step") == step:
             raise_simulated(str(self.spec.simulate_failure.get("error")))
@@ -121,8 +119,7 @@ class RunReporter:
         if all(v is None for v in row.values()):
             return
         mem = memory_mb()
-        self.emit({"type": "metrics", "step": step, "epoch": round(epoch, 4), "memory_mb": round(mem, 1),
-                   **{k: v for k, v in row.items() if v is not None}})
+        self.emit(Metrics(step=step, epoch=round(epoch, 4), memory_mb=round(mem, 1), **row))
         with self.ws.unit() as s:
             s.add(TrainingMetric(run_id=self.spec.run_id, step=step, epoch=epoch, memory_mb=mem,
                                  ts=now(), **row))
@@ -135,7 +132,7 @@ class RunReporter:
         return asked
 
     def message(self, text: str) -> None:
-        self.emit({"type": "message", "text": text})
+        self.emit(Message(text=text))
 
 
 def raise_simulated(error: str) -> None:
@@ -237,7 +234,7 @@ def run(spec_path: Path) -> int:
                    backend_reason=reason, pid=os.getpid(),
                    **({} if spec.resume_from else {"started_at": now()}),  # a resumed run keeps its start
                    environment=json.dumps(environment()), audit_extra={"detached": watch is None})
-        reporter.emit({"type": "started", "backend": backend_name, "reason": reason})
+        reporter.emit(Started(backend=backend_name, reason=reason))
         outcome = load_backend(backend_name).train(spec, reporter)
         result = {"adapter_dir": outcome.adapter_dir, "merged_dir": outcome.merged_dir,
                   "final_metrics": outcome.final_metrics, "last_checkpoint": outcome.last_checkpoint,
@@ -247,13 +244,12 @@ def run(spec_path: Path) -> int:
             orphaned = watch is not None and watch.gone.is_set()
             set_status(ws, spec.run_id, "cancelled", "training.cancelled", finished_at=now(),
                        final_metrics=json.dumps(outcome.final_metrics), error=PARENT_GONE if orphaned else None)
-            reporter.emit({"type": "cancelled", "checkpoint": outcome.last_checkpoint,
-                           **({"reason": PARENT_GONE} if orphaned else {})})
+            reporter.emit(Cancelled(checkpoint=outcome.last_checkpoint, reason=PARENT_GONE if orphaned else None))
             return 0
         set_status(ws, spec.run_id, "succeeded", "training.succeeded", finished_at=now(),
                    final_metrics=json.dumps(outcome.final_metrics),
                    adapter_sha256=adapter_digest(Path(outcome.adapter_dir), ws))
-        reporter.emit({"type": "done", **result, "bookkeeping_s": round(reporter.bookkeeping_s, 4)})
+        reporter.emit(Done(bookkeeping_s=round(reporter.bookkeeping_s, 4), extra=result))
         return 0
     except BaseException as exc:  # every failure becomes a reason on the run
         reason_text = explain_failure(exc, reporter.current_step)
@@ -261,7 +257,7 @@ def run(spec_path: Path) -> int:
         try:
             set_status(ws, spec.run_id, "failed", "training.failed", finished_at=now(), error=reason_text)
         finally:
-            reporter.emit({"type": "failed", "error": reason_text})
+            reporter.emit(Failed(error=reason_text))
         return 1
     finally:
         ws.close()

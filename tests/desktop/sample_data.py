@@ -228,7 +228,7 @@ def _training(s, ws: Workspace, version: m.DatasetVersion) -> tuple[m.BaseModel,
                         config=json.dumps({"r": 16, "alpha": 32, "epochs": 3, "lr": 2e-4}),
                         status="succeeded",
                         backend="trl-peft", run_dir="runs/2", created_by="tester",
-                        final_metrics=json.dumps({"train_loss": 0.041, "eval_loss": 0.12}),
+                        final_metrics=json.dumps({"final_loss": 0.041, "train_loss": 0.3, "eval_loss": 0.12}),
                         created_at=T0 + timedelta(days=6, hours=2),
                         finished_at=T0 + timedelta(days=6, hours=2, minutes=14))
     s.add_all([failed, run])

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from desktop.qt import Qt
-from engine import listings
 from engine.store import models as m
 from engine.tasks import browse
 from tests.engine.test_browse import LABELS, T0, N, expected, fill_task
@@ -67,7 +66,7 @@ def key(qtbot: Any, page: Any, k: Any, modifier: Any = Qt.KeyboardModifier.NoMod
 
 
 def my_label(ws: Any, example_id: int) -> str | None:
-    (row,) = browse.rows_by_id(ws, [example_id], "tester")
+    (row,) = ws.tasks.examples_by_id([example_id], "tester")
     return row.my_label
 
 
@@ -97,10 +96,10 @@ def test_number_keys_label_and_enter_moves_on(page: Any, qtbot: Any, ws: Any, ar
     assert page.current_row() == 2
     key(qtbot, page, Qt.Key.Key_Up)
     assert page.current_row() == 1
-    labels_before = len(listings.example_detail(ws, page.current_example_id()).labels)
+    labels_before = len(ws.tasks.example_detail(page.current_example_id()).labels)
     key(qtbot, page, Qt.Key.Key_2)
     key(qtbot, page, Qt.Key.Key_S)  # skipping stores nothing, even with a label picked
-    assert page.current_row() == 2 and len(listings.example_detail(ws, page.model.row(1).id).labels) == labels_before
+    assert page.current_row() == 2 and len(ws.tasks.example_detail(page.model.row(1).id).labels) == labels_before
     assert my_label(ws, page.model.row(1).id) == LABELS[1]
     assert "1–9" in page.panel.keys.text() and "Ctrl+Z" in page.panel.keys.text()  # the keys are on screen
     save(page, qtbot, artifacts_dir, "labelling-classification")
@@ -131,15 +130,15 @@ def test_ctrl_z_undoes_labels_and_marks(page: Any, qtbot: Any, ws: Any) -> None:
     key(qtbot, page, Qt.Key.Key_F)
     key(qtbot, page, Qt.Key.Key_G)
     key(qtbot, page, Qt.Key.Key_O)
-    (stored,) = browse.rows_by_id(ws, [row.id], "tester")
+    (stored,) = ws.tasks.examples_by_id([row.id], "tester")
     assert stored.flagged and stored.golden and stored.ood
     assert all(b.isChecked() for b in page.panel.mark_buttons.values())
     assert page.model.row(1).marks == "★ ⚑ ◇"
     key(qtbot, page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    (stored,) = browse.rows_by_id(ws, [row.id], "tester")
+    (stored,) = ws.tasks.examples_by_id([row.id], "tester")
     assert stored.flagged and stored.golden and not stored.ood
     key(qtbot, page, Qt.Key.Key_G)
-    (stored,) = browse.rows_by_id(ws, [row.id], "tester")
+    (stored,) = ws.tasks.examples_by_id([row.id], "tester")
     assert not stored.golden  # G toggles
     actions = [e.action for e in ws.audit.entries(limit=100)]
     assert actions.count("example.marked") == 5 and "label.removed" in actions
@@ -152,18 +151,18 @@ def test_n_writes_a_note_that_enter_saves_and_ctrl_z_takes_back(page: Any, qtbot
     assert page.panel.note_edit.hasFocus()
     qtbot.keyClicks(page.panel.note_edit, "ask legal about this one")
     key(qtbot, page, Qt.Key.Key_Return)  # saves the note, does not accept a label
-    assert listings.example_detail(ws, example).note == "ask legal about this one"
+    assert ws.tasks.example_detail(example).note == "ask legal about this one"
     assert page.current_example_id() == example and page.table.hasFocus()
     key(qtbot, page, Qt.Key.Key_J)
     key(qtbot, page, Qt.Key.Key_N)
     qtbot.keyClicks(page.panel.note_edit, "second")
     key(qtbot, page, Qt.Key.Key_Down)  # moving on keeps what was typed
-    assert listings.example_detail(ws, page.model.row(1).id).note == "second"
+    assert ws.tasks.example_detail(page.model.row(1).id).note == "second"
     page.go(0)
     assert page.panel.note_edit.text() == "ask legal about this one"
     page.undo()
     page.undo()
-    assert listings.example_detail(ws, example).note is None
+    assert ws.tasks.example_detail(example).note is None
 
 
 def test_extraction_form_blocks_an_invalid_record(page: Any, qtbot: Any, ws: Any, artifacts_dir: Path) -> None:
@@ -245,7 +244,7 @@ def test_filters_and_search_change_the_list(page: Any, qtbot: Any, ws: Any) -> N
     qtbot.keyClicks(page.search, " ")
     key(qtbot, page, Qt.Key.Key_Return)  # Enter in the search box searches; it labels nothing
     assert page.table.hasFocus() and page.current_example_id() == found
-    assert len(listings.example_detail(ws, found).labels) == 1
+    assert len(ws.tasks.example_detail(found).labels) == 1
 
 
 def test_every_engine_filter_has_a_name_on_screen() -> None:
@@ -311,7 +310,7 @@ def test_agreement_and_the_resolution_queue(page: Any, qtbot: Any, ws: Any, arti
 def test_examples_keep_their_detail(page: Any, ws: Any) -> None:
     choose_task(page, "triage")
     page.go(20)  # i == 20: tester and alice disagree
-    detail = listings.example_detail(ws, page.current_example_id())
+    detail = ws.tasks.example_detail(page.current_example_id())
     assert detail is not None and "disagree" in page.panel.given.text()
     assert page.panel.input_view.toPlainText() == detail.input_text
 
@@ -344,7 +343,7 @@ def test_examples_from_documents_are_previewed_before_they_are_created(page: Any
     add_cleared_document(ws, "shift-report.txt", report, label="complaint")
     add_cleared_document(ws, "memo.txt", "A short memo about the canteen.", label="question")
     choose_task(page, "triage")
-    before = browse.count(ws, page.current_filter())
+    before = ws.tasks.count_examples(page.current_filter())
     with ws.reader() as s:
         last_id = s.scalar(select(func.max(m.Example.id)))
     dialog = ChunkDialog(ws, "triage", page)
@@ -381,10 +380,10 @@ def test_examples_from_documents_are_previewed_before_they_are_created(page: Any
 
     page.adder.from_documents(dialog.request())
     qtbot.waitUntil(lambda: page.adder.job is None, timeout=20_000)
-    assert browse.count(ws, page.current_filter()) == before + len(dialog.pieces)
+    assert ws.tasks.count_examples(page.current_filter()) == before + len(dialog.pieces)
     assert page.banner.text() == f"Added {len(dialog.pieces)} examples from 1 document."
     flt = page.current_filter().with_(kind="label", label="complaint")
-    created = [listings.example_detail(ws, r.id) for r in browse.page(ws, flt, after_id=last_id)]
+    created = [ws.tasks.example_detail(r.id) for r in ws.tasks.example_page(flt, after_id=last_id)]
     assert [d.input_text for d in created if d] == [p.text for p in dialog.pieces]  # labelled from the source
 
 
@@ -397,10 +396,10 @@ def test_an_import_keeps_good_rows_and_lists_the_rejected(page: Any, qtbot: Any,
     path = tmp_path / "tickets.csv"
     path.write_text("text,label\nThe parcel never arrived,complaint\nWhere is my invoice?,question\n"
                     "Please pay me back,reimburse\n,refund\n")
-    before = browse.count(ws, page.current_filter())
+    before = ws.tasks.count_examples(page.current_filter())
     page.adder.import_file(path)
     qtbot.waitUntil(lambda: page.adder.job is None, timeout=120_000)
-    assert browse.count(ws, page.current_filter()) == before + 2
+    assert ws.tasks.count_examples(page.current_filter()) == before + 2
     assert "Imported 2 examples from tickets.csv" in page.banner.text() and "2 rows rejected" in page.banner.text()
     box = page.adder.rejections_box
     assert box.detailedText().splitlines() == [
@@ -455,12 +454,12 @@ def test_a_csv_with_other_column_names_asks_which_hold_the_text_and_the_answer(
         shown.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     QTimer.singleShot(100, press_import)
-    before = browse.count(ws, page.current_filter())
+    before = ws.tasks.count_examples(page.current_filter())
     page.adder.choose_file()
     assert asked == [("Report", "Category")]
     qtbot.waitUntil(lambda: page.adder.job is None, timeout=120_000)
     assert "Imported 2 examples from helpdesk.csv" in page.banner.text(), page.banner.text()
-    assert browse.count(ws, page.current_filter()) == before + 2
+    assert ws.tasks.count_examples(page.current_filter()) == before + 2
     with ws.reader() as s:
         labels = dict(s.execute(select(m.Example.input_text, m.Label.value).join(
             m.Label, m.Label.example_id == m.Example.id).where(m.Example.input_text.in_(

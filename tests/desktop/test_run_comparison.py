@@ -8,13 +8,12 @@ from typing import Any
 
 from desktop.qt import Qt
 from desktop.training.run_comparison import RunComparisonDialog
-from engine import listings
 from tests.engine.test_train_compare import stored_runs
 
 
 def test_runs_side_by_side(qtbot: Any, styled_app: Any, workspace: Any, artifacts_dir: Path) -> None:
     a, b = stored_runs(workspace)["runs"]
-    rows = listings.training_runs(workspace)
+    rows = workspace.training.runs(newest_first=True)
     dialog = RunComparisonDialog(workspace, rows, [a, b])
     qtbot.addWidget(dialog)
     dialog.show()

@@ -121,7 +121,7 @@ def test_each_architecture_goes_through_the_whole_loop(looped: Looped) -> None:
     from engine.models.base_gguf import cached_gguf_path
     from engine.models.gguf_file import read_gguf
     from engine.store.models import EvaluationRun, Prediction
-    from engine.training.spec import read_progress
+    from engine.training.events import Message
 
     ws = Workspace.open(looped.root)
     try:
@@ -131,7 +131,7 @@ def test_each_architecture_goes_through_the_whole_loop(looped: Looped) -> None:
         assert run.final_metrics["global_step"] == 4
         merged = json.loads((run.merged_dir / "config.json").read_text())
         assert merged["model_type"] == base.architecture and "quantization_config" not in merged
-        merges = [e["text"] for e in read_progress(run.run_dir)[0] if "Merging" in e.get("text", "")]
+        merges = [e.text for e in ws.training.follow(run.id)[0] if isinstance(e, Message) and "Merging" in e.text]
         assert merges == ["Merging the adapter into a 16-bit copy of the base model" if looped.arch == QLORA
                           else "Merging the adapter into the base model"]
         assert set(looped.artifacts) == {"F16", "Q8_0", "Q4_K_M", "lora"}

@@ -73,9 +73,8 @@ def test_extraction_of_names_and_dates_shows_values_and_logs_placeholders(
     assert pseudonymise(ws, BOOKING).reveal_value(json.loads(logged.output)) == ans.value
     # the review queue turns the call into a labelled example: placeholders only
     from engine.console.review import resolve
-    from engine.listings import example_detail
 
-    detail = example_detail(ws, resolve(ws, ans.call_id))
+    detail = ws.tasks.example_detail(resolve(ws, ans.call_id))
     assert detail is not None and not any(n in detail.input_text + str(detail.labels) for n in NAMES)
     assert "<PERSON_1>" in detail.input_text
     raw = b"".join(p.read_bytes() for p in Path(ws.root).rglob("*") if p.is_file() and p.suffix != ".gguf")

@@ -316,7 +316,10 @@ def test_scan_and_clear_runs_the_whole_pipeline(workspace: Workspace) -> None:
     reports: list[tuple[float, str]] = []
     ctx = JobContext(progress=lambda f, m: reports.append((f, m)))
     assert workspace.privacy.scan_and_clear(ids, ctx) == 2
-    assert reports[0] == (0.0, "Redacting a.txt") and reports[-1][0] == 1.0
+    fractions = [f for f, _m in reports]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0  # scanned in one batch, then redacted
+
+    assert [m for _f, m in reports if m.startswith("Redacting")] == ["Redacting a.txt", "Redacting b.txt"]
     with workspace.reader() as s:
         docs = [s.get(Document, i) for i in ids]
         assert all(d is not None and d.status == "cleared" and d.original_text is None for d in docs)
@@ -557,3 +560,31 @@ def test_console_input_is_redacted_with_the_workspace_settings(workspace: Worksp
     out = console_redact(workspace, "EMP-004211 asks about Project Falcon in London.")
     assert "EMP-004211" not in out and "<EMPLOYEE_ID_1>" in out
     assert "Project Falcon" not in out and "London" in out
+
+
+def test_scan_many_batches_finds_what_scan_finds_and_keeps_a_cancelled_part(workspace: Workspace) -> None:
+    from engine.privacy import service as privacy_service
+
+    texts = [LETTER, "Max Mustermann, Hauptstraße 5, 10115 Berlin.", "Nothing personal here.", LETTER]
+    one_by_one = [add_document(workspace, t, f"one-{i}.txt") for i, t in enumerate(texts)]
+    batched = [add_document(workspace, t + " ", f"many-{i}.txt") for i, t in enumerate(texts)]
+    for doc_id in one_by_one:
+        workspace.privacy.scan(doc_id)
+    assert workspace.privacy.scan_many(batched, JobContext(), workers=2) == len(texts)
+    for a, b in zip(one_by_one, batched, strict=True):
+        assert [(f.entity_type, f.start, f.end) for f in workspace.privacy.findings(a)] == \
+               [(f.entity_type, f.start, f.end) for f in workspace.privacy.findings(b)]
+    assert len(workspace.audit.entries(action="pii.scanned")) == 2 * len(texts)
+    # groups are stored as they finish: a cancel after the first group keeps that group
+    later = [add_document(workspace, f"Call Anna Berg on +49 151 2345 67{i:02d}.", f"later-{i}.txt") for i in range(3)]
+    old_group, privacy_service.SCAN_GROUP = privacy_service.SCAN_GROUP, 2
+    messages: list[str] = []
+    try:
+        with pytest.raises(Cancelled):
+            workspace.privacy.scan_many(later, JobContext(progress=lambda _f, m: messages.append(m),
+                                                          cancelled=lambda: "Scanned 2 of 3 documents" in messages))
+    finally:
+        privacy_service.SCAN_GROUP = old_group
+    with workspace.reader() as s:
+        statuses = [s.get(Document, d).status for d in later]  # type: ignore[union-attr]
+    assert statuses[:2] == ["scanned", "scanned"] and statuses[2] == "imported"

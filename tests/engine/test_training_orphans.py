@@ -15,7 +15,8 @@ import pytest
 from engine.cli import main
 from engine.errors import AirlockError
 from engine.training.config import TrainingConfig
-from engine.training.spec import DETACHED_WORKER, WORKER, checkpoints, read_progress
+from engine.training.events import Step, read_events
+from engine.training.spec import DETACHED_WORKER, WORKER, checkpoints
 from engine.training.worker import PARENT_GONE
 from engine.workspace import Workspace
 from tests.engine.lease_holders import ROOT, child_env
@@ -116,5 +117,5 @@ def test_orphaned_worker_stops_detached_worker_goes_on(ready: tuple[Workspace, i
 
 
 def _last_step(run_dir: object) -> int:
-    events, _ = read_progress(run_dir)  # type: ignore[arg-type]
-    return max((e["step"] for e in events if e.get("type") == "step"), default=0)
+    events, _ = read_events(run_dir)  # type: ignore[arg-type]
+    return max((e.step for e in events if isinstance(e, Step)), default=0)

@@ -17,7 +17,7 @@ import pytest
 from engine.training.backends import choose_backend
 from engine.training.config import TrainingConfig
 from engine.training.estimate import detect_hardware
-from engine.training.spec import read_progress
+from engine.training.events import Begin, Done, Failed, Step, read_events
 from engine.workspace import Workspace
 from tests.engine.architectures import frozen_workspace
 
@@ -38,10 +38,10 @@ def _wait_for_step(run_dir: Path, step: int, timeout: float = 900) -> None:
     deadline = time.monotonic() + timeout
     offset = 0
     while time.monotonic() < deadline:
-        events, offset = read_progress(run_dir, offset)
-        if any(e.get("type") == "step" and e["step"] >= step for e in events):
+        events, offset = read_events(run_dir, offset)
+        if any(isinstance(e, Step) and e.step >= step for e in events):
             return
-        if any(e.get("type") in ("failed", "done") for e in events):
+        if any(isinstance(e, Failed | Done) for e in events):
             raise AssertionError(f"run ended before step {step}: {events}")
         time.sleep(0.2)
     raise AssertionError(f"no step {step} within {timeout} s")
@@ -234,12 +234,13 @@ def _loss_curve(ws: Workspace, run_id: int) -> dict[int, float]:
 def _assert_bookkeeping_is_counted(run_dir: Path) -> None:
     """Each step event carries the reporting time spent so far: it grows, and the total in the
     end event is above zero and within the run's own time."""
-    events, _ = read_progress(run_dir, 0)
-    so_far = [e["bookkeeping_s"] for e in events if e["type"] == "step"]
+    events, _ = read_events(run_dir, 0)
+    so_far = [e.bookkeeping_s for e in events if isinstance(e, Step)]
     assert so_far == sorted(so_far) and so_far[0] == 0.0 and so_far[-1] > 0
-    done = next(e for e in events if e["type"] == "done")
-    begin = next(e for e in events if e["type"] == "begin")
-    assert so_far[-1] <= done["bookkeeping_s"] < done["t"] - begin["t"]
+    done = next(e for e in events if isinstance(e, Done))
+    begin = next(e for e in events if isinstance(e, Begin))
+    assert done.t is not None and begin.t is not None
+    assert so_far[-1] <= done.bookkeeping_s < done.t - begin.t
 
 
 def test_resume_reaches_the_same_loss_curve_as_an_uninterrupted_run(
