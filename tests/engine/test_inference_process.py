@@ -43,8 +43,11 @@ def fault(monkeypatch: pytest.MonkeyPatch, **spec: object) -> None:
 
 def test_the_self_test_keeps_the_fastest_configuration_that_works(state_dir: Path) -> None:
     choice = selftest.run_selftest()
-    assert [r.outcome for r in choice.results] == ["ok"] * len(choice.results)
-    assert choice.chosen == choice.results[0].config
+    outcomes = [r.outcome for r in choice.results]
+    assert set(outcomes) <= {"ok", "crashed", "hung", "garbage"}  # a real CPU may refuse some (AMX: repacking)
+    baseline = [r for r in choice.results if r.config.variant in ("x64", "") and not r.config.extra_bufts]
+    assert baseline and all(r.outcome == "ok" for r in baseline)  # plain x86-64 code works everywhere
+    assert choice.chosen == next(r.config for r in choice.results if r.outcome == "ok")  # the fastest that works
     assert selftest.machine_choice() == choice  # stored for the machine
     assert selftest.state_path().is_file() and str(state_dir) in str(selftest.state_path())
     assert "self-tested" in choice.describe()
@@ -66,10 +69,11 @@ def test_a_configuration_that_hangs_or_answers_garbage_is_never_used(
     fault(monkeypatch, kind="hang", op="probe", extra_bufts=True)
     choice = selftest.run_selftest(timeout_s=5)
     assert {r.outcome for r in choice.results if r.config.extra_bufts} == {"hung"}
-    best = choice.results[0].config.variant
+    assert choice.chosen is not None and not choice.chosen.extra_bufts
+    best = choice.chosen.variant  # the fastest variant that works here
     fault(monkeypatch, kind="garbage", variant=best)
     choice = selftest.run_selftest()
-    assert {r.outcome for r in choice.results if r.config.variant == best} == {"garbage"}
+    assert "garbage" in {r.outcome for r in choice.results if r.config.variant == best}
     assert choice.chosen is not None and choice.chosen.variant != best
 
 
@@ -132,6 +136,8 @@ def test_a_process_killed_mid_answer_is_one_error_and_the_next_call_works(
 def test_a_hung_process_is_stopped_and_reported(copied_machine_state: Path, demo: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     with LoadedModel(demo, n_ctx=256) as model:
+        before = selftest.machine_choice()
+        assert before is not None
         monkeypatch.setenv("AIRLOCK_INFERENCE_TIMEOUT_S", "3")  # read at each request
         pid = model.pid
         assert pid is not None
@@ -143,7 +149,8 @@ def test_a_hung_process_is_stopped_and_reported(copied_machine_state: Path, demo
         monkeypatch.setenv("AIRLOCK_INFERENCE_TIMEOUT_S", "600")  # a restart on a busy machine may be slow
         assert model.tokenize("hello", add_bos=True)
     choice = selftest.machine_choice()  # slowness says nothing about the settings: none marked bad
-    assert choice is not None and all(r.outcome == "ok" for r in choice.results)
+    assert choice is not None and [r.outcome for r in choice.results] == [r.outcome for r in before.results]
+    assert choice.chosen == before.chosen
 
 
 def test_closing_a_stream_early_stops_generation_and_keeps_the_process(demo: Path) -> None:
