@@ -32,7 +32,10 @@ from typing import Any
 
 from tests.signed import SIGNED
 
-LOOP_ARCHITECTURES = ("llama", "mistral", "qwen3", "gemma3", "phi3")
+# phi3 is not in the loop yet: its merged folder now converts (the base's tokenizer files are kept,
+# so the converter reads a BPE vocabulary), but llama.cpp refuses to load the tiny Phi-3 base GGUF that
+# the LoRA export needs ("Failed to load model"); see issue 19.
+LOOP_ARCHITECTURES = ("llama", "mistral", "qwen3", "gemma3")
 REFUSED_TOKENIZER = "qwen2"
 GGUF_ARCHITECTURE = {"llama": "llama", "mistral": "llama", "qwen2": "qwen2", "qwen3": "qwen3",
                      "gemma3": "gemma3", "phi3": "phi3"}

@@ -109,20 +109,22 @@ def forget_gguf_quantization(model: Any) -> None:
         del model.config.quantization_config
 
 
-# What a tokenizer may be read from; a fast tokenizer saves only tokenizer.json, but the GGUF
-# converter reads the SentencePiece model of some architectures (Phi-3, Llama 2) from tokenizer.model.
-TOKENIZER_SOURCES = ("tokenizer.model", "tokenizer.json", "vocab.json", "merges.txt", "vocab.txt",
-                     "added_tokens.json", "special_tokens_map.json")
+# What a tokenizer is read from. Saving a loaded tokenizer rewrites these (a fast tokenizer writes only
+# tokenizer.json, and tokenizer_config.json names its own class, where the GGUF converter decides
+# between a SentencePiece and a BPE vocabulary by the class the model folder named: Phi-3 vs Phi-4).
+TOKENIZER_SOURCES = ("tokenizer.model", "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt",
+                     "vocab.txt", "added_tokens.json", "special_tokens_map.json", "chat_template.jinja")
 
 
 def keep_base_tokenizer_files(base_dir: Path | None, merged_dir: Path) -> None:
-    """Copy the base folder's tokenizer files that saving the tokenizer did not write."""
+    """Give the merged folder the base folder's own tokenizer files: the adapter does not change the
+    tokenizer, and the converter must read it exactly as the base model ships it."""
     if base_dir is None or not base_dir.is_dir():
         return
     import shutil
 
     for name in TOKENIZER_SOURCES:
-        if (base_dir / name).is_file() and not (merged_dir / name).exists():
+        if (base_dir / name).is_file():
             shutil.copyfile(base_dir / name, merged_dir / name)
 
 
