@@ -27,8 +27,6 @@ QUESTION = "Explain in a few sentences why a motor's main breaker might trip rig
 
 
 def bare(model_path: Path, prompt: str, tokens: int, threads: int) -> tuple[float, float, int]:
-    from llama_cpp import Llama
-
     from engine.inference.native import load_cpu_backend
     from engine.inference.native_model import use_extra_buffer_types
     from engine.inference.selftest import config_to_use
@@ -36,6 +34,8 @@ def bare(model_path: Path, prompt: str, tokens: int, threads: int) -> tuple[floa
     config = config_to_use()  # the same CPU variant and repacking as the inference process
     load_cpu_backend(config.variant or None)
     use_extra_buffer_types(config.extra_bufts)
+    from llama_cpp import Llama  # after the CPU backend is loaded: importing it first leaves none registered
+
     llm = Llama(model_path=str(model_path), n_ctx=2048, n_threads=threads, n_threads_batch=threads, verbose=False,
                 seed=0)
     start = time.perf_counter()

@@ -68,10 +68,16 @@ def test_a_fine_tuned_model_is_calibrated_on_eval_and_its_test_ece_drops(trained
         art = next(a for a in ws.models.artifacts() if a.kind == "gguf" and a.run_id is not None)
         assert art.run_id is not None
         version_id = ws.training.get(art.run_id).dataset_version_id
-        assert ws.evaluation.calibration(art.id) is None
+        # the demo evaluated this artifact on test, which calibrated it on eval first
+        auto = ws.evaluation.calibration(art.id)
+        assert auto is not None and auto.fitted_on["split"] == "eval"
+        assert auto.fitted_on["dataset_version_id"] == version_id
+        fits_before = len(ws.audit.entries(action="model.calibrated"))
+        assert fits_before >= 1
         cal = ws.evaluation.calibrate(art.id, version_id, "platt")
         assert ws.evaluation.calibration(art.id) == cal and cal.fitted_on["split"] == "eval"
         assert cal.fitted_on["ece_after"] < cal.fitted_on["ece_before"]
+        assert len(ws.audit.entries(action="model.calibrated")) == fits_before + 1
         entry = ws.audit.entries(action="model.calibrated")[0]
         assert entry.subject == f"artifact:{art.id}" and entry.details["method"] == "platt"
         test = ws.evaluation.run(ws.evaluation.model(art.id, version_id), version_id, "test")
