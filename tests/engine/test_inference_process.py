@@ -190,8 +190,11 @@ def no_model_processes_left() -> Iterator[None]:
         except (psutil.ZombieProcess, psutil.NoSuchProcess):
             return False
 
+    # models loaded by earlier tests of this process (the console's cache) may still be open: only
+    # processes started during this test count
+    before = {p.pid for p in psutil.Process().children(recursive=True) if runs_a_model(p)}
     yield
-    children = [p for p in psutil.Process().children(recursive=True) if runs_a_model(p)]
+    children = [p for p in psutil.Process().children(recursive=True) if runs_a_model(p) and p.pid not in before]
     assert not children, "inference processes were left running"
 
 
