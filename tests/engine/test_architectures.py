@@ -41,6 +41,7 @@ from tests.engine.architectures import (
     build_tiny_folder,
     demo_tokenizer_dir,
     frozen_workspace,
+    neutral_folder_name,
 )
 
 pytestmark = pytest.mark.slow
@@ -91,7 +92,7 @@ def looped(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     root = here / "ws"
     shutil.copytree(frozen_root[0], root)
     version_id = frozen_root[1]
-    folder = build_tiny_folder(arch, here / f"tiny-{arch}", tokenizer_dir, chat_template=arch != NO_TEMPLATE)
+    folder = build_tiny_folder(arch, here / neutral_folder_name(arch), tokenizer_dir, chat_template=arch != NO_TEMPLATE)
     ws = Workspace.open(root)
     try:
         base = ws.models.register_base(folder)
