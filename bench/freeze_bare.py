@@ -44,12 +44,13 @@ def grams(texts: list[str], words: dict[str, int]) -> tuple[Any, Any]:
         owner = np.repeat(np.arange(start, start + len(split), dtype=np.uint64), lens)
         g = ((ids[:-2] * np.uint64(1000003) + ids[1:-1]) * np.uint64(1000033) + ids[2:]) & np.uint64(M32)
         same = owner[:-2] == owner[2:]  # all three words from one text
-        keys.append((owner[:-2][same] << np.uint64(32)) | g[same])
         ends = np.cumsum(lens)
-        for i in np.flatnonzero(lens < 3):  # a text of fewer than 3 words is one "gram"
-            keys.append(np.array([(start + int(i)) << 32 | int(ids[ends[i] - lens[i]:ends[i]].sum()) & M32],
-                                 dtype=np.uint64))
-    flat = np.unique(np.concatenate(keys))
+        short = [(start + int(i)) << 32 | int(ids[ends[i] - lens[i]:ends[i]].sum()) & M32
+                 for i in np.flatnonzero(lens < 3)]  # a text of fewer than 3 words is one "gram"
+        chunk = np.sort(np.concatenate([(owner[:-2][same] << np.uint64(32)) | g[same],
+                                        np.array(short, dtype=np.uint64)]))
+        keys.append(chunk[np.concatenate(([True], chunk[1:] != chunk[:-1]))])
+    flat = np.concatenate(keys)
     offsets = np.searchsorted(flat >> np.uint64(32), np.arange(len(texts) + 1, dtype=np.uint64))
     return (flat & np.uint64(M32)).astype(np.uint64), offsets
 
@@ -75,10 +76,11 @@ def near_groups(texts: list[str]) -> dict[int, list[int]]:
 
     for band in range(8):
         bucket = (sig[:, band * 8:band * 8 + 8] * mix).sum(axis=1)
-        first: dict[int, int] = {}
-        for i, key in enumerate(bucket.tolist()):
-            f = first.setdefault(key, i)
-            if f == i or root(f) == root(i):
+        _, first_at, where = np.unique(bucket, return_index=True, return_inverse=True)
+        firsts = first_at[where]  # the first text with the same band
+        for i in np.flatnonzero(firsts != np.arange(len(texts))).tolist():
+            f = int(firsts[i])
+            if root(f) == root(i):
                 continue
             x, y = values[offsets[f]:offsets[f + 1]], values[offsets[i]:offsets[i + 1]]
             inter = len(np.intersect1d(x, y, assume_unique=True))
@@ -127,7 +129,7 @@ def bare_freeze(db: Path, task_id: int, tokenizer_file: str, seed: int) -> dict[
         labels.setdefault(ex, {})[who] = value
 
     rejections: list[tuple[int, str]] = []
-    kept: list[tuple[int, str, str, bool, bool]] = []
+    kept: list[tuple[int, str, str, bool, bool, str]] = []
     first_input: dict[str, tuple[int, str]] = {}
     agree: list[tuple[str, str]] = []
     unresolved = 0
@@ -152,7 +154,7 @@ def bare_freeze(db: Path, task_id: int, tokenizer_file: str, seed: int) -> dict[
             if f_ex != ex:
                 why = f"duplicate of example {f_ex}" if f_target == target else f"contradicts example {f_ex}"
         if why is None:
-            kept.append((ex, text, target or "", bool(golden), bool(ood)))
+            kept.append((ex, text, target or "", bool(golden), bool(ood), key))
         else:
             rejections.append((ex, why))
 
@@ -161,8 +163,8 @@ def bare_freeze(db: Path, task_id: int, tokenizer_file: str, seed: int) -> dict[
     items: list[tuple[int, str, str, str, str]] = []
 
     def add(i: int, split: str) -> None:
-        ex, text, target = kept[i][:3]
-        digest = hashlib.sha256(f"{' '.join(text.lower().split())}\x1f{target.strip()}".encode()).hexdigest()
+        ex, text, target, _golden, _ood, key = kept[i]
+        digest = hashlib.sha256(f"{key}\x1f{target.strip()}".encode()).hexdigest()
         items.append((ex, split, text.strip(), target, digest))
 
     by_target: dict[str, list[list[int]]] = {}
