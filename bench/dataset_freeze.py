@@ -201,6 +201,7 @@ def main() -> None:
     print(f"splits {plain['splits']}, rejected {plain['rejected']:,}, near-duplicates flagged "
           f"{plain['near_duplicates']:,}, near twins of golden/OOD left out {plain['leakage_prevented']:,}")
     print(f"tokens: {plain['tokens']}")
+    print("  bare: " + ", ".join(f"{name} {t:.2f} s" for name, t in bare["stages"].items()))
     print(f"bare (the same work over sqlite3/numpy/tokenizers, same outcome and version hash): "
           f"{bare['wall_s']:.2f} s (best of {len(bares)}); ratio {plain['wall_s'] / bare['wall_s']:.2f}x")
 

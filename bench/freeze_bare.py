@@ -63,8 +63,12 @@ def near_groups(texts: list[str]) -> dict[int, list[int]]:
     rng = np.random.default_rng(20240613)
     a = rng.integers(1, 2**63, size=64, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, size=64, dtype=np.uint64)
-    starts = offsets[:-1]
-    sig = np.stack([np.minimum.reduceat((values * a[k] + b[k]) >> np.uint64(32), starts) for k in range(64)], 1)
+    sig, hashed = np.empty((len(texts), 64), dtype=np.uint64), np.empty_like(values)
+    for k in range(64):  # minhash k: min over a text's grams of (a_k * gram + b_k) >> 32, modulo 2**64
+        np.multiply(values, a[k], out=hashed)
+        hashed += b[k]
+        hashed >>= np.uint64(32)
+        sig[:, k] = np.minimum.reduceat(hashed, offsets[:-1])
     mix = np.random.default_rng(7).integers(1, 2**63, size=8, dtype=np.uint64) | np.uint64(1)
     parent = list(range(len(texts)))
 
@@ -128,6 +132,7 @@ def bare_freeze(db: Path, task_id: int, tokenizer_file: str, seed: int) -> dict[
                                       "ON e.id = l.example_id WHERE e.task_id = ?", (task_id,)):
         labels.setdefault(ex, {})[who] = value
 
+    marks = [("reading", time.perf_counter() - t0)]
     rejections: list[tuple[int, str]] = []
     kept: list[tuple[int, str, str, bool, bool, str]] = []
     first_input: dict[str, tuple[int, str]] = {}
@@ -195,6 +200,7 @@ def bare_freeze(db: Path, task_id: int, tokenizer_file: str, seed: int) -> dict[
                 add(j, split)
     items.sort(key=lambda it: (it[1], it[0]))
 
+    marks.append(("validating, exact + near-duplicates, split", time.perf_counter() - t0))
     tokenizer = Tokenizer.from_file(tokenizer_file)
     texts = [f"{system}\n{template.replace('{input}', it[2])}\n{it[3]}" for it in items]
     sample = random.Random(0).sample(texts, 5000) if len(texts) > 5000 else texts
@@ -220,6 +226,7 @@ def bare_freeze(db: Path, task_id: int, tokenizer_file: str, seed: int) -> dict[
     for _ex, split, _t, _a, h in sorted(items, key=lambda it: (it[1], it[4])):
         digest.update(f"\x1e{split}\x1f{h}".encode())
 
+    marks.append(("token lengths, statistics, agreement, hash", time.perf_counter() - t0))
     con.execute("BEGIN IMMEDIATE")
     version = con.execute("INSERT INTO dataset_versions (task_id, name, seed, content_hash, stats, created_by, "
                           "created_at) VALUES (?, 'bare', ?, ?, ?, 'bench', datetime('now'))",
@@ -230,6 +237,9 @@ def bare_freeze(db: Path, task_id: int, tokenizer_file: str, seed: int) -> dict[
                     [(version, ex, why) for ex, why in rejections])
     con.execute("COMMIT")
     con.close()
-    return {"wall_s": time.perf_counter() - t0, "splits": stats["splits"], "rejected": len(rejections),
+    wall = time.perf_counter() - t0
+    stages = {name: end - start for (name, end), (_, start) in zip(marks, [("", 0.0), *marks[:-1]], strict=True)}
+    return {"wall_s": wall, "stages": {**stages, "storing": wall - marks[-1][1]}, "splits": stats["splits"],
+            "rejected": len(rejections),
             "near_duplicates": stats["near_duplicates"], "leakage_prevented": leaked,
             "tokens": {k: stats["tokens"][k] for k in ("p50", "p95", "max")}, "content_hash": digest.hexdigest()}
