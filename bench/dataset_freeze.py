@@ -199,7 +199,8 @@ def main() -> None:
     for (t, msg), nxt in zip(stages, [*stages[1:], (plain["wall_s"], "end")], strict=True):
         print(f"  {msg:<45} {nxt[0] - t:6.2f} s")
     print(f"splits {plain['splits']}, rejected {plain['rejected']:,}, near-duplicates flagged "
-          f"{plain['near_duplicates']:,}, near twins of golden/OOD left out {plain['leakage_prevented']:,}")
+          f"{plain['near_duplicates']:,}, near twins of golden/OOD left out {plain['leakage_prevented']:,}, "
+          f"version hash {plain['content_hash'][:12]}")
     print(f"tokens: {plain['tokens']}")
     print("  bare: " + ", ".join(f"{name} {t:.2f} s" for name, t in bare["stages"].items()))
     print(f"bare (the same work over sqlite3/numpy/tokenizers, same outcome and version hash): "
