@@ -75,7 +75,11 @@ def normalised_input(text: str) -> str:
 
 
 def normalised_hash(text: str, target: str) -> str:
-    return hashlib.sha256(f"{normalised_input(text)}\x1f{target.strip()}".encode()).hexdigest()
+    return _hash_of(normalised_input(text), target)
+
+
+def _hash_of(normalised: str, target: str) -> str:
+    return hashlib.sha256(f"{normalised}\x1f{target.strip()}".encode()).hexdigest()
 
 
 PLACEMENT_ORDER = ("test", "eval", "train")  # a group's members placed apart: the most held-out wins
@@ -119,8 +123,17 @@ def freeze(candidates: list[Candidate], check_answer: AnswerCheck, to_messages: 
     out = FreezeOutcome()
     first_by_input: dict[str, Candidate] = {}
     kept: list[Candidate] = []
+    keys: list[str] = []  # normalised input of each kept candidate
+    answer_problems: dict[str, list[str]] = {}  # answers repeat (a label set): each is checked once
+
+    def check_once(answer: str) -> list[str]:
+        found = answer_problems.get(answer)
+        if found is None:
+            found = answer_problems[answer] = check_answer(answer)
+        return found
+
     for cand in sorted(candidates, key=lambda c: c.example_id):
-        reason = _validate(cand, plan, check_answer, to_messages)
+        reason = _validate(cand, plan, check_once, to_messages)
         if reason is None:
             key = normalised_input(cand.input_text)
             first = first_by_input.setdefault(key, cand)
@@ -132,6 +145,7 @@ def freeze(candidates: list[Candidate], check_answer: AnswerCheck, to_messages: 
             out.rejections.append((cand.example_id, reason))
         else:
             kept.append(cand)
+            keys.append(key)
 
     groups: dict[int, list[int]] = defaultdict(list)  # first index of a group -> its members
     for dup in near_duplicates([c.input_text for c in kept], plan.near_duplicate_threshold):
@@ -146,7 +160,7 @@ def freeze(candidates: list[Candidate], check_answer: AnswerCheck, to_messages: 
     for unit in units:
         held = [i for i in unit if kept[i].is_golden or kept[i].is_ood]
         for i in held:
-            _add(out, kept[i], "golden" if kept[i].is_golden else "ood")
+            _add(out, kept[i], keys[i], "golden" if kept[i].is_golden else "ood")
         if held:
             twin = kept[held[0]]
             for i in unit:
@@ -160,7 +174,7 @@ def freeze(candidates: list[Candidate], check_answer: AnswerCheck, to_messages: 
         if earlier:
             split = next((s for s in PLACEMENT_ORDER if s in earlier), "test")
             for i in unit:
-                _add(out, kept[i], split)
+                _add(out, kept[i], keys[i], split)
             out.kept_in_place += len(unit)
             continue
         by_target[(kept[unit[0]].target or "") if stratify else ""].append(unit)
@@ -176,15 +190,16 @@ def freeze(candidates: list[Candidate], check_answer: AnswerCheck, to_messages: 
             split = "test" if placed < n_test else "eval" if placed < n_test + n_eval else "train"
             placed += len(unit)
             for i in unit:
-                _add(out, kept[i], split)
+                _add(out, kept[i], keys[i], split)
     out.items.sort(key=lambda it: (it.split, it.example_id))
     return out
 
 
-def _add(out: FreezeOutcome, cand: Candidate, split: str) -> None:
+def _add(out: FreezeOutcome, cand: Candidate, key: str, split: str) -> None:
+    """``key``: the candidate's ``normalised_input``, computed once for the duplicate check."""
     target = cand.target or ""
     out.items.append(FrozenItem(cand.example_id, split, cand.input_text.strip(), target,
-                                normalised_hash(cand.input_text, target)))
+                                _hash_of(key, target)))
 
 
 def version_hash(items: list[FrozenItem], task_fingerprint: str, seed: int) -> str:

@@ -20,7 +20,7 @@ import numpy.typing as npt
 _PUNCTUATION = str.maketrans({c: " " for c in string.punctuation})  # words are what lies between
 _PERMUTATIONS = 64
 _BANDS = 8
-_BLOCK = 65536  # shingles hashed at once (memory: 64 x this x 8 bytes)
+_BLOCK = 1 << 18  # shingles hashed at once (memory: 2 x this x 8 bytes)
 _TEXTS_AT_ONCE = 4096
 
 U32 = npt.NDArray[np.uint32]
@@ -49,9 +49,8 @@ class ShingleHasher:
         Texts are split into words a few thousand at a time, which bounds the memory."""
         parts = [self._keys(texts[i:i + _TEXTS_AT_ONCE], i) for i in range(0, len(texts), _TEXTS_AT_ONCE)]
         keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-        owners = (keys >> np.uint64(32)).astype(np.int64)
-        offsets = np.searchsorted(owners, np.arange(len(texts) + 1, dtype=np.int64)).astype(np.int64)
-        return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets
+        firsts = np.arange(len(texts) + 1, dtype=np.uint64) << np.uint64(32)  # each text's smallest key
+        return keys.astype(np.uint32), np.searchsorted(keys, firsts).astype(np.int64)  # low 32 bits: the hash
 
     def _keys(self, texts: Sequence[str], first: int) -> npt.NDArray[np.uint64]:
         """Sorted, distinct (text number << 32 | 3-gram hash) of these texts, numbered from ``first``."""
@@ -61,28 +60,30 @@ class ShingleHasher:
             self._words[w] = zlib.crc32(w.encode("utf-8")) or 1
         ids = np.fromiter(map(self._words.__getitem__, flat), dtype=np.uint64, count=len(flat))
         lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-        owner_ids = np.arange(first, first + len(texts), dtype=np.int64)
+        owner = np.repeat(np.arange(first, first + len(texts), dtype=np.uint64), lengths)
         doc_keys: list[npt.NDArray[np.uint64]] = []
         if len(ids) >= 3:
-            grams = (ids[:-2] * np.uint64(1000003) + ids[1:-1]) * np.uint64(1000033) + ids[2:]
-            owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[:-2]
-            keep = np.arange(len(ids) - 2, dtype=np.int64) - starts[owner] <= lengths[owner] - 3
-            doc_keys.append((owner_ids[owner[keep]].astype(np.uint64) << np.uint64(32))
-                            | (grams[keep] & np.uint64(0xFFFFFFFF)))
+            grams = ids[:-2] * np.uint64(1000003)
+            grams += ids[1:-1]
+            grams *= np.uint64(1000033)
+            grams += ids[2:]
+            inside = owner[:-2] == owner[2:]  # the three words are of one text
+            doc_keys.append((owner[:-2][inside] << np.uint64(32)) | grams[inside].astype(np.uint32))
         short = np.flatnonzero(lengths < 3)
         if len(short):
-            sums = [int(ids[starts[i]:starts[i] + lengths[i]].sum()) & 0xFFFFFFFF for i in short]
-            doc_keys.append((owner_ids[short].astype(np.uint64) << np.uint64(32)) | np.array(sums, dtype=np.uint64))
+            ends = np.cumsum(lengths)
+            sums = [int(ids[ends[i] - lengths[i]:ends[i]].sum()) & 0xFFFFFFFF for i in short]
+            doc_keys.append(((short + first).astype(np.uint64) << np.uint64(32)) | np.array(sums, dtype=np.uint64))
         keys = np.sort(np.concatenate(doc_keys))
         return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
 
 
 def signatures(values: U32, offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
-    """MinHash signatures, one row of 64 values per text (every text has at least one gram)."""
+    """MinHash signatures, one row of 64 values per text (every text has at least one gram).
+    One permutation at a time over a block of texts, in place: the block stays in the cache."""
     rng = np.random.default_rng(20240613)
-    a = rng.integers(1, 2**63, size=(_PERMUTATIONS, 1), dtype=np.uint64) | np.uint64(1)  # odd multipliers
-    b = rng.integers(0, 2**63, size=(_PERMUTATIONS, 1), dtype=np.uint64)
+    a = rng.integers(1, 2**63, size=_PERMUTATIONS, dtype=np.uint64) | np.uint64(1)  # odd multipliers
+    b = rng.integers(0, 2**63, size=_PERMUTATIONS, dtype=np.uint64)
     n = len(offsets) - 1
     out = np.empty((n, _PERMUTATIONS), dtype=np.uint64)
     first = 0
@@ -90,8 +91,13 @@ def signatures(values: U32, offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.ui
         last = int(np.searchsorted(offsets, offsets[first] + _BLOCK, side="right")) - 1
         last = min(n, max(last, first + 1))
         block = values[offsets[first]:offsets[last]].astype(np.uint64)
-        hashed = (a * block[None, :] + b) >> np.uint64(32)  # multiply-shift hashing (wraps modulo 2**64)
-        out[first:last] = np.minimum.reduceat(hashed, offsets[first:last] - offsets[first], axis=1).T
+        starts = offsets[first:last] - offsets[first]
+        hashed = np.empty_like(block)
+        for k in range(_PERMUTATIONS):  # multiply-shift hashing (wraps modulo 2**64)
+            np.multiply(block, a[k], out=hashed)
+            hashed += b[k]
+            hashed >>= np.uint64(32)
+            out[first:last, k] = np.minimum.reduceat(hashed, starts)
         first = last
     return out
 

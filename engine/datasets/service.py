@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from engine.clock import now
 from engine.datasets.conversation import task_conversation
@@ -38,6 +38,7 @@ from engine.datasets.version_info import Rejection, VersionInfo, item_lengths, r
 from engine.errors import AirlockError, NotReady
 from engine.jobs import JobContext
 from engine.signatures import Signature, require_signature, signing
+from engine.store.db import insert_many
 from engine.store.models import DatasetItem, DatasetRejection, DatasetVersion, Example, ModelArtifact
 from engine.tasks.agreement import agreement_report, final_label
 from engine.tasks.record_text import served_answer
@@ -140,13 +141,11 @@ class DatasetService:
                                      created_at=now())
             s.add(version)
             s.flush()
-            s.execute(insert(DatasetItem), [
-                {"version_id": version.id, "example_id": it.example_id, "split": it.split,
-                 "input_text": it.input_text, "target": it.target, "content_hash": it.content_hash}
-                for it in outcome.items])
-            if outcome.rejections:
-                s.execute(insert(DatasetRejection), [{"version_id": version.id, "example_id": ex_id, "reason": why}
-                                                     for ex_id, why in outcome.rejections])
+            insert_many(s, DatasetItem, ("version_id", "example_id", "split", "input_text", "target", "content_hash"),
+                        [(version.id, it.example_id, it.split, it.input_text, it.target, it.content_hash)
+                         for it in outcome.items])
+            insert_many(s, DatasetRejection, ("version_id", "example_id", "reason"),
+                        [(version.id, ex_id, why) for ex_id, why in outcome.rejections])
             self.ws.audit.record(s, "dataset.frozen", f"dataset_version:{version.id}",
                                  {"name": name, "task_id": task.id, "content_hash": digest, "seed": plan.seed,
                                   "splits": stats["splits"], "rejected": len(outcome.rejections),

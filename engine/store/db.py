@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +69,17 @@ def backup_database(db_path: Path, target: Path) -> None:
             dst.close()
     finally:
         src.close()
+
+
+def insert_many(s: Session, model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert plain rows (tuples in ``columns`` order) in one ``executemany`` on the session's
+    connection and transaction: no ORM objects or per-row parameter dictionaries, for the bulk
+    writes (a frozen version's 100,000 items)."""
+    table = model.__table__
+    unknown = [c for c in columns if c not in table.c]
+    if unknown:
+        raise ValueError(f"{table.name} has no column {', '.join(unknown)}")
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    batch = list(rows)
+    if batch:
+        s.connection().exec_driver_sql(sql, batch)

@@ -88,6 +88,8 @@ def opinions(labels: Mapping[str, str]) -> dict[str, str]:
 def final_label(labels: Mapping[str, str]) -> tuple[str | None, str | None]:
     """(the value a dataset uses, why there is none): the resolution if any, else the value every
     annotator gave."""
+    if len(labels) == 1:  # one annotator or one resolution: its value either way
+        return next(iter(labels.values())), None
     resolved = [v for who, v in sorted(labels.items()) if is_resolution(who)]
     if resolved:
         return resolved[-1], None

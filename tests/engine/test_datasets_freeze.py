@@ -3,14 +3,18 @@ a stored seed, golden/OOD sets, leakage prevention, class balance, token lengths
 
 from __future__ import annotations
 
+import hashlib
+import json
+import random
 from collections import Counter
 from typing import Any
 
 import pytest
 
+from engine.datasets import neardup
 from engine.datasets.conversation import conversation_problems
-from engine.datasets.freeze import Candidate, SplitPlan, freeze
-from engine.datasets.neardup import ShingleHasher, jaccard, near_duplicates
+from engine.datasets.freeze import Candidate, SplitPlan, freeze, version_hash
+from engine.datasets.neardup import ShingleHasher, jaccard, near_duplicates, signatures
 from engine.errors import AirlockError
 from tests.engine.tasks_data import add_examples, classification_task, fault_corpus, generation_task, labelled
 from tests.signed import SIGNED
@@ -108,6 +112,9 @@ def test_split_is_stratified_seeded_and_keeps_near_duplicates_together(workspace
         assert balance["test"][label] == pytest.approx(0.2 * n, abs=2)
         assert balance["eval"][label] == pytest.approx(0.1 * n, abs=2)
     assert version.seed == 5 and version.stats["plan"]["seed"] == 5
+    # the first implementation's version hash and statistics: a faster freeze must reach the same
+    assert version.content_hash == "6bd27bd65cdab20e9a154f53f62a9d4288d6ec36346997176d408356354d94ed"
+    assert _digest(json.dumps(version.stats, sort_keys=True)) == "5cbc30d78ab0c528"
     with pytest.raises(AirlockError, match="nothing changed: identical to dataset version 'v1'"):
         workspace.datasets.freeze(task.id, "v1 again", FAST, signature=SIGNED)
     other = workspace.datasets.freeze(task.id, "seed 6", SplitPlan(seed=6, token_lengths=False), signature=SIGNED)
@@ -153,6 +160,7 @@ def test_token_lengths_with_the_base_model_tokenizer(workspace: Any) -> None:
     assert sum(bins["counts"]) == tokens["counted"] == version.stats["total"]
     assert len(bins["edges"]) == len(bins["counts"]) + 1
     assert bins["edges"][0] == tokens["min"] and bins["edges"][-1] >= tokens["max"]
+    assert _digest(json.dumps(version.stats, sort_keys=True)) == "acfc5973e1432fa8"  # as first frozen
 
 
 def test_near_twins_with_different_answers_are_counted() -> None:
@@ -173,3 +181,61 @@ def test_generation_examples_are_split_too(workspace: Any) -> None:
     version = workspace.datasets.freeze(task.id, "v1", FAST, signature=SIGNED)
     assert version.stats["splits"] == {"eval": 5, "test": 10, "train": 35}
     assert "class_balance" not in version.stats
+
+
+def _seeded_candidates(n: int = 3000, seed: int = 3) -> list[Candidate]:
+    """Exact duplicates (case, spacing, a different answer), one-word near twins, texts under three
+    words, punctuation, unlabelled and off-label answers, golden and OOD marks."""
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(400)] + ["Pump,", "oil!", "BELT", "(fuse)"]
+    labels = ["electrical", "mechanical", "hydraulic"]
+    rows: list[tuple[str, str]] = []
+    for _ in range(n):
+        r = rng.random()
+        if rows and r < 0.05:
+            text, label = rows[rng.randrange(len(rows))]
+            rows.append((text.upper() + "  ", label if rng.random() < 0.8 else rng.choice(labels)))
+        elif rows and r < 0.12:
+            words = rows[rng.randrange(len(rows))][0].split()
+            words[rng.randrange(len(words))] = rng.choice(vocab)
+            rows.append((" ".join(words), rows[-1][1]))
+        elif r < 0.13:
+            rows.append((rng.choice(vocab) + " " * rng.randrange(2) + rng.choice(["", "x"]), rng.choice(labels)))
+        else:
+            rows.append((" ".join(rng.choice(vocab) for _ in range(rng.randint(10, 50))), rng.choice(labels)))
+    cands = []
+    for i, (text, label) in enumerate(rows, start=1):
+        r = rng.random()
+        target = None if r < 0.01 else "acoustic" if r < 0.015 else label
+        cands.append(Candidate(i, text, target, "not labelled" if target is None else None,
+                               is_golden=rng.random() < 0.02, is_ood=rng.random() < 0.01))
+    return cands
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
+
+
+def test_freezing_results_are_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Speed-ups must not change a result: the outcome of a seeded 3,000-example freeze (items,
+    rejections, near twins with their Jaccard, leakage, placements kept) and the MinHash signatures
+    are the ones the first implementation produced (digests taken from it)."""
+    cands = _seeded_candidates()
+    names = ("electrical", "mechanical", "hydraulic")
+    out = freeze(cands, lambda ans: [] if ans in names else [f"label {ans!r} not in the set"],
+                 lambda text, ans: [u(text), a(ans)], SplitPlan(seed=11, token_lengths=False),
+                 placed_before={5: "test", 9: "train", 40: "eval"})
+    assert _digest([(it.example_id, it.split, it.input_text, it.target, it.content_hash)
+                    for it in out.items]) == "43ce4a291e8e713e"
+    assert (len(out.rejections), _digest(out.rejections)) == (180, "b07fce3277cf0b06")
+    assert (len(out.near_duplicates), _digest(out.near_duplicates)) == (18, "054ccd5774949b2f")
+    assert _digest(out.leakage_prevented) == "591fdbdaec3c4338"
+    assert (len(out.leakage_prevented), out.conflicting_near_duplicates, out.kept_in_place) == (1, 15, 3)
+    assert version_hash(out.items, "fp", 11) == "b608330b8a2794cbb6ff76162fafd752b106f1783068433363e111ecee9c663f"
+    texts = [c.input_text for c in cands]
+    values, offsets = ShingleHasher().many(texts)
+    assert hashlib.sha256(values.tobytes() + offsets.astype("int64").tobytes()).hexdigest()[:16] == "ca00dbe8759dba35"
+    for block in (neardup._BLOCK, 1000):  # one block, or many: the same signatures
+        monkeypatch.setattr(neardup, "_BLOCK", block)
+        assert hashlib.sha256(signatures(values, offsets).tobytes()).hexdigest()[:16] == "940d05d235f27e03"
+    assert _digest([(d.index, d.of_index, d.jaccard) for d in near_duplicates(texts)]) == "a26270296ce058ab"

@@ -120,3 +120,26 @@ def test_a_version_is_an_immutable_copy_identified_by_its_content_hash(workspace
     assert v2.content_hash != v1.content_hash
     assert {r.example_id: r.target for r in workspace.datasets.rows(v2.id)}[ids[0]] != was
     assert {r.example_id: r.input_text for r in workspace.datasets.rows(v2.id)}[ids[1]] == "rewritten after the freeze"
+
+
+def test_items_are_stored_in_bulk_inside_the_versions_transaction(workspace: Any) -> None:
+    """``insert_many`` (the freeze's bulk write) names unknown columns, and writes nothing when the
+    transaction it belongs to fails."""
+    import pytest
+
+    from engine.store.db import insert_many
+
+    task = classification_task(workspace)
+    ids = labelled(workspace, task.id, fault_corpus()[:3])
+    with pytest.raises(ValueError, match="dataset_items has no column splits"), workspace.unit() as s:
+        insert_many(s, DatasetItem, ("version_id", "splits"), [(1, "train")])
+    with pytest.raises(RuntimeError, match="stop"), workspace.unit() as s:
+        version = DatasetVersion(task_id=task.id, name="x", seed=1, content_hash="h", stats="{}", created_by="t",
+                                 created_at=now())
+        s.add(version)
+        s.flush()
+        insert_many(s, DatasetItem, ("version_id", "example_id", "split", "input_text", "target", "content_hash"),
+                    [(version.id, ex, "train", "t", "a", "c") for ex in ids])
+        raise RuntimeError("stop")
+    with workspace.reader() as s:
+        assert s.query(DatasetItem).count() == 0 and s.query(DatasetVersion).count() == 0
