@@ -2,7 +2,7 @@
 
 The engine never imports Qt or the desktop; the desktop reaches data only through the services
 (never engine.store or sqlalchemy); the CLI sits over the workspace, the workspace over the domains,
-the domains over the store.
+the domains over the store; datasets build on tasks, and tasks never import datasets.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def _lint(cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_the_project_keeps_its_import_contracts() -> None:
     done = _lint(ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Contracts: 3 kept, 0 broken." in done.stdout
+    assert "Contracts: 4 kept, 0 broken." in done.stdout
 
 
 def _tiny_project(tmp: Path) -> None:
@@ -58,3 +58,15 @@ def test_the_engine_importing_qt_or_a_domain_importing_the_cli_breaks_the_build(
     assert done.returncode == 1 and "2 broken" in done.stdout
     assert "engine.datasets.chart -> desktop" in done.stdout
     assert "engine.tasks.shortcut -> engine.cli" in done.stdout
+
+
+def test_tasks_importing_datasets_breaks_the_build(tmp_path: Path) -> None:
+    _tiny_project(tmp_path)
+    (tmp_path / "engine" / "datasets" / "freezing.py").write_text("from engine.tasks import labels\n")
+    (tmp_path / "engine" / "tasks" / "labels.py").write_text("")
+    assert _lint(tmp_path).returncode == 0  # datasets over tasks is the allowed direction
+    (tmp_path / "engine" / "tasks" / "dedupe.py").write_text("from engine.datasets import freezing\n")
+    done = _lint(tmp_path)
+    assert done.returncode == 1 and "1 broken" in done.stdout
+    assert "Datasets build on tasks, never the other way round BROKEN" in done.stdout
+    assert "engine.tasks.dedupe -> engine.datasets.freezing" in done.stdout

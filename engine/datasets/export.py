@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.datasets.conversation import task_conversation
 from engine.errors import AirlockError
+from engine.tasks.conversation import task_conversation
 from engine.tasks.record_text import served_answer
 
 if TYPE_CHECKING:

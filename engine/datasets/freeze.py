@@ -21,7 +21,8 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from engine.datasets.conversation import conversation_problems
+from engine.tasks.conversation import conversation_problems
+from engine.tasks.display import normalised_input
 from engine.tasks.prompt import Message
 
 HELD_OUT = ("golden", "ood")
@@ -68,10 +69,6 @@ class FreezeOutcome:
     leakage_prevented: list[tuple[int, int, str]] = field(default_factory=list)  # (example, twin, twin's split)
     conflicting_near_duplicates: int = 0  # near twins with different answers: worth a look
     kept_in_place: int = 0  # items placed where an earlier version had them (or their near twins)
-
-
-def normalised_input(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
 def normalised_hash(text: str, target: str) -> str:

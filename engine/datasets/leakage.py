@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from engine.datasets.freeze import normalised_input
 from engine.datasets.readiness import HELD_OUT_SPLITS
 from engine.store.models import DatasetItem, ModelArtifact, TrainingRun
+from engine.tasks.display import normalised_input
 
 if TYPE_CHECKING:
     from engine.workspace import Workspace

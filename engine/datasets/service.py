@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from engine.clock import now
-from engine.datasets.conversation import task_conversation
 from engine.datasets.diff import DatasetDiff, ItemKey, diff_items
 from engine.datasets.freeze import (
     Candidate,
@@ -41,6 +40,7 @@ from engine.signatures import Signature, require_signature, signing
 from engine.store.db import insert_many
 from engine.store.models import DatasetItem, DatasetRejection, DatasetVersion, Example, ModelArtifact
 from engine.tasks.agreement import agreement_report, final_label
+from engine.tasks.conversation import task_conversation
 from engine.tasks.record_text import served_answer
 from engine.tasks.review import labels_by_example
 from engine.tasks.spec import TaskInfo

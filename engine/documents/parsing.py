@@ -4,13 +4,13 @@
 problem comes back as a ``Parsed`` with ``problem`` set rather than raised, so
 the result can cross a process boundary. ``parse_all`` yields the results in
 input order; with ``workers`` > 1 (and where the platform can fork) the files
-are read in a process pool while the caller stores the earlier ones.
+are read in forked processes (``engine.forked``) while the caller stores the earlier ones.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from engine.documents.readers import read_file, readable
 from engine.documents.sources import SourceFile, read_within_limit
 from engine.documents.text import TextRecord
 from engine.errors import InputFileError
+from engine.forked import forks, map_forked
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,8 @@ def parse(source: SourceFile, job: _Job, check: Callable[[], None] | None = None
     return Parsed(source, fmt, records, sha256_bytes(data), len(data))
 
 
-_current: _Job | None = None  # set in the parent before forking; the workers inherit it
-
-
-def _parse_in_worker(source: SourceFile) -> Parsed:
-    assert _current is not None
-    return parse(source, _current)
+def _parse_in_worker(job: _Job, source: SourceFile) -> Parsed:
+    return parse(source, job)
 
 
 def parse_all(sources: Sequence[SourceFile], limit: int, text_field: str, label_field: str | None,
@@ -63,17 +60,16 @@ def parse_all(sources: Sequence[SourceFile], limit: int, text_field: str, label_
               announce: Callable[[int, SourceFile], None] | None = None) -> Iterator[Parsed]:
     """Parsed files in input order. ``announce(i, source)`` runs before file ``i`` is handed over
     (before it is read, in this process); here ``check`` also runs between a PDF's pages."""
-    global _current
     job = _Job(limit, text_field, label_field)
-    if workers <= 1 or len(sources) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if not forks(workers, len(sources)):
         for i, source in enumerate(sources):
             if announce is not None:
                 announce(i, source)
             yield parse(source, job, check)
         return
-    _current = job
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for i, parsed in enumerate(pool.imap(_parse_in_worker, sources)):
+    parsed_files = map_forked(_parse_in_worker, sources, workers, job, name=lambda s: readable(str(s.path)))
+    with closing(parsed_files):
+        for i, parsed in enumerate(parsed_files):
             if announce is not None:
                 announce(i, parsed.source)
             yield parsed

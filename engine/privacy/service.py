@@ -12,25 +12,22 @@ zeroed, and the write-ahead log is checkpointed and truncated afterwards.
 from __future__ import annotations
 
 import hashlib
-import logging
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import now
 from engine.errors import NotReady
 from engine.jobs import JobContext
-from engine.privacy.batch import default_workers, detect_many
+from engine.privacy import records, scanning
 from engine.privacy.detector import DetectionConfig, detect
 from engine.privacy.errors import InvalidDecision, InvalidSpan, PermissionDenied, RecordNotFound
 from engine.privacy.findings import (
     ACCEPTED,
     CLEARED,
     DECISIONS,
-    DETECTOR,
     IMPORTED,
     MANUAL,
     PENDING,
@@ -48,9 +45,6 @@ from engine.store.models import Document, PiiFinding, Setting
 if TYPE_CHECKING:
     from engine.workspace import Workspace
 
-log = logging.getLogger(__name__)
-SCAN_GROUP = 32  # documents read, scanned and stored together by scan_many
-
 
 class PrivacyService:
     def __init__(self, ws: Workspace) -> None:
@@ -59,8 +53,8 @@ class PrivacyService:
     # -- reading ------------------------------------------------------------
     def findings(self, document_id: int) -> list[FindingInfo]:
         with self.ws.reader() as s:
-            self._document(s, document_id)
-            return self._findings(s, document_id)
+            records.document(s, document_id)
+            return records.findings(s, document_id)
 
     def preview(self, text: str, config: DetectionConfig | None = None,
                 operators: Mapping[str, str] | None = None) -> tuple[list[Span], str]:
@@ -100,7 +94,7 @@ class PrivacyService:
                                    f"acts as {self.ws.identity.role})")
         signed = require_signature("turning keep-originals on", signature) if enabled else signature
         with signing(signed), self.ws.unit() as s:
-            self._forget_freed_space(s)
+            records.forget_freed_space(s)
             row = s.get(Setting, KEEP_ORIGINALS_KEY)
             old = row.value == "true" if row else False
             value = "true" if enabled else "false"
@@ -117,10 +111,10 @@ class PrivacyService:
             self.ws.audit.record(s, "pii.keep_originals_changed", f"setting:{KEEP_ORIGINALS_KEY}",
                                  {"old": old, "new": enabled, "originals_dropped": dropped})
         if dropped:
-            self._truncate_wal()
+            records.truncate_wal(self.ws.engine)
         return dropped
 
-    # -- scanning -------------------------------------------------------------
+    # -- scanning (engine.privacy.scanning) ------------------------------------
     def scan(self, document_id: int, config: DetectionConfig | None = None) -> list[FindingInfo]:
         """Detect PII in the document's original text; returns all its findings afterwards.
 
@@ -128,11 +122,7 @@ class PrivacyService:
         manual ones stay, and a detection identical to a reviewed finding is not proposed again.
         """
         self.ws.membership.require("expert", "PII review")
-        config = config or self.settings().detection_config()
-        with self.ws.reader() as s:
-            original = self._original(self._document(s, document_id))
-        spans = detect(original, config)  # outside the write transaction: it takes a while
-        return self._store_scan(document_id, original, spans, config)
+        return scanning.scan(self.ws, document_id, config or self.settings().detection_config())
 
     def scan_many(self, document_ids: Iterable[int], ctx: JobContext | None = None,
                   config: DetectionConfig | None = None, workers: int | None = None) -> int:
@@ -141,46 +131,8 @@ class PrivacyService:
         so a cancel keeps what was done. Documents whose original is gone are skipped; returns how
         many were scanned."""
         self.ws.membership.require("expert", "PII review")
-        ctx = ctx or JobContext()
-        config = config or self.settings().detection_config()
-        ids = list(document_ids)
-        scanned = 0
-        for start in range(0, len(ids), SCAN_GROUP):
-            group = ids[start:start + SCAN_GROUP]
-            with self.ws.reader() as s:
-                originals = {d: doc.original_text for d in group
-                             if (doc := self._document(s, d)).original_text is not None}
-            part = ctx.sub(start / len(ids), min(1.0, (start + len(group)) / len(ids)))
-            found = detect_many(list(originals.values()), config, workers or default_workers(), part)
-            for (document_id, original), spans in zip(originals.items(), found, strict=True):
-                self._store_scan(document_id, original, spans, config)
-            scanned += len(originals)
-            ctx.report(min(1.0, (start + len(group)) / len(ids)), f"Scanned {scanned} of {len(ids)} documents")
-        return scanned
-
-    def _store_scan(self, document_id: int, original: str, spans: list[Span],
-                    config: DetectionConfig) -> list[FindingInfo]:
-        with self.ws.unit() as s:
-            self._forget_freed_space(s)
-            doc = self._document(s, document_id)
-            if doc.original_text != original:
-                raise NotReady(f"document {document_id} changed while it was being scanned; scan it again")
-            existing = list(s.scalars(select(PiiFinding).where(PiiFinding.document_id == document_id)))
-            stale = [f for f in existing if f.source == DETECTOR and f.decision == PENDING]
-            for f in stale:
-                s.delete(f)
-            reviewed = {(f.entity_type, f.start, f.end) for f in existing if f not in stale}
-            new = [PiiFinding(document_id=document_id, entity_type=sp.entity_type, start=sp.start,
-                              end=sp.end, score=sp.score, source=DETECTOR, decision=PENDING)
-                   for sp in spans if (sp.entity_type, sp.start, sp.end) not in reviewed]
-            s.add_all(new)
-            doc.status = SCANNED
-            self.ws.audit.record(s, "pii.scanned", f"document:{document_id}", {
-                "counts": _counts(f.entity_type for f in new), "new_findings": len(new),
-                "replaced_pending": len(stale), "kept_reviewed": len(existing) - len(stale),
-                "config": config.summary()})
-            s.flush()
-            return self._findings(s, document_id)
+        return scanning.scan_many(self.ws, list(document_ids), ctx or JobContext(),
+                                  config or self.settings().detection_config(), workers)
 
     # -- reviewing ------------------------------------------------------------
     def decide(self, finding_id: int, decision: str) -> FindingInfo:
@@ -188,7 +140,7 @@ class PrivacyService:
         if decision not in DECISIONS:
             raise InvalidDecision(f"a finding is either {ACCEPTED!r} or {REJECTED!r}, not {decision!r}")
         with self.ws.unit() as s:
-            self._forget_freed_space(s)
+            records.forget_freed_space(s)
             finding, doc = self._finding(s, finding_id)
             previous = finding.decision
             if previous != decision:
@@ -207,7 +159,7 @@ class PrivacyService:
         """Accept every pending finding of the document (of one type if given); returns how many."""
         self.ws.membership.require("expert", "PII review")
         with self.ws.unit() as s:
-            self._forget_freed_space(s)
+            records.forget_freed_space(s)
             return self._accept_pending(s, document_id, entity_type, automatic=False)
 
     def add_manual(self, document_id: int, start: int, end: int, entity_type: str) -> int:
@@ -217,9 +169,9 @@ class PrivacyService:
         if not entity:
             raise InvalidSpan("a PII span needs an entity type, e.g. PERSON")
         with self.ws.unit() as s:
-            self._forget_freed_space(s)
-            doc = self._document(s, document_id)
-            original = self._original(doc)
+            records.forget_freed_space(s)
+            doc = records.document(s, document_id)
+            original = records.original(doc)
             if not 0 <= start < end <= len(original):
                 raise InvalidSpan(f"span {start}-{end} does not fit document {document_id} "
                                   f"({len(original)} characters)")
@@ -241,7 +193,7 @@ class PrivacyService:
         """Undo a decision: the finding is pending again (the document needs review again)."""
         self.ws.membership.require("expert", "PII review")
         with self.ws.unit() as s:
-            self._forget_freed_space(s)
+            records.forget_freed_space(s)
             finding, doc = self._finding(s, finding_id)
             previous = finding.decision
             if previous != PENDING:
@@ -257,7 +209,7 @@ class PrivacyService:
         """Take back a span a person added (e.g. to undo it); detector findings are rejected instead."""
         self.ws.membership.require("expert", "PII review")
         with self.ws.unit() as s:
-            self._forget_freed_space(s)
+            records.forget_freed_space(s)
             finding, doc = self._finding(s, finding_id)
             if finding.source != MANUAL:
                 raise InvalidDecision(f"finding {finding_id} was found by the detector; reject it instead")
@@ -272,7 +224,7 @@ class PrivacyService:
         """Apply the accepted findings; store and return the redacted text."""
         self.ws.membership.require("expert", "redaction")
         redacted = self._redact(document_id, operators)
-        self._truncate_wal()
+        records.truncate_wal(self.ws.engine)
         return redacted
 
     def scan_and_clear(self, document_ids: Iterable[int], ctx: JobContext,
@@ -284,39 +236,30 @@ class PrivacyService:
         redacted whose original is gone are skipped. Returns how many were cleared.
         """
         self.ws.membership.require("expert", "PII review")
-        ids = list(document_ids)
-        with self.ws.reader() as s:
-            waiting = {d: doc.source_name for d in ids if (doc := self._document(s, d)).original_text is not None}
-        self.scan_many(list(waiting), ctx.sub(0.0, 0.7), config)
-        cleared = 0
-        try:
-            for i, (document_id, name) in enumerate(waiting.items()):
-                ctx.step(0.7 + 0.3 * i / len(waiting), f"Redacting {name}")
-                with self.ws.unit() as s:
-                    self._forget_freed_space(s)
-                    self._accept_pending(s, document_id, None, automatic=True)
-                self._redact(document_id, None)
-                cleared += 1
-        finally:
-            if cleared:
-                self._truncate_wal()
-        ctx.report(1.0, f"Cleared {cleared} of {len(ids)} documents")
-        return cleared
+        return scanning.scan_and_clear(self.ws, list(document_ids), ctx,
+                                       config or self.settings().detection_config(), self._clear_unreviewed)
 
     def forget_freed_pages(self) -> None:
         """After a unit that deleted personal data with secure delete on: empty the write-ahead log too."""
-        self._truncate_wal()
+        records.truncate_wal(self.ws.engine)
 
     # -- internals ----------------------------------------------------------
+    def _clear_unreviewed(self, document_id: int) -> None:
+        """Accept every pending finding unreviewed (audited as automatic), then redact."""
+        with self.ws.unit() as s:
+            records.forget_freed_space(s)
+            self._accept_pending(s, document_id, None, automatic=True)
+        self._redact(document_id, None)
+
     def _redact(self, document_id: int, operators: Mapping[str, str] | None) -> str:
         keep_original = self.keep_originals()
         if operators is None:
             operators = self.settings().operators
         with self.ws.unit() as s:
-            self._forget_freed_space(s)
-            doc = self._document(s, document_id)
-            original = self._original(doc)
-            rows = self._rows(s, document_id)
+            records.forget_freed_space(s)
+            doc = records.document(s, document_id)
+            original = records.original(doc)
+            rows = records.rows(s, document_id)
             pending = [f for f in rows if f.decision == PENDING]
             if pending:
                 raise NotReady(f"document {document_id} still has {len(pending)} PII finding(s) "
@@ -336,7 +279,7 @@ class PrivacyService:
             if not keep_original:
                 doc.original_text = None
             self.ws.audit.record(s, "pii.redacted", f"document:{document_id}", {
-                "applied": len(accepted), "counts": _counts(f.entity_type for f in accepted),
+                "applied": len(accepted), "counts": records.counts(f.entity_type for f in accepted),
                 "rejected": len(rows) - len(accepted), "original_kept": keep_original,
                 "operators": dict(sorted((operators or {}).items())),
                 "redacted_sha256": hashlib.sha256(result.text.encode("utf-8")).hexdigest()})
@@ -344,8 +287,8 @@ class PrivacyService:
 
     def _accept_pending(self, s: Session, document_id: int, entity_type: str | None,
                         automatic: bool) -> int:
-        doc = self._document(s, document_id)
-        self._original(doc)
+        doc = records.document(s, document_id)
+        records.original(doc)
         stmt = select(PiiFinding).where(PiiFinding.document_id == document_id,
                                         PiiFinding.decision == PENDING)
         if entity_type is not None:
@@ -358,65 +301,20 @@ class PrivacyService:
             f.decision, f.decided_by, f.decided_at = ACCEPTED, self.ws.identity.os_user, stamp
         self.ws.audit.record(s, "pii.bulk_accepted", f"document:{document_id}", {
             "accepted": len(rows), "entity_type": entity_type, "automatic": automatic,
-            "counts": _counts(f.entity_type for f in rows)})
+            "counts": records.counts(f.entity_type for f in rows)})
         return len(rows)
-
-    @staticmethod
-    def _document(s: Session, document_id: int) -> Document:
-        doc = s.get(Document, document_id)
-        if doc is None:
-            raise RecordNotFound(f"there is no document {document_id} in this workspace")
-        return doc
 
     def _finding(self, s: Session, finding_id: int) -> tuple[PiiFinding, Document]:
         """A finding whose decision may still change (its document's original is there)."""
         finding = s.get(PiiFinding, finding_id)
         if finding is None:
             raise RecordNotFound(f"there is no PII finding {finding_id}")
-        doc = self._document(s, finding.document_id)
-        self._original(doc)
+        doc = records.document(s, finding.document_id)
+        records.original(doc)
         return finding, doc
-
-    @staticmethod
-    def _original(doc: Document) -> str:
-        if doc.original_text is None:
-            raise NotReady(f"document {doc.id} was redacted and its original text discarded; "
-                           "its PII findings can no longer change")
-        return doc.original_text
 
     @staticmethod
     def _reopen_if_cleared(doc: Document) -> None:
         """A changed decision makes the stored redaction stale: the document needs redacting again."""
         if doc.status == CLEARED:
             doc.status = SCANNED
-
-    @staticmethod
-    def _rows(s: Session, document_id: int) -> list[PiiFinding]:
-        return list(s.scalars(select(PiiFinding).where(PiiFinding.document_id == document_id)
-                              .order_by(PiiFinding.start, PiiFinding.end, PiiFinding.id)))
-
-    def _findings(self, s: Session, document_id: int) -> list[FindingInfo]:
-        return [finding_info(f) for f in self._rows(s, document_id)]
-
-    @staticmethod
-    def _forget_freed_space(s: Session) -> None:
-        """Zero whatever this transaction frees, so old copies of a document's text do not linger."""
-        s.execute(text("PRAGMA secure_delete=ON"))
-
-    def _truncate_wal(self) -> None:
-        """Fold the write-ahead log into the database and empty it (it holds old page images)."""
-        raw = self.ws.engine.raw_connection()
-        try:
-            cur = raw.cursor()
-            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            busy = cur.fetchone()
-            cur.close()
-        finally:
-            raw.close()
-        if busy and busy[0]:
-            log.warning("the write-ahead log could not be truncated now (another connection is reading); "
-                        "old page images stay in it until the next checkpoint")
-
-
-def _counts(entity_types: Iterable[str]) -> dict[str, int]:
-    return dict(sorted(Counter(entity_types).items()))

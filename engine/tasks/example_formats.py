@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.datasets.conversation import conversation_problems
 from engine.errors import InputFileError
+from engine.tasks.conversation import conversation_problems
 from engine.tasks.json_rows import Problem, json_records
 
 MAX_FILE_BYTES = 256 * 2**20  # read whole into memory; a bigger set is a Hugging Face datasets folder

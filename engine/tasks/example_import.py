@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from engine.blobs import sha256_bytes
 from engine.clock import now
-from engine.datasets.freeze import normalised_input
 from engine.errors import InputFileError
 from engine.jobs import JobContext
 from engine.privacy import DetectionConfig, Span, detect, redact
 from engine.store.models import Example, ExampleImportReview, Label
+from engine.tasks.display import normalised_input
 from engine.tasks.example_formats import Row, RowRejection, check_size, read_rows
 from engine.tasks.hf_folder import folder_sha256, read_folder
 from engine.tasks.spec import TaskInfo

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from engine.datasets import neardup
-from engine.datasets.conversation import conversation_problems
 from engine.datasets.freeze import Candidate, SplitPlan, freeze, version_hash
 from engine.datasets.neardup import ShingleHasher, jaccard, near_duplicates, signatures
 from engine.errors import AirlockError
+from engine.tasks.conversation import conversation_problems
 from tests.engine.tasks_data import add_examples, classification_task, fault_corpus, generation_task, labelled
 from tests.signed import SIGNED
 

@@ -563,7 +563,7 @@ def test_console_input_is_redacted_with_the_workspace_settings(workspace: Worksp
 
 
 def test_scan_many_batches_finds_what_scan_finds_and_keeps_a_cancelled_part(workspace: Workspace) -> None:
-    from engine.privacy import service as privacy_service
+    from engine.privacy import scanning
 
     texts = [LETTER, "Max Mustermann, Hauptstraße 5, 10115 Berlin.", "Nothing personal here.", LETTER]
     one_by_one = [add_document(workspace, t, f"one-{i}.txt") for i, t in enumerate(texts)]
@@ -577,14 +577,14 @@ def test_scan_many_batches_finds_what_scan_finds_and_keeps_a_cancelled_part(work
     assert len(workspace.audit.entries(action="pii.scanned")) == 2 * len(texts)
     # groups are stored as they finish: a cancel after the first group keeps that group
     later = [add_document(workspace, f"Call Anna Berg on +49 151 2345 67{i:02d}.", f"later-{i}.txt") for i in range(3)]
-    old_group, privacy_service.SCAN_GROUP = privacy_service.SCAN_GROUP, 2
+    old_group, scanning.SCAN_GROUP = scanning.SCAN_GROUP, 2
     messages: list[str] = []
     try:
         with pytest.raises(Cancelled):
             workspace.privacy.scan_many(later, JobContext(progress=lambda _f, m: messages.append(m),
                                                           cancelled=lambda: "Scanned 2 of 3 documents" in messages))
     finally:
-        privacy_service.SCAN_GROUP = old_group
+        scanning.SCAN_GROUP = old_group
     with workspace.reader() as s:
         statuses = [s.get(Document, d).status for d in later]  # type: ignore[union-attr]
     assert statuses[:2] == ["scanned", "scanned"] and statuses[2] == "imported"
