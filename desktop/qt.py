@@ -46,6 +46,8 @@ from PySide6.QtGui import (
     QShowEvent,
     QTextCharFormat,
     QTextCursor,
+    QUndoCommand,
+    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -166,6 +168,8 @@ __all__ = [
     "QTimer",
     "QTreeWidget",
     "QTreeWidgetItem",
+    "QUndoCommand",
+    "QUndoStack",
     "QUrl",
     "QVBoxLayout",
     "QWidget",

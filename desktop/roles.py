@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 EXPERT_BUTTONS = {
     "home": ("Run the demo loop",),
     "documents": ("Import files", "Import folder", "Scan for PII", "Scan all new", "Mark selection",
-                  "Redact and clear", "Accept", "Reject", "Undo", "Accept all of type"),
-    "labelling": ("Accept", "Skip", "Undo", "Assign", "Resolve disagreements"),
+                  "Redact and clear", "Accept", "Reject", "Undo", "Redo", "Accept all of type"),
+    "labelling": ("Accept", "Skip", "Undo", "Redo", "Assign", "Resolve disagreements"),
     "datasets": ("Freeze new version", "Apply"),
     "training": ("Start training", "Cancel run", "Resume", "Add…", "Next iteration"),
-    "evaluation": ("Evaluate", "Promote", "Model wrong", "Reference wrong", "Undo verdict"),
+    "evaluation": ("Evaluate", "Promote", "Model wrong", "Reference wrong", "Undo", "Redo"),
     "console": ("Export",),
 }
 OPERATOR_BUTTONS = {

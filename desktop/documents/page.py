@@ -4,7 +4,7 @@ The table lists what was imported and how far each document got (imported ->
 scanned -> cleared). Below it, the selected document's text with its findings
 highlighted by type, and the review panel: accept (A) / reject (R), next (N) /
 previous (P), bulk accept by type, mark a missed span from the text's context
-menu, undo (Ctrl+Z). Import (files, a folder, or files dropped on the page)
+menu, undo (Ctrl+Z) and redo (Ctrl+Shift+Z). Import (files, a folder, or files dropped on the page)
 and scanning run as jobs with progress and Cancel.
 """
 
@@ -161,10 +161,11 @@ class DocumentsPage(Page):
     def _shortcuts(self) -> None:
         for keys, slot in (("A", self.review.accept_current), ("R", self.review.reject_current),
                            ("N", self.review.next), ("P", self.review.previous),
-                           ("Ctrl+Z", self.review.undo), ("Ctrl+Shift+M", self.mark_selection)):
+                           ("Ctrl+Shift+M", self.mark_selection)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda s=slot: s())
+        self.review.bind_undo(self)
 
     # -- reading ------------------------------------------------------------------
     def load(self, ws: Workspace) -> None:

@@ -1,15 +1,16 @@
-"""Reviewing one document's PII findings: the list, accept / reject, bulk accept, add, undo.
+"""Reviewing one document's PII findings: the list, accept / reject, bulk accept, add, undo, redo.
 
 Every decision goes straight to the engine (``ws.privacy``), which stores who
 made it and audits it. The panel keeps this session's decisions on an undo
-stack: Ctrl+Z puts the last one back (a finding that was pending is reopened,
-a span added by hand is removed), and that is audited too.
+stack (``desktop.widgets.undo``): Ctrl+Z puts the last one back (a finding that
+was pending is reopened, a span added by hand is removed) and Ctrl+Shift+Z
+makes it again; both go through the engine and are audited too.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from desktop import dialogs
@@ -20,6 +21,7 @@ from desktop.qt import (
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
+    QKeySequence,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -30,6 +32,7 @@ from desktop.qt import (
     Signal,
 )
 from desktop.widgets.pii_text import MARKABLE_TYPES, entity_color, entity_name
+from desktop.widgets.undo import EngineCommand, UndoStack, bind_controls, key_text
 
 if TYPE_CHECKING:
     from engine.privacy.findings import FindingInfo
@@ -37,16 +40,7 @@ if TYPE_CHECKING:
 
 MARKS = {"pending": "•", "accepted": "✓", "rejected": "✗"}
 VALUE_CHARS = 48
-
-
-@dataclass(frozen=True)
-class UndoStep:
-    """What to put back: earlier decisions of findings, or a span added by hand."""
-
-    description: str
-    document_id: int
-    previous: tuple[tuple[int, str], ...] = ()  # (finding id, decision before)
-    added: int | None = None  # finding id of a manual span
+Keep = Callable[[bool], "int | None"]  # the finding to select after an undo (True) or a redo (False)
 
 
 def ask_entity_type(parent: QWidget | None, start_with: str = "PERSON") -> str | None:
@@ -80,7 +74,7 @@ class ReviewPanel(QWidget):
         self.text = ""
         self.editable = False
         self._findings: list[FindingInfo] = []
-        self.undo_stack: list[UndoStep] = []
+        self.undo_stack = UndoStack(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -104,12 +98,14 @@ class ReviewPanel(QWidget):
         self.reject_button = self._button("Reject  (R)", "Not PII: keep this text", self.reject_current)
         self.prev_button = self._button("↑ Previous  (P)", "Previous finding", self.previous)
         self.next_button = self._button("Next  (N) ↓", "Next finding", self.next)
-        self.undo_button = self._button("Undo  (Ctrl+Z)", "Undo the last decision of this session", self.undo)
+        self.undo_button = QPushButton(f"Undo  ({key_text(QKeySequence.StandardKey.Undo)})")
+        self.redo_button = QPushButton(f"Redo  ({key_text(QKeySequence.StandardKey.Redo)})")
         grid.addWidget(self.accept_button, 0, 0)
         grid.addWidget(self.reject_button, 0, 1)
         grid.addWidget(self.prev_button, 1, 0)
         grid.addWidget(self.next_button, 1, 1)
-        grid.addWidget(self.undo_button, 2, 0, 1, 2)
+        grid.addWidget(self.undo_button, 2, 0)
+        grid.addWidget(self.redo_button, 2, 1)
         self.type_combo = QComboBox()
         self.type_combo.setToolTip("Entity type to accept in bulk")
         self.accept_type_button = self._button("Accept all of type", "Accept every pending finding of "
@@ -118,6 +114,10 @@ class ReviewPanel(QWidget):
         grid.addWidget(self.accept_type_button, 3, 1)
         layout.addLayout(grid)
         self._update_buttons()
+
+    def bind_undo(self, owner: QWidget) -> None:
+        """The Undo / Redo buttons, and Ctrl+Z / Ctrl+Shift+Z anywhere in ``owner`` (the page)."""
+        bind_controls(self.undo_stack, owner, self.undo_button, self.redo_button, self.undo, self.redo)
 
     def _button(self, text: str, tip: str, slot: object) -> QPushButton:
         button = QPushButton(text)
@@ -189,7 +189,6 @@ class ReviewPanel(QWidget):
             button.setEnabled(self.editable and has)
         self.prev_button.setEnabled(self.list.currentRow() > 0)
         self.next_button.setEnabled(0 <= self.list.currentRow() < self.list.count() - 1)
-        self.undo_button.setEnabled(bool(self.undo_stack))
         self.accept_type_button.setEnabled(self.editable and self.type_combo.count() > 0)
 
     # -- navigation ------------------------------------------------------------
@@ -212,10 +211,11 @@ class ReviewPanel(QWidget):
         f = self.current()
         if f is None or self.ws is None or self.document_id is None or not self.editable:
             return
-        ws = self.ws
-        if self._store(lambda: ws.privacy.decide(f.id, decision)):
-            self.undo_stack.append(UndoStep(f"{decision} {f.entity_type}", self.document_id,
-                                            previous=((f.id, f.decision),)))
+        privacy, finding_id, before = self.ws.privacy, f.id, f.decision
+        put_back = ((lambda: privacy.reopen(finding_id)) if before == "pending"
+                    else (lambda: privacy.decide(finding_id, before)))
+        if self._push(f"{decision} {f.entity_type}", lambda: privacy.decide(finding_id, decision), put_back,
+                      lambda _undone: finding_id):
             after = self._next_pending_after(f.id)
             self.reload(keep=after if after is not None else f.id)
             self.changed.emit()
@@ -236,11 +236,15 @@ class ReviewPanel(QWidget):
     def accept_type(self, entity_type: str) -> None:
         if self.ws is None or self.document_id is None or not self.editable:
             return
-        ws, doc_id = self.ws, self.document_id
-        before = tuple((f.id, f.decision) for f in self._findings
-                       if f.entity_type == entity_type and f.decision == "pending")
-        if before and self._store(lambda: ws.privacy.accept_all(doc_id, entity_type)):
-            self.undo_stack.append(UndoStep(f"accept all {entity_type}", doc_id, previous=before))
+        privacy, doc_id = self.ws.privacy, self.document_id
+        before = [f.id for f in self._findings if f.entity_type == entity_type and f.decision == "pending"]
+
+        def reopen() -> None:
+            for finding_id in before:
+                privacy.reopen(finding_id)
+
+        if before and self._push(f"accept all {entity_type}", lambda: privacy.accept_all(doc_id, entity_type),
+                                 reopen, lambda _undone: before[0]):
             current = self.current()
             self.reload(keep=current.id if current else None)
             self.changed.emit()
@@ -248,37 +252,42 @@ class ReviewPanel(QWidget):
     def add_span(self, start: int, end: int, entity_type: str) -> int | None:
         if self.ws is None or self.document_id is None or not self.editable:
             return None
-        ws, doc_id = self.ws, self.document_id
-        added: list[int] = []
-        if self._store(lambda: added.append(ws.privacy.add_manual(doc_id, start, end, entity_type))):
-            self.undo_stack.append(UndoStep(f"add {entity_type}", doc_id, added=added[0]))
-            self.reload(keep=added[0])
+        privacy, doc_id = self.ws.privacy, self.document_id
+        added: list[int] = []  # a redo adds the span again, under a new id
+
+        def add() -> None:
+            added.append(privacy.add_manual(doc_id, start, end, entity_type))
+
+        if self._push(f"add {entity_type}", add, lambda: privacy.remove_manual(added[-1]),
+                      lambda undone: None if undone else added[-1]):
+            self.reload(keep=added[-1])
             self.changed.emit()
-            return added[0]
+            return added[-1]
         return None
 
-    def undo(self) -> UndoStep | None:
-        if not self.undo_stack or self.ws is None:
-            return None
-        step = self.undo_stack[-1]
-        ws = self.ws
+    def _push(self, text: str, apply: Callable[[], object], revert: Callable[[], object], keep: Keep) -> bool:
+        """Store a decision through the engine and stack it; False (with a message) when refused."""
+        return self._store(lambda: self.undo_stack.do(text, apply, revert, keep))
 
-        def put_back() -> None:
-            if step.added is not None:
-                ws.privacy.remove_manual(step.added)
-            for finding_id, decision in step.previous:
-                if decision == "pending":
-                    ws.privacy.reopen(finding_id)
-                else:
-                    ws.privacy.decide(finding_id, decision)
+    def undo(self) -> EngineCommand | None:
+        """Put the newest decision back; the list shows the finding it was about."""
+        return self._step(self.undo_stack.undo_last, undone=True)
 
-        if not self._store(put_back):
+    def redo(self) -> EngineCommand | None:
+        """Make the decision undone last again (audited like any decision)."""
+        return self._step(self.undo_stack.redo_next, undone=False)
+
+    def _step(self, move: Callable[[], EngineCommand | None], undone: bool) -> EngineCommand | None:
+        if self.ws is None:
             return None
-        self.undo_stack.pop()
-        keep = step.previous[0][0] if step.previous else None
-        self.reload(keep=keep)
+        done: list[EngineCommand | None] = []
+        if not self._store(lambda: done.append(move())) or done[0] is None:
+            return None
+        command = done[0]
+        keep: Keep = command.subject  # type: ignore[assignment]
+        self.reload(keep=keep(undone))
         self.changed.emit()
-        return step
+        return command
 
     def _store(self, action: object) -> bool:
         from engine.errors import AirlockError

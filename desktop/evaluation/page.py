@@ -160,6 +160,7 @@ class EvaluationPage(Page):
         self.table.set_rows([])
         self.comparison.set_rows([])
         self.review.clear()
+        self.review.ws = None  # its verdicts can no longer be undone
         self.info = None
 
     def _show_run(self, row: EvaluationInfo | None) -> None:

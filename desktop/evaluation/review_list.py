@@ -1,8 +1,10 @@
 """The Review tab: a run's examples filtered to errors, disagreements with another run, or one
-confusion cell; the selected one side by side with the reviewer's verdict (Ctrl+Z undoes the last)."""
+confusion cell; the selected one side by side with the reviewer's verdict (Ctrl+Z undoes the last,
+Ctrl+Shift+Z redoes it; both go through the engine and are audited like any verdict)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from desktop import dialogs
@@ -13,7 +15,7 @@ from desktop.qt import (
     QHBoxLayout,
     QKeySequence,
     QLabel,
-    QShortcut,
+    QPushButton,
     QSplitter,
     Qt,
     QVBoxLayout,
@@ -21,6 +23,7 @@ from desktop.qt import (
     Signal,
 )
 from desktop.widgets.table import Column, DataTable
+from desktop.widgets.undo import EngineCommand, UndoStack, bind_controls, key_text
 
 if TYPE_CHECKING:
     from engine.evaluation.review import PredictionRow
@@ -53,10 +56,10 @@ class ReviewTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws: Workspace | None = None
+        self._ws: Workspace | None = None
         self.info: EvaluationInfo | None = None
         self.cell: tuple[str, str] | None = None
-        self.undo_stack: list[tuple[int, str | None, str]] = []
+        self.undo_stack = UndoStack(self)  # this workspace's verdicts, across runs
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         bar = QHBoxLayout()
@@ -72,6 +75,10 @@ class ReviewTab(QWidget):
         bar.addWidget(QLabel("Compare with"))
         bar.addWidget(self.other_run)
         bar.addWidget(self.count, 1)
+        self.undo_button = QPushButton(f"Undo  ({key_text(QKeySequence.StandardKey.Undo)})")
+        self.redo_button = QPushButton(f"Redo  ({key_text(QKeySequence.StandardKey.Redo)})")
+        bar.addWidget(self.undo_button)
+        bar.addWidget(self.redo_button)
         layout.addLayout(bar)
         split = QSplitter(Qt.Orientation.Vertical)
         self.examples = DataTable(COLUMNS, "No examples match this filter.")
@@ -86,8 +93,18 @@ class ReviewTab(QWidget):
         layout.addWidget(split, 1)
         self.filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.other_run.currentIndexChanged.connect(lambda _i: self.reload())
-        undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
-        undo.activated.connect(self.undo)
+        bind_controls(self.undo_stack, self, self.undo_button, self.redo_button, self.undo, self.redo,
+                      Qt.ShortcutContext.WindowShortcut)
+
+    @property
+    def ws(self) -> Workspace | None:
+        return self._ws
+
+    @ws.setter
+    def ws(self, ws: Workspace | None) -> None:
+        if ws is not self._ws:  # another workspace's verdicts cannot be undone here
+            self.undo_stack.clear()
+        self._ws = ws
 
     def clear(self) -> None:
         self.info = None
@@ -145,20 +162,33 @@ class ReviewTab(QWidget):
         row = self.panel.row
         if self.ws is None or row is None:
             return
+        evaluation, prediction_id = self.ws.evaluation, row.id
+        before, before_note = row.review, row.review_note or ""
         try:
-            self.ws.evaluation.review(row.id, verdict, note)
+            self.undo_stack.do(f"verdict on #{row.example_id}",
+                               lambda: evaluation.review(prediction_id, verdict, note),
+                               lambda: evaluation.review(prediction_id, before, before_note), prediction_id)
         except Exception as exc:
             dialogs.show_error(self, "Verdict not recorded", str(exc))
             return
-        self.undo_stack.append((row.id, row.review, row.review_note or ""))
-        self._after_change(row.id)
+        self._after_change(prediction_id)
 
     def undo(self) -> None:
-        if self.ws is None or not self.undo_stack:
+        self._step(self.undo_stack.undo_last, "Could not undo the verdict")
+
+    def redo(self) -> None:
+        self._step(self.undo_stack.redo_next, "Could not redo the verdict")
+
+    def _step(self, move: Callable[[], EngineCommand | None], failed: str) -> None:
+        if self.ws is None:
             return
-        prediction_id, verdict, note = self.undo_stack.pop()
-        self.ws.evaluation.review(prediction_id, verdict, note)
-        self._after_change(prediction_id)
+        try:
+            command = move()
+        except Exception as exc:
+            dialogs.show_error(self, failed, str(exc))
+            return
+        if command is not None:
+            self._after_change(int(command.subject))  # type: ignore[call-overload]
 
     def _after_change(self, prediction_id: int) -> None:
         self.reload()

@@ -12,6 +12,7 @@ from desktop.labelling.schema_form import ExtractionEditor
 from desktop.qt import (
     QFrame,
     QHBoxLayout,
+    QKeySequence,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -23,6 +24,7 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
+from desktop.widgets.undo import key_text
 
 if TYPE_CHECKING:
     from engine.tasks.browse import ExampleDetail
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 
 SHORTCUTS = [("1–9", "pick label"), ("Enter", "accept + next"), ("Ctrl+Enter", "accept (any mode)"),
              ("J / ↓", "next"), ("K / ↑", "previous"), ("S", "skip"), ("F", "flag"), ("G", "golden"),
-             ("O", "out-of-distribution"), ("N", "note"), ("Ctrl+Z", "undo")]
+             ("O", "out-of-distribution"), ("N", "note"), ("Ctrl+Z", "undo"), ("Ctrl+Shift+Z", "redo")]
 PANEL_STYLE = """
 #KeyHelp { color: #4b5563; background: #f3f4f6; border-radius: 6px; padding: 6px 10px; }
 #Problems { color: #b91c1c; font-weight: 600; }
@@ -111,8 +113,9 @@ class ExamplePanel(QFrame):
         self.accept_button = QPushButton("Accept  ⏎")
         self.accept_button.setProperty("accent", True)
         self.skip_button = QPushButton("Skip  (S)")
-        self.undo_button = QPushButton("Undo  (Ctrl+Z)")
-        for button in (self.accept_button, self.skip_button, self.undo_button):
+        self.undo_button = QPushButton(f"Undo  ({key_text(QKeySequence.StandardKey.Undo)})")
+        self.redo_button = QPushButton(f"Redo  ({key_text(QKeySequence.StandardKey.Redo)})")
+        for button in (self.accept_button, self.skip_button, self.undo_button, self.redo_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(button)
         buttons.addStretch(1)

@@ -2,11 +2,11 @@
 
 Keyboard first: 1–9 pick a label, Enter accepts and moves on, J/K or the arrows move,
 S skips, F/G/O toggle flagged/golden/out-of-distribution, N writes a note, Ctrl+Z undoes
-the last label, mark or note. The list reads a page at a time (engine.tasks.browse), so it stays smooth at
-100,000 examples. The Agreement tab measures annotators against the 90% bar; the
-Disagreements filter is the resolution queue, where Enter stores the final label. The header's
-New task…, Add from documents… (pieces previewed first) and Import examples… are
-``desktop.labelling.add_examples``.
+the last label, mark or note and Ctrl+Shift+Z (or Ctrl+Y) redoes it. The list reads a page at a
+time (engine.tasks.browse), so it stays smooth at 100,000 examples. The Agreement tab measures
+annotators against the 90% bar; the Disagreements filter is the resolution queue, where Enter
+stores the final label. The header's New task…, Add from documents… (pieces previewed first) and
+Import examples… are ``desktop.labelling.add_examples``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from desktop.qt import (
     QWidget,
 )
 from desktop.widgets.page import Page
+from desktop.widgets.undo import UndoStack, bind_controls
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
@@ -59,6 +60,7 @@ class LabellingPage(Page):
         super().__init__(runner, parent)
         self.task: TaskInfo | None = None
         self.edits: LabellingActions | None = None
+        self.undo_stack = UndoStack(self)  # this workspace's steps, across its tasks
         self._prefetched: dict[int, ExampleDetail | None] = {}
         self._stale: set[int] = set()  # stored rows the list re-reads right after the next one is shown
         self.task_picker = QComboBox()
@@ -88,7 +90,6 @@ class LabellingPage(Page):
             editor.changed.connect(self._editor_changed)
         self.panel.accept_button.clicked.connect(self.accept)
         self.panel.skip_button.clicked.connect(self.skip)
-        self.panel.undo_button.clicked.connect(self.undo)
         self.panel.note_edit.editingFinished.connect(self.save_note)
         for name, button in self.panel.mark_buttons.items():
             button.clicked.connect(lambda _c=False, n=name: self.toggle_mark(n))
@@ -155,7 +156,9 @@ class LabellingPage(Page):
         bind("golden", ["G"], lambda: self.toggle_mark("golden"))
         bind("ood", ["O"], lambda: self.toggle_mark("ood"))
         bind("note", ["N"], self.write_note)
-        bind("undo", ["Ctrl+Z"], self.undo)
+        for i, shortcut in enumerate(bind_controls(self.undo_stack, self, self.panel.undo_button,
+                                                   self.panel.redo_button, self.undo, self.redo)):
+            self.shortcuts[("undo", "redo")[i]] = shortcut
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Up/Down reach here when the widget with focus has no use for them (not a spin box
@@ -179,7 +182,8 @@ class LabellingPage(Page):
         self.task_picker.blockSignals(False)
         self.task_picker.setVisible(len(tasks) > 1)
         if self.edits is None or self.edits.ws is not ws:
-            self.edits = LabellingActions(ws)
+            self.undo_stack.clear()
+            self.edits = LabellingActions(ws, self.undo_stack)
         same_task = chosen == self.task_picker.currentData()
         # a refresh (any finished job re-reads the page) must not throw away an answer being typed
         draft = (self.current_example_id(), self.panel.editor.value()) if same_task else (None, None)
@@ -195,6 +199,7 @@ class LabellingPage(Page):
 
     def clear(self) -> None:
         self.task, self.edits = None, None
+        self.undo_stack.clear()
         self.task_picker.clear()
         self.model.set_filter(None, None)
         self.count_label.clear()
@@ -453,25 +458,32 @@ class LabellingPage(Page):
         self._prefetched.pop(example_id, None)
 
     def undo(self) -> None:
+        self._step(back=True)
+
+    def redo(self) -> None:
+        self._step(back=False)
+
+    def _step(self, back: bool) -> None:
+        """Undo (or redo) the newest step through the engine, then show the example it was about."""
         if self.edits is None:
             return
         self.flush_stale()
         try:
-            step = self.edits.undo()
+            step = self.edits.undo() if back else self.edits.redo()
         except Exception as exc:
-            dialogs.show_error(self, "Could not undo", str(exc))
+            dialogs.show_error(self, "Could not undo" if back else "Could not redo", str(exc))
             return
         if step is None:
-            self.show_banner("Nothing to undo.")
+            self.show_banner("Nothing to undo." if back else "Nothing to redo.")
             QTimer.singleShot(2000, self, lambda: self.show_banner(None))
             return
-        self._refresh_rows([step.example_id])
-        row = self.model.row_of(step.example_id)
+        example_id = int(step.subject)  # type: ignore[call-overload]
+        self._refresh_rows([example_id])
+        row = self.model.row_of(example_id)
         if row is not None and row != self.current_row():
             self.go(row)
         else:
             self._show_current()
-
 
 def fmt_label(value: str) -> str:
     from engine.tasks.display import excerpt, label_text

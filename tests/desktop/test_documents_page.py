@@ -111,6 +111,76 @@ def test_keys_accept_reject_navigate_and_undo(scanned: DocumentsPage, workspace:
     assert not page.review.undo_button.isEnabled()
 
 
+def test_redo_makes_decisions_again_through_the_engine(scanned: DocumentsPage, workspace: Any, qtbot: Any,
+                                                      artifacts_dir: Path) -> None:
+    page, review = scanned, scanned.review
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    shift_ctrl = ctrl | Qt.KeyboardModifier.ShiftModifier
+    first = review.current()
+    assert first is not None and not review.redo_button.isEnabled()
+
+    # accept, undo, redo
+    qtbot.keyClick(review.list, Qt.Key.Key_A)
+    qtbot.keyClick(review.list, Qt.Key.Key_Z, ctrl)
+    assert stored(workspace, first.id).decision == "pending" and review.current().id == first.id
+    assert review.redo_button.isEnabled() and review.redo_button.toolTip().startswith("Redo accepted ")
+    save(page.window(), qtbot, artifacts_dir, "documents-undo-redo")
+    qtbot.keyClick(review.list, Qt.Key.Key_Z, shift_ctrl)
+    row = stored(workspace, first.id)
+    assert (row.decision, row.decided_by) == ("accepted", workspace.identity.os_user)
+    subject = f"finding:{first.id}"
+    assert [(e.action, e.details.get("decision")) for e in workspace.audit.entries(subject=subject,
+                                                                                   newest_first=False)
+            if e.action.startswith("pii.")] == [("pii.decided", "accepted"), ("pii.reopened", None),
+                                                ("pii.decided", "accepted")]
+
+    # reject, undo, redo (Ctrl+Y)
+    review.list.setCurrentRow([f.id for f in review.findings()].index(first.id))
+    qtbot.keyClick(review.list, Qt.Key.Key_R)
+    qtbot.keyClick(review.list, Qt.Key.Key_Z, ctrl)
+    assert stored(workspace, first.id).decision == "accepted"  # the decision before it is back
+    qtbot.keyClick(review.list, Qt.Key.Key_Y, ctrl)
+    assert stored(workspace, first.id).decision == "rejected"
+    assert len(workspace.audit.entries(action="pii.decided", subject=subject)) == 5
+
+    # bulk accept of one type, undo, redo
+    kinds = sorted({f.entity_type for f in review.findings() if f.decision == "pending"})
+    assert kinds
+    review.type_combo.setCurrentIndex(review.type_combo.findData(kinds[0]))
+    bulk = [f.id for f in review.findings() if f.entity_type == kinds[0] and f.decision == "pending"]
+    review.accept_type_button.click()
+    assert {stored(workspace, i).decision for i in bulk} == {"accepted"}
+    review.undo_button.click()
+    assert {stored(workspace, i).decision for i in bulk} == {"pending"}
+    review.redo_button.click()
+    assert {stored(workspace, i).decision for i in bulk} == {"accepted"}
+    assert len(workspace.audit.entries(action="pii.bulk_accepted")) == 2
+
+    # a span marked by hand: undo removes it, redo adds it again (a new row; SQLite may reuse the id)
+    start = LETTER.index("EMP-004211")
+    added = review.add_span(start, start + 10, "EMPLOYEE_ID")
+    assert added is not None
+    qtbot.keyClick(review.list, Qt.Key.Key_Z, ctrl)
+    with workspace.reader() as s:
+        assert s.get(PiiFinding, added) is None
+    qtbot.keyClick(review.list, Qt.Key.Key_Z, shift_ctrl)
+    again = review.current()
+    assert again is not None and (again.start, again.end) == (start, start + 10)
+    row = stored(workspace, again.id)
+    assert (row.entity_type, row.source, row.decision) == ("EMPLOYEE_ID", "manual", "accepted")
+    assert len(workspace.audit.entries(action="pii.added")) == 2
+    assert len(workspace.audit.entries(action="pii.removed")) == 1
+    review.undo_button.click()  # the redone span is the one an undo removes
+    with workspace.reader() as s:
+        assert s.get(PiiFinding, again.id) is None
+
+    # a new decision drops what could have been redone
+    assert review.redo_button.isEnabled()
+    qtbot.keyClick(review.list, Qt.Key.Key_A)
+    assert not review.redo_button.isEnabled() and review.redo() is None
+    assert len(workspace.audit.entries(action="pii.added")) == 2
+
+
 def test_mark_selection_bulk_accept_then_redact_and_clear(scanned: DocumentsPage, workspace: Any,
                                                          qtbot: Any) -> None:
     page = scanned

@@ -130,6 +130,52 @@ def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qt
 
 
 @pytest.mark.slow
+def test_verdicts_undo_and_redo_through_the_engine(window: Any, workspace: Any, qtbot: Any,
+                                                   artifacts_dir: Path) -> None:
+    runs = _filled(workspace)
+    window.set_workspace(workspace)
+    window.nav.setCurrentRow(list(window.pages).index("evaluation"))
+    page = window.pages["evaluation"]
+    _select(page, runs["base"])
+    page.tabs.setCurrentWidget(page.review)
+    review = page.review
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    first, second = review.examples.rows()[:2]
+
+    def verdict(prediction_id: int) -> str | None:
+        return next(r.review for r in workspace.evaluation.predictions(runs["base"]) if r.id == prediction_id)
+
+    def reviewed(prediction_id: int) -> list[str | None]:
+        return [e.details["verdict"] for e in workspace.audit.entries(
+            action="evaluation.reviewed", subject=f"prediction:{prediction_id}", newest_first=False)]
+
+    assert not review.undo_button.isEnabled() and not review.redo_button.isEnabled()
+    review.panel.model_wrong.click()
+    assert verdict(first.id) == "model wrong"
+    assert review.undo_button.toolTip() == f"Undo verdict on #{first.example_id} (Ctrl+Z)"
+    review.examples.selectRow(1)
+    qtbot.keyClick(review.examples, Qt.Key.Key_Z, ctrl)
+    assert verdict(first.id) is None
+    assert review.examples.selected_row().id == first.id  # the page went back to it
+    assert review.redo_button.isEnabled()
+    _save(window, qtbot, artifacts_dir, "evaluation-undo-redo")
+    qtbot.keyClick(review.examples, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    assert verdict(first.id) == "model wrong" and review.examples.selected_row().review == "model wrong"
+    assert reviewed(first.id) == ["model wrong", None, "model wrong"]
+
+    review.undo_button.click()
+    review.examples.reveal(lambda r: r.id == second.id)
+    review.examples.selectRow([r.id for r in review.examples.rows()].index(second.id))
+    review.panel.model_wrong.click()  # a new verdict: the undone one cannot be redone any more
+    assert verdict(second.id) == "model wrong"
+    assert not review.redo_button.isEnabled()
+    review.redo()
+    assert verdict(first.id) is None and reviewed(first.id) == ["model wrong", None, "model wrong", None]
+
+    window.set_workspace(None)  # another workspace: nothing of this one to undo
+    assert not review.undo_button.isEnabled() and review.undo_stack.count() == 0
+
+
 def test_evaluate_dialog_runs_a_job_with_progress_and_cancel(window: Any, workspace: Any,
                                                                      qtbot: Any, artifacts_dir: Path) -> None:
     """Real llama.cpp on the demo model, four test items."""

@@ -144,6 +144,52 @@ def test_ctrl_z_undoes_labels_and_marks(page: Any, qtbot: Any, ws: Any) -> None:
     assert actions.count("example.marked") == 5 and "label.removed" in actions
 
 
+def test_ctrl_shift_z_redoes_a_label_and_a_mark_through_the_engine(page: Any, qtbot: Any, ws: Any,
+                                                                     artifacts_dir: Path) -> None:
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    choose_task(page, "triage")
+    page.go(3)
+    example = page.current_example_id()
+    assert my_label(ws, example) is None and not page.panel.redo_button.isEnabled()
+    key(qtbot, page, Qt.Key.Key_3)
+    key(qtbot, page, Qt.Key.Key_Return)
+    assert my_label(ws, example) == LABELS[2] and page.current_row() == 4
+    assert page.panel.undo_button.toolTip() == f"Undo label #{example} (Ctrl+Z)"
+    key(qtbot, page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert my_label(ws, example) is None and page.current_example_id() == example
+    assert page.panel.redo_button.isEnabled()
+    assert page.panel.redo_button.toolTip() == f"Redo label #{example} (Ctrl+Shift+Z)"
+    save(page, qtbot, artifacts_dir, "labelling-undo-redo")
+    page.go(7)
+    key(qtbot, page, Qt.Key.Key_Z, shift_ctrl)
+    assert my_label(ws, example) == LABELS[2]  # stored again
+    assert page.current_example_id() == example  # and the page went back to it
+    assert page.model.row(3).my_label == LABELS[2]
+    audit = ws.audit.entries(action="label.", subject=f"example:{example}", newest_first=False)
+    assert [(e.action, e.details.get("new")) for e in audit] == [
+        ("label.set", LABELS[2]), ("label.removed", None), ("label.set", LABELS[2])]
+
+    key(qtbot, page, Qt.Key.Key_F)  # a mark: undo, redo with Ctrl+Y
+    (stored,) = ws.tasks.examples_by_id([example], "tester")
+    assert stored.flagged
+    key(qtbot, page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    (stored,) = ws.tasks.examples_by_id([example], "tester")
+    assert not stored.flagged
+    key(qtbot, page, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    (stored,) = ws.tasks.examples_by_id([example], "tester")
+    assert stored.flagged and page.panel.mark_buttons["flagged"].isChecked()
+    marked = ws.audit.entries(action="example.marked", subject=f"example:{example}", newest_first=False)
+    assert [e.details["flagged"] for e in marked] == [True, False, True]
+
+    key(qtbot, page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # unflag again, then a new step
+    key(qtbot, page, Qt.Key.Key_G)
+    assert not page.panel.redo_button.isEnabled()
+    key(qtbot, page, Qt.Key.Key_Z, shift_ctrl)  # nothing to redo: the unflag stays
+    (stored,) = ws.tasks.examples_by_id([example], "tester")
+    assert not stored.flagged and stored.golden
+    assert page.banner.text() == "Nothing to redo."
+
+
 def test_n_writes_a_note_that_enter_saves_and_ctrl_z_takes_back(page: Any, qtbot: Any, ws: Any) -> None:
     choose_task(page, "triage")
     example = page.current_example_id()
