@@ -5,54 +5,14 @@ A comparison that ends after another run was selected is not shown."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from desktop.evaluation.page import COMPARING
+from tests.desktop.off_gui_thread import Recorder, shot
 from tests.desktop.test_evaluation_page import _filled, _select
-
-SHOTS = Path("/tmp/shots-jobs")
-
-
-def _shot(window: Any, qtbot: Any, name: str) -> None:
-    qtbot.wait(50)
-    SHOTS.mkdir(exist_ok=True)
-    assert window.grab().save(str(SHOTS / f"{name}.png"))
-
-
-class Recorder:
-    """Wraps an engine function: records the thread each call runs on, holds the first call of the
-    first thread that comes once ``hold()`` was called until ``release()``, then calls the real one."""
-
-    def __init__(self, real: Callable[..., Any]) -> None:
-        self.real = real
-        self.threads: list[threading.Thread] = []
-        self._held: threading.Thread | None = None
-        self._holding = False
-        self._release = threading.Event()
-        self._lock = threading.Lock()
-        self.waiting = threading.Event()
-
-    def hold(self) -> None:
-        self._holding = True
-
-    def release(self) -> None:
-        self._release.set()
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        me = threading.current_thread()
-        with self._lock:
-            self.threads.append(me)
-            first = self._holding and self._held is None
-            if first:
-                self._held = me
-        if first:
-            self.waiting.set()
-            self._release.wait(20)
-        return self.real(*args, **kwargs)
 
 
 def _open(window: Any, qtbot: Any, workspace: Any) -> Any:
@@ -83,7 +43,7 @@ def test_the_comparison_runs_off_the_gui_thread_and_shows_when_done(window: Any,
     assert page.cards["gate"].value == "…" and page.cards["best"].value == "…"
     assert page.detail_title.text() == "candidate-1 Q8_0 — test"  # what needs no bootstrap shows at once
     assert "Comparing candidate-1 Q8_0" in window.status.jobs_label.text()
-    _shot(window, qtbot, "evaluation-comparing")
+    shot(window, qtbot, "evaluation-comparing")
     _select(page, runs["base"])  # the page stays usable meanwhile
     _select(page, runs["second"])
     bootstrap.release()
@@ -92,7 +52,7 @@ def test_the_comparison_runs_off_the_gui_thread_and_shows_when_done(window: Any,
     rows = {r.id: r for r in page.comparison.rows() if r.id is not None}
     assert rows[runs["second"]].is_selected and rows[runs["first"]].versus is not None
     assert page.cards["gate"].value == "red"
-    _shot(window, qtbot, "evaluation-compared")
+    shot(window, qtbot, "evaluation-compared")
 
 
 def test_a_comparison_that_ends_after_another_run_was_selected_is_not_shown(
@@ -117,7 +77,7 @@ def test_a_comparison_that_ends_after_another_run_was_selected_is_not_shown(
     shown = [r.id for r in page.comparison.rows() if r.id is not None and r.is_selected]
     assert shown == [runs["base"]] and page.cards["gate"].value == "—"  # ... which is not shown
     assert page.info is not None and page.info.id == runs["base"] and page.gate is None
-    _shot(window, qtbot, "evaluation-stale-result-ignored")
+    shot(window, qtbot, "evaluation-stale-result-ignored")
 
 
 def test_the_report_and_its_pdf_are_written_off_the_gui_thread(window: Any, workspace: Any, qtbot: Any,
@@ -139,7 +99,7 @@ def test_the_report_and_its_pdf_are_written_off_the_gui_thread(window: Any, work
     assert job is not None
     assert pdf_writer.waiting.wait(30)
     assert not page.export_button.isEnabled() and "Writing the report" in page.banner.text()
-    _shot(window, qtbot, "evaluation-exporting")
+    shot(window, qtbot, "evaluation-exporting")
     pdf_writer.release()
     qtbot.waitUntil(lambda: job.done, timeout=60_000)
     assert threading.main_thread() not in html_writer.threads + pdf_writer.threads
@@ -148,7 +108,7 @@ def test_the_report_and_its_pdf_are_written_off_the_gui_thread(window: Any, work
     assert "candidate-1 Q8_0" in html.read_text() and pdf.read_bytes().startswith(b"%PDF")
     assert page.banner.text() == f"Report written: {html} and {pdf.name}" and page.export_button.isEnabled()
     assert not shown_errors
-    _shot(window, qtbot, "evaluation-exported")
+    shot(window, qtbot, "evaluation-exported")
 
 
 def test_a_failed_export_is_an_error_message(window: Any, workspace: Any, qtbot: Any, tmp_path: Path,
