@@ -160,7 +160,7 @@ class DatasetsPage(Page):
         rejections_box.addWidget(self.rejection_summary)
         rejections_box.addWidget(self.rejections, 1)
         self.duplicates = DuplicatesView()
-        self.diff = DiffView()
+        self.diff = DiffView(runner)
         for widget, name in ((self.overview, "Overview"), (self.readiness, "Readiness"),
                              (rejections_tab, "Rejections"), (self.duplicates, "Duplicates && leakage"),
                              (self.diff, "Compare")):
@@ -225,6 +225,7 @@ class DatasetsPage(Page):
             self.version_note.setText("Select a version to see its splits, balance, readiness and rejections.")
             self.overview.show_version(None)
             self.duplicates.show_version(None)
+            self.diff.clear()
             self.rejections.set_rows([])
             self.rejection_summary.clear()
             self.readiness.show_pending("Select a version to check whether it is ready to train on.")

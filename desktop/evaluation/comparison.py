@@ -11,6 +11,10 @@ from engine.evaluation.bootstrap import Difference
 
 if TYPE_CHECKING:  # the comparison module needs SQLAlchemy, which loads after the window opens
     from engine.evaluation.compare import Comparison
+    from engine.evaluation.gate import GateResult
+    from engine.evaluation.service import EvaluationInfo
+    from engine.jobs import JobContext
+    from engine.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -75,3 +79,27 @@ def comparison_rows(cmp: Comparison, selected: int) -> list[ComparisonRow]:
                                   t["cost_per_month"], t["cost_per_1k"], cmp.currency, versus.get(rid) if rid else None,
                                   rid == selected))
     return rows
+
+
+@dataclass(frozen=True)
+class SelectedRunDetails:
+    """What the page shows beside a selected run once the bootstraps are done."""
+    run_id: int
+    rows: list[ComparisonRow]  # empty for a run that did not finish
+    best: float | None
+    gate: GateResult | None  # None for a base-model run (nothing to promote)
+
+
+def selected_run_details(ws: Workspace, info: EvaluationInfo, peer_ids: list[int],
+                         ctx: JobContext) -> SelectedRunDetails:
+    """A job: the comparison with every finished run on the same split (a paired bootstrap per pair)
+    and the regression gate of the run's model (two more)."""
+    rows: list[ComparisonRow] = []
+    best = None
+    if info.status == "succeeded":
+        cmp = ws.evaluation.compare(peer_ids, ctx=ctx.sub(0.0, 0.8))
+        rows = comparison_rows(cmp, info.id)
+        best = max((r.quality for r in cmp.runs if r.quality is not None), default=None)
+    ctx.step(0.8, "checking the regression gate")
+    gate = ws.evaluation.gate(info.artifact_id) if info.artifact_id is not None else None
+    return SelectedRunDetails(info.id, rows, best, gate)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from desktop import dialogs, sign_dialog
 from desktop import formatting as fmt
 from desktop.evaluation.comparison import COLUMNS as COMPARISON_COLUMNS
-from desktop.evaluation.comparison import comparison_rows
+from desktop.evaluation.comparison import SelectedRunDetails, selected_run_details
 from desktop.evaluation.dialogs import CostSettingsDialog, EvaluateDialog, OverrideDialog
 from desktop.evaluation.plots import ClassBars, ConfusionHeatmap
 from desktop.evaluation.review_list import ReviewTab
@@ -37,8 +37,14 @@ from engine.signatures import signing
 
 if TYPE_CHECKING:
     from desktop.jobs import JobRunner
+    from engine.evaluation.gate import GateResult
     from engine.evaluation.service import EvaluationInfo
+    from engine.jobs import JobContext
     from engine.workspace import Workspace
+
+COMPARING = "Comparing with the other runs on this split…"
+NO_COMPARISON = "Select a finished run to compare."
+
 
 class EvaluationPage(Page):
     key = "evaluation"
@@ -50,6 +56,10 @@ class EvaluationPage(Page):
     def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self.info: EvaluationInfo | None = None
+        self.gate: GateResult | None = None  # the selected run's model's gate, once checked
+        self.details_job: Job[SelectedRunDetails] | None = None  # comparison and gate of the selected run
+        self._details_key: tuple[Any, ...] | None = None  # what the shown (or coming) comparison rests on
+        self.export_job: Job[tuple[Path, Path]] | None = None
         self.override_dialog: OverrideDialog | None = None
         self.evaluate_dialog: EvaluateDialog | None = None
         self.evaluate_button = self._action("Evaluate…", "Ctrl+R", "evaluate a model on a split",
@@ -108,7 +118,7 @@ class EvaluationPage(Page):
         title = QLabel("Comparison on the same split")
         title.setObjectName("SectionTitle")
         right_layout.addWidget(title)
-        self.comparison = DataTable(COMPARISON_COLUMNS, "Select a finished run to compare.")
+        self.comparison = DataTable(COMPARISON_COLUMNS, NO_COMPARISON)
         right_layout.addWidget(self.comparison, 1)
         lower.addWidget(right)
         lower.setStretchFactor(0, 2)
@@ -165,10 +175,11 @@ class EvaluationPage(Page):
 
     def _show_run(self, row: EvaluationInfo | None) -> None:
         if row is None or self.ws is None:
+            self._forget_details()
             self.info = None
             self.detail_title.setText("Select a run")
             self.detail.clear()
-            self.comparison.set_rows([])
+            self._set_comparison([], NO_COMPARISON)
             self.heatmap.set_matrix([], {})
             self.bars.set_rows({})
             self.review.clear()
@@ -182,27 +193,78 @@ class EvaluationPage(Page):
         confusion = row.metrics.get("confusion") or {}
         self.heatmap.set_matrix(list(confusion), confusion)
         self.bars.set_rows(row.metrics.get("per_class") or row.metrics.get("per_field") or {})
-        peers = [r for r in ws.evaluation.runs(info.dataset_version_id, info.split) if r.status == "succeeded"]
-        if info.status == "succeeded":
-            cmp = ws.evaluation.compare([r.id for r in peers])
-            self.comparison.set_rows(comparison_rows(cmp, info.id))
-            best = max((r.quality for r in cmp.runs if r.quality is not None), default=None)
-            self.cards["best"].value_label.setText(fmt.number(best))
-        else:
-            self.comparison.set_rows([])
-            self.cards["best"].value_label.setText(fmt.MISSING)
-        self._show_gate(info)
+        version_runs = ws.evaluation.runs(info.dataset_version_id)
+        peers = [r for r in version_runs if r.split == info.split and r.status == "succeeded"]
         self.review.show_run(info, [r for r in peers if r.id != info.id])
+        # Every finished job refreshes the page: the comparison is computed again only when what it
+        # rests on changed (the version's runs, the promoted model, the cost and gate settings).
+        key = (info.id, tuple((r.id, r.status) for r in version_runs), ws.evaluation.promoted(),
+               tuple(ws.evaluation.settings()))
+        if key == self._details_key:
+            return  # shown already, or being computed
+        self._forget_details()
+        self._details_key = key
+        succeeded = info.status == "succeeded"
+        self._set_comparison([], COMPARING if succeeded else NO_COMPARISON)
+        self.cards["best"].value_label.setText("…" if succeeded else fmt.MISSING)
+        self._show_gate_pending(info)
+        if not succeeded and info.artifact_id is None:
+            return
+        peer_ids = [r.id for r in peers]
+        job = Job(lambda ctx: selected_run_details(ws, info, peer_ids, ctx),
+                  f"Comparing {row.model_label} with the runs on {row.split}")
+        self.details_job = job
+        job.on_success(lambda details: self._show_details(job, details))
+        job.on_failure(lambda exc: self._details_failed(job, exc))
+        job.run(self.runner)
 
-    def _show_gate(self, info: EvaluationInfo) -> None:
+    def _forget_details(self) -> None:
+        """Drop the comparison of the run shown before: a job still computing it is cancelled, and
+        its result, should it come, is not shown."""
+        if self.details_job is not None:
+            self.details_job.cancel()
+        self.details_job = None
+        self._details_key = None
+        self.gate = None
+
+    def _set_comparison(self, rows: list[Any], empty_text: str) -> None:
+        self.comparison.empty_text = empty_text
+        self.comparison.set_rows(rows)
+        self.comparison.viewport().update()
+
+    def _show_details(self, job: Job[SelectedRunDetails], details: SelectedRunDetails) -> None:
+        if job is not self.details_job or self.info is None or details.run_id != self.info.id:
+            return  # the selection changed meanwhile
+        self.details_job = None
+        if self.info.status == "succeeded":
+            self._set_comparison(details.rows, NO_COMPARISON)
+            self.cards["best"].value_label.setText(fmt.number(details.best))
+        if details.gate is not None:
+            self._show_gate(details.gate)
+
+    def _details_failed(self, job: Job[SelectedRunDetails], exc: BaseException) -> None:
+        if job is not self.details_job:
+            return
+        self.details_job = None
+        self._details_key = None  # try again on the next refresh
+        self._set_comparison([], f"Could not compare: {exc}")
+        dialogs.show_error(self, "Could not compare the runs", str(exc) or type(exc).__name__)
+
+    def _show_gate_pending(self, info: EvaluationInfo) -> None:
         card = self.cards["gate"]
+        card.value_label.setStyleSheet("font-size: 17px; font-weight: 600;")
+        card.setToolTip("")
         self.promote_button.setEnabled(info.artifact_id is not None)
-        if info.artifact_id is None or self.ws is None:
-            card.value_label.setStyleSheet("font-size: 17px; font-weight: 600;")
+        if info.artifact_id is None:
             card.value_label.setText(fmt.MISSING)
             card.caption.setText("base-model runs are not promoted")
             return
-        gate = self.ws.evaluation.gate(info.artifact_id)
+        card.value_label.setText("…")
+        card.caption.setText("checking against the promoted model…")
+
+    def _show_gate(self, gate: GateResult) -> None:
+        self.gate = gate
+        card = self.cards["gate"]
         card.value_label.setText("green" if gate.passed else "red")
         card.value_label.setStyleSheet(f"font-size: 17px; font-weight: 600; "
                                        f"color: {'#15803d' if gate.passed else '#b91c1c'}")
@@ -255,7 +317,18 @@ class EvaluationPage(Page):
             self.show_banner("Select a run of an exported model to promote it.", "info")
             return
         artifact_id = self.info.artifact_id
-        gate = self.ws.evaluation.gate(artifact_id)
+        if self.gate is not None and self.gate.candidate_id == artifact_id:
+            self._decide_promotion(artifact_id, self.gate)
+            return
+        ws = self.ws  # the gate is still being checked: check it (a job) and go on from there
+        (Job(lambda ctx: ws.evaluation.gate(artifact_id), "Checking the regression gate")
+         .on_success(lambda gate: self._decide_promotion(artifact_id, gate))
+         .on_failure(lambda exc: dialogs.show_error(self, "Not promoted", str(exc)))
+         .run(self.runner))
+
+    def _decide_promotion(self, artifact_id: int, gate: GateResult) -> None:
+        if self.ws is None:
+            return
         if gate.passed:
             self._promote(artifact_id, None)
             return
@@ -310,18 +383,31 @@ class EvaluationPage(Page):
         if path:
             self.export_report(Path(path))
 
-    def export_report(self, path: Path) -> tuple[Path, Path] | None:
-        """Write the HTML report of the runs compared with the selected one, and its PDF beside it."""
-        from desktop.report_pdf import html_to_pdf
-
-        if self.ws is None or self.info is None:
+    def export_report(self, path: Path) -> Job[tuple[Path, Path]] | None:
+        """Write the HTML report of the runs compared with the selected one, and its PDF beside it
+        (a job: the report compares every pair of runs again, and drawing the PDF takes a while)."""
+        if self.ws is None or self.info is None or (self.export_job is not None and not self.export_job.done):
             return None
+        ws = self.ws
         ids = [r.id for r in self.comparison.rows() if r.id is not None] or [self.info.id]
-        try:
-            html = self.ws.evaluation.report(ids, path.with_suffix(".html"))
-            pdf = html_to_pdf(html, path.with_suffix(".pdf"))
-        except Exception as exc:
-            dialogs.show_error(self, "Could not export the report", str(exc))
-            return None
-        self.show_banner(f"Report written: {html} and {pdf.name}", "info")
-        return html, pdf
+        self.export_button.setEnabled(False)
+        self.show_banner(f"Writing the report to {path.with_suffix('.html').name}…", "info")
+        job = (Job(lambda ctx: write_report(ws, ids, path, ctx), "Exporting the evaluation report")
+               .on_success(lambda out: self.show_banner(f"Report written: {out[0]} and {out[1].name}", "info"))
+               .on_failure(self._export_failed)
+               .on_finished(lambda _job: self.export_button.setEnabled(True)))
+        self.export_job = job
+        return job.run(self.runner)
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.show_banner(None)
+        dialogs.show_error(self, "Could not export the report", str(exc) or type(exc).__name__)
+
+
+def write_report(ws: Workspace, run_ids: list[int], path: Path, ctx: JobContext) -> tuple[Path, Path]:
+    """The HTML report and its PDF (Qt's text engine draws into a PDF writer, off the GUI thread)."""
+    from desktop.report_pdf import html_to_pdf
+
+    html = ws.evaluation.report(run_ids, path.with_suffix(".html"), ctx.sub(0.0, 0.9))
+    ctx.step(0.9, "drawing the PDF")
+    return html, html_to_pdf(html, path.with_suffix(".pdf"))

@@ -98,7 +98,7 @@ class ExampleAdder:
         page = self.page
         if page.ws is None or page.task is None:
             return
-        dialog = ChunkDialog(page.ws, page.task.name, page)
+        dialog = ChunkDialog(page.ws, page.task.name, page.runner, page)
         self.dialog = dialog
         try:
             if dialog.exec() == QDialog.DialogCode.Accepted:

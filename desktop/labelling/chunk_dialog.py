@@ -2,15 +2,17 @@
 or by size with overlap), see every piece that will become an example, then create them.
 
 The preview is ``ws.tasks.preview_chunks`` with exactly the settings that creating uses, so what
-is shown is what is stored. Only documents cleared of PII are offered.
+is shown is what is stored; it runs as a job (cutting many long documents takes a while), and only
+the preview of the latest settings is shown. Only documents cleared of PII are offered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop import formatting as fmt
+from desktop.jobs import Job
 from desktop.qt import (
     QCheckBox,
     QComboBox,
@@ -32,6 +34,7 @@ from desktop.qt import (
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
+    from desktop.jobs import JobRunner
     from engine.tasks.chunking import Chunking
     from engine.tasks.service import ChunkPreview
     from engine.workspace import Workspace
@@ -53,10 +56,12 @@ def _one_line(text: str) -> str:
 
 
 class ChunkDialog(QDialog):
-    def __init__(self, ws: Workspace, task_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, task_name: str, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
+        self.runner = runner
         self.pieces: list[ChunkPreview] = []
+        self.preview_job: Job[list[ChunkPreview]] | None = None
         self.setWindowTitle(f"Add examples to {task_name} from documents")
         self.resize(980, 620)
         box = QVBoxLayout(self)
@@ -151,36 +156,70 @@ class ChunkDialog(QDialog):
 
     # -- the preview -----------------------------------------------------------------------
     def schedule_preview(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)  # until the preview is current
         self._timer.start()
 
     def refresh_preview(self) -> None:
         from engine.errors import AirlockError
 
         self._timer.stop()
+        if self.preview_job is not None:  # its settings are no longer the chosen ones
+            self.preview_job.cancel()
+            self.preview_job = None
         chunking = self.chunking()
         by_size = chunking.mode != "whole"
         self.piece_size.setEnabled(by_size)
         self.overlap.setEnabled(by_size)
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         try:
             chunking.check()
-            docs = self.chosen_documents()
-            self.pieces = self.ws.tasks.preview_chunks(docs, chunking.mode, chunking.size, chunking.overlap)
         except AirlockError as exc:
-            self.pieces = []
-            self.summary.setText(f"⚠ {exc}")
-            self.table.set_rows([])
-            ok.setEnabled(False)
+            self._refused(exc)
             return
-        shown = self.pieces[:PREVIEW_ROWS]
-        more = f" (the first {len(shown):,} listed)" if len(shown) < len(self.pieces) else ""
-        self.summary.setText(f"{fmt.count(len(self.pieces), 'example')} from {fmt.count(len(docs), 'document')}"
-                             f"{more}")
+        docs, ws = self.chosen_documents(), self.ws
+        self.summary.setText(f"Cutting {fmt.count(len(docs), 'document')} into pieces…")
+        self.table.setEnabled(False)  # greyed: the pieces of the settings before
+        job: Job[list[ChunkPreview]] = Job(
+            lambda ctx: ws.tasks.preview_chunks(docs, chunking.mode, chunking.size, chunking.overlap),
+            "Previewing the pieces")
+        self.preview_job = job
+        job.on_success(lambda pieces: self._show_pieces(job, len(docs), pieces))
+        job.on_failure(lambda exc: self._preview_failed(job, exc))
+        job.run(self.runner)
+
+    def _show_pieces(self, job: Job[Any], documents: int, pieces: list[ChunkPreview]) -> None:
+        if job is not self.preview_job:
+            return  # the settings changed meanwhile: a newer preview is coming
+        self.preview_job = None
+        self.pieces = pieces
+        self.table.setEnabled(True)
+        shown = pieces[:PREVIEW_ROWS]
+        more = f" (the first {len(shown):,} listed)" if len(shown) < len(pieces) else ""
+        self.summary.setText(f"{fmt.count(len(pieces), 'example')} from {fmt.count(documents, 'document')}{more}")
         self.table.set_rows(shown, keep_selection=False)
-        ok.setText(f"Create {fmt.count(len(self.pieces), 'example')}")
-        ok.setEnabled(bool(self.pieces))
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(f"Create {fmt.count(len(pieces), 'example')}")
+        ok.setEnabled(bool(pieces))
         if shown:
             self.table.selectRow(0)
+
+    def _preview_failed(self, job: Job[Any], exc: BaseException) -> None:
+        if job is self.preview_job:
+            self.preview_job = None
+            self._refused(exc)
+
+    def _refused(self, exc: BaseException) -> None:
+        self.pieces = []
+        self.table.setEnabled(True)
+        self.summary.setText(f"⚠ {exc}")
+        self.table.set_rows([])
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+
+    def done(self, result: int) -> None:
+        if self.preview_job is not None:
+            self.preview_job.cancel()
+            self.preview_job = None
+        super().done(result)
 
     def _show_piece(self, piece: ChunkPreview | None) -> None:
         self.piece_text.setPlainText("" if piece is None else piece.text)

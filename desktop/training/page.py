@@ -119,6 +119,7 @@ class TrainingPage(Page):
         self.start_job: Job[Any] | None = None
         self.estimate: Estimate | None = None
         self._estimate_job: Job[Any] | None = None
+        self._alive_job: Job[Any] | None = None
         self._readiness: dict[int, Any] = {}
         self._readiness_pending: set[int] = set()
         self._readiness_shown: int | None = None
@@ -454,18 +455,34 @@ class TrainingPage(Page):
         self.iterate_button.setEnabled(status == "succeeded")
 
     def _check_alive(self) -> None:
-        """A worker that died without writing an end event: mark the run failed and say so."""
+        """A worker that died without writing an end event: mark the run failed and say so. Marking it
+        stores the checkpoints it left (hashing and copying every file), so that part runs as a job."""
         if self.ws is None or self.shown_run is None:
             self._alive_timer.stop()
             return
-        info = self.ws.training.check_alive(self.shown_run)
+        if self._alive_job is not None and not self._alive_job.done:
+            return  # still storing a dead run's files
+        ws, run_id = self.ws, self.shown_run
+        if not ws.training.worker_gone(run_id):
+            self._alive_checked(ws, run_id, ws.training.get(run_id))
+            return
+        self.run_note.setText(f"{self._note_head} · the worker has gone: storing the checkpoints it left…")
+        self._alive_job = (Job(lambda ctx: ws.training.check_alive(run_id), f"Storing run #{run_id}'s checkpoints")
+                           .on_success(if_alive(lambda info: self._alive_checked(ws, run_id, info)))
+                           .on_failure(if_alive(lambda e: self.show_banner(
+                               f"Could not mark run #{run_id} failed: {e}", "error")))
+                           .run(self.runner))
+
+    def _alive_checked(self, ws: Workspace, run_id: int, info: RunInfo) -> None:
+        if ws is not self.ws or run_id != self.shown_run:
+            return  # another run (or workspace) was chosen meanwhile: that one is checked next
         if info.status != self._note_status:  # queued -> running: say so, with the backend and why
             parts = [self._note_head, f"status {info.status}", info.backend_reason or "",
                      DETACHED_NOTE if info.detached else ""]
             self.run_note.setText(" · ".join(p for p in parts if p))
             self._note_status = info.status
             if info.status in LIVE:
-                self.table.set_rows(self.ws.training.runs(newest_first=True))  # the list says running too
+                self.table.set_rows(ws.training.runs(newest_first=True))  # the list says running too
         if info.status not in LIVE:
             self.view.poll()
             self._on_run_ended(info.status)

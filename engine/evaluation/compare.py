@@ -15,6 +15,7 @@ from engine.evaluation.cost import CloudAlternative, CostModel
 from engine.store.models import DatasetVersion, EvaluationRun, ModelArtifact, Prediction
 
 if TYPE_CHECKING:
+    from engine.jobs import JobContext
     from engine.workspace import Workspace
 
 
@@ -128,7 +129,10 @@ def difference(ws: Workspace, run_a: int, run_b: int, seed: int, resamples: int,
     return paired_bootstrap([a[i] for i in common], [b[i] for i in common], resamples, seed, level)
 
 
-def compare(ws: Workspace, run_ids: list[int], seed: int, resamples: int) -> Comparison:
+def compare(ws: Workspace, run_ids: list[int], seed: int, resamples: int,
+            ctx: JobContext | None = None) -> Comparison:
+    """The runs side by side with a paired bootstrap for every pair (a job: progress per pair, and it
+    stops between pairs once cancelled)."""
     if not run_ids:
         raise AirlockError("name at least one evaluation run to compare")
     runs = summaries(ws, list(dict.fromkeys(run_ids)))
@@ -140,7 +144,10 @@ def compare(ws: Workspace, run_ids: list[int], seed: int, resamples: int) -> Com
         raise AirlockError("runs compared together must be on the same dataset version and split; got "
                            + ", ".join(f"run {r.id}: {r.dataset_version}/{r.split}" for r in runs))
     pairs = []
-    for a, b in combinations(runs, 2):
+    every = list(combinations(runs, 2))
+    for done, (a, b) in enumerate(every):
+        if ctx is not None:
+            ctx.step(done / len(every), f"comparing {a.model_label} with {b.model_label}")
         diff = difference(ws, a.id, b.id, seed, resamples)
         if diff is not None:  # runs stored without predictions have nothing to resample
             pairs.append(PairDiff(a.id, b.id, a.model_label, b.model_label, diff))

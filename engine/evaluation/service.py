@@ -131,8 +131,8 @@ class EvaluationService:
 
     # -- comparison, gate, promotion ------------------------------------------
     def compare(self, run_ids: list[int], seed: int = DEFAULT_SEED,
-                resamples: int = DEFAULT_RESAMPLES) -> Comparison:
-        return compare(self.ws, run_ids, seed, resamples)
+                resamples: int = DEFAULT_RESAMPLES, ctx: JobContext | None = None) -> Comparison:
+        return compare(self.ws, run_ids, seed, resamples, ctx)
 
     def gate(self, candidate_artifact_id: int) -> gating.GateResult:
         return gating.gate(self.ws, candidate_artifact_id)
@@ -197,8 +197,12 @@ class EvaluationService:
         reviewing.review(self.ws, prediction_id, verdict, note)
 
     # -- report ------------------------------------------------------------------
-    def report(self, run_ids: list[int], out: Path) -> Path:
-        """Write the HTML evaluation report for these runs (same version and split) to ``out``."""
+    def report(self, run_ids: list[int], out: Path, ctx: JobContext | None = None) -> Path:
+        """Write the HTML evaluation report for these runs (same version and split) to ``out``
+        (a job: the comparison is most of the work)."""
         from engine.evaluation.report import write_report
 
-        return write_report(self.ws, self.compare(run_ids), out)
+        comparison = self.compare(run_ids, ctx=ctx.sub(0.0, 0.8) if ctx is not None else None)
+        if ctx is not None:
+            ctx.step(0.8, "writing the report")
+        return write_report(self.ws, comparison, out)

@@ -299,29 +299,34 @@ class TrainingService:
             raise Cancelled()
         return final
 
-    def check_alive(self, run_id: int) -> RunInfo:
-        """A run recorded as running whose worker process is gone is marked failed."""
+    def worker_gone(self, run_id: int) -> bool:
+        """Whether a run recorded as running has lost its worker process (a quick look: nothing is
+        stored; ``check_alive`` marks such a run failed)."""
         info = self.get(run_id)
         if info.status != "running":
-            return info
+            return False
         with self.ws.reader() as s:
             pid = s.get_one(TrainingRun, run_id).pid
         proc = self._procs.get(run_id)
         if proc is not None:
-            alive = proc.poll() is None
-        elif (info.run_dir / WORKER_LEASE_FILE).exists():  # workers hold the run's lease until they end
-            alive = info.worker is not None
-        elif pid is None:
-            return info
-        else:
-            try:
-                os.kill(pid, 0)
-                alive = True
-            except ProcessLookupError:
-                alive = False
-            except PermissionError:
-                alive = True
-        if not alive:
+            return proc.poll() is not None
+        if (info.run_dir / WORKER_LEASE_FILE).exists():  # workers hold the run's lease until they end
+            return info.worker is None
+        if pid is None:
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
+    def check_alive(self, run_id: int) -> RunInfo:
+        """A run recorded as running whose worker process is gone is marked failed (its checkpoints
+        are stored first: this can take a while for a big model)."""
+        if self.worker_gone(run_id):
+            proc = self._procs.get(run_id)
             self._mark_dead(run_id, proc.returncode if proc is not None else None)
         return self.get(run_id)
 

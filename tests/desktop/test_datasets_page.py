@@ -157,6 +157,7 @@ def test_two_versions_can_be_compared(page: Any, qtbot: Any, ws: Any, artifacts_
     page.tabs.setCurrentWidget(page.diff)
     assert page.diff.other.currentData() == first.id
     page.diff.compare_button.click()
+    qtbot.waitUntil(lambda: page.diff.job is None, timeout=30_000)  # the comparison is a job
     diff = ws.datasets.diff(first.id, second.id)
     assert diff.moved and not diff.added and not diff.removed  # re-drawn with another seed: only the splits move
     assert f"{len(diff.moved):,} moved between splits" in page.diff.summary.text()

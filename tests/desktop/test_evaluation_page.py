@@ -43,6 +43,11 @@ def _select(page: Any, run_id: int) -> None:
     page.table.selectRow([r.id for r in page.table.rows()].index(run_id))
 
 
+def _wait_for_details(page: Any, qtbot: Any) -> None:
+    """The comparison and the gate of the selected run are computed by a job."""
+    qtbot.waitUntil(lambda: page.details_job is None, timeout=30_000)
+
+
 def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qtbot: Any, artifacts_dir: Path,
                                                  shown_errors: list[tuple[str, str]], tmp_path: Path) -> None:
     runs = _filled(workspace)
@@ -51,6 +56,7 @@ def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qt
     page = window.pages["evaluation"]
     assert page.table.row_count() == 5
     _select(page, runs["base"])
+    _wait_for_details(page, qtbot)
     rows = {r.id: r for r in page.comparison.rows() if r.id is not None}
     assert len(rows) == 3 and page.comparison.row_count() == 4  # three runs and the cloud row
     assert rows[runs["base"]].is_selected
@@ -96,6 +102,7 @@ def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qt
     # candidate-1 is worse on test than the promoted candidate-0: the gate is red, override asks why
     page.tabs.setCurrentIndex(0)
     _select(page, runs["second"])
+    _wait_for_details(page, qtbot)
     assert page.cards["gate"].value == "red"
     assert page.cards["gate"].caption.text().startswith("worse on the test split beyond the noise")
     assert "95% CI, worse" in page.cards["gate"].toolTip() and "decided on the interval" in page.cards["gate"].toolTip()
@@ -121,11 +128,14 @@ def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qt
     page.ask_costs()
     page.costs_dialog.fields["cloud.cost_per_1k"].setText("2.4")
     page.costs_dialog.accept()
+    _wait_for_details(page, qtbot)
     cloud = next(r for r in page.comparison.rows() if r.id is None)
     assert cloud.cost_per_month == 240.0  # 2.4 per 1,000 x 100,000 requests a month
     _save(page.costs_dialog, qtbot, artifacts_dir, "evaluation-costs")
 
-    html, pdf = page.export_report(tmp_path / "report.html")
+    job = page.export_report(tmp_path / "report.html")
+    qtbot.waitUntil(lambda: job.done, timeout=60_000)
+    html, pdf = job.result
     assert "candidate-1 Q8_0" in html.read_text() and pdf.read_bytes().startswith(b"%PDF")
 
 

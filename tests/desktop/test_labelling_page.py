@@ -392,14 +392,20 @@ def test_examples_from_documents_are_previewed_before_they_are_created(page: Any
     before = ws.tasks.count_examples(page.current_filter())
     with ws.reader() as s:
         last_id = s.scalar(select(func.max(m.Example.id)))
-    dialog = ChunkDialog(ws, "triage", page)
+    dialog = ChunkDialog(ws, "triage", page.runner, page)
     qtbot.addWidget(dialog)
     dialog.show()
+
+    def previewed() -> None:  # the preview is a job
+        qtbot.waitUntil(lambda: dialog.preview_job is None, timeout=20_000)
+
+    previewed()
     assert dialog.summary.text() == "5 examples from 2 documents"  # by paragraph: 4 + 1
     dialog.mode.setCurrentIndex(dialog.mode.findData("size"))
     dialog.piece_size.setValue(120)
     dialog.overlap.setValue(30)
     dialog.refresh_preview()
+    previewed()
     expected_pieces = ws.tasks.preview_chunks(dialog.chosen_documents(), "size", 120, 30)
     assert [(p.source_name, p.text) for p in dialog.table.rows()] == [(p.source_name, p.text)
                                                                      for p in expected_pieces]
@@ -415,6 +421,7 @@ def test_examples_from_documents_are_previewed_before_they_are_created(page: Any
         Qt.CheckState.Unchecked)
     dialog.label_from_source.setChecked(True)
     dialog.refresh_preview()
+    previewed()
     assert len(dialog.pieces) == len(expected_pieces) - 1
     assert dialog.summary.text() == f"{len(dialog.pieces)} examples from 1 document"
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)

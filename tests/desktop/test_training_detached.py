@@ -92,3 +92,51 @@ def test_closing_the_window_asks_before_stopping_a_run_started_from_it(
         other.training.cancel(run_id)
         qtbot.waitUntil(lambda: other.training.get(run_id).status in ("cancelled", "failed", "succeeded"),
                         timeout=600_000)
+
+
+def test_a_vanished_worker_is_marked_failed_off_the_gui_thread(page: TrainingPage, qtbot: Any, workspace: Any,
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                artifacts_dir: Path) -> None:
+    """Marking a dead run failed stores (hashes and copies) every checkpoint it left: a job, not the GUI
+    thread; the page says so meanwhile and shows the failed run when it is done."""
+    import json
+    import subprocess
+    import threading
+
+    from engine.store.models import TrainingRun
+    from engine.training import provenance
+
+    run_id = _run_row(workspace, "running")
+    checkpoint = workspace.training.get(run_id).run_dir / "checkpoints" / "checkpoint-2"
+    checkpoint.mkdir(parents=True)
+    (checkpoint / "adapter_model.safetensors").write_bytes(b"weights" * 1000)
+    (checkpoint / "trainer_state.json").write_text(json.dumps({"global_step": 2}))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    with workspace.unit() as s:
+        s.get_one(TrainingRun, run_id).pid = gone.pid
+    threads: list[threading.Thread] = []
+    release = threading.Event()
+    real = provenance.store_run_files
+
+    def store_run_files(ws: Any, run_dir: Path) -> Any:
+        threads.append(threading.current_thread())
+        release.wait(10)  # long enough to see the page while it works
+        return real(ws, run_dir)
+
+    monkeypatch.setattr(provenance, "store_run_files", store_run_files)
+    page.set_workspace(workspace)
+    qtbot.waitUntil(lambda: bool(threads), timeout=10_000)
+    assert "storing the checkpoints it left" in page.run_note.text()
+    assert page.table.isEnabled()  # the page stays usable
+    shots = Path("/tmp/shots-jobs")
+    shots.mkdir(exist_ok=True)
+    page.grab().save(str(shots / "training-storing-checkpoints.png"))
+    release.set()
+    qtbot.waitUntil(lambda: page.table.selected_row() is not None
+                    and page.table.selected_row().status == "failed", timeout=10_000)
+    assert threads[0] is not threading.main_thread()
+    assert "status failed" in page.run_note.text() and "ended unexpectedly" in page.run_note.text()
+    stored = workspace.training.provenance(run_id)["stored_files"]
+    assert "checkpoint-2" in stored
+    page.grab().save(str(shots / "training-marked-failed.png"))
