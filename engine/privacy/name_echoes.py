@@ -1,0 +1,43 @@
+"""A surname or given name that repeats a name found elsewhere in the same text.
+
+Once a text has named "Caridad Escobedo", a later "Escobedo agreed" or "Caridad said" is the same
+person, whatever the sentence around it; the small model and the cue patterns often miss such a
+word on its own. Each word of a found name of two or more words (capitalised, three letters or
+more, not a particle or a label word) is looked for elsewhere in the text, as a whole word with the
+same capitalisation; every occurrence not already inside a finding becomes a PERSON finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import regex
+
+from engine.privacy.not_personal import LABEL_WORDS
+from engine.privacy.spans import Span
+
+SOURCE = "NameEcho"
+_WORD = regex.compile(r"\p{Lu}\p{Ll}{2,}(?:-\p{Lu}\p{Ll}+)?")
+_NOT_ECHOED = frozenset({"the", "and", "van", "von", "der", "den", "del", "della", "dos", "das", "mr", "mrs", "dr",
+                         "prof", "dear", "hello", "thanks", "regards", "best", "team", "support"})
+
+
+def name_words(value: str) -> list[str]:
+    """The words of a name worth finding again: "Caridad Escobedo" -> ["Caridad", "Escobedo"]."""
+    words = [w for w in _WORD.findall(value) if w.casefold() not in _NOT_ECHOED and w.casefold() not in LABEL_WORDS]
+    return words if len(value.split()) >= 2 else []
+
+
+def echoes(text: str, spans: Sequence[Span]) -> list[Span]:
+    """PERSON spans for the other occurrences of the words of each multi-word PERSON span."""
+    people = [s for s in spans if s.entity_type == "PERSON"]
+    words = {w: s.score for s in people for w in name_words(text[s.start:s.end])}
+    if not words:
+        return []
+    taken = sorted((s.start, s.end) for s in spans)
+    found: list[Span] = []
+    pattern = regex.compile(r"(?<![\p{L}\d@.])(?:" + "|".join(map(regex.escape, words)) + r")(?![\p{L}\d])")
+    for m in pattern.finditer(text):
+        if not any(start < m.end() and m.start() < end for start, end in taken):
+            found.append(Span("PERSON", m.start(), m.end(), words[m.group()], SOURCE))
+    return found
