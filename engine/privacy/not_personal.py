@@ -92,7 +92,8 @@ def has_legal_form(text: str, start: int, end: int) -> bool:
 def opens_a_label(text: str, start: int, end: int) -> bool:
     """The span is one word, a line's first, and lower-case words and a colon follow: "Salary account: ..."."""
     line_start = text.rfind("\n", 0, start) + 1
-    return " " not in text[start:end].strip() and not text[line_start:start].strip() and _LABEL_REST.match(text, end) is not None
+    one_word_first = " " not in text[start:end].strip() and not text[line_start:start].strip()
+    return one_word_first and _LABEL_REST.match(text, end) is not None
 
 
 def judge_model_guess(text: str, span: Span) -> Span | None:

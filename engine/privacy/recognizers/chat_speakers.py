@@ -29,12 +29,13 @@ _NOT_SPEAKERS = frozenset({"note", "notes", "re", "fw", "fwd", "cc", "bcc", "to"
 
 
 class ChatSpeakerRecognizer(EntityRecognizer):
+    NAME: ClassVar[str] = "ChatSpeakerRecognizer"
     ENTITY: ClassVar[str] = "PERSON"
     SCORE: ClassVar[float] = 0.9  # above the model's 0.85, so that presidio keeps this reading
     MIN_TURNS: ClassVar[int] = 3
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=[self.ENTITY], name="ChatSpeakerRecognizer")
+        super().__init__(supported_entities=[self.ENTITY], name=self.NAME)
 
     def load(self) -> None:
         """Nothing to load: the rule is a regular expression."""
@@ -48,7 +49,7 @@ class ChatSpeakerRecognizer(EntityRecognizer):
         if len(turns) < self.MIN_TURNS or max(counts.values(), default=0) < 2:
             return []
         return [RecognizerResult(self.ENTITY, m.start(1), m.end(1), self.SCORE,
-                                 recognition_metadata={"recognizer_name": self.name}) for m in turns]
+                                 recognition_metadata={"recognizer_name": self.NAME}) for m in turns]
 
     @staticmethod
     def _is_label(words: str) -> bool:

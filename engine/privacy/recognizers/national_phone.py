@@ -12,19 +12,24 @@ stays under the threshold.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
 from engine.privacy.recognizers.international_phone import EXTENSION, digits_before_extension
+from engine.privacy.recognizers.nearby_cue import boost_by_nearby_cue
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 
 class NationalPhoneRecognizer(PatternRecognizer):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
-        ("North American 3-3-4", rf"(?<![\w+.\-])(?:1[.\-])?(?:\(\d{{3}}\)[ \t]?|\d{{3}}[.\-])\d{{3}}[.\-]\d{{4}}{EXTENSION}"
-                                 r"(?![\w\-]|\.\d)", 0.5),
+        ("North American 3-3-4",
+         rf"(?<![\w+.\-])(?:1[.\-])?(?:\(\d{{3}}\)[ \t]?|\d{{3}}[.\-])\d{{3}}[.\-]\d{{4}}{EXTENSION}"
+         r"(?![\w\-]|\.\d)", 0.5),
         ("eight to eleven digits in one run", r"(?<![\w+.\-])\d{8,11}(?![\w\-]|[.,]\d)", 0.25),
         ("leading 0, groups", r"(?<![\w+.\-])0\d{1,4}(?:[ /\-]?\d{2,5}){1,4}(?![\w\-]|[.,]\d)", 0.25),
         ("area code in brackets: (0439)-150008, 8 (100) 823-86-86",
@@ -38,7 +43,7 @@ class NationalPhoneRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "contact",
                                           "number", "reach", "dial", "telefon", "handy", "téléphone", "portable",
                                           "ring", "tel.", "mob", "telefone", "telefono", "teléfono", "puhelin",
-                                          "whatsapp")
+                                          "whatsapp", "voicemail", "sms", "hotline", "helpline", "landline")
 
     def __init__(self) -> None:
         super().__init__(supported_entity=self.ENTITY, name="NationalPhoneRecognizer",
@@ -47,3 +52,9 @@ class NationalPhoneRecognizer(PatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if 8 <= digits_before_extension(pattern_text) <= 12 else False
+
+    def enhance_using_context(self, text: str, raw_recognizer_results: list[RecognizerResult],
+                              other_raw_recognizer_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
+                              context: list[str] | None = None) -> list[RecognizerResult]:
+        """Cues among the words as written (presidio's own check skips stop words such as "call")."""
+        return boost_by_nearby_cue(text, raw_recognizer_results, self.CONTEXT)
