@@ -165,7 +165,8 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     settled = resolve_overlaps([s for s in kept if s not in coincidences], user_sources)
     if "PERSON" in ignored:
         return settled
-    return sorted([*settled, *echoes(text, settled)], key=lambda s: (s.start, s.end))
+    found, replaced = echoes(text, settled)
+    return sorted([*(s for s in settled if s not in replaced), *found], key=lambda s: (s.start, s.end))
 
 
 def _pieces(text: str, span: Span, user_sources: Set[str]) -> list[Span]:

@@ -4,7 +4,9 @@ Once a text has named "Caridad Escobedo", a later "Escobedo agreed" or "Caridad 
 person, whatever the sentence around it; the small model and the cue patterns often miss such a
 word on its own. Each word of a found name of two or more words (capitalised, three letters or
 more, not a particle or a label word) is looked for elsewhere in the text, as a whole word with the
-same capitalisation; every occurrence not already inside a finding becomes a PERSON finding.
+same capitalisation; every occurrence not already inside a finding becomes a PERSON finding, and so
+does one the model read as a place on exactly that word (a reviewer would not keep "Escobedo" as a
+place once "Caridad Escobedo" is in the text). ``replaced`` tells which model guesses give way.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 import regex
 
 from engine.privacy.not_personal import LABEL_WORDS
-from engine.privacy.spans import Span
+from engine.privacy.spans import NER_SOURCES, Span
 
 SOURCE = "NameEcho"
 _WORD = regex.compile(r"\p{Lu}\p{Ll}{2,}(?:-\p{Lu}\p{Ll}+)?")
@@ -28,16 +30,23 @@ def name_words(value: str) -> list[str]:
     return words if len(value.split()) >= 2 else []
 
 
-def echoes(text: str, spans: Sequence[Span]) -> list[Span]:
-    """PERSON spans for the other occurrences of the words of each multi-word PERSON span."""
+def _place_guess(span: Span) -> bool:
+    return span.source in NER_SOURCES and span.entity_type in ("LOCATION", "NRP")
+
+
+def echoes(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+    """PERSON spans for the other occurrences of the words of each multi-word PERSON span, and the
+    model's place guesses on exactly those words, which the PERSON spans replace."""
     people = [s for s in spans if s.entity_type == "PERSON"]
     words = {w: s.score for s in people for w in name_words(text[s.start:s.end])}
     if not words:
-        return []
-    taken = sorted((s.start, s.end) for s in spans)
+        return [], []
     found: list[Span] = []
+    replaced: list[Span] = []
     pattern = regex.compile(r"(?<![\p{L}\d@.])(?:" + "|".join(map(regex.escape, words)) + r")(?![\p{L}\d])")
     for m in pattern.finditer(text):
-        if not any(start < m.end() and m.start() < end for start, end in taken):
+        overlapping = [s for s in spans if s.start < m.end() and m.start() < s.end]
+        if all(_place_guess(s) and (s.start, s.end) == m.span() for s in overlapping):
             found.append(Span("PERSON", m.start(), m.end(), words[m.group()], SOURCE))
-    return found
+            replaced.extend(overlapping)
+    return found, replaced
