@@ -210,6 +210,7 @@ def test_eight_digits_without_a_cue_are_not_a_phone() -> None:
     ("According to Ballı Korutürk, the new depot will open in spring.", "Ballı Korutürk"),
     ("Done. Viliyan Vasova replied within the hour.", "Viliyan Vasova"),
     ("@Alisiya can you check the figures?", "Alisiya"),
+    ("made between the owner and Türcan Durmuş (the tenant) for the flat", "Türcan Durmuş"),
     ("can you check the figures? — Manoel Pondov, 09:12", "Manoel Pondov"),
     ("Speakers\n- Tryfonia Tzoyvelis – Head of Sales\n", "Tryfonia Tzoyvelis"),
 ])

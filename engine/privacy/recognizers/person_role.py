@@ -8,6 +8,7 @@ invites, contracts, news-style prose and comment threads introduce people in a f
 * a participle with "by" ("chaired by", "ordered by", "prepared by") or a phrase that reports or
   attributes ("according to", "said", "between ... and", "I, ..., authorise");
 * a reporting verb after a name, including the verbs of minutes and threads ("replied", "agreed");
+* a name before the part it plays in a contract ("Ante Maletić (the tenant)");
 * an @-mention ("@Alisiya") and an attribution after a dash ("— Manoel Pondov, 09:12");
 * a name that opens a list item and is followed by a dash or a bracket ("- Ana Aeby – Head of Sales").
 """
@@ -52,6 +53,8 @@ class PersonRoleRecognizer(PatternRecognizer):
          rf"(?<={_ATTRIBUTION}[ \t]+){_NOT_A_NAME}{_NAME}\b", 0.6),
         ("a name before a verb of minutes and threads: Viliyan Vasova replied",
          rf"\b{_NOT_A_NAME}{_NAME}(?=[ \t]+{_VERB_AFTER})", 0.6),
+        ("a name before the party it plays in a contract: Türcan Durmuş (the tenant)",
+         rf"\b{_NOT_A_NAME}{_NAME}(?=[ \t]+\((?:the|hereinafter)[ \t]+\p{{Ll}}+)", 0.6),
         ("an @-mention: @Alisiya", r"(?<=(?:^|[\s(])@)\p{Lu}\p{Ll}+(?:[ \t]\p{Lu}\p{Ll}+)?\b", 0.6),
         ("an attribution after a dash: — Manoel Pondov, 09:12",
          rf"(?<=(?:—|--)[ \t]?){_NOT_A_WORD_NAME}{_ONE_TO_THREE}(?=[ \t]*(?:,|$))", 0.55),
