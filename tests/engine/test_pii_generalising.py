@@ -193,6 +193,7 @@ def test_cli_policy_shows_and_changes_the_policy(workspace: Workspace, capsys: p
     ("Could you call me back on 934 70 039? Thanks.", "934 70 039"),  # "call" is a spaCy stop word
     ("Practice phone: +(370) 85413628", "+(370) 85413628"),
     ("Practice phone: 1-327-179-8433", "1-327-179-8433"),
+    ("Practice phone: (+370) 8541 3628", "(+370) 8541 3628"),
 ])
 def test_phone_numbers_of_eight_digits_bracketed_country_codes_and_cues_among_stop_words(text: str,
                                                                                        phone: str) -> None:
@@ -212,6 +213,7 @@ def test_eight_digits_without_a_cue_are_not_a_phone() -> None:
     ("@Alisiya can you check the figures?", "Alisiya"),
     ("made between the owner and Türcan Durmuş (the tenant) for the flat", "Türcan Durmuş"),
     ("can you check the figures? — Manoel Pondov, 09:12", "Manoel Pondov"),
+    ("Participants: Milda Ginzburgas; Eimantas Nausėda; someone@example.com", "Eimantas Nausėda"),
     ("Speakers\n- Tryfonia Tzoyvelis – Head of Sales\n", "Tryfonia Tzoyvelis"),
 ])
 def test_names_introduced_by_a_role_an_attribution_or_a_mention(text: str, name: str) -> None:
@@ -235,3 +237,9 @@ def test_a_surname_alone_repeats_a_name_found_earlier() -> None:
     spans = found(text)
     assert ("PERSON", "Caridad Escobedo") in spans
     assert sum(1 for t, v in spans if (t, v) == ("PERSON", "Escobedo")) == 1
+
+
+def test_a_given_name_alone_repeats_a_name_a_greeting_introduced() -> None:
+    text = "Hi Orlando,\nthe parts arrived.\nThe courier left them with Orlando at the front desk."
+    people = [text[s.start:s.end] for s in detect(text) if s.entity_type == "PERSON"]
+    assert people == ["Orlando", "Orlando"]  # the model alone reads the second one as a place

@@ -5,6 +5,7 @@ invites, contracts, news-style prose and comment threads introduce people in a f
 
 * a form label naming a role of a person, with an optional word before it ("Line manager: Victoria
   Graham", "Beneficiary: Ansis Skujiņš", "Patient name: Nora Somers");
+  and the further names of a list after such a label ("Participants: Milda Ginzburgas; Eimantas Nausėda");
 * a participle with "by" ("chaired by", "ordered by", "prepared by") or a phrase that reports or
   attributes ("according to", "said", "between ... and", "I, ..., authorise");
 * a reporting verb after a name, including the verbs of minutes and threads ("replied", "agreed");
@@ -49,6 +50,8 @@ class PersonRoleRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("a name after a role label: Line manager: Victoria Graham, Patient name: Nora Somers",
          rf"(?<={_ROLE_LABEL}){_NOT_A_WORD_NAME}{_ONE_TO_THREE}(?=[ \t]*$|[ \t]*[,;(<])", 0.6),
+        ("a further name in a list after a role label: Participants: Milda Ginzburgas; Eimantas Nausėda",
+         rf"(?<={_ROLE_LABEL}[^\n]*[;,][ \t]*){_NOT_A_WORD_NAME}{_NAME}(?=[ \t]*$|[ \t]*[,;(<])", 0.55),
         ("a name after an attribution: chaired by Jos Tirado, according to Ballı Korutürk",
          rf"(?<={_ATTRIBUTION}[ \t]+){_NOT_A_NAME}{_NAME}\b", 0.6),
         ("a name before a verb of minutes and threads: Viliyan Vasova replied",
