@@ -32,7 +32,7 @@ _ROLE = (r"(?:[Mm]anager|[Ss]upervisor|[Bb]eneficiary|[Pp]ayee|[Pp]ayer|[Cc]alle
          r"|[Pp]atient|[Rr]esident|[Pp]assenger|[Tt]raveller|[Tt]raveler|[Ll]ead|[Cc]oordinator|[Rr]epresentative)")
 # "<word> name:" names a person unless the word says otherwise ("Company name:", "File name:")
 _NOT_PERSONAL_NAME = (r"(?!(?:[Cc]ompany|[Pp]roduct|[Ff]ile|[Uu]ser|[Hh]ost|[Dd]omain|[Bb]rand|[Pp]roject|[Bb]ank"
-                      r"|[Ss]hop|[Ss]tore|[Bb]usiness|[Tt]rading|[Ss]treet|[Dd]evice|[Mm]odel|[Pp]roduct|[Tt]eam"
+                      r"|[Ss]hop|[Ss]tore|[Bb]usiness|[Tt]rading|[Ss]treet|[Dd]evice|[Mm]odel|[Tt]eam"
                       r"|[Dd]ataset|[Ss]erver|[Ee]vent|[Pp]lace|[Pp]ackage)[ \t])")
 _ROLE_LABEL = rf"^[ \t]*(?:\p{{L}}+[ \t]+)?(?:{_ROLE}|{_NOT_PERSONAL_NAME}\p{{L}}+[ \t]+name)[ \t]*:[ \t]*"
 _ATTRIBUTION = (r"(?:\b\p{Ll}+ed[ \t]+by|\b[Aa]ccording[ \t]+to|\bsaid|\bsays|\bthanked|\btold|\bbetween"
