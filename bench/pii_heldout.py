@@ -4,7 +4,9 @@
                                           [--baseline] [--model PACKAGE] [--show-errors]
 
 The corpus and its split are defined in ``bench/pii_corpus.py`` (held-out = other locales AND other
-templates than the tuning part, fixed before tuning). ``--show-errors`` prints misses and false alarms;
+templates than the tuning part, fixed before tuning). ``--split tuning2`` is a second tuning part
+(``bench/pii_corpus_tuning2.py``: new locales and new templates, added later). ``--show-errors`` prints
+misses and false alarms;
 it refuses on the held-out split, so that the held-out part is only ever scored. ``--model`` swaps the
 spaCy pipeline (an installed package name) to compare NER models on the same texts; the time printed
 is detection wall time for the whole corpus. Scoring is ``bench/pii_quality.py``'s (overlap-based,
@@ -45,7 +47,7 @@ def report(name: str, table: dict[str, dict[str, float]]) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("tuning", "heldout"), default="tuning")
+    ap.add_argument("--split", choices=("tuning", "tuning2", "heldout"), default="tuning")
     ap.add_argument("--docs", type=int, default=360)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
@@ -61,7 +63,12 @@ def main() -> int:
     apply_offline_switches()
     if args.model:
         analyzer.MODEL_PACKAGE = args.model
-    docs = corpus(args.split, args.docs, args.seed)
+    if args.split == "tuning2":
+        from pii_corpus_tuning2 import corpus as tuning2_corpus
+
+        docs = tuning2_corpus(args.docs, args.seed)
+    else:
+        docs = corpus(args.split, args.docs, args.seed)
     texts = [t for t, _g, _l in docs]
     planted = Counter(t for _t, gold, _l in docs for t, _s, _e in gold)
     print(f"{args.split}: {len(docs)} documents, {sum(map(len, texts)):,} characters, spaCy model "

@@ -59,12 +59,14 @@ def _build() -> AnalyzerEngine:
 
     from engine.privacy.recognizers.any_domain_email import AnyDomainEmailRecognizer
     from engine.privacy.recognizers.card_number import CardNumberRecognizer
+    from engine.privacy.recognizers.chat_speakers import ChatSpeakerRecognizer
     from engine.privacy.recognizers.iban_any_country import IbanAnyCountryRecognizer
     from engine.privacy.recognizers.initials_name import InitialsNameRecognizer
     from engine.privacy.recognizers.international_phone import InternationalPhoneRecognizer
     from engine.privacy.recognizers.labelled_address import LabelledAddressRecognizer
     from engine.privacy.recognizers.national_phone import NationalPhoneRecognizer
     from engine.privacy.recognizers.person_cue import PersonCueRecognizer
+    from engine.privacy.recognizers.person_role import PersonRoleRecognizer
     from engine.privacy.recognizers.postal_block import PostalBlockRecognizer
     from engine.privacy.recognizers.street_address import StreetAddressRecognizer
     from engine.privacy.recognizers.street_name_suffix import StreetNameSuffixRecognizer
@@ -89,7 +91,7 @@ def _build() -> AnalyzerEngine:
     analyzer.registry.add_recognizer(NationalPhoneRecognizer())
     for recognizer in (StreetTypeFirstRecognizer(), StreetNameSuffixRecognizer(), PostalBlockRecognizer(),
                        LabelledAddressRecognizer(), TableColumnRecognizer(), IbanAnyCountryRecognizer(),
-                       InitialsNameRecognizer()):
+                       InitialsNameRecognizer(), PersonRoleRecognizer(), ChatSpeakerRecognizer()):
         analyzer.registry.add_recognizer(recognizer)
     return analyzer
 

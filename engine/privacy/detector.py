@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from engine.privacy.name_echoes import echoes
 from engine.privacy.not_personal import judge_model_guess
 from engine.privacy.policy import EntityPolicy
 from engine.privacy.spans import (
@@ -161,7 +162,11 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
             continue
         kept.append(trimmed)
     coincidences = checksum_coincidences(text, kept)
-    return resolve_overlaps([s for s in kept if s not in coincidences], user_sources)
+    settled = resolve_overlaps([s for s in kept if s not in coincidences], user_sources)
+    if "PERSON" in ignored:
+        return settled
+    found, replaced = echoes(text, settled)
+    return sorted([*(s for s in settled if s not in replaced), *found], key=lambda s: (s.start, s.end))
 
 
 def _pieces(text: str, span: Span, user_sources: Set[str]) -> list[Span]:

@@ -60,6 +60,9 @@ _LEGAL_FORM = re.compile(
     r"|Solutions|Services|Systems|Technologies|Consulting)\b\.?)"
 )
 
+# The first word of a form label at a line's start: "Line manager:", "Salary account:", "Bill to:"
+_LABEL_REST = re.compile(r"(?:[ \t]+[a-z][a-z'\-]*){1,3}[ \t]*:")
+
 # The model sometimes takes the greeting into the name: "Dear W.B. Gomez"
 _GREETING = re.compile(r"(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Cheers|Greetings|Good morning|Good afternoon)[ \t,]+")
 
@@ -86,6 +89,13 @@ def has_legal_form(text: str, start: int, end: int) -> bool:
     return "&" in inside or _LEGAL_FORM.search(inside) is not None or _LEGAL_FORM.match(after.lstrip(" ,")) is not None
 
 
+def opens_a_label(text: str, start: int, end: int) -> bool:
+    """The span is one word, a line's first, and lower-case words and a colon follow: "Salary account: ..."."""
+    line_start = text.rfind("\n", 0, start) + 1
+    one_word_first = " " not in text[start:end].strip() and not text[line_start:start].strip()
+    return one_word_first and _LABEL_REST.match(text, end) is not None
+
+
 def judge_model_guess(text: str, span: Span) -> Span | None:
     """The statistical model's span as a reviewer would keep it: None when it is not personal data,
     retyped to ``COUNTRY_OR_REGION`` when it names a country or state (the policy decides on those)."""
@@ -103,5 +113,7 @@ def judge_model_guess(text: str, span: Span) -> Span | None:
         if is_label_or_brand(value) or has_legal_form(text, span.start, span.end):
             return None
         if any(ch.isdigit() for ch in value):  # "ele-27", "Line 4": a code, not a name or a place
+            return None
+        if opens_a_label(text, span.start, span.end):
             return None
     return span

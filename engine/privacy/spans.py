@@ -135,10 +135,14 @@ def split_ner_span(text: str, span: Span) -> list[Span]:
     return pieces
 
 
+# Recognizers whose names stand before a colon at a line's start by design (chat speakers)
+SPEAKER_SOURCES = frozenset({"ChatSpeakerRecognizer"})
+
+
 def is_not_a_name(text: str, span: Span) -> bool:
     """A one-word "person" that is an acronym ("IBAN", "SSN") or a form label at a line's start ("Mobile:")."""
     value = text[span.start:span.end]
-    if " " in value.strip():
+    if " " in value.strip() or span.source in SPEAKER_SOURCES:
         return False
     if len(value) > 1 and value.isupper():
         return True

@@ -184,3 +184,62 @@ def test_cli_policy_shows_and_changes_the_policy(workspace: Workspace, capsys: p
     assert workspace.privacy.settings().entity_policy().action("DATE_TIME") == "ignore"
     assert main(["pii", "policy", *ws_arg, "--set", "PERSON=shred"]) == 2
     assert "unknown policy action 'shred'" in capsys.readouterr().err
+
+
+# ---- second tuning split (bench/pii_corpus_tuning2.py): cues found on new locales and templates ----
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("Emergency contact: Grethe Pettersen (spouse), 90518326", "90518326"),  # eight digits (Nordic)
+    ("Could you call me back on 934 70 039? Thanks.", "934 70 039"),  # "call" is a spaCy stop word
+    ("Practice phone: +(370) 85413628", "+(370) 85413628"),
+    ("Practice phone: 1-327-179-8433", "1-327-179-8433"),
+    ("Practice phone: (+370) 8541 3628", "(+370) 8541 3628"),
+])
+def test_phone_numbers_of_eight_digits_bracketed_country_codes_and_cues_among_stop_words(text: str,
+                                                                                       phone: str) -> None:
+    assert ("PHONE_NUMBER", phone) in found(text)
+
+
+def test_eight_digits_without_a_cue_are_not_a_phone() -> None:
+    assert not any(t == "PHONE_NUMBER" for t, _ in found("Order 90518326 left the warehouse today."))
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Line manager: Victoria Graham\nSalary account: GB04UQKZ03439769270027", "Victoria Graham"),
+    ("Patient name: Nora Somers\nDate of birth: 14/03/1981", "Nora Somers"),
+    ("The next meeting will be chaired by Ansis Skujiņš.", "Ansis Skujiņš"),
+    ("According to Ballı Korutürk, the new depot will open in spring.", "Ballı Korutürk"),
+    ("Done. Viliyan Vasova replied within the hour.", "Viliyan Vasova"),
+    ("@Alisiya can you check the figures?", "Alisiya"),
+    ("made between the owner and Türcan Durmuş (the tenant) for the flat", "Türcan Durmuş"),
+    ("can you check the figures? — Manoel Pondov, 09:12", "Manoel Pondov"),
+    ("Participants: Milda Ginzburgas; Eimantas Nausėda; someone@example.com", "Eimantas Nausėda"),
+    ("Speakers\n- Tryfonia Tzoyvelis – Head of Sales\n", "Tryfonia Tzoyvelis"),
+])
+def test_names_introduced_by_a_role_an_attribution_or_a_mention(text: str, name: str) -> None:
+    assert ("PERSON", name) in found(text)
+
+
+def test_model_guesses_on_the_first_word_of_a_label_are_not_names() -> None:
+    spans = found("Salary account: GB04UQKZ03439769270027\nBill to: the office\nLine manager: to be named")
+    assert not any(t == "PERSON" for t, _ in spans), spans
+
+
+def test_chat_speakers_come_back_and_form_labels_do_not() -> None:
+    chat = "Orlando: running late, sorry\nHans-Ulrich: no problem\nOrlando: will do\n"
+    assert {("PERSON", "Orlando"), ("PERSON", "Hans-Ulrich")} <= found(chat)
+    form = "Note: printer jammed\nStatus: open\nNote: paper replaced\n"
+    assert not any(t == "PERSON" for t, _ in found(form))
+
+
+def test_a_surname_alone_repeats_a_name_found_earlier() -> None:
+    text = "Caridad Escobedo opened the meeting at nine; the budget was checked by the team of Escobedo later."
+    spans = found(text)
+    assert ("PERSON", "Caridad Escobedo") in spans
+    assert sum(1 for t, v in spans if (t, v) == ("PERSON", "Escobedo")) == 1
+
+
+def test_a_given_name_alone_repeats_a_name_a_greeting_introduced() -> None:
+    text = "Hi Orlando,\nthe parts arrived.\nThe courier left them with Orlando at the front desk."
+    people = [text[s.start:s.end] for s in detect(text) if s.entity_type == "PERSON"]
+    assert people == ["Orlando", "Orlando"]  # the model alone reads the second one as a place

@@ -29,8 +29,9 @@ class InternationalPhoneRecognizer(PatternRecognizer):
 
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
-        ("plus, country code, groups",
-         rf"(?<![\w+])\+\d{{1,3}}(?:[ .\-]?\(?\d{{1,5}}\)?){{2,6}}{EXTENSION}(?![\w])", 0.6),
+        ("plus, country code (bracketed or not), groups: +41 44 123 45 67, +(370) 85413628, (+370) 8541 3628",
+         rf"(?<![\w+])(?:\(\+\d{{1,3}}\)|\+(?:\d{{1,3}}|\(\d{{1,3}}\)))"
+         rf"(?:[ .\-]?\(?\d{{1,5}}\)?){{2,6}}{EXTENSION}(?![\w])", 0.6),
         ("00 prefix, country code, groups",
          rf"(?<![\w+])00\d{{1,3}}(?:[ .\-]\(?\d{{1,5}}\)?){{2,6}}{EXTENSION}(?![\w])", 0.5),
     )

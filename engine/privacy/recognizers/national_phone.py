@@ -4,27 +4,33 @@ presidio's phone recognizer keeps only numbers libphonenumber calls valid for a
 few regions, so US numbers with an unassigned area code ("733-218-6543") and
 most European national numbers ("0243809336", "030 1234567") are missed. This
 recognizer takes the North American layout (3-3-4 with brackets, dots or
-dashes, optionally an extension) on its own, and bare digit runs (ten digits,
-or a leading 0 with 9 to 12 digits in groups) only where a word like "phone" or
-"call" is near: without that context their score stays under the threshold.
+dashes, optionally a leading "1-" and an extension) on its own, and bare digit
+runs (8 to 12 digits in one run or in groups: Nordic numbers have eight) only
+where a word like "phone" or "call" is near: without that context their score
+stays under the threshold.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
 from engine.privacy.recognizers.international_phone import EXTENSION, digits_before_extension
+from engine.privacy.recognizers.nearby_cue import boost_by_nearby_cue
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 
 class NationalPhoneRecognizer(PatternRecognizer):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
-        ("North American 3-3-4", rf"(?<![\w+.\-])(?:\(\d{{3}}\)[ \t]?|\d{{3}}[.\-])\d{{3}}[.\-]\d{{4}}{EXTENSION}"
-                                 r"(?![\w\-]|\.\d)", 0.5),
-        ("ten digits", r"(?<![\w+.\-])\d{10}(?![\w\-]|[.,]\d)", 0.25),
+        ("North American 3-3-4",
+         rf"(?<![\w+.\-])(?:1[.\-])?(?:\(\d{{3}}\)[ \t]?|\d{{3}}[.\-])\d{{3}}[.\-]\d{{4}}{EXTENSION}"
+         r"(?![\w\-]|\.\d)", 0.5),
+        ("eight to eleven digits in one run", r"(?<![\w+.\-])\d{8,11}(?![\w\-]|[.,]\d)", 0.25),
         ("leading 0, groups", r"(?<![\w+.\-])0\d{1,4}(?:[ /\-]?\d{2,5}){1,4}(?![\w\-]|[.,]\d)", 0.25),
         ("area code in brackets: (0439)-150008, 8 (100) 823-86-86",
          r"(?<![\w+.\-])(?:[78][ \t]?)?\(\d{2,5}\)[ \t\-]?\d{2,4}(?:[ \t.\-]?\d{2,4}){1,3}(?![\w\-]|[.,]\d)", 0.5),
@@ -37,7 +43,7 @@ class NationalPhoneRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "contact",
                                           "number", "reach", "dial", "telefon", "handy", "téléphone", "portable",
                                           "ring", "tel.", "mob", "telefone", "telefono", "teléfono", "puhelin",
-                                          "whatsapp")
+                                          "whatsapp", "voicemail", "sms", "hotline", "helpline", "landline")
 
     def __init__(self) -> None:
         super().__init__(supported_entity=self.ENTITY, name="NationalPhoneRecognizer",
@@ -45,4 +51,10 @@ class NationalPhoneRecognizer(PatternRecognizer):
                          context=list(self.CONTEXT))
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        return None if 9 <= digits_before_extension(pattern_text) <= 12 else False
+        return None if 8 <= digits_before_extension(pattern_text) <= 12 else False
+
+    def enhance_using_context(self, text: str, raw_recognizer_results: list[RecognizerResult],
+                              other_raw_recognizer_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
+                              context: list[str] | None = None) -> list[RecognizerResult]:
+        """Cues among the words as written (presidio's own check skips stop words such as "call")."""
+        return boost_by_nearby_cue(text, raw_recognizer_results, self.CONTEXT)
