@@ -22,7 +22,7 @@ surname, as a given name alone, or as a title plus surname.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 TUNING_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "ru_RU")
 HELD_OUT_LOCALES = ("cs_CZ", "fi_FI", "hu_HU", "sv_SE", "pt_BR", "uk_UA", "da_DK", "pt_PT", "ro_RO", "sk_SK",
@@ -322,11 +322,17 @@ SPLITS = {"tuning": (TUNING_LOCALES, TUNING_TEMPLATES), "heldout": (HELD_OUT_LOC
 def corpus(split: str, n: int, seed: int) -> list[tuple[str, list[Gold], str]]:
     """``n`` documents of the split: (text, gold spans, "template/locale")."""
     locales, templates = SPLITS[split]
+    return lay_out(locales, templates, Values, n, seed)
+
+
+def lay_out(locales: Sequence[str], templates: Sequence[Layout], values: type[Values], n: int,
+            seed: int) -> list[tuple[str, list[Gold], str]]:
+    """``n`` documents cycling through ``templates`` per locale, each with its own seeded values."""
     docs = []
     for i in range(n):
         locale = locales[(i // len(templates)) % len(locales)]
         layout = templates[i % len(templates)]
         d = Doc()
-        layout(Values(locale, seed * 100_003 + i), d)
+        layout(values(locale, seed * 100_003 + i), d)
         docs.append((d.text, d.gold, f"{layout.__name__}/{locale}"))
     return docs

@@ -13,7 +13,7 @@ held-out splits changes: their documents are byte-identical (same seeds, same co
 
 from __future__ import annotations
 
-from pii_corpus import Doc, Layout, Values, transliterate
+from pii_corpus import Doc, Layout, Values, lay_out, transliterate
 
 LOCALES = ("en_NZ", "en_CA", "es_MX", "fr_CH", "de_CH", "nl_BE", "no_NO", "lt_LT", "lv_LV", "hr_HR", "sl_SI",
            "tr_TR", "el_GR", "bg_BG", "es_AR", "en_IN")
@@ -137,11 +137,4 @@ TEMPLATES: tuple[Layout, ...] = (invoice, hr_record, meeting_prose, voicemail, s
 
 def corpus(n: int, seed: int) -> list[tuple[str, list[tuple[str, int, int]], str]]:
     """``n`` documents of the second tuning part, laid out like ``pii_corpus.corpus``."""
-    docs = []
-    for i in range(n):
-        locale = LOCALES[(i // len(TEMPLATES)) % len(LOCALES)]
-        layout = TEMPLATES[i % len(TEMPLATES)]
-        d = Doc()
-        layout(Values2(locale, seed * 100_003 + i), d)
-        docs.append((d.text, d.gold, f"{layout.__name__}/{locale}"))
-    return docs
+    return lay_out(LOCALES, TEMPLATES, Values2, n, seed)
