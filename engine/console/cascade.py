@@ -13,10 +13,8 @@ the final answer, who gave it, and the small model's answer in the audit details
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,8 +37,6 @@ if TYPE_CHECKING:
     from engine.workspace import Workspace
 
 FALLBACK_SETTING = "console.fallback_model"
-_lock = threading.RLock()
-_fallbacks: dict[str, LoadedModel] = {}
 
 
 @dataclass(frozen=True)
@@ -77,24 +73,11 @@ def set_fallback(ws: Workspace, path: Path | None) -> None:
     ws.set_setting(FALLBACK_SETTING, str(path))
 
 
-@contextmanager
-def fallback_model(path: Path) -> Iterator[LoadedModel]:
-    """The fallback, loaded once in its own inference process and kept (beside the console's model)."""
-    with _lock:
-        key = str(path)
-        if key not in _fallbacks:
-            for old in _fallbacks.values():
-                old.close()
-            _fallbacks.clear()
-            _fallbacks[key] = LoadedModel(path)
-        yield _fallbacks[key]
-
-
 def unload_fallback() -> None:
-    with _lock:
-        for model in _fallbacks.values():
-            model.close()
-        _fallbacks.clear()
+    """Let the fallback model of every workspace open in this process go."""
+    from engine.console.service import unload_fallbacks
+
+    unload_fallbacks()
 
 
 def _artifact_at(ws: Workspace, path: Path) -> int | None:
@@ -127,7 +110,7 @@ def _cascade(ws: Workspace, artifact_id: int | None, text: str, task_id: int | N
         if not info.chat_template:
             raise NotReady(f"{fallback}: the fallback model has no chat template")
         fmt = PromptFormat(task.system_prompt, task.user_template, info.chat_template)
-        with fallback_model(fallback) as big:
+        with ws.console.fallback.using(fallback) as big:  # kept loaded beside the console's model
             output, raw, fields = asker(big, fmt, redacted)
         confidence, by = calibrated_confidence(ws, _artifact_at(ws, fallback), raw), "fallback"
     latency = (time.perf_counter() - start) * 1000

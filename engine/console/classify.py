@@ -15,7 +15,7 @@ from engine.console.calls import log_call
 from engine.console.calls import threshold as limit_for
 from engine.console.models import ConsoleModel, pick_model, using
 from engine.console.pseudonyms import may_see_values, pseudonymise
-from engine.errors import AirlockError, NotReady
+from engine.errors import NotReady
 from engine.evaluation.calibrate import calibrated_confidence
 from engine.tasks.service import TaskInfo
 
@@ -54,10 +54,7 @@ class ExtractionAnswer:
 def redact(ws: Workspace, text: str) -> str:
     """The console's input as it may be logged and answered: redacted with the workspace's own
     patterns, deny and allow lists, thresholds and operators, exactly as imports are."""
-    if not text.strip():
-        raise AirlockError("nothing to answer: the input is empty")
-    settings = ws.privacy.settings()
-    return ws.privacy.preview(text, settings.detection_config(), settings.operators)[1]
+    return ws.console.redact(text)
 
 
 def _task(ws: Workspace, model: ConsoleModel, task_id: int | None, kind: str) -> TaskInfo:
