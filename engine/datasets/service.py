@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,7 +136,7 @@ class DatasetService:
                 raise AirlockError(f"nothing changed: identical to dataset version {existing.name!r} "
                                    f"({digest[:12]})")
             version = DatasetVersion(task_id=task.id, name=name, seed=plan.seed, content_hash=digest,
-                                     stats=json.dumps(stats), created_by=self.ws.identity.os_user,
+                                     stats=stats, created_by=self.ws.identity.os_user,
                                      created_at=now())
             s.add(version)
             s.flush()

@@ -3,7 +3,6 @@ reads that build them. Reached through ``ws.datasets``; nothing here writes."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -64,7 +63,7 @@ def version_infos(ws: Workspace, version_id: int | None = None, task_id: int | N
     with ws.reader() as s:
         rows = s.execute(stmt.order_by(*order)).all()
         n_rejected = {vid: int(n) for vid, n in s.execute(rejected)}
-    return [VersionInfo(v.id, v.task_id, v.name, v.seed, v.content_hash, json.loads(v.stats),
+    return [VersionInfo(v.id, v.task_id, v.name, v.seed, v.content_hash, v.stats,
                         n_rejected.get(v.id, 0), task_name, v.created_by, v.created_at)
             for v, task_name in rows]
 

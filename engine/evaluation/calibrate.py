@@ -9,7 +9,6 @@ of 0.9 means "flag answers below 90 % expected accuracy".
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +33,7 @@ def stored(ws: Workspace, artifact_id: int | None) -> Calibration | None:
         return None
     with ws.reader() as s:
         raw = s.scalar(select(ModelArtifact.calibration).where(ModelArtifact.id == artifact_id))
-    return Calibration.from_dict(json.loads(raw)) if raw else None
+    return Calibration.from_dict(raw) if raw else None
 
 
 def calibrated_confidence(ws: Workspace, artifact_id: int | None, raw: float) -> float:
@@ -92,7 +91,7 @@ def calibrate(ws: Workspace, artifact_id: int, version_id: int, method: str | No
         "ece_before": ece(raw, oks), "ece_after": after})
     with ws.unit() as s:
         art = s.get_one(ModelArtifact, artifact_id)
-        art.calibration = json.dumps(cal.as_dict())
+        art.calibration = cal.as_dict()
         ws.audit.record(s, "model.calibrated", f"artifact:{artifact_id}",
                         {"name": art.name, "method": cal.method, "params": cal.params, **cal.fitted_on})
     ctx.report(1.0, f"calibrated ({cal.method}): ECE {cal.fitted_on['ece_before']:.3f} -> {after:.3f} on eval")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -102,7 +101,7 @@ def summaries(ws: Workspace, run_ids: list[int]) -> list[RunSummary]:
         if rid not in found:
             raise AirlockError(f"no evaluation run with id {rid}")
         run, version = found[rid]
-        metrics = json.loads(run.metrics) if run.metrics else {}
+        metrics = run.metrics or {}
         mean = metrics.get("latency_mean_ms", metrics.get("latency_p50_ms"))
         per_1k = cost.per_1k_requests(float(mean)) if mean is not None else None
         out.append(RunSummary(run.id, run.model_label, run.artifact_id, run.model_sha256, version.id, version.name,

@@ -103,9 +103,8 @@ def _latest(ws: Workspace, artifact_id: int, split: str, version_id: int | None 
 
 
 def _quality(run: EvaluationRun) -> float:
-    import json
 
-    m = json.loads(run.metrics or "{}")
+    m = run.metrics or {}
     return float(m.get("quality", m.get("accuracy", 0.0)))
 
 

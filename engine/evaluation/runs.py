@@ -7,7 +7,6 @@ one transaction.
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,7 +150,7 @@ def _finish(ws: Workspace, run_id: int, status: str, scored: Scored | None, pred
     with ws.unit() as s:
         run = s.get_one(EvaluationRun, run_id)
         run.status = status
-        run.metrics = json.dumps(metrics) if metrics is not None else None
+        run.metrics = metrics
         run.finished_at = now()
         s.add_all(predictions)
         keys = ("quality", "accuracy", "macro_f1", "latency_p50_ms", "latency_p95_ms", "tokens_per_second", "error")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,7 +70,7 @@ class EvaluationInfo:
 
 def _info(r: EvaluationRun, version_name: str = "") -> EvaluationInfo:
     return EvaluationInfo(r.id, r.model_label, r.artifact_id, r.dataset_version_id, r.split, r.prompt_mode,
-                          r.shots, r.seed, r.status, json.loads(r.metrics) if r.metrics else {}, version_name,
+                          r.shots, r.seed, r.status, r.metrics or {}, version_name,
                           r.started_at)
 
 

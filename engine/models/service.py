@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,7 +56,7 @@ class ArtifactInfo:
 
 def _base_info(m: BaseModel) -> BaseModelInfo:
     return BaseModelInfo(m.id, m.name, Path(m.path), m.format, m.sha256, m.architecture, m.parameters,
-                         m.context_length, m.chat_template, json.loads(m.shape) if m.shape else {}, m.size_bytes)
+                         m.context_length, m.chat_template, m.shape or {}, m.size_bytes)
 
 
 def _artifact_info(a: ModelArtifact) -> ArtifactInfo:
@@ -86,7 +85,7 @@ class ModelService:
             model = BaseModel(name=name, path=str(path), format=facts.format, sha256=facts.sha256,
                               architecture=facts.architecture, parameters=facts.parameters,
                               context_length=facts.context_length, chat_template=facts.chat_template,
-                              shape=json.dumps(facts.shape), size_bytes=facts.size_bytes, registered_at=now())
+                              shape=facts.shape, size_bytes=facts.size_bytes, registered_at=now())
             s.add(model)
             s.flush()
             self.ws.audit.record(s, "model.base_registered", f"base_model:{model.id}",

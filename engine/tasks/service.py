@@ -60,7 +60,7 @@ class TaskService(Labelling, Review):
         with self.ws.unit() as s:
             if s.scalar(select(Task.id).where(Task.name == name)) is not None:
                 raise AirlockError(f"a task named {name!r} already exists")
-            task = Task(name=name, kind=kind, spec=json.dumps(spec), system_prompt=system_prompt,
+            task = Task(name=name, kind=kind, spec=spec, system_prompt=system_prompt,
                         user_template=user_template, created_at=now())
             s.add(task)
             s.flush()

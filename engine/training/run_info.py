@@ -80,9 +80,9 @@ class CurvePoint:
 def run_info(r: TrainingRun, base_name: str = "", version_name: str = "",
              logged_loss: float | None = None) -> RunInfo:
     info = RunInfo(r.id, r.status, r.backend, r.backend_reason, Path(r.run_dir), r.error,
-                   json.loads(r.final_metrics) if r.final_metrics else {}, json.loads(r.config),
+                   r.final_metrics or {}, r.config,
                    r.dataset_version_id, r.base_model_id, r.adapter_sha256, r.created_at, r.finished_at,
-                   r.dataset_hash, r.base_model_sha256, r.seed, json.loads(r.estimate) if r.estimate else None,
+                   r.dataset_hash, r.base_model_sha256, r.seed, r.estimate or None,
                    base_model_name=base_name, dataset_version_name=version_name, logged_loss=logged_loss)
     if info.status in TERMINAL:
         return info

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -102,7 +101,7 @@ class TrainingService:
                                                        TrainingRun.status == "succeeded")
                              .order_by(TrainingRun.id.desc())).all()
             for run in runs:
-                env = json.loads(run.environment) if run.environment else {}
+                env = run.environment or {}
                 if ("gpu" in env.get("hardware", {})) != (device == "cuda"):
                     continue
                 speeds = sorted(v for v in s.scalars(select(TrainingMetric.tokens_per_second).where(
@@ -126,9 +125,9 @@ class TrainingService:
                         "hardware": guess.hardware.describe()}
         with self.ws.unit() as s:
             run = TrainingRun(dataset_version_id=version_id, base_model_id=base_model_id,
-                              config=json.dumps(config.to_dict()), status="queued", run_dir="",
+                              config=config.to_dict(), status="queued", run_dir="",
                               dataset_hash=version.content_hash, base_model_sha256=base.sha256, seed=config.seed,
-                              estimate=json.dumps(guess_record),
+                              estimate=guess_record,
                               created_by=self.ws.identity.os_user, created_at=now())
             s.add(run)
             s.flush()
@@ -344,7 +343,7 @@ class TrainingService:
             run.status = "failed"
             run.error = explain_exit(code)
             run.finished_at = now()
-            run.stored_files = json.dumps(stored)
+            run.stored_files = stored
             self.ws.audit.record(s, "training.failed", f"training_run:{run_id}", run_record(run))
 
     def train(self, version_id: int, base_model_id: int, config: TrainingConfig,
