@@ -47,7 +47,7 @@ ACTION_WORK: dict[str, str] = {
     "member.": "admin",
     "pii.keep_originals": "admin",
     "console.": "operator",
-    "setting.changed": "operator",  # which setting needs which role: Workspace.set_setting checks the key
+    "setting.changed": "operator",  # which setting needs which role: change_setting checks the key
     "audit.sealed": "seal",
     "audit.key_registered": "seal",
     "evaluation.report_exported": "read",
@@ -106,6 +106,12 @@ class MembershipService:
         """Raise ``RoleRefused`` unless the acting user's current role allows ``work``."""
         with self.store.reader() as s:
             check_role(s, self.store.identity.os_user, work, doing)
+
+    def change_setting(self, key: str, value: str) -> None:
+        """Store a workspace setting, audited, once the role it needs is checked (``console.*``: operator;
+        any other: expert)."""
+        self.require("operator" if key.startswith("console.") else "expert", f"setting {key}")
+        self.store.write_setting(key, value)
 
     def can(self, work: str) -> bool:
         """For the GUI: whether to show or enable what needs ``work`` (the engine still checks)."""

@@ -154,8 +154,7 @@ class Workspace:
         return self.store.name
 
     def set_setting(self, key: str, value: str) -> None:
-        self.membership.require("operator" if key.startswith("console.") else "expert", f"setting {key}")
-        self.store.write_setting(key, value)
+        self.membership.change_setting(key, value)
 
     def members(self) -> list[tuple[str, str]]:
         return [(m.os_user, m.role) for m in self.membership.list()]
@@ -172,13 +171,13 @@ class Workspace:
     def documents(self) -> DocumentService:
         from engine.documents.service import DocumentService
 
-        return DocumentService(self)
+        return DocumentService(self.store, self.membership, self.privacy)
 
     @cached_property
     def privacy(self) -> PrivacyService:
         from engine.privacy.service import PrivacyService
 
-        return PrivacyService(self)
+        return PrivacyService(self.store, self.membership)
 
     @cached_property
     def tasks(self) -> TaskService:
@@ -202,7 +201,7 @@ class Workspace:
     def models(self) -> ModelService:
         from engine.models.service import ModelService
 
-        return ModelService(self)
+        return ModelService(self.store, self.membership)
 
     @cached_property
     def evaluation(self) -> EvaluationService:

@@ -263,7 +263,7 @@ def _store(ws: Workspace, task: TaskInfo, report: ImportReport, accepted: list[t
     from engine.file_names import NameRedactor
     from engine.tasks.example_review import stage
 
-    name = NameRedactor(ws)(Path(report.path).name)  # stored and audited only with its PII redacted
+    name = NameRedactor(ws.privacy)(Path(report.path).name)  # stored and audited only with its PII redacted
     with ws.unit() as s:
         _add_examples(ws, s, task, report, accepted)
         if held:
