@@ -183,7 +183,7 @@ class Workspace:
     def tasks(self) -> TaskService:
         from engine.tasks.service import TaskService
 
-        return TaskService(self)
+        return TaskService(self.store, self.membership, self.privacy)
 
     @cached_property
     def datasets(self) -> DatasetService:
