@@ -189,7 +189,7 @@ class Workspace:
     def datasets(self) -> DatasetService:
         from engine.datasets.service import DatasetService
 
-        return DatasetService(self)
+        return DatasetService(self.store, self.membership, self.tasks, self.models)
 
     @cached_property
     def training(self) -> TrainingService:

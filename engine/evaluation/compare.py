@@ -156,6 +156,7 @@ def compare(ws: Workspace, run_ids: list[int], seed: int, resamples: int,
     from engine.datasets.leakage import describe, model_leaks
 
     compared = [r.artifact_id for r in runs if r.artifact_id is not None]
-    leaked = [leak for leak in model_leaks(ws, runs[0].dataset_version_id, compared) if leak.split == runs[0].split]
+    leaked = [leak for leak in model_leaks(ws.store, runs[0].dataset_version_id, compared)
+              if leak.split == runs[0].split]
     return Comparison(runs, pairs, cost.currency, CloudAlternative.from_settings(ws.setting), cost.monthly_requests,
                       promoted, describe(leaked))

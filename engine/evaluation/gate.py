@@ -173,7 +173,7 @@ def gate(ws: Workspace, candidate_id: int) -> GateResult:
                                f"the allowed {limit:.0%} ({line})")
     else:
         checks.append("golden: the dataset version has no golden examples")
-    leaked = [leak for leak in model_leaks(ws, version_id, [candidate_id, promoted]) if leak.split != "ood"]
+    leaked = [leak for leak in model_leaks(ws.store, version_id, [candidate_id, promoted]) if leak.split != "ood"]
     for sentence in describe(leaked):
         reasons.append(sentence)
     if not leaked:
