@@ -207,7 +207,7 @@ class Workspace:
     def evaluation(self) -> EvaluationService:
         from engine.evaluation.service import EvaluationService
 
-        return EvaluationService(self)
+        return EvaluationService(self.store, self.membership, self.tasks, self.datasets, self.models)
 
     @cached_property
     def console(self) -> ConsoleService:

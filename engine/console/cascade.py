@@ -34,6 +34,7 @@ from engine.tasks.prompt import PromptFormat
 from engine.tasks.service import TaskInfo
 
 if TYPE_CHECKING:
+    from engine.store.workspace_store import WorkspaceStore
     from engine.workspace import Workspace
 
 FALLBACK_SETTING = "console.fallback_model"
@@ -54,7 +55,7 @@ class CascadeAnswer:
     fields: dict[str, float] = field(default_factory=dict)  # extraction: per-field confidence of the answer
 
 
-def fallback_path(ws: Workspace) -> Path | None:
+def fallback_path(ws: Workspace | WorkspaceStore) -> Path | None:
     raw = (ws.setting(FALLBACK_SETTING, "") or "").strip()
     return Path(raw) if raw else None
 
@@ -101,7 +102,7 @@ def _cascade(ws: Workspace, artifact_id: int | None, text: str, task_id: int | N
     start = time.perf_counter()
     with using(ws, model.path) as loaded:
         small_out, small_raw, fields = asker(loaded, model.prompt_format(task), redacted)
-    small_conf = calibrated_confidence(ws, model.artifact.id, small_raw)
+    small_conf = calibrated_confidence(ws.evaluation, model.artifact.id, small_raw)
     output, confidence, by = small_out, small_conf, "model"
     fallback = fallback_path(ws)
     escalated = small_conf < limit and fallback is not None
@@ -112,7 +113,7 @@ def _cascade(ws: Workspace, artifact_id: int | None, text: str, task_id: int | N
         fmt = PromptFormat(task.system_prompt, task.user_template, info.chat_template)
         with ws.console.fallback.using(fallback) as big:  # kept loaded beside the console's model
             output, raw, fields = asker(big, fmt, redacted)
-        confidence, by = calibrated_confidence(ws, _artifact_at(ws, fallback), raw), "fallback"
+        confidence, by = calibrated_confidence(ws.evaluation, _artifact_at(ws, fallback), raw), "fallback"
     latency = (time.perf_counter() - start) * 1000
     flagged = confidence < limit
     call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256,

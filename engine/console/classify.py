@@ -81,7 +81,7 @@ def classify_text(ws: Workspace, artifact_id: int | None, text: str, threshold: 
     redacted = redact(ws, text)
     with using(ws, model.path) as loaded:
         answer = Classifier(loaded, model.prompt_format(task), task.labels).classify(redacted)
-    confidence = calibrated_confidence(ws, model.artifact.id, answer.confidence)  # expected accuracy
+    confidence = calibrated_confidence(ws.evaluation, model.artifact.id, answer.confidence)  # expected accuracy
     flagged = confidence < limit_for(ws, threshold)
     call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256, mode="classify",
                        redacted_input=redacted, output=answer.label, confidence=confidence, flagged=flagged,
@@ -115,7 +115,7 @@ def extract_text(ws: Workspace, artifact_id: int | None, text: str, task_id: int
     redacted = pseudo.text
     with using(ws, model.path) as loaded:
         result = Extractor(loaded, model.prompt_format(task), schema).extract(redacted)
-    confidence = calibrated_confidence(ws, model.artifact.id, result.confidence)  # expected accuracy
+    confidence = calibrated_confidence(ws.evaluation, model.artifact.id, result.confidence)  # expected accuracy
     flagged = confidence < limit_for(ws, threshold)
     output = json.dumps(result.value, ensure_ascii=False)
     call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256, mode="extract",
