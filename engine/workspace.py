@@ -195,7 +195,7 @@ class Workspace:
     def training(self) -> TrainingService:
         from engine.training.service import TrainingService
 
-        return TrainingService(self)
+        return TrainingService(self.store, self.membership, self.tasks, self.datasets, self.models)
 
     @cached_property
     def models(self) -> ModelService:

@@ -100,7 +100,7 @@ def compare_runs(ws: Workspace, run_ids: list[int]) -> RunComparison:
         run, base, version = found[run_id]
         runs.append(ComparedRun(run.id, run.status, version, base, run.config,
                                 run.final_metrics or {},
-                                loss_curve(ws, run.id), _evaluations(ws, run.id)))
+                                loss_curve(ws.store, run.id), _evaluations(ws, run.id)))
     settings: dict[str, list[Any]] = {"dataset version": [r.dataset_version for r in runs],
                                       "base model": [r.base_model for r in runs]}
     for key in dict.fromkeys(k for r in runs for k in r.config):
