@@ -1,8 +1,10 @@
 """The workspace facade: one folder, one SQLite database, one blob store.
 
-``Workspace.open`` applies pending migrations (backing the database up first)
-and hands out one service per domain. Each service call is one unit of work and
-returns plain dataclasses, never live ORM objects.
+``Workspace.open`` opens the store (engine/store/workspace_store.py: it applies pending migrations,
+backing the database up first) and hands out one service per domain, each built with the store and
+the peer services it needs. Each service call is one unit of work and returns plain dataclasses,
+never live ORM objects. Closing the workspace closes the store and what its services hold (the
+console's loaded models).
 """
 
 from __future__ import annotations
