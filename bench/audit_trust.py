@@ -66,7 +66,7 @@ def names(n: int) -> None:
     for name in sample:
         detect(name)
     bare = (time.perf_counter() - start) / n * 1000
-    redactor = NameRedactor(ws)
+    redactor = NameRedactor(ws.privacy)
     start = time.perf_counter()
     for name in sample:
         redactor(name)

@@ -89,7 +89,6 @@ def freeze_child(root: Path, task_id: int, trace: bool) -> None:
     import tracemalloc
 
     from engine.datasets.freeze import SplitPlan
-    from engine.datasets.service import DatasetService
     from engine.workspace import Workspace
 
     ws = Workspace.open(root)
@@ -102,8 +101,8 @@ def freeze_child(root: Path, task_id: int, trace: bool) -> None:
 
     t0 = time.perf_counter()
     ctx = JobContext(progress=lambda f, msg: stages.append((time.perf_counter() - t0, msg)))
-    version = DatasetService(ws).freeze(task_id, "bench", SplitPlan(seed=SEED), ctx,
-                                        signature=Signature("approved", "bench run"))
+    version = ws.datasets.freeze(task_id, "bench", SplitPlan(seed=SEED), ctx,
+                                 signature=Signature("approved", "bench run"))
     wall = time.perf_counter() - t0
     peak_heap = tracemalloc.get_traced_memory()[1] if trace else None
     print(json.dumps({"wall_s": wall, "rss_before_mib": rss_before / 1024,

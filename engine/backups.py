@@ -22,7 +22,7 @@ from sqlalchemy import select
 from engine.store.models import Document, ExampleImportReview, StagedExample
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.store.workspace_store import WorkspaceStore
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def needs_scrub(actions: list[str]) -> bool:
     return any(a.startswith(REDACTING_ACTIONS) for a in actions)
 
 
-def scrub(ws: Workspace) -> int:
+def scrub(ws: WorkspaceStore) -> int:
     """Redact every backup to match the live documents; returns how many backup rows changed."""
     files = backups(ws.root)
     if not files:

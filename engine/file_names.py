@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.privacy.service import PrivacyService
 
 # Types that, in a bare file name, are mostly false alarms ("scan" read as a group, "2024-03" as a
 # date) and name nobody: left as they are. Names, addresses, numbers and IDs are redacted.
@@ -25,10 +25,9 @@ _ROW_SUFFIX = re.compile(r"^(.*?)(#\d+)$")
 class NameRedactor:
     """Redacts names with one workspace's privacy settings; remembers what it already redacted."""
 
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
+    def __init__(self, privacy: PrivacyService) -> None:
         self._done: dict[str, str] = {}
-        self._settings = ws.privacy.settings()
+        self._settings = privacy.settings()
 
     def __call__(self, name: str) -> str:
         suffix = _ROW_SUFFIX.match(name)

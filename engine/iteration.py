@@ -102,7 +102,7 @@ def preview(ws: Workspace, task_id: int) -> IterationPreview:
         return IterationPreview(task_id, task.name, last.name if last else None,
                                 int(last.stats.get("total", 0)) if last else 0, labelled, None, {}, promoted, str(exc))
     return IterationPreview(task_id, task.name, last.name if last else None,
-                            int(last.stats.get("total", 0)) if last else 0, labelled, run.id, _json(run.config),
+                            int(last.stats.get("total", 0)) if last else 0, labelled, run.id, dict(run.config),
                             promoted, None)
 
 
@@ -149,7 +149,7 @@ def iterate(ws: Workspace, task_id: int, plan: IterationPlan | None = None,
         if refusals:
             raise NotReady(f"dataset version {version.name} is not ready to train on: {refusals[0]}")
 
-        config = TrainingConfig.from_dict(_json(previous.config))
+        config = TrainingConfig.from_dict(dict(previous.config))
         if plan.max_steps is not None:
             config = replace(config, max_steps=plan.max_steps)
         note(0.1, f"Training on {version.name} with run {previous.id}'s settings")
@@ -210,10 +210,3 @@ def _stopped(ws: Workspace, result: IterationResult, why: str) -> None:
 def _promoted_quantization(ws: Workspace) -> str | None:
     with ws.reader() as s:
         return s.scalar(select(ModelArtifact.quantization).where(ModelArtifact.promoted.is_(True)))
-
-
-def _json(text: str) -> dict[str, Any]:
-    import json
-
-    value = json.loads(text)
-    return value if isinstance(value, dict) else {}

@@ -108,7 +108,7 @@ def build(ws: Workspace, target: str) -> dict[str, Any]:
         out["evaluations"] = [
             {"id": e.id, "model": e.model_label, "artifact_id": e.artifact_id, "split": e.split,
              "dataset_version_id": e.dataset_version_id, "status": e.status,
-             "metrics": json.loads(e.metrics) if e.metrics else {}, "by": e.created_by,
+             "metrics": e.metrics or {}, "by": e.created_by,
              "started_at": _when(e.started_at)}
             for e in s.scalars(select(EvaluationRun).where(
                 (EvaluationRun.artifact_id.in_(art_ids)) | (EvaluationRun.dataset_version_id == version_id))
@@ -128,7 +128,7 @@ def _version(s: Session, v: DatasetVersion) -> dict[str, Any]:
     frozen = _events(s, [f"dataset_version:{v.id}"], ("dataset.frozen",))
     return {"id": v.id, "name": v.name, "task_id": v.task_id, "content_hash": v.content_hash, "seed": v.seed,
             "created_by": v.created_by, "created_at": _when(v.created_at),
-            "splits": json.loads(v.stats).get("splits", {}),
+            "splits": v.stats.get("splits", {}),
             "signature": frozen[0]["details"].get("signature") if frozen else None}
 
 

@@ -26,7 +26,7 @@ from engine.identity import ROLES
 from engine.store.models import Member
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.store.workspace_store import WorkspaceStore
 
 # Kinds of work -> the roles allowed to do it.
 WORK: dict[str, frozenset[str]] = {
@@ -47,7 +47,7 @@ ACTION_WORK: dict[str, str] = {
     "member.": "admin",
     "pii.keep_originals": "admin",
     "console.": "operator",
-    "setting.changed": "operator",  # which setting needs which role: Workspace.set_setting checks the key
+    "setting.changed": "operator",  # which setting needs which role: change_setting checks the key
     "audit.sealed": "seal",
     "audit.key_registered": "seal",
     "evaluation.report_exported": "read",
@@ -98,21 +98,27 @@ class UnknownRole(AirlockError):
 
 
 class MembershipService:
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
+    def __init__(self, store: WorkspaceStore) -> None:
+        self.store = store
 
     # -- checks -------------------------------------------------------------------
     def require(self, work: str, doing: str | None = None) -> None:
         """Raise ``RoleRefused`` unless the acting user's current role allows ``work``."""
-        with self.ws.reader() as s:
-            check_role(s, self.ws.identity.os_user, work, doing)
+        with self.store.reader() as s:
+            check_role(s, self.store.identity.os_user, work, doing)
+
+    def change_setting(self, key: str, value: str) -> None:
+        """Store a workspace setting, audited, once the role it needs is checked (``console.*``: operator;
+        any other: expert)."""
+        self.require("operator" if key.startswith("console.") else "expert", f"setting {key}")
+        self.store.write_setting(key, value)
 
     def can(self, work: str) -> bool:
         """For the GUI: whether to show or enable what needs ``work`` (the engine still checks)."""
-        return self.role_of(self.ws.identity.os_user) in WORK[work]
+        return self.role_of(self.store.identity.os_user) in WORK[work]
 
     def role_of(self, user: str) -> str | None:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             member = s.get(Member, user)
             return member.role if member else None
 
@@ -121,43 +127,43 @@ class MembershipService:
 
     # -- the list -----------------------------------------------------------------
     def list(self) -> list[MemberInfo]:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             return [MemberInfo(m.os_user, m.role, m.added_at.isoformat(timespec="seconds"))
                     for m in s.scalars(select(Member).order_by(Member.os_user))]
 
     def add(self, user: str, role: str) -> MemberInfo:
         user = _valid_name(user)
         _valid_role(role)
-        with self.ws.unit() as s:
-            check_role(s, self.ws.identity.os_user, "admin", "adding a member")
+        with self.store.unit() as s:
+            check_role(s, self.store.identity.os_user, "admin", "adding a member")
             if s.get(Member, user) is not None:
                 raise AirlockError(f"{user} is already a member; change their role with "
                                    f"`airlock members set-role {user} {role}`")
             added = now()
             s.add(Member(os_user=user, role=role, added_at=added))
-            self.ws.audit.record(s, "member.added", f"member:{user}", {"role": role})
+            self.store.audit.record(s, "member.added", f"member:{user}", {"role": role})
         return MemberInfo(user, role, added.isoformat(timespec="seconds"))
 
     def set_role(self, user: str, role: str) -> None:
         _valid_role(role)
-        with self.ws.unit() as s:
-            check_role(s, self.ws.identity.os_user, "admin", "changing a role")
+        with self.store.unit() as s:
+            check_role(s, self.store.identity.os_user, "admin", "changing a role")
             member = self._member(s, user)
             old = member.role
             if old == role:
                 return
             self._keep_an_admin(s, member, role)
             member.role = role
-            self.ws.audit.record(s, "member.role_changed", f"member:{user}", {"old": old, "new": role})
+            self.store.audit.record(s, "member.role_changed", f"member:{user}", {"old": old, "new": role})
 
     def remove(self, user: str) -> None:
-        with self.ws.unit() as s:
-            check_role(s, self.ws.identity.os_user, "admin", "removing a member")
+        with self.store.unit() as s:
+            check_role(s, self.store.identity.os_user, "admin", "removing a member")
             member = self._member(s, user)
             self._keep_an_admin(s, member, None)
             old = member.role
             s.delete(member)
-            self.ws.audit.record(s, "member.removed", f"member:{user}", {"old": old})
+            self.store.audit.record(s, "member.removed", f"member:{user}", {"old": old})
 
     @staticmethod
     def _member(s: Session, user: str) -> Member:

@@ -1,37 +1,36 @@
 """The workspace facade: one folder, one SQLite database, one blob store.
 
-``Workspace.open`` applies pending migrations (backing the database up first)
-and hands out one service per domain. Each service call is one unit of work and
-returns plain dataclasses, never live ORM objects.
+``Workspace.open`` opens the store (engine/store/workspace_store.py: it applies pending migrations,
+backing the database up first) and hands out one service per domain, each built with the store and
+the peer services it needs. Each service call is one unit of work and returns plain dataclasses,
+never live ORM objects. Closing the workspace closes the store and what its services hold (the
+console's loaded models).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from engine import offline
 from engine.audit import AuditLog
-from engine.audit_anchor import Anchor, workspace_id
 from engine.blobs import BlobStore
 from engine.clock import now
-from engine.errors import AirlockError, NotAMember, WorkspaceInUse, WorkspaceLocked, WorkspaceNotFound
-from engine.identity import Identity, current_os_user
-from engine.store.db import make_engine, make_session_factory
+from engine.errors import WorkspaceInUse, WorkspaceNotFound
+from engine.identity import Identity
 from engine.store.lease import Holder, Lease, LeaseHeld, holder_of
-from engine.store.migrate import upgrade
-from engine.store.models import Member, Setting
-from engine.store.storage_errors import storage_problem
+from engine.store.models import Member
+from engine.store.workspace_store import DB_NAME as DB_NAME
+from engine.store.workspace_store import MARKER as MARKER
+from engine.store.workspace_store import WorkspaceStore
 
 if TYPE_CHECKING:
+    from engine.console.service import ConsoleService
     from engine.datasets.service import DatasetService
     from engine.documents.service import DocumentService
     from engine.evaluation.service import EvaluationService
@@ -41,41 +40,59 @@ if TYPE_CHECKING:
     from engine.tasks.service import TaskService
     from engine.training.service import TrainingService
 
-DB_NAME = "airlock.db"
-MARKER = "airlock-workspace.json"
 IN_USE = "in-use.lock"  # held by the window that has the workspace open (engine.store.lease)
 
 
 class Workspace:
+    """The facade: builds the store (engine/store/workspace_store.py) and one service per domain,
+    each given the store and the peer services it needs, and exposes them."""
+
     def __init__(self, root: Path, creating: bool = False) -> None:
-        self.root = root.resolve()
+        self.store = WorkspaceStore(root, creating)
         self._lease: Lease | None = None
-        self.db_path = self.root / DB_NAME
-        self.blobs = BlobStore(self.root / "blobs")
-        self.engine = make_engine(self.db_path)
-        self._sessions = make_session_factory(self.engine)
-        self._read_engine = make_engine(self.db_path, for_writing=False)
-        self._readers = make_session_factory(self._read_engine)
-        try:
-            self.last_backup = upgrade(self.engine, self.db_path, self.root / "backups")
-        except OperationalError as exc:
-            self.engine.dispose()
-            self._read_engine.dispose()
-            if (problem := self._explain(exc)) is not None:
-                raise problem from exc
-            raise
-        user = current_os_user()
-        role = self._role_of(user)
-        if role is None and not (creating and not self._has_members()):
-            admins = self._admins()
-            self.engine.dispose()
-            self._read_engine.dispose()
-            raise NotAMember(user, self.root, admins)
-        self.identity = Identity(user, role or "admin")
-        self.audit = AuditLog(self._readers, self.identity, Anchor(workspace_id(self.root / MARKER), self.root))
-        self.audit.on_commit = self._after_commit
-        self._listener = self._record_blocked_connection
-        offline.add_listener(self._listener)
+
+    # -- what the store holds, as before -----------------------------------------
+    @property
+    def root(self) -> Path:
+        return self.store.root
+
+    @property
+    def db_path(self) -> Path:
+        return self.store.db_path
+
+    @property
+    def blobs(self) -> BlobStore:
+        return self.store.blobs
+
+    @property
+    def engine(self) -> Engine:
+        return self.store.engine
+
+    @property
+    def identity(self) -> Identity:
+        return self.store.identity
+
+    @property
+    def audit(self) -> AuditLog:
+        return self.store.audit
+
+    @property
+    def last_backup(self) -> Path | None:
+        return self.store.last_backup
+
+    def unit(self) -> AbstractContextManager[Session]:
+        """One transaction: commits on success, rolls back on any error."""
+        return self.store.unit()
+
+    def reader(self) -> Session:
+        """A session for reading only: it never takes the write lock."""
+        return self.store.reader()
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        return self.store.setting(key, default)
+
+    def run_dir(self, *parts: str) -> Path:
+        return self.store.run_dir(*parts)
 
     # -- opening ---------------------------------------------------------
     @classmethod
@@ -126,9 +143,7 @@ class Workspace:
         if self._lease is not None:
             self._lease.release()
             self._lease = None
-        offline.remove_listener(self._listener)
-        self.engine.dispose()
-        self._read_engine.dispose()
+        self.store.close()
 
     def __enter__(self) -> Workspace:
         return self
@@ -138,62 +153,10 @@ class Workspace:
 
     @property
     def name(self) -> str:
-        try:
-            return str(json.loads((self.root / MARKER).read_text()).get("name", self.root.name))
-        except (OSError, ValueError):
-            return self.root.name
-
-    # -- units of work ---------------------------------------------------
-    @contextmanager
-    def unit(self) -> Iterator[Session]:
-        """One transaction: commits on success, rolls back on any error."""
-        try:
-            with self._sessions() as session, session.begin():
-                yield session
-        except OperationalError as exc:
-            if (problem := self._explain(exc)) is not None:
-                raise problem from exc  # the transaction was rolled back: nothing of it was stored
-            raise
-
-    def _explain(self, exc: OperationalError) -> AirlockError | None:
-        """A database error a person can act on: another writer holds the lock, or the disk is full
-        or read-only (engine.store.storage_errors); None for anything else (a bug: keep its traceback)."""
-        if "locked" in str(exc):
-            return WorkspaceLocked(self.db_path)
-        return storage_problem(exc, self.root)
-
-    def reader(self) -> Session:
-        """A session for reading only: it never takes the write lock."""
-        return self._readers()
-
-    def _role_of(self, user: str) -> str | None:
-        with self._readers() as s:
-            member = s.get(Member, user)
-            return member.role if member else None
-
-    def _has_members(self) -> bool:
-        with self._readers() as s:
-            return s.scalar(select(Member.os_user).limit(1)) is not None
-
-    def _admins(self) -> list[str]:
-        with self._readers() as s:
-            return sorted(s.scalars(select(Member.os_user).where(Member.role == "admin")))
-
-    def setting(self, key: str, default: str | None = None) -> str | None:
-        with self._readers() as s:
-            row = s.get(Setting, key)
-            return row.value if row else default
+        return self.store.name
 
     def set_setting(self, key: str, value: str) -> None:
-        self.membership.require("operator" if key.startswith("console.") else "expert", f"setting {key}")
-        with self.unit() as s:
-            row = s.get(Setting, key)
-            old = row.value if row else None
-            if row is None:
-                s.add(Setting(key=key, value=value))
-            else:
-                row.value = value
-            self.audit.record(s, "setting.changed", f"setting:{key}", {"old": old, "new": value})
+        self.membership.change_setting(key, value)
 
     def members(self) -> list[tuple[str, str]]:
         return [(m.os_user, m.role) for m in self.membership.list()]
@@ -203,67 +166,57 @@ class Workspace:
         """Members and roles; ``membership.require(work)`` is the check every service calls first."""
         from engine.members import MembershipService
 
-        return MembershipService(self)
-
-    def _after_commit(self, actions: list[str]) -> None:
-        """After a redaction commits, the migration backups are redacted to match (engine/backups.py)."""
-        from engine import backups
-
-        if backups.needs_scrub(actions):
-            backups.scrub(self)
-
-    def _record_blocked_connection(self, attempt: offline.BlockedAttempt) -> None:
-        with self.unit() as s:
-            self.audit.record(s, "network.blocked", f"host:{attempt.host}",
-                              {"host": attempt.host, "port": attempt.port, "call": attempt.call})
-
-    def run_dir(self, *parts: str) -> Path:
-        path = self.root.joinpath("runs", *parts)
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return MembershipService(self.store)
 
     # -- services ---------------------------------------------------------
     @cached_property
     def documents(self) -> DocumentService:
         from engine.documents.service import DocumentService
 
-        return DocumentService(self)
+        return DocumentService(self.store, self.membership, self.privacy)
 
     @cached_property
     def privacy(self) -> PrivacyService:
         from engine.privacy.service import PrivacyService
 
-        return PrivacyService(self)
+        return PrivacyService(self.store, self.membership)
 
     @cached_property
     def tasks(self) -> TaskService:
         from engine.tasks.service import TaskService
 
-        return TaskService(self)
+        return TaskService(self.store, self.membership, self.privacy)
 
     @cached_property
     def datasets(self) -> DatasetService:
         from engine.datasets.service import DatasetService
 
-        return DatasetService(self)
+        return DatasetService(self.store, self.membership, self.tasks, self.models)
 
     @cached_property
     def training(self) -> TrainingService:
         from engine.training.service import TrainingService
 
-        return TrainingService(self)
+        return TrainingService(self.store, self.membership, self.tasks, self.datasets, self.models)
 
     @cached_property
     def models(self) -> ModelService:
         from engine.models.service import ModelService
 
-        return ModelService(self)
+        return ModelService(self.store, self.membership)
 
     @cached_property
     def evaluation(self) -> EvaluationService:
         from engine.evaluation.service import EvaluationService
 
-        return EvaluationService(self)
+        return EvaluationService(self.store, self.membership, self.tasks, self.datasets, self.models)
+
+    @cached_property
+    def console(self) -> ConsoleService:
+        """The console: the loaded model, the call log, the review queue and the local endpoint."""
+        from engine.console.service import ConsoleService
+
+        return ConsoleService(self.store, self.membership, self.models, self.tasks, self.privacy)
 
     def summary(self) -> dict[str, Any]:
         """Counts for the home page and `airlock status`."""
@@ -275,6 +228,6 @@ class Workspace:
                   "dataset_versions": m.DatasetVersion, "training_runs": m.TrainingRun,
                   "model_artifacts": m.ModelArtifact, "evaluation_runs": m.EvaluationRun,
                   "audit_events": m.AuditEvent}
-        with self._readers() as s:
+        with self.reader() as s:
             return {name: s.scalar(select(func.count()).select_from(t)) or 0
                     for name, t in tables.items()}

@@ -73,14 +73,14 @@ class EndpointTab(QWidget):
             self.turn_on()
 
     def turn_on(self) -> None:
-        from engine.console.server import LocalEndpoint
         from engine.errors import AirlockError
 
         ws = self._workspace()
         if ws is None or self.running:
             return
         try:
-            self.endpoint = LocalEndpoint(ws, self._artifact(), self.host.text().strip(), self.port.value()).start()
+            self.endpoint = ws.console.endpoint(self._artifact(), self.host.text().strip(),
+                                                self.port.value()).start()
         except (AirlockError, OSError) as exc:
             self.endpoint = None
             dialogs.show_error(self, "Local endpoint not started", str(exc))

@@ -42,9 +42,7 @@ class MonitorTab(QWidget):
     def refresh(self) -> None:
         if self._ws is None:
             return
-        from engine.console import monitoring
-
-        buckets = monitoring(self._ws, by=self.by.currentText())
+        buckets = self._ws.console.log.monitoring(by=self.by.currentText())
         xs = list(range(1, len(buckets) + 1))
         self.volume.set_series([Series("calls", [(x, b.calls) for x, b in zip(xs, buckets, strict=True)])])
         self.latency.set_series([

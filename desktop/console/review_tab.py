@@ -83,14 +83,11 @@ class ReviewTab(QWidget):
         layout.addWidget(self.status)
 
     def load(self, ws: Workspace) -> None:
-        from engine.console.calls import threshold
-        from engine.console.review import queue
-
         self._ws = ws
         self.threshold.blockSignals(True)
-        self.threshold.setValue(min(1.0, threshold(ws)))
+        self.threshold.setValue(min(1.0, ws.console.log.threshold()))
         self.threshold.blockSignals(False)
-        self.table.set_rows(queue(ws))
+        self.table.set_rows(ws.console.reviews.queue())
         self.status.setText(f"{self.table.row_count()} answer(s) waiting for review")
         self._show_fallback()
 
@@ -124,9 +121,9 @@ class ReviewTab(QWidget):
         self._show_fallback()
 
     def _save_threshold(self) -> None:
-        from engine.console.calls import THRESHOLD_SETTING, threshold
+        from engine.console.calls import THRESHOLD_SETTING
 
-        if self._ws is not None and abs(threshold(self._ws) - self.threshold.value()) > 1e-9:
+        if self._ws is not None and abs(self._ws.console.log.threshold() - self.threshold.value()) > 1e-9:
             self._ws.set_setting(THRESHOLD_SETTING, f"{self.threshold.value():.2f}")
 
     def _selected(self, call: Any) -> None:
@@ -134,14 +131,13 @@ class ReviewTab(QWidget):
             self.correction.setText(call.output)
 
     def _resolve(self, value: str | None) -> None:
-        from engine.console.review import resolve
         from engine.errors import AirlockError
 
         call = self.table.selected_row()
         if call is None or self._ws is None:
             return
         try:
-            example = resolve(self._ws, call.id, value)
+            example = self._ws.console.reviews.resolve(call.id, value)
         except AirlockError as exc:
             QMessageBox.warning(self, "Cannot save", str(exc))
             return
@@ -149,10 +145,8 @@ class ReviewTab(QWidget):
         self.status.setText(f"Call {call.id} became labelled example {example}. " + self.status.text())
 
     def _dismiss(self) -> None:
-        from engine.console.review import dismiss
-
         call = self.table.selected_row()
         if call is None or self._ws is None:
             return
-        dismiss(self._ws, call.id)
+        self._ws.console.reviews.dismiss(call.id)
         self.load(self._ws)

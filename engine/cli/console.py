@@ -146,10 +146,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import threading
 
-    from engine.console.server import LocalEndpoint, check_address
+    from engine.console.server import check_address
 
     check_address(args.host)
-    with open_workspace(args) as ws, LocalEndpoint(ws, args.model, args.host, args.port) as endpoint:
+    with open_workspace(args) as ws, ws.console.endpoint(args.model, args.host, args.port) as endpoint:
         print(f"serving {endpoint.model_id()} at {endpoint.url} (OpenAI-compatible); Ctrl-C stops", file=sys.stderr)
         if endpoint.new_token:
             print(f"bearer token (shown once; `airlock token rotate` replaces it): {endpoint.new_token}",
@@ -167,31 +167,28 @@ MONITOR_COLUMNS = (Column("start", 16, fmt="{:%Y-%m-%d %H:%M}", title="bucket"),
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
-    from engine.console import monitoring
-
     with open_workspace(args) as ws:
-        buckets = monitoring(ws, by=args.by)
+        buckets = ws.console.log.monitoring(by=args.by)
     print_rows(args, [asdict(b) for b in buckets], MONITOR_COLUMNS, sep=" | ", header=True)
     return 0
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from engine.console.review import dismiss, queue, resolve
-
     with open_workspace(args) as ws:
+        reviews = ws.console.reviews
         if args.call is None:
             if args.json:
-                print_json([asdict(c) for c in queue(ws)])
+                print_json([asdict(c) for c in reviews.queue()])
                 return 0
-            for c in queue(ws):
+            for c in reviews.queue():
                 print(f"call {c.id} [{c.mode}] confidence {c.confidence or 0:.2f}: {c.output}  <- "
                       f"{c.redacted_input[:70]!r}")
             return 0
         if args.dismiss:
-            dismiss(ws, args.call)
+            reviews.dismiss(args.call)
             print(f"call {args.call} dismissed")
         else:
-            example = resolve(ws, args.call, args.correct)
+            example = reviews.resolve(args.call, args.correct)
             print(f"call {args.call} -> example {example}")
     return 0
 

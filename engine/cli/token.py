@@ -11,10 +11,8 @@ from engine.cli.table import print_json
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from engine.console.endpoint_token import current
-
     with open_workspace(args) as ws:
-        info = current(ws)
+        info = ws.console.token.current()
     if args.json:
         print_json(asdict(info) if info is not None else None)
         return 0
@@ -27,10 +25,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
-    from engine.console.endpoint_token import issue
-
     with open_workspace(args) as ws:
-        token = issue(ws, args.name)
+        token = ws.console.token.issue(args.name)
     print(token)
     print(f"new endpoint token {args.name!r}: shown this once; the previous token no longer works. Send it as "
           "'Authorization: Bearer <token>'.", flush=True)

@@ -13,10 +13,8 @@ the final answer, who gave it, and the small model's answer in the audit details
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,11 +34,10 @@ from engine.tasks.prompt import PromptFormat
 from engine.tasks.service import TaskInfo
 
 if TYPE_CHECKING:
+    from engine.store.workspace_store import WorkspaceStore
     from engine.workspace import Workspace
 
 FALLBACK_SETTING = "console.fallback_model"
-_lock = threading.RLock()
-_fallbacks: dict[str, LoadedModel] = {}
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,7 @@ class CascadeAnswer:
     fields: dict[str, float] = field(default_factory=dict)  # extraction: per-field confidence of the answer
 
 
-def fallback_path(ws: Workspace) -> Path | None:
+def fallback_path(ws: Workspace | WorkspaceStore) -> Path | None:
     raw = (ws.setting(FALLBACK_SETTING, "") or "").strip()
     return Path(raw) if raw else None
 
@@ -77,24 +74,11 @@ def set_fallback(ws: Workspace, path: Path | None) -> None:
     ws.set_setting(FALLBACK_SETTING, str(path))
 
 
-@contextmanager
-def fallback_model(path: Path) -> Iterator[LoadedModel]:
-    """The fallback, loaded once in its own inference process and kept (beside the console's model)."""
-    with _lock:
-        key = str(path)
-        if key not in _fallbacks:
-            for old in _fallbacks.values():
-                old.close()
-            _fallbacks.clear()
-            _fallbacks[key] = LoadedModel(path)
-        yield _fallbacks[key]
-
-
 def unload_fallback() -> None:
-    with _lock:
-        for model in _fallbacks.values():
-            model.close()
-        _fallbacks.clear()
+    """Let the fallback model of every workspace open in this process go."""
+    from engine.console.service import unload_fallbacks
+
+    unload_fallbacks()
 
 
 def _artifact_at(ws: Workspace, path: Path) -> int | None:
@@ -118,7 +102,7 @@ def _cascade(ws: Workspace, artifact_id: int | None, text: str, task_id: int | N
     start = time.perf_counter()
     with using(ws, model.path) as loaded:
         small_out, small_raw, fields = asker(loaded, model.prompt_format(task), redacted)
-    small_conf = calibrated_confidence(ws, model.artifact.id, small_raw)
+    small_conf = calibrated_confidence(ws.evaluation, model.artifact.id, small_raw)
     output, confidence, by = small_out, small_conf, "model"
     fallback = fallback_path(ws)
     escalated = small_conf < limit and fallback is not None
@@ -127,9 +111,9 @@ def _cascade(ws: Workspace, artifact_id: int | None, text: str, task_id: int | N
         if not info.chat_template:
             raise NotReady(f"{fallback}: the fallback model has no chat template")
         fmt = PromptFormat(task.system_prompt, task.user_template, info.chat_template)
-        with fallback_model(fallback) as big:
+        with ws.console.fallback.using(fallback) as big:  # kept loaded beside the console's model
             output, raw, fields = asker(big, fmt, redacted)
-        confidence, by = calibrated_confidence(ws, _artifact_at(ws, fallback), raw), "fallback"
+        confidence, by = calibrated_confidence(ws.evaluation, _artifact_at(ws, fallback), raw), "fallback"
     latency = (time.perf_counter() - start) * 1000
     flagged = confidence < limit
     call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256,

@@ -15,7 +15,7 @@ from engine.console.calls import log_call
 from engine.console.calls import threshold as limit_for
 from engine.console.models import ConsoleModel, pick_model, using
 from engine.console.pseudonyms import may_see_values, pseudonymise
-from engine.errors import AirlockError, NotReady
+from engine.errors import NotReady
 from engine.evaluation.calibrate import calibrated_confidence
 from engine.tasks.service import TaskInfo
 
@@ -54,10 +54,7 @@ class ExtractionAnswer:
 def redact(ws: Workspace, text: str) -> str:
     """The console's input as it may be logged and answered: redacted with the workspace's own
     patterns, deny and allow lists, thresholds and operators, exactly as imports are."""
-    if not text.strip():
-        raise AirlockError("nothing to answer: the input is empty")
-    settings = ws.privacy.settings()
-    return ws.privacy.preview(text, settings.detection_config(), settings.operators)[1]
+    return ws.console.redact(text)
 
 
 def _task(ws: Workspace, model: ConsoleModel, task_id: int | None, kind: str) -> TaskInfo:
@@ -84,7 +81,7 @@ def classify_text(ws: Workspace, artifact_id: int | None, text: str, threshold: 
     redacted = redact(ws, text)
     with using(ws, model.path) as loaded:
         answer = Classifier(loaded, model.prompt_format(task), task.labels).classify(redacted)
-    confidence = calibrated_confidence(ws, model.artifact.id, answer.confidence)  # expected accuracy
+    confidence = calibrated_confidence(ws.evaluation, model.artifact.id, answer.confidence)  # expected accuracy
     flagged = confidence < limit_for(ws, threshold)
     call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256, mode="classify",
                        redacted_input=redacted, output=answer.label, confidence=confidence, flagged=flagged,
@@ -118,7 +115,7 @@ def extract_text(ws: Workspace, artifact_id: int | None, text: str, task_id: int
     redacted = pseudo.text
     with using(ws, model.path) as loaded:
         result = Extractor(loaded, model.prompt_format(task), schema).extract(redacted)
-    confidence = calibrated_confidence(ws, model.artifact.id, result.confidence)  # expected accuracy
+    confidence = calibrated_confidence(ws.evaluation, model.artifact.id, result.confidence)  # expected accuracy
     flagged = confidence < limit_for(ws, threshold)
     output = json.dumps(result.value, ensure_ascii=False)
     call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256, mode="extract",

@@ -17,20 +17,19 @@ import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import TYPE_CHECKING, Any
 
-from engine.console import endpoint_token
-from engine.console.calls import log_call
-from engine.console.classify import redact
-from engine.console.models import ConsoleModel, pick_model, using
+from engine.console.models import ConsoleModel
 from engine.errors import AirlockError
 from engine.seal import host_loopback_listener
 from engine.tasks.prompt import end_of_turn, render_chat
 
 if TYPE_CHECKING:
+    from engine.console.service import ConsoleService
     from engine.workspace import Workspace
 
 LOOPBACK = "127.0.0.1"
 MAX_BODY_BYTES = 1_000_000
 MAX_TOKENS = 2048
+PORT = 8642
 
 
 def check_address(host: str) -> str:
@@ -41,10 +40,16 @@ def check_address(host: str) -> str:
 
 
 class LocalEndpoint:
-    def __init__(self, ws: Workspace, artifact_id: int | None = None, host: str = LOOPBACK, port: int = 8642) -> None:
+    """Serves one model of a workspace's console (``ws.console.endpoint(...)``; passing the workspace
+    itself, as callers did before the console service, works too)."""
+
+    def __init__(self, console: ConsoleService | Workspace, artifact_id: int | None = None, host: str = LOOPBACK,
+                 port: int = PORT) -> None:
+        from engine.console.service import ConsoleService
+
         self.host = check_address(host)
-        self.ws = ws
-        self.model: ConsoleModel = pick_model(ws, artifact_id)
+        self.console = console if isinstance(console, ConsoleService) else console.console
+        self.model: ConsoleModel = self.console.pick_model(artifact_id)
         self.port = port
         self._server: HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -55,9 +60,9 @@ class LocalEndpoint:
         return f"http://{self.host}:{self.port}/v1"
 
     def start(self) -> LocalEndpoint:
-        self.ws.membership.require("operator", "the local endpoint")
-        if endpoint_token.current(self.ws) is None:
-            self.new_token = endpoint_token.issue(self.ws)
+        self.console.membership.require("operator", "the local endpoint")
+        if self.console.token.current() is None:
+            self.new_token = self.console.token.issue()
         endpoint = self
 
         class Handler(_Handler):
@@ -72,9 +77,10 @@ class LocalEndpoint:
         server.server_name, server.server_port = self.host, int(server.server_address[1])
         self._server = server
         self.port = int(server.server_address[1])
-        with self.ws.unit() as s:
-            self.ws.audit.record(s, "console.endpoint_started", f"artifact:{self.model.artifact.id}",
-                                 {"address": f"{self.host}:{self.port}", "model": self.model.artifact.sha256})
+        store = self.console.store
+        with store.unit() as s:
+            store.audit.record(s, "console.endpoint_started", f"artifact:{self.model.artifact.id}",
+                               {"address": f"{self.host}:{self.port}", "model": self.model.artifact.sha256})
         self._thread = threading.Thread(target=self._server.serve_forever, name="airlock-endpoint",
                                         daemon=True)  # never keeps the app alive
         self._thread.start()
@@ -88,9 +94,10 @@ class LocalEndpoint:
         if self._thread is not None:
             self._thread.join()
         self._server = None
-        with self.ws.unit() as s:
-            self.ws.audit.record(s, "console.endpoint_stopped", f"artifact:{self.model.artifact.id}",
-                                 {"address": f"{self.host}:{self.port}"})
+        store = self.console.store
+        with store.unit() as s:
+            store.audit.record(s, "console.endpoint_stopped", f"artifact:{self.model.artifact.id}",
+                               {"address": f"{self.host}:{self.port}"})
 
     def __enter__(self) -> LocalEndpoint:
         return self.start()
@@ -109,23 +116,23 @@ class LocalEndpoint:
         messages = body.get("messages")
         if not isinstance(messages, list) or not messages:
             raise AirlockError("'messages' must be a non-empty list")
-        clean = [{"role": str(m.get("role", "user")), "content": redact(self.ws, str(m.get("content", "")))}
+        clean = [{"role": str(m.get("role", "user")), "content": self.console.redact(str(m.get("content", "")))}
                  for m in messages if isinstance(m, dict)]
         prompt = render_chat(self.model.chat_template, clean, add_generation_prompt=True)
         fmt = body.get("response_format") or {}
         schema = fmt.get("json_schema", {}).get("schema") if isinstance(fmt, dict) else None
         start = time.perf_counter()
-        with using(self.ws, self.model.path) as loaded:
+        with self.console.using(self.model.path) as loaded:
             text = "".join(loaded.stream(prompt, max_tokens=max_tokens,
                                          stop=[end_of_turn(self.model.chat_template).strip()],
                                          schema=schema if isinstance(schema, dict) else None))
             prompt_tokens = len(loaded.tokenize(prompt, add_bos=True))
             completion_tokens = loaded.last_evaluated
         latency = (time.perf_counter() - start) * 1000
-        call_id = log_call(self.ws, artifact_id=self.model.artifact.id, model_sha256=self.model.artifact.sha256,
-                           mode="chat", redacted_input=clean[-1]["content"], output=text, confidence=None,
-                           flagged=False, latency_ms=latency, tokens=prompt_tokens + completion_tokens,
-                           task_id=None, audit={"via": "endpoint", "token": token_name})
+        call_id = self.console.log.record(
+            artifact_id=self.model.artifact.id, model_sha256=self.model.artifact.sha256, mode="chat",
+            redacted_input=clean[-1]["content"], output=text, confidence=None, flagged=False, latency_ms=latency,
+            tokens=prompt_tokens + completion_tokens, task_id=None, audit={"via": "endpoint", "token": token_name})
         return {"id": f"chatcmpl-{call_id}", "object": "chat.completion", "created": int(time.time()),
                 "model": self.model_id(),
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
@@ -153,7 +160,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _token_name(self) -> str | None:
         """The calling token's name; answers 401 (and returns None) without a valid bearer token."""
-        name = endpoint_token.holder(self.owner.ws, self.headers.get("Authorization"))
+        name = self.owner.console.token.holder(self.headers.get("Authorization"))
         if name is None:
             self._send(401, {"error": {"message": "missing or wrong bearer token: send 'Authorization: Bearer "
                                                   "<token>' (airlock console token rotate issues a new one)",

@@ -16,20 +16,20 @@ from engine.tasks.conversation import task_conversation
 from engine.tasks.record_text import served_answer
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.datasets.service import DatasetService
 
 EXPORT_FORMATS = ("chat", "hf")
 
 
-def export_version(ws: Workspace, version_id: int, fmt: str, out: Path) -> Path:
+def export_version(datasets: DatasetService, version_id: int, fmt: str, out: Path) -> Path:
     if fmt not in EXPORT_FORMATS:
         raise AirlockError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
-    version = ws.datasets.get(version_id)
-    task = ws.tasks.get(version.task_id)
+    version = datasets.get(version_id)
+    task = datasets.tasks.get(version.task_id)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise AirlockError(f"{out} already exists and is not an empty folder; choose a new folder")
     by_split: dict[str, list[dict[str, Any]]] = {}
-    for row in ws.datasets.rows(version_id):
+    for row in datasets.rows(version_id):
         by_split.setdefault(row.split, []).append({
             "messages": task_conversation(task.system_prompt, task.user_template, row.input_text,
                                           served_answer(task.kind, task.spec, row.target)),
@@ -53,8 +53,8 @@ def export_version(ws: Workspace, version_id: int, fmt: str, out: Path) -> Path:
         for ds in dd.values():
             ds.info.description = json.dumps(manifest)
         dd.save_to_disk(str(out))
-    with ws.unit() as s:
-        ws.audit.record(s, "dataset.exported", f"dataset_version:{version.id}",
+    with datasets.store.unit() as s:
+        datasets.store.audit.record(s, "dataset.exported", f"dataset_version:{version.id}",
                         {"format": fmt, "path": str(out), "content_hash": version.content_hash,
                          "splits": manifest["splits"]})
     return out

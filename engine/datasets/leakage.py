@@ -19,7 +19,7 @@ from engine.store.models import DatasetItem, ModelArtifact, TrainingRun
 from engine.tasks.display import normalised_input
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.store.workspace_store import WorkspaceStore
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,10 @@ class ModelLeak:
     how: str  # "same example", "same input", or "near twin (J 0.93)"
 
 
-def _trained_on(ws: Workspace, artifact_id: int) -> tuple[str, list[tuple[int, str]]]:
+def _trained_on(store: WorkspaceStore, artifact_id: int) -> tuple[str, list[tuple[int, str]]]:
     """The artifact's name and (example id, input) of the training split it was fine-tuned on
     (empty for a model without a recorded training run)."""
-    with ws.reader() as s:
+    with store.reader() as s:
         art = s.get(ModelArtifact, artifact_id)
         if art is None:
             return f"artifact {artifact_id}", []
@@ -48,12 +48,12 @@ def _trained_on(ws: Workspace, artifact_id: int) -> tuple[str, list[tuple[int, s
         return art.name, [(int(ex), str(text)) for ex, text in rows]
 
 
-def model_leaks(ws: Workspace, version_id: int, artifact_ids: Iterable[int],
+def model_leaks(store: WorkspaceStore, version_id: int, artifact_ids: Iterable[int],
                 threshold: float = 0.9) -> list[ModelLeak]:
     """Every held-out item of ``version_id`` that one of these models trained on, or on a near twin of."""
     from engine.datasets.neardup import near_duplicates  # numpy, loaded when needed
 
-    with ws.reader() as s:
+    with store.reader() as s:
         held = [(int(ex), str(split), str(text)) for ex, split, text in s.execute(
             select(DatasetItem.example_id, DatasetItem.split, DatasetItem.input_text)
             .where(DatasetItem.version_id == version_id, DatasetItem.split.in_(HELD_OUT_SPLITS))
@@ -62,7 +62,7 @@ def model_leaks(ws: Workspace, version_id: int, artifact_ids: Iterable[int],
         return []
     found: list[ModelLeak] = []
     for artifact_id in dict.fromkeys(artifact_ids):
-        name, trained = _trained_on(ws, artifact_id)
+        name, trained = _trained_on(store, artifact_id)
         if not trained:
             continue
         by_id = {ex for ex, _ in trained}

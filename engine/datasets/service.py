@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +46,10 @@ from engine.tasks.spec import TaskInfo
 from engine.tasks.validation import value_problems
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.members import MembershipService
+    from engine.models.service import ModelService
+    from engine.store.workspace_store import WorkspaceStore
+    from engine.tasks.service import TaskService
 
 TOKEN_SAMPLE = 5_000  # token lengths of bigger versions are counted on a seeded sample ...
 TOKEN_LONGEST = 200  # ... and on their longest texts (by characters), so the maximum is right
@@ -63,14 +65,18 @@ class DatasetRow:
 
 
 class DatasetService:
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
+    def __init__(self, store: WorkspaceStore, membership: MembershipService, tasks: TaskService,
+                 models: ModelService) -> None:
+        self.store = store
+        self.membership = membership
+        self.tasks = tasks  # a version freezes one task's examples
+        self.models = models  # what the promoted model was trained on (leakage), base models (token counts)
 
     def freeze(self, task_id: int, name: str, plan: SplitPlan | None = None,
                ctx: JobContext | None = None, signature: Signature | None = None) -> VersionInfo:
         """Validate, de-duplicate and split the task's examples into a new immutable version. A job.
         Signed: ``signature`` (or one pending from ``signing``) is required, else nothing is frozen."""
-        self.ws.membership.require("expert", "freezing a dataset version")
+        self.membership.require("expert", "freezing a dataset version")
         plan = plan or SplitPlan()
         ctx = ctx or JobContext()
         if not name.strip():
@@ -79,13 +85,13 @@ class DatasetService:
             raise AirlockError("the eval and test shares must be at least 0 and leave room for training "
                                f"(eval {plan.eval_fraction} + test {plan.test_fraction} must be below 1)")
         signature = require_signature("freezing a dataset version for training", signature)
-        task = self.ws.tasks.get(task_id)
-        for review in self.ws.tasks.example_reviews.open_reviews(task_id):
+        task = self.tasks.get(task_id)
+        for review in self.tasks.example_reviews.open_reviews(task_id):
             raise NotReady(f"task {task.name!r} has imported rows under PII review ({review.file_name}, review "
                            f"{review.review_id}: {review.pending} finding(s) undecided); finish the review "
                            "(airlock examples review) before freezing a version")
         ctx.step(0.0, "Reading examples and labels")
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             examples = s.execute(select(Example.id, Example.input_text, Example.is_golden, Example.is_ood)
                                  .where(Example.task_id == task_id).order_by(Example.id)).all()
             labels = labels_by_example(s, task_id)
@@ -121,7 +127,7 @@ class DatasetService:
     def placed_before(self, task_id: int) -> dict[int, str]:
         """example id -> where it stays in the next version (``earlier_split`` of its history)."""
         history: dict[int, list[str]] = {}
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             for ex_id, part in s.execute(select(DatasetItem.example_id, DatasetItem.split)
                                           .join(DatasetVersion, DatasetVersion.id == DatasetItem.version_id)
                                           .where(DatasetVersion.task_id == task_id)
@@ -131,13 +137,13 @@ class DatasetService:
 
     def _store(self, task: TaskInfo, name: str, plan: SplitPlan, outcome: FreezeOutcome,
                stats: dict[str, Any], digest: str) -> VersionInfo:
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             existing = s.scalar(select(DatasetVersion).where(DatasetVersion.content_hash == digest))
             if existing is not None:
                 raise AirlockError(f"nothing changed: identical to dataset version {existing.name!r} "
                                    f"({digest[:12]})")
             version = DatasetVersion(task_id=task.id, name=name, seed=plan.seed, content_hash=digest,
-                                     stats=json.dumps(stats), created_by=self.ws.identity.os_user,
+                                     stats=stats, created_by=self.store.identity.os_user,
                                      created_at=now())
             s.add(version)
             s.flush()
@@ -146,7 +152,7 @@ class DatasetService:
                          for it in outcome.items])
             insert_many(s, DatasetRejection, ("version_id", "example_id", "reason"),
                         [(version.id, ex_id, why) for ex_id, why in outcome.rejections])
-            self.ws.audit.record(s, "dataset.frozen", f"dataset_version:{version.id}",
+            self.store.audit.record(s, "dataset.frozen", f"dataset_version:{version.id}",
                                  {"name": name, "task_id": task.id, "content_hash": digest, "seed": plan.seed,
                                   "splits": stats["splits"], "rejected": len(outcome.rejections),
                                   "near_duplicates": len(outcome.near_duplicates),
@@ -181,7 +187,7 @@ class DatasetService:
         registered, else the first registered one, else the installed demo model file."""
         from engine.models.service import DEMO_MODEL_NAME
 
-        bases = self.ws.models.bases()
+        bases = self.models.bases()
         if bases:
             base = next((b for b in bases if b.name == DEMO_MODEL_NAME), bases[0])
             return base.name, str(base.path), base.sha256
@@ -193,35 +199,35 @@ class DatasetService:
 
     # -- reading ----------------------------------------------------------
     def get(self, version_id: int) -> VersionInfo:
-        found = version_infos(self.ws, version_id)
+        found = version_infos(self.store, version_id)
         if not found:
             raise AirlockError(f"no dataset version with id {version_id}")
         return found[0]
 
     def versions(self, task_id: int | None = None, newest_first: bool = False) -> list[VersionInfo]:
         """Every version (of one task), oldest first, or newest first as the pages list them."""
-        return version_infos(self.ws, task_id=task_id, newest_first=newest_first)
+        return version_infos(self.store, task_id=task_id, newest_first=newest_first)
 
     def item_lengths(self, version_id: int) -> list[int]:
         """Characters per item (input + answer), for the version's length histogram."""
-        return item_lengths(self.ws, version_id)
+        return item_lengths(self.store, version_id)
 
     def rows(self, version_id: int, split: str | None = None) -> list[DatasetRow]:
         """The version's items of one split (every split when None), in a stable order."""
         stmt = select(DatasetItem).where(DatasetItem.version_id == version_id).order_by(DatasetItem.id)
         if split is not None:
             stmt = stmt.where(DatasetItem.split == split)
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             return [DatasetRow(i.id, i.example_id, i.split, i.input_text, i.target) for i in s.scalars(stmt)]
 
     def rejections(self, version_id: int) -> list[Rejection]:
         """Examples freezing left out of the version, and why."""
-        return rejections(self.ws, version_id)
+        return rejections(self.store, version_id)
 
     def diff(self, a: int, b: int) -> DatasetDiff:
         """Items added, removed, changed and moved between split from version ``a`` to ``b``."""
         self.get(a), self.get(b)
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             keys = {v: [ItemKey(ex, split, h) for ex, split, h in s.execute(
                 select(DatasetItem.example_id, DatasetItem.split, DatasetItem.content_hash)
                 .where(DatasetItem.version_id == v))] for v in (a, b)}
@@ -237,10 +243,10 @@ class DatasetService:
         leaked = leaks([(r.example_id, r.split, r.input_text) for r in rows], threshold)
         minimum = self.minimum_examples()
         checks = assess(version.stats, counts, leaked, minimum)
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             promoted = s.scalar(select(ModelArtifact.id).where(ModelArtifact.promoted.is_(True)))
         if promoted is not None:
-            cross = describe(model_leaks(self.ws, version_id, [int(promoted)], threshold))
+            cross = describe(model_leaks(self.store, version_id, [int(promoted)], threshold))
             checks.append(ReadinessCheck("promoted_leakage", WARN, cross[0] + "; compare on a version whose "
                                          "held-out examples it never saw") if cross else
                           ReadinessCheck("promoted_leakage", OK, "The promoted model was not trained on any test, "
@@ -249,7 +255,7 @@ class DatasetService:
 
     def minimum_examples(self) -> int:
         """Below this many examples the readiness report refuses a version (workspace setting)."""
-        setting = self.ws.setting(MIN_EXAMPLES_SETTING)
+        setting = self.store.setting(MIN_EXAMPLES_SETTING)
         try:
             return int(setting) if setting is not None else DEFAULT_MIN_EXAMPLES
         except ValueError as exc:
@@ -260,14 +266,14 @@ class DatasetService:
         """Change the minimum (audited as a setting change)."""
         if n < 1:
             raise AirlockError(f"the minimum number of examples must be at least 1, not {n}")
-        self.ws.set_setting(MIN_EXAMPLES_SETTING, str(n))
+        self.membership.change_setting(MIN_EXAMPLES_SETTING, str(n))
 
     def export(self, version_id: int, fmt: str, out: Path) -> Path:
         """Write the version as chat JSONL (one file) or a Hugging Face ``datasets`` folder."""
-        self.ws.membership.require("expert", "exporting a dataset")
+        self.membership.require("expert", "exporting a dataset")
         from engine.datasets.export import export_version
 
-        return export_version(self.ws, version_id, fmt, out)
+        return export_version(self, version_id, fmt, out)
 
 
 __all__ = ["DatasetRow", "DatasetService", "FrozenItem", "Rejection", "SplitPlan", "VersionInfo"]

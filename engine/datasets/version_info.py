@@ -3,7 +3,6 @@ reads that build them. Reached through ``ws.datasets``; nothing here writes."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -14,7 +13,7 @@ from engine.store.models import DatasetItem, DatasetRejection, DatasetVersion, E
 from engine.tasks.display import excerpt
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.store.workspace_store import WorkspaceStore
 
 SPLIT_ORDER = ("train", "eval", "test", "golden", "ood")
 
@@ -51,7 +50,7 @@ class Rejection:
     input_excerpt: str = ""
 
 
-def version_infos(ws: Workspace, version_id: int | None = None, task_id: int | None = None,
+def version_infos(store: WorkspaceStore, version_id: int | None = None, task_id: int | None = None,
                   newest_first: bool = False) -> list[VersionInfo]:
     stmt = select(DatasetVersion, Task.name).join(Task, Task.id == DatasetVersion.task_id)
     rejected = select(DatasetRejection.version_id, func.count()).group_by(DatasetRejection.version_id)
@@ -61,25 +60,25 @@ def version_infos(ws: Workspace, version_id: int | None = None, task_id: int | N
     if task_id is not None:
         stmt = stmt.where(DatasetVersion.task_id == task_id)
     order = (DatasetVersion.created_at.desc(), DatasetVersion.id.desc()) if newest_first else (DatasetVersion.id,)
-    with ws.reader() as s:
+    with store.reader() as s:
         rows = s.execute(stmt.order_by(*order)).all()
         n_rejected = {vid: int(n) for vid, n in s.execute(rejected)}
-    return [VersionInfo(v.id, v.task_id, v.name, v.seed, v.content_hash, json.loads(v.stats),
+    return [VersionInfo(v.id, v.task_id, v.name, v.seed, v.content_hash, v.stats,
                         n_rejected.get(v.id, 0), task_name, v.created_by, v.created_at)
             for v, task_name in rows]
 
 
-def rejections(ws: Workspace, version_id: int) -> list[Rejection]:
+def rejections(store: WorkspaceStore, version_id: int) -> list[Rejection]:
     stmt = (select(DatasetRejection.example_id, DatasetRejection.reason, Example.input_text)
             .join(Example, Example.id == DatasetRejection.example_id)
             .where(DatasetRejection.version_id == version_id).order_by(DatasetRejection.id))
-    with ws.reader() as s:
+    with store.reader() as s:
         return [Rejection(ex_id, why, excerpt(text)) for ex_id, why, text in s.execute(stmt)]
 
 
-def item_lengths(ws: Workspace, version_id: int) -> list[int]:
+def item_lengths(store: WorkspaceStore, version_id: int) -> list[int]:
     """Characters per item (input + answer), for a version's length histogram; no texts are loaded."""
     stmt = (select(func.length(DatasetItem.input_text) + func.length(DatasetItem.target))
             .where(DatasetItem.version_id == version_id))
-    with ws.reader() as s:
+    with store.reader() as s:
         return [int(n or 0) for n in s.scalars(stmt)]

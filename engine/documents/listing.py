@@ -13,7 +13,8 @@ from engine.privacy.findings import FindingInfo
 from engine.store.models import Document, PiiFinding
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.privacy.service import PrivacyService
+    from engine.store.workspace_store import WorkspaceStore
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,13 @@ class DocumentText:
     spans: tuple[TextSpan, ...] = ()
 
 
-def document_rows(ws: Workspace) -> list[DocumentRow]:
+def document_rows(store: WorkspaceStore) -> list[DocumentRow]:
     counts = (select(PiiFinding.document_id, func.count().label("n"))
               .group_by(PiiFinding.document_id).subquery())
     stmt = (select(Document, func.coalesce(counts.c.n, 0))
             .outerjoin(counts, counts.c.document_id == Document.id)
             .order_by(Document.imported_at.desc(), Document.id.desc()))
-    with ws.reader() as s:
+    with store.reader() as s:
         return [DocumentRow(d.id, d.source_name, d.format, d.size_bytes, d.status, int(n),
                             d.imported_at) for d, n in s.execute(stmt)]
 
@@ -67,15 +68,15 @@ def placeholder_spans(text: str, found: list[FindingInfo]) -> list[TextSpan]:
     return sorted(spans, key=lambda t: t.start)
 
 
-def document_text(ws: Workspace, document_id: int) -> DocumentText | None:
+def document_text(store: WorkspaceStore, privacy: PrivacyService, document_id: int) -> DocumentText | None:
     """The redacted text with its placeholders marked, or, while the original is
     still kept (under review), the original with the detected spans marked."""
-    with ws.reader() as s:
+    with store.reader() as s:
         doc = s.get(Document, document_id)
         if doc is None:
             return None
         redacted, original = doc.redacted_text, doc.original_text
-    found = ws.privacy.findings(document_id)
+    found = privacy.findings(document_id)
     if redacted is not None:
         return DocumentText(document_id, redacted, True, tuple(placeholder_spans(redacted, found)))
     text = original or ""

@@ -28,7 +28,9 @@ from engine.jobs import JobContext
 from engine.store.models import Document
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.members import MembershipService
+    from engine.privacy.service import PrivacyService
+    from engine.store.workspace_store import WorkspaceStore
 
 _LOOKUP_CHUNK = 500  # stays under SQLite's limit on bound parameters
 
@@ -41,8 +43,10 @@ class ImportReport:
 
 
 class DocumentService:
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
+    def __init__(self, store: WorkspaceStore, membership: MembershipService, privacy: PrivacyService) -> None:
+        self.store = store
+        self.membership = membership
+        self.privacy = privacy
 
     def import_files(self, paths: Iterable[Path], ctx: JobContext | None = None,
                      text_field: str = "text", label_field: str | None = None, workers: int = 1) -> ImportReport:
@@ -53,14 +57,14 @@ class DocumentService:
         the label; without a label field, one called ``label`` is used where it exists.
         ``workers`` > 1 reads files in that many processes while this one stores them.
         """
-        self.ws.membership.require("expert", "importing documents")
+        self.membership.require("expert", "importing documents")
         ctx = ctx or JobContext()
         report = ImportReport()
-        limit = size_limit(self.ws.setting(MAX_IMPORT_SETTING))
+        limit = size_limit(self.store.setting(MAX_IMPORT_SETTING))
         sources = collect(paths)
         report.errors.extend(f"{readable(str(path))}: {problem}" for path, problem in sources.problems)
         total = max(1, len(sources.files))
-        names = NameRedactor(self.ws)  # names are stored, audited and shown in progress only redacted
+        names = NameRedactor(self.privacy)  # names are stored, audited and shown in progress only redacted
 
         def announce(i: int, source: SourceFile) -> None:
             ctx.step(i / total, f"Importing {names(source.name)}")
@@ -77,7 +81,7 @@ class DocumentService:
         """All documents of one file in one transaction, duplicates reported."""
         keyed = [(rec, sha256_bytes(rec.raw) if rec.raw is not None else parsed.file_sha256,
                   len(rec.raw) if rec.raw is not None else parsed.size) for rec in parsed.records]
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             earlier = self._existing(s, {sha for _rec, sha, _size in keyed})
             added: list[int] = []
             duplicates: list[str] = []
@@ -89,14 +93,14 @@ class DocumentService:
                     continue
                 doc = Document(source_name=names(rec.name), format=parsed.format, size_bytes=size,
                                page_count=rec.page_count, sha256=sha, original_text=rec.text, redacted_text=None,
-                               status="imported", source_label=rec.label, imported_by=self.ws.identity.os_user,
+                               status="imported", source_label=rec.label, imported_by=self.store.identity.os_user,
                                imported_at=now())
                 s.add(doc)
                 s.flush()
                 added.append(doc.id)
                 earlier[sha] = (doc.id, rec.name)  # a row repeated inside the same file
             if added:
-                self.ws.audit.record(s, "documents.imported", f"file:{names(parsed.source.name)}",
+                self.store.audit.record(s, "documents.imported", f"file:{names(parsed.source.name)}",
                                      {"file_sha256": parsed.file_sha256, "format": parsed.format,
                                       "size_bytes": parsed.size, "documents": len(added),
                                       "duplicates": len(duplicates)})
@@ -117,14 +121,14 @@ class DocumentService:
 
     def rows(self) -> list[DocumentRow]:
         """Every document, newest first, with its number of PII findings (for the Documents list)."""
-        return document_rows(self.ws)
+        return document_rows(self.store)
 
     def text(self, document_id: int) -> DocumentText | None:
         """What a reviewer may see of a document (None: no such document)."""
-        return document_text(self.ws, document_id)
+        return document_text(self.store, self.privacy, document_id)
 
     def ids(self, status: str | None = None) -> list[int]:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             stmt = select(Document.id).order_by(Document.id)
             if status:
                 stmt = stmt.where(Document.status == status)

@@ -9,7 +9,6 @@ of 0.9 means "flag answers below 90 % expected accuracy".
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,28 +21,28 @@ from engine.jobs import JobContext
 from engine.store.models import DatasetVersion, ModelArtifact, Prediction
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.evaluation.service import EvaluationService
 
 METHOD_SETTING = "evaluation.calibration_method"
 DEFAULT_METHOD = "platt"  # chosen on the demo's half-trained models (BENCHMARKS.md, calibration)
 
 
-def stored(ws: Workspace, artifact_id: int | None) -> Calibration | None:
+def stored(ev: EvaluationService, artifact_id: int | None) -> Calibration | None:
     """The artifact's calibration, or None when it has none (or is not an artifact)."""
     if artifact_id is None:
         return None
-    with ws.reader() as s:
+    with ev.store.reader() as s:
         raw = s.scalar(select(ModelArtifact.calibration).where(ModelArtifact.id == artifact_id))
-    return Calibration.from_dict(json.loads(raw)) if raw else None
+    return Calibration.from_dict(raw) if raw else None
 
 
-def calibrated_confidence(ws: Workspace, artifact_id: int | None, raw: float) -> float:
-    cal = stored(ws, artifact_id)
+def calibrated_confidence(ev: EvaluationService, artifact_id: int | None, raw: float) -> float:
+    cal = stored(ev, artifact_id)
     return cal.apply(raw) if cal is not None else raw
 
 
-def method_setting(ws: Workspace) -> str:
-    method = (ws.setting(METHOD_SETTING, DEFAULT_METHOD) or DEFAULT_METHOD).strip()
+def method_setting(ev: EvaluationService) -> str:
+    method = (ev.store.setting(METHOD_SETTING, DEFAULT_METHOD) or DEFAULT_METHOD).strip()
     if method not in METHODS:
         raise AirlockError(f"setting {METHOD_SETTING} must be one of {', '.join(METHODS)}, not {method!r}")
     return method
@@ -66,19 +65,19 @@ def confidence_metrics(confidences: Sequence[float | None], correct: Sequence[bo
     return out
 
 
-def calibrate(ws: Workspace, artifact_id: int, version_id: int, method: str | None = None,
+def calibrate(ev: EvaluationService, artifact_id: int, version_id: int, method: str | None = None,
               ctx: JobContext | None = None) -> Calibration:
     """Evaluate on the eval split, fit, store with the artifact (audited). A job."""
-    ws.membership.require("expert", "calibration")
+    ev.membership.require("expert", "calibration")
     ctx = ctx or JobContext()
-    method = method or method_setting(ws)
+    method = method or method_setting(ev)
     if method not in METHODS:
         raise AirlockError(f"unknown calibration method {method!r}; choose one of {', '.join(METHODS)}")
-    if not ws.datasets.rows(version_id, "eval"):
-        raise NotReady(f"dataset version {ws.datasets.get(version_id).name} has no eval examples to calibrate on")
-    run = ws.evaluation.run(ws.evaluation.model(artifact_id, version_id), version_id, "eval",
+    if not ev.datasets.rows(version_id, "eval"):
+        raise NotReady(f"dataset version {ev.datasets.get(version_id).name} has no eval examples to calibrate on")
+    run = ev.run(ev.model(artifact_id, version_id), version_id, "eval",
                             ctx=ctx.sub(0.0, 0.95))
-    with ws.reader() as s:
+    with ev.store.reader() as s:
         rows = s.execute(select(Prediction.confidence, Prediction.correct)
                          .where(Prediction.evaluation_run_id == run.id)).all()
         version_hash = s.get_one(DatasetVersion, version_id).content_hash
@@ -90,10 +89,10 @@ def calibrate(ws: Workspace, artifact_id: int, version_id: int, method: str | No
         "dataset_version_id": version_id, "dataset_hash": version_hash, "split": "eval",
         "evaluation_run_id": run.id, "n": len(pairs), "accuracy": sum(oks) / len(oks) if oks else None,
         "ece_before": ece(raw, oks), "ece_after": after})
-    with ws.unit() as s:
+    with ev.store.unit() as s:
         art = s.get_one(ModelArtifact, artifact_id)
-        art.calibration = json.dumps(cal.as_dict())
-        ws.audit.record(s, "model.calibrated", f"artifact:{artifact_id}",
+        art.calibration = cal.as_dict()
+        ev.store.audit.record(s, "model.calibrated", f"artifact:{artifact_id}",
                         {"name": art.name, "method": cal.method, "params": cal.params, **cal.fitted_on})
     ctx.report(1.0, f"calibrated ({cal.method}): ECE {cal.fitted_on['ece_before']:.3f} -> {after:.3f} on eval")
     return cal

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -15,8 +14,8 @@ from engine.evaluation.cost import CloudAlternative, CostModel
 from engine.store.models import DatasetVersion, EvaluationRun, ModelArtifact, Prediction
 
 if TYPE_CHECKING:
+    from engine.evaluation.service import EvaluationService
     from engine.jobs import JobContext
-    from engine.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -90,9 +89,9 @@ class Comparison:
                 "table": self.table(), "leakage": self.leakage}
 
 
-def summaries(ws: Workspace, run_ids: list[int]) -> list[RunSummary]:
-    cost = CostModel.from_settings(ws.setting)
-    with ws.reader() as s:
+def summaries(ev: EvaluationService, run_ids: list[int]) -> list[RunSummary]:
+    cost = CostModel.from_settings(ev.store.setting)
+    with ev.store.reader() as s:
         found = {r.id: (r, v) for r, v in s.execute(
             select(EvaluationRun, DatasetVersion)
             .join(DatasetVersion, DatasetVersion.id == EvaluationRun.dataset_version_id)
@@ -102,7 +101,7 @@ def summaries(ws: Workspace, run_ids: list[int]) -> list[RunSummary]:
         if rid not in found:
             raise AirlockError(f"no evaluation run with id {rid}")
         run, version = found[rid]
-        metrics = json.loads(run.metrics) if run.metrics else {}
+        metrics = run.metrics or {}
         mean = metrics.get("latency_mean_ms", metrics.get("latency_p50_ms"))
         per_1k = cost.per_1k_requests(float(mean)) if mean is not None else None
         out.append(RunSummary(run.id, run.model_label, run.artifact_id, run.model_sha256, version.id, version.name,
@@ -111,31 +110,31 @@ def summaries(ws: Workspace, run_ids: list[int]) -> list[RunSummary]:
     return out
 
 
-def item_scores(ws: Workspace, run_id: int) -> dict[int, float]:
+def item_scores(ev: EvaluationService, run_id: int) -> dict[int, float]:
     """dataset item id -> the item's score in this run (1/0 from ``correct`` where no score was stored)."""
-    with ws.reader() as s:
+    with ev.store.reader() as s:
         rows = s.execute(select(Prediction.dataset_item_id, Prediction.score, Prediction.correct)
                          .where(Prediction.evaluation_run_id == run_id)).all()
     return {item: float(score) if score is not None else (1.0 if ok else 0.0) for item, score, ok in rows}
 
 
-def difference(ws: Workspace, run_a: int, run_b: int, seed: int, resamples: int,
+def difference(ev: EvaluationService, run_a: int, run_b: int, seed: int, resamples: int,
                level: float = 0.95) -> Difference | None:
     """B minus A on the items both runs answered (None when they share none)."""
-    a, b = item_scores(ws, run_a), item_scores(ws, run_b)
+    a, b = item_scores(ev, run_a), item_scores(ev, run_b)
     common = sorted(set(a) & set(b))
     if not common:
         return None
     return paired_bootstrap([a[i] for i in common], [b[i] for i in common], resamples, seed, level)
 
 
-def compare(ws: Workspace, run_ids: list[int], seed: int, resamples: int,
+def compare(ev: EvaluationService, run_ids: list[int], seed: int, resamples: int,
             ctx: JobContext | None = None) -> Comparison:
     """The runs side by side with a paired bootstrap for every pair (a job: progress per pair, and it
     stops between pairs once cancelled)."""
     if not run_ids:
         raise AirlockError("name at least one evaluation run to compare")
-    runs = summaries(ws, list(dict.fromkeys(run_ids)))
+    runs = summaries(ev, list(dict.fromkeys(run_ids)))
     for r in runs:
         if r.status != "succeeded":
             raise AirlockError(f"evaluation run {r.id} {r.status}; only finished runs can be compared")
@@ -148,15 +147,16 @@ def compare(ws: Workspace, run_ids: list[int], seed: int, resamples: int,
     for done, (a, b) in enumerate(every):
         if ctx is not None:
             ctx.step(done / len(every), f"comparing {a.model_label} with {b.model_label}")
-        diff = difference(ws, a.id, b.id, seed, resamples)
+        diff = difference(ev, a.id, b.id, seed, resamples)
         if diff is not None:  # runs stored without predictions have nothing to resample
             pairs.append(PairDiff(a.id, b.id, a.model_label, b.model_label, diff))
-    cost = CostModel.from_settings(ws.setting)
-    with ws.reader() as s:
+    cost = CostModel.from_settings(ev.store.setting)
+    with ev.store.reader() as s:
         promoted = s.scalar(select(ModelArtifact.id).where(ModelArtifact.promoted.is_(True)))
     from engine.datasets.leakage import describe, model_leaks
 
     compared = [r.artifact_id for r in runs if r.artifact_id is not None]
-    leaked = [leak for leak in model_leaks(ws, runs[0].dataset_version_id, compared) if leak.split == runs[0].split]
-    return Comparison(runs, pairs, cost.currency, CloudAlternative.from_settings(ws.setting), cost.monthly_requests,
-                      promoted, describe(leaked))
+    leaked = [leak for leak in model_leaks(ev.store, runs[0].dataset_version_id, compared)
+              if leak.split == runs[0].split]
+    return Comparison(runs, pairs, cost.currency, CloudAlternative.from_settings(ev.store.setting),
+                      cost.monthly_requests, promoted, describe(leaked))

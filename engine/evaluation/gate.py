@@ -32,7 +32,7 @@ from engine.signatures import Signature, require_signature, signing
 from engine.store.models import DatasetItem, EvaluationRun, ModelArtifact
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.evaluation.service import EvaluationService
 
 GATE_SETTING = "evaluation.gate.max_golden_drop"
 LEVEL_SETTING = "evaluation.gate.confidence"
@@ -66,8 +66,8 @@ class GateRefused(AirlockError):
         self.gate = gate
 
 
-def _number(ws: Workspace, key: str, default: float, low: float, high: float) -> float:
-    raw = ws.setting(key, str(default)) or str(default)
+def _number(ev: EvaluationService, key: str, default: float, low: float, high: float) -> float:
+    raw = ev.store.setting(key, str(default)) or str(default)
     try:
         value = float(raw)
     except ValueError:
@@ -77,66 +77,65 @@ def _number(ws: Workspace, key: str, default: float, low: float, high: float) ->
     return value
 
 
-def max_golden_drop(ws: Workspace) -> float:
-    return _number(ws, GATE_SETTING, DEFAULT_MAX_GOLDEN_DROP, 0.0, 1.0)
+def max_golden_drop(ev: EvaluationService) -> float:
+    return _number(ev, GATE_SETTING, DEFAULT_MAX_GOLDEN_DROP, 0.0, 1.0)
 
 
-def interval_level(ws: Workspace) -> float:
-    return _number(ws, LEVEL_SETTING, DEFAULT_LEVEL, 0.5, 0.999)
+def interval_level(ev: EvaluationService) -> float:
+    return _number(ev, LEVEL_SETTING, DEFAULT_LEVEL, 0.5, 0.999)
 
 
-def decision_rule(ws: Workspace) -> str:
-    rule = (ws.setting(RULE_SETTING, "interval") or "interval").strip()
+def decision_rule(ev: EvaluationService) -> str:
+    rule = (ev.store.setting(RULE_SETTING, "interval") or "interval").strip()
     if rule not in RULES:
         raise AirlockError(f"setting {RULE_SETTING} must be one of {', '.join(RULES)}, not {rule!r}")
     return rule
 
 
-def _latest(ws: Workspace, artifact_id: int, split: str, version_id: int | None = None) -> EvaluationRun | None:
+def _latest(ev: EvaluationService, artifact_id: int, split: str, version_id: int | None = None) -> EvaluationRun | None:
     stmt = (select(EvaluationRun).where(EvaluationRun.artifact_id == artifact_id, EvaluationRun.split == split,
                                         EvaluationRun.status == "succeeded")
             .order_by(EvaluationRun.id.desc()))
     if version_id is not None:
         stmt = stmt.where(EvaluationRun.dataset_version_id == version_id)
-    with ws.reader() as s:
+    with ev.store.reader() as s:
         return s.scalars(stmt).first()
 
 
 def _quality(run: EvaluationRun) -> float:
-    import json
 
-    m = json.loads(run.metrics or "{}")
+    m = run.metrics or {}
     return float(m.get("quality", m.get("accuracy", 0.0)))
 
 
-def promoted_artifact(ws: Workspace) -> int | None:
-    with ws.reader() as s:
+def promoted_artifact(ev: EvaluationService) -> int | None:
+    with ev.store.reader() as s:
         return s.scalar(select(ModelArtifact.id).where(ModelArtifact.promoted.is_(True)).order_by(ModelArtifact.id))
 
 
-def gate(ws: Workspace, candidate_id: int) -> GateResult:
+def gate(ev: EvaluationService, candidate_id: int) -> GateResult:
     from engine.datasets.leakage import describe, model_leaks
 
-    cand = ws.models.artifact(candidate_id)
-    rule, level = decision_rule(ws), interval_level(ws)
-    test_run = _latest(ws, candidate_id, "test")
+    cand = ev.models.artifact(candidate_id)
+    rule, level = decision_rule(ev), interval_level(ev)
+    test_run = _latest(ev, candidate_id, "test")
     if test_run is None:
-        return GateResult(candidate_id, promoted_artifact(ws), False,
+        return GateResult(candidate_id, promoted_artifact(ev), False,
                           [f"{cand.name} has not been evaluated on the test split"], rule=rule)
     version_id = test_run.dataset_version_id
-    promoted = promoted_artifact(ws)
+    promoted = promoted_artifact(ev)
     if promoted is None or promoted == candidate_id:
         why = "no model is promoted yet" if promoted is None else f"{cand.name} is already the promoted model"
         return GateResult(candidate_id, promoted, True, [], [f"{why}: nothing to regress against"], rule=rule)
-    prom = ws.models.artifact(promoted)
+    prom = ev.models.artifact(promoted)
     reasons: list[str] = []
     checks: list[str] = []
     test_diff = golden_diff = None
-    prom_test = _latest(ws, promoted, "test", version_id)
+    prom_test = _latest(ev, promoted, "test", version_id)
     if prom_test is None:
         reasons.append(f"the promoted model {prom.name} has no test run on the same dataset version; evaluate it")
     else:
-        test_diff = difference(ws, prom_test.id, test_run.id, DEFAULT_SEED, DEFAULT_RESAMPLES, level)
+        test_diff = difference(ev, prom_test.id, test_run.id, DEFAULT_SEED, DEFAULT_RESAMPLES, level)
         line = (f"test: {cand.name} {_quality(test_run):.3f} vs promoted {prom.name} {_quality(prom_test):.3f}"
                 + (f", difference {test_diff.describe()}" if test_diff else ""))
         checks.append(line)
@@ -147,20 +146,20 @@ def gate(ws: Workspace, candidate_id: int) -> GateResult:
         if worse:
             reasons.append("worse on the test split" + (" beyond the noise" if rule == "interval" else "")
                            + " (" + line + ")")
-    with ws.reader() as s:
+    with ev.store.reader() as s:
         has_golden = s.scalar(select(DatasetItem.id).where(DatasetItem.version_id == version_id,
                                                            DatasetItem.split == "golden").limit(1)) is not None
     if has_golden:
-        limit = max_golden_drop(ws)
-        cand_golden = _latest(ws, candidate_id, "golden", version_id)
-        prom_golden = _latest(ws, promoted, "golden", version_id)
+        limit = max_golden_drop(ev)
+        cand_golden = _latest(ev, candidate_id, "golden", version_id)
+        prom_golden = _latest(ev, promoted, "golden", version_id)
         if cand_golden is None:
             reasons.append(f"{cand.name} has not been evaluated on the golden split")
         elif prom_golden is None:
             reasons.append(f"the promoted model {prom.name} has no golden run on the same dataset version")
         else:
             before, after = _quality(prom_golden), _quality(cand_golden)
-            golden_diff = difference(ws, prom_golden.id, cand_golden.id, DEFAULT_SEED, DEFAULT_RESAMPLES, level)
+            golden_diff = difference(ev, prom_golden.id, cand_golden.id, DEFAULT_SEED, DEFAULT_RESAMPLES, level)
             drop = (before - after) / before if before > 0 else 0.0
             least = max(0.0, -golden_diff.high / before if before > 0 else 0.0) if golden_diff else drop
             judged = least if rule == "interval" else drop
@@ -174,7 +173,7 @@ def gate(ws: Workspace, candidate_id: int) -> GateResult:
                                f"the allowed {limit:.0%} ({line})")
     else:
         checks.append("golden: the dataset version has no golden examples")
-    leaked = [leak for leak in model_leaks(ws, version_id, [candidate_id, promoted]) if leak.split != "ood"]
+    leaked = [leak for leak in model_leaks(ev.store, version_id, [candidate_id, promoted]) if leak.split != "ood"]
     for sentence in describe(leaked):
         reasons.append(sentence)
     if not leaked:
@@ -182,22 +181,22 @@ def gate(ws: Workspace, candidate_id: int) -> GateResult:
     return GateResult(candidate_id, promoted, not reasons, reasons, checks, test_diff, golden_diff, rule)
 
 
-def promote(ws: Workspace, candidate_id: int, override_reason: str | None = None,
+def promote(ev: EvaluationService, candidate_id: int, override_reason: str | None = None,
             signature: Signature | None = None) -> GateResult:
-    ws.membership.require("expert", "promotion")
+    ev.membership.require("expert", "promotion")
     signature = require_signature("promoting a model" + (" over the gate" if override_reason else ""), signature)
-    result = gate(ws, candidate_id)
+    result = gate(ev, candidate_id)
     reason = (override_reason or "").strip()
     if not result.passed and not reason:
         raise GateRefused(result)
-    art = ws.models.artifact(candidate_id)
-    with signing(signature), ws.unit() as s:
+    art = ev.models.artifact(candidate_id)
+    with signing(signature), ev.store.unit() as s:
         s.execute(update(ModelArtifact).where(ModelArtifact.id != candidate_id).values(promoted=False))
         s.execute(update(ModelArtifact).where(ModelArtifact.id == candidate_id).values(promoted=True))
         action = "model.promoted" if result.passed else "model.promoted_with_override"
-        ws.audit.record(s, action, f"artifact:{candidate_id}",
+        ev.store.audit.record(s, action, f"artifact:{candidate_id}",
                         {"name": art.name, "sha256": art.sha256, "previous": result.promoted_id,
                          "gate_passed": result.passed, "gate_reasons": result.reasons, "gate_rule": result.rule,
                          "gate_checks": result.checks, "override_reason": reason or None,
-                         "by": ws.identity.os_user, "role": ws.identity.role})
+                         "by": ev.store.identity.os_user, "role": ev.store.identity.role})
     return result

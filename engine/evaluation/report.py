@@ -27,7 +27,7 @@ from engine.store.models import (
 )
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.evaluation.service import EvaluationService
 
 TEMPLATE_DIR = RESOURCES / "report"
 TEMPLATE = "evaluation.html.j2"
@@ -36,8 +36,8 @@ HEADLINE_KEYS = ("accuracy", "macro_f1", "micro_f1", "json_valid_rate", "schema_
                  "latency_p95_ms", "tokens_per_second")
 
 
-def _lineage(ws: Workspace, run: RunSummary) -> dict[str, Any]:
-    with ws.reader() as s:
+def _lineage(ev: EvaluationService, run: RunSummary) -> dict[str, Any]:
+    with ev.store.reader() as s:
         er = s.get_one(EvaluationRun, run.id)
         base = s.get(BaseModel, er.base_model_id) if er.base_model_id else None
         art = s.get(ModelArtifact, er.artifact_id) if er.artifact_id else None
@@ -51,19 +51,19 @@ def _lineage(ws: Workspace, run: RunSummary) -> dict[str, Any]:
             "prompt": f"{run.prompt_mode}" + (f", {run.shots} shots, seed {run.seed}" if run.shots else "")}
 
 
-def _reviews(ws: Workspace, run_ids: list[int]) -> list[dict[str, Any]]:
+def _reviews(ev: EvaluationService, run_ids: list[int]) -> list[dict[str, Any]]:
     stmt = (select(Prediction, DatasetItem.example_id, EvaluationRun.model_label)
             .join(DatasetItem, DatasetItem.id == Prediction.dataset_item_id)
             .join(EvaluationRun, EvaluationRun.id == Prediction.evaluation_run_id)
             .where(Prediction.evaluation_run_id.in_(run_ids), Prediction.review.is_not(None))
             .order_by(Prediction.evaluation_run_id, Prediction.dataset_item_id))
-    with ws.reader() as s:
+    with ev.store.reader() as s:
         return [{"model": label, "example": example_id, "reference": p.reference, "output": p.output,
                  "verdict": p.review, "note": p.review_note or "", "by": p.reviewed_by or ""}
                 for p, example_id, label in s.execute(stmt)]
 
 
-def _plots(ws: Workspace, run: RunSummary) -> list[dict[str, str]]:
+def _plots(ev: EvaluationService, run: RunSummary) -> list[dict[str, str]]:
     """Each plot with its title drawn inside its image, so a page break can never part them."""
     m = run.metrics
     plots = []
@@ -75,12 +75,12 @@ def _plots(ws: Workspace, run: RunSummary) -> list[dict[str, str]]:
         if isinstance(m.get(key), dict) and m[key]:
             title = f"{run.model_label}: {what}"
             plots.append({"title": title, "svg": bars_svg(m[key], title=title)})
-    with ws.reader() as s:
+    with ev.store.reader() as s:
         scored = [(float(c or 0.0), bool(ok)) for c, ok in s.execute(
             select(Prediction.confidence, Prediction.correct)
             .where(Prediction.evaluation_run_id == run.id, Prediction.confidence.is_not(None)))]
     if scored:
-        cal = stored(ws, run.artifact_id)
+        cal = stored(ev, run.artifact_id)
         title = f"{run.model_label}: reliability of the confidence"
         conf, oks = [c for c, _ in scored], [ok for _, ok in scored]
         plots.append({"title": title, "svg": reliability_svg(
@@ -88,13 +88,13 @@ def _plots(ws: Workspace, run: RunSummary) -> list[dict[str, str]]:
     return plots
 
 
-def _calibration(ws: Workspace, runs: list[RunSummary]) -> list[dict[str, Any]]:
+def _calibration(ev: EvaluationService, runs: list[RunSummary]) -> list[dict[str, Any]]:
     rows = []
     for r in runs:
         m = r.metrics
         if "confidence_ece" not in m:
             continue
-        cal = stored(ws, r.artifact_id)
+        cal = stored(ev, r.artifact_id)
         f = cal.fitted_on if cal else {}
         fitted = "not calibrated" if cal is None else (
             f"{f['n']} {f.get('split', 'eval')} answers, ECE {f['ece_before']:.3f} -> {f['ece_after']:.3f}"
@@ -105,63 +105,63 @@ def _calibration(ws: Workspace, runs: list[RunSummary]) -> list[dict[str, Any]]:
     return rows
 
 
-def _cascade(ws: Workspace, runs: list[RunSummary]) -> dict[str, Any] | None:
+def _cascade(ev: EvaluationService, runs: list[RunSummary]) -> dict[str, Any] | None:
     """How the console's cascade routed the compared models' answers (None when it never ran)."""
     from engine.console.cascade import fallback_path
 
     shas = {r.model_sha256 for r in runs}
-    logged = ws.audit.entries(action="console.classify") + ws.audit.entries(action="console.extract")
+    logged = ev.store.audit.entries(action="console.classify") + ev.store.audit.entries(action="console.extract")
     routed = [e.details for e in logged if "answered_by" in e.details and e.details.get("artifact") in shas]
     if not routed:
         return None
     n = len(routed)
     escalated = sum(1 for d in routed if d.get("escalated"))
-    return {"fallback": str(fallback_path(ws) or "—"), "answers": n, "escalated": escalated / n,
+    return {"fallback": str(fallback_path(ev.store) or "—"), "answers": n, "escalated": escalated / n,
             "flagged": sum(1 for d in routed if d.get("flagged")) / n,
             "changed": sum(1 for d in routed if d.get("escalated") and d.get("model_output") != d.get("output")),
             "fallbacks": sorted({str(d.get("fallback")) for d in routed if d.get("fallback")})}
 
 
-def report_context(ws: Workspace, comparison: Comparison) -> dict[str, Any]:
+def report_context(ev: EvaluationService, comparison: Comparison) -> dict[str, Any]:
     first = comparison.runs[0]
-    with ws.reader() as s:
+    with ev.store.reader() as s:
         version = s.get_one(DatasetVersion, first.dataset_version_id)
         task = s.get_one(Task, version.task_id)
     run_ids = [r.id for r in comparison.runs]
     gates = []
     for r in comparison.runs:
         if r.artifact_id is not None:
-            g = ws.evaluation.gate(r.artifact_id)
+            g = ev.gate(r.artifact_id)
             gates.append({"model": r.model_label, "passed": g.passed, "reasons": g.reasons, "checks": g.checks,
                           "rule": g.rule})
-    return {"workspace": ws.name, "generated_at": now().strftime("%Y-%m-%d %H:%M UTC"),
-            "generated_by": ws.identity.os_user, "task": {"name": task.name, "kind": task.kind},
+    return {"workspace": ev.store.name, "generated_at": now().strftime("%Y-%m-%d %H:%M UTC"),
+            "generated_by": ev.store.identity.os_user, "task": {"name": task.name, "kind": task.kind},
             "version": {"name": version.name, "hash": version.content_hash, "split": first.split,
                         "n_items": first.metrics.get("n")},
-            "lineage": [_lineage(ws, r) for r in comparison.runs], "table": comparison.table(),
+            "lineage": [_lineage(ev, r) for r in comparison.runs], "table": comparison.table(),
             "currency": comparison.currency, "monthly_requests": comparison.monthly_requests,
             "metric_keys": [k for k in HEADLINE_KEYS if any(k in r.metrics for r in comparison.runs)],
             "runs": comparison.runs, "pairs": comparison.pairs,
-            "plots": [p for r in comparison.runs for p in _plots(ws, r)], "gates": gates,
-            "calibration": _calibration(ws, comparison.runs), "cascade": _cascade(ws, comparison.runs),
+            "plots": [p for r in comparison.runs for p in _plots(ev, r)], "gates": gates,
+            "calibration": _calibration(ev, comparison.runs), "cascade": _cascade(ev, comparison.runs),
             "leakage": comparison.leakage,
-            "reviews": _reviews(ws, run_ids)}
+            "reviews": _reviews(ev, run_ids)}
 
 
-def render_report(ws: Workspace, comparison: Comparison) -> str:
+def render_report(ev: EvaluationService, comparison: Comparison) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html", "j2"]))
     env.filters["svg"] = Markup  # plots are generated here, every label in them escaped
-    return str(env.get_template(TEMPLATE).render(**report_context(ws, comparison)))
+    return str(env.get_template(TEMPLATE).render(**report_context(ev, comparison)))
 
 
-def write_report(ws: Workspace, comparison: Comparison, out: Path) -> Path:
+def write_report(ev: EvaluationService, comparison: Comparison, out: Path) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(ws, comparison), encoding="utf-8")
-    with ws.unit() as s:
-        ws.audit.record(s, "evaluation.report_exported", f"file:{out.name}",
+    out.write_text(render_report(ev, comparison), encoding="utf-8")
+    with ev.store.unit() as s:
+        ev.store.audit.record(s, "evaluation.report_exported", f"file:{out.name}",
                         {"runs": [r.id for r in comparison.runs], "path": str(out)})
     return out

@@ -17,7 +17,7 @@ from engine.errors import AirlockError
 from engine.store.models import DatasetItem, EvaluationRun, Example, Prediction
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.evaluation.service import EvaluationService
 
 MODEL_WRONG = "model wrong"
 REFERENCE_WRONG = "reference wrong"
@@ -44,7 +44,7 @@ class PredictionRow(NamedTuple):
     other_correct: bool | None = None
 
 
-def predictions(ws: Workspace, run_id: int, errors_only: bool = False, other_run_id: int | None = None,
+def predictions(ev: EvaluationService, run_id: int, errors_only: bool = False, other_run_id: int | None = None,
                 disagreements_only: bool = False, cell: tuple[str, str] | None = None) -> list[PredictionRow]:
     """A run's predictions in item order. ``cell`` = (reference, output) is one confusion-matrix cell;
     ``other_run_id`` adds that run's answer on the same item (``disagreements_only``: where they differ)."""
@@ -65,7 +65,7 @@ def predictions(ws: Workspace, run_id: int, errors_only: bool = False, other_run
         if other_run_id is None:
             raise AirlockError("disagreements need a second evaluation run")
         stmt = stmt.where(other.output.is_not(None), other.output != Prediction.output)
-    with ws.reader() as s:
+    with ev.store.reader() as s:
         if s.get(EvaluationRun, run_id) is None:
             raise AirlockError(f"no evaluation run with id {run_id}")
         # Core rows (no ORM loading layer) straight into named tuples: the review list opens 10,000 at once
@@ -76,15 +76,15 @@ def _flag_note(run_id: int, reference: str, note: str) -> str:
     return f"Evaluation run {run_id}: the reference {reference!r} looks wrong. {note}".strip()
 
 
-def review(ws: Workspace, prediction_id: int, verdict: str | None, note: str = "") -> None:
+def review(ev: EvaluationService, prediction_id: int, verdict: str | None, note: str = "") -> None:
     """Record (or, with ``verdict=None``, clear) the reviewer's verdict on one prediction."""
-    ws.membership.require("expert", "reviewing predictions")
+    ev.membership.require("expert", "reviewing predictions")
     if verdict is not None and verdict not in VERDICTS:
         raise AirlockError(f"unknown verdict {verdict!r}; choose one of {', '.join(VERDICTS)}")
     note = note.strip()
     if verdict == REFERENCE_WRONG and not note:
         raise AirlockError("say what is wrong with the reference: the note goes back to labelling")
-    with ws.unit() as s:
+    with ev.store.unit() as s:
         p = s.get(Prediction, prediction_id)
         if p is None:
             raise AirlockError(f"no prediction with id {prediction_id}")
@@ -93,15 +93,15 @@ def review(ws: Workspace, prediction_id: int, verdict: str | None, note: str = "
         ours = example.note == _flag_note(p.evaluation_run_id, p.reference, previous_note or "")
         if previous == REFERENCE_WRONG and verdict != REFERENCE_WRONG and ours:
             example.flagged, example.note = False, None
-            ws.audit.record(s, "example.unflagged", f"example:{example.id}",
+            ev.store.audit.record(s, "example.unflagged", f"example:{example.id}",
                             {"prediction": p.id, "evaluation_run": p.evaluation_run_id})
         p.review, p.review_note = verdict, (note or None) if verdict else None
-        p.reviewed_by, p.reviewed_at = (ws.identity.os_user, now()) if verdict else (None, None)
+        p.reviewed_by, p.reviewed_at = (ev.store.identity.os_user, now()) if verdict else (None, None)
         if verdict == REFERENCE_WRONG:
             example.flagged = True
             example.note = _flag_note(p.evaluation_run_id, p.reference, note)
-            ws.audit.record(s, "example.flagged", f"example:{example.id}",
+            ev.store.audit.record(s, "example.flagged", f"example:{example.id}",
                             {"prediction": p.id, "evaluation_run": p.evaluation_run_id, "note": note})
-        ws.audit.record(s, "evaluation.reviewed", f"prediction:{p.id}",
+        ev.store.audit.record(s, "evaluation.reviewed", f"prediction:{p.id}",
                         {"evaluation_run": p.evaluation_run_id, "verdict": verdict, "note": note or None,
                          "previous": previous})

@@ -7,7 +7,6 @@ one transaction.
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from engine.tasks.prompt import PromptFormat, Shot
 from engine.tasks.record_text import served_answer
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.evaluation.service import EvaluationService
 
 SPLITS = ("test", "golden", "ood", "eval")  # eval: what calibration is fitted on
 
@@ -39,23 +38,23 @@ class ModelUnderTest:
     artifact_id: int | None = None
 
 
-def model_under_test(ws: Workspace, which: str | int, version_id: int) -> ModelUnderTest:
+def model_under_test(ev: EvaluationService, which: str | int, version_id: int) -> ModelUnderTest:
     """``"base"`` (the base model the version was trained on, else the first registered one)
     or a model artifact id."""
     if str(which) == "base":
-        with ws.reader() as s:
+        with ev.store.reader() as s:
             base_id = s.scalar(select(TrainingRun.base_model_id).where(TrainingRun.dataset_version_id == version_id)
                                .order_by(TrainingRun.id.desc()))
-        bases = ws.models.bases()
+        bases = ev.models.bases()
         if base_id is None and not bases:
             raise NotReady("no base model is registered")
-        base = ws.models.base(int(base_id)) if base_id is not None else bases[0]
-        return ModelUnderTest(f"base {base.name}", ws.models.gguf_of_base(base.id), base.id)  # folder: GGUF, cached
+        base = ev.models.base(int(base_id)) if base_id is not None else bases[0]
+        return ModelUnderTest(f"base {base.name}", ev.models.gguf_of_base(base.id), base.id)  # folder: GGUF, cached
     try:
         artifact_id = int(which)
     except ValueError:
         raise AirlockError(f"--model must be 'base' or a model artifact id, not {which!r}") from None
-    art = ws.models.artifact(artifact_id)
+    art = ev.models.artifact(artifact_id)
     if art.kind != "gguf":
         raise AirlockError(f"model artifact {art.name} is a {art.kind}, not a GGUF model")
     if art.base_model_id is None:
@@ -83,40 +82,40 @@ def pick_shots(train: list[tuple[str, str]], k: int, seed: int, by_label: bool) 
     return picked
 
 
-def evaluate(ws: Workspace, model: ModelUnderTest, version_id: int, split: str = "test", shots: int = 0,
+def evaluate(ev: EvaluationService, model: ModelUnderTest, version_id: int, split: str = "test", shots: int = 0,
              seed: int = 0, ctx: JobContext | None = None) -> int:
     """Run the model over the split and store every prediction; returns the run id."""
-    ws.membership.require("expert", "evaluation")
+    ev.membership.require("expert", "evaluation")
     from engine.evaluation.answering import answerer_for
     from engine.inference.runtime import LoadedModel
 
     ctx = ctx or JobContext()
     if split not in SPLITS:
         raise AirlockError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
-    version = ws.datasets.get(version_id)
-    task = ws.tasks.get(version.task_id)
-    rows = ws.datasets.rows(version_id, split)
+    version = ev.datasets.get(version_id)
+    task = ev.tasks.get(version.task_id)
+    rows = ev.datasets.rows(version_id, split)
     if not rows:
         raise NotReady(f"dataset version {version.name} has no {split!r} examples")
-    base = ws.models.base(model.base_model_id)
+    base = ev.models.base(model.base_model_id)
     if not base.chat_template:
         raise NotReady(f"base model {base.name} has no chat template")
     train = [(r.input_text, served_answer(task.kind, task.spec, r.target))
-             for r in ws.datasets.rows(version_id, "train")]
+             for r in ev.datasets.rows(version_id, "train")]
     shot_list = pick_shots(train, shots, seed, by_label=task.kind == "classification")
     fmt = PromptFormat(task.system_prompt, task.user_template, base.chat_template)
     ctx.step(0.0, f"{model.label}: checking the model file")
     sha = sha256_file(model.path)
-    with ws.unit() as s:
+    with ev.store.unit() as s:
         run = EvaluationRun(model_label=model.label, model_path=str(model.path), model_sha256=sha,
                             artifact_id=model.artifact_id, base_model_id=model.base_model_id,
                             dataset_version_id=version_id, split=split,
                             prompt_mode="few-shot" if shot_list else "zero-shot", shots=len(shot_list),
-                            seed=seed, status="running", created_by=ws.identity.os_user, started_at=now())
+                            seed=seed, status="running", created_by=ev.store.identity.os_user, started_at=now())
         s.add(run)
         s.flush()
         run_id = run.id
-        ws.audit.record(s, "evaluation.started", f"evaluation_run:{run_id}",
+        ev.store.audit.record(s, "evaluation.started", f"evaluation_run:{run_id}",
                         {"model": model.label, "model_sha256": sha, "split": split,
                          "dataset_version": version.content_hash, "shots": len(shot_list), "seed": seed})
     try:
@@ -130,31 +129,32 @@ def evaluate(ws: Workspace, model: ModelUnderTest, version_id: int, split: str =
                              [a.output for a in answers], [a.confidence for a in answers],
                              [a.latency_ms for a in answers], [a.tokens for a in answers])
         scored.metrics.update(confidence_metrics([a.confidence for a in answers], scored.correct,
-                                                 stored(ws, model.artifact_id)))
+                                                 stored(ev, model.artifact_id)))
         predictions = [Prediction(evaluation_run_id=run_id, dataset_item_id=row.item_id, output=a.output,
                                   reference=row.target, correct=ok, score=score, confidence=a.confidence,
                                   latency_ms=a.latency_ms, tokens=a.tokens)
                        for row, a, ok, score in zip(rows, answers, scored.correct, scored.scores, strict=True)]
     except (Cancelled, KeyboardInterrupt):  # GUI cancel or Ctrl-C in the CLI: the run is kept as cancelled
-        _finish(ws, run_id, "cancelled", None, [])
+        _finish(ev, run_id, "cancelled", None, [])
         raise
     except Exception as exc:
-        _finish(ws, run_id, "failed", Scored({"error": str(exc)}, [], []), [])
+        _finish(ev, run_id, "failed", Scored({"error": str(exc)}, [], []), [])
         raise
-    _finish(ws, run_id, "succeeded", scored, predictions)
+    _finish(ev, run_id, "succeeded", scored, predictions)
     ctx.report(1.0, f"{model.label}: {scored.metrics['quality_metric']} {scored.metrics['quality']:.3f}")
     return run_id
 
 
-def _finish(ws: Workspace, run_id: int, status: str, scored: Scored | None, predictions: list[Prediction]) -> None:
+def _finish(ev: EvaluationService, run_id: int, status: str, scored: Scored | None,
+            predictions: list[Prediction]) -> None:
     metrics = scored.metrics if scored else None
-    with ws.unit() as s:
+    with ev.store.unit() as s:
         run = s.get_one(EvaluationRun, run_id)
         run.status = status
-        run.metrics = json.dumps(metrics) if metrics is not None else None
+        run.metrics = metrics
         run.finished_at = now()
         s.add_all(predictions)
         keys = ("quality", "accuracy", "macro_f1", "latency_p50_ms", "latency_p95_ms", "tokens_per_second", "error")
         summary = {k: metrics[k] for k in keys if metrics and k in metrics}
-        ws.audit.record(s, f"evaluation.{status}", f"evaluation_run:{run_id}",
+        ev.store.audit.record(s, f"evaluation.{status}", f"evaluation_run:{run_id}",
                         {"predictions": len(predictions), **summary})

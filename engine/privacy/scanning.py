@@ -23,44 +23,44 @@ from engine.privacy.spans import Span
 from engine.store.models import PiiFinding
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.store.workspace_store import WorkspaceStore
 
 SCAN_GROUP = 32  # documents read, scanned and stored together by scan_many
 
 
-def scan(ws: Workspace, document_id: int, config: DetectionConfig) -> list[FindingInfo]:
+def scan(db: WorkspaceStore, document_id: int, config: DetectionConfig) -> list[FindingInfo]:
     """Detect PII in one document's original text; all its findings afterwards."""
-    with ws.reader() as s:
+    with db.reader() as s:
         original = records.original(records.document(s, document_id))
     spans = detect(original, config)  # outside the write transaction: it takes a while
-    return store(ws, document_id, original, spans, config)
+    return store(db, document_id, original, spans, config)
 
 
-def scan_many(ws: Workspace, ids: list[int], ctx: JobContext, config: DetectionConfig, workers: int | None) -> int:
+def scan_many(db: WorkspaceStore, ids: list[int], ctx: JobContext, config: DetectionConfig, workers: int | None) -> int:
     """Scan the documents a group at a time, each group stored as soon as it is scanned (so a cancel
     keeps what was done); those whose original is gone are skipped. How many were scanned."""
     scanned = 0
     for start in range(0, len(ids), SCAN_GROUP):
         group = ids[start:start + SCAN_GROUP]
-        with ws.reader() as s:
+        with db.reader() as s:
             originals = {d: doc.original_text for d in group
                          if (doc := records.document(s, d)).original_text is not None}
         part = ctx.sub(start / len(ids), min(1.0, (start + len(group)) / len(ids)))
         found = detect_many(list(originals.values()), config, workers or default_workers(), part)
         for (document_id, original), spans in zip(originals.items(), found, strict=True):
-            store(ws, document_id, original, spans, config)
+            store(db, document_id, original, spans, config)
         scanned += len(originals)
         ctx.report(min(1.0, (start + len(group)) / len(ids)), f"Scanned {scanned} of {len(ids)} documents")
     return scanned
 
 
-def scan_and_clear(ws: Workspace, ids: list[int], ctx: JobContext, config: DetectionConfig,
+def scan_and_clear(db: WorkspaceStore, ids: list[int], ctx: JobContext, config: DetectionConfig,
                    clear: Callable[[int], None]) -> int:
     """Scan the documents that still have their original, then ``clear`` each (accept what was found
     and redact); the write-ahead log is emptied after. How many were cleared."""
-    with ws.reader() as s:
+    with db.reader() as s:
         waiting = {d: doc.source_name for d in ids if (doc := records.document(s, d)).original_text is not None}
-    scan_many(ws, list(waiting), ctx.sub(0.0, 0.7), config, None)
+    scan_many(db, list(waiting), ctx.sub(0.0, 0.7), config, None)
     cleared = 0
     try:
         for i, (document_id, name) in enumerate(waiting.items()):
@@ -69,15 +69,15 @@ def scan_and_clear(ws: Workspace, ids: list[int], ctx: JobContext, config: Detec
             cleared += 1
     finally:
         if cleared:
-            records.truncate_wal(ws.engine)
+            records.truncate_wal(db.engine)
     ctx.report(1.0, f"Cleared {cleared} of {len(ids)} documents")
     return cleared
 
 
-def store(ws: Workspace, document_id: int, original: str, spans: list[Span],
+def store(db: WorkspaceStore, document_id: int, original: str, spans: list[Span],
           config: DetectionConfig) -> list[FindingInfo]:
     """Store one document's detections (see the module's rules); all its findings afterwards."""
-    with ws.unit() as s:
+    with db.unit() as s:
         records.forget_freed_space(s)
         doc = records.document(s, document_id)
         if doc.original_text != original:
@@ -92,7 +92,7 @@ def store(ws: Workspace, document_id: int, original: str, spans: list[Span],
                for sp in spans if (sp.entity_type, sp.start, sp.end) not in reviewed]
         s.add_all(new)
         doc.status = SCANNED
-        ws.audit.record(s, "pii.scanned", f"document:{document_id}", {
+        db.audit.record(s, "pii.scanned", f"document:{document_id}", {
             "counts": records.counts(f.entity_type for f in new), "new_findings": len(new),
             "replaced_pending": len(stale), "kept_reviewed": len(existing) - len(stale),
             "config": config.summary()})

@@ -43,16 +43,18 @@ from engine.signatures import Signature, require_signature, signing
 from engine.store.models import Document, PiiFinding, Setting
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.members import MembershipService
+    from engine.store.workspace_store import WorkspaceStore
 
 
 class PrivacyService:
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
+    def __init__(self, store: WorkspaceStore, membership: MembershipService) -> None:
+        self.store = store
+        self.membership = membership
 
     # -- reading ------------------------------------------------------------
     def findings(self, document_id: int) -> list[FindingInfo]:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             records.document(s, document_id)
             return records.findings(s, document_id)
 
@@ -65,35 +67,35 @@ class PrivacyService:
     # -- settings -------------------------------------------------------------
     def settings(self) -> PrivacySettings:
         """The workspace's patterns, lists, thresholds and operators (defaults when never saved)."""
-        return PrivacySettings.from_json(self.ws.setting(SETTINGS_KEY))
+        return PrivacySettings.from_json(self.store.setting(SETTINGS_KEY))
 
     def save_settings(self, settings: PrivacySettings) -> PrivacySettings:
         """Validate and store; audited with names and counts only. Returns what was stored."""
-        self.ws.membership.require("expert", "PII settings")
+        self.membership.require("expert", "PII settings")
         clean = settings.validated()
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             row = s.get(Setting, SETTINGS_KEY)
             old = PrivacySettings.from_json(row.value if row else None)
             if row is None:
                 s.add(Setting(key=SETTINGS_KEY, value=clean.to_json()))
             else:
                 row.value = clean.to_json()
-            self.ws.audit.record(s, "pii.settings_changed", f"setting:{SETTINGS_KEY}",
+            self.store.audit.record(s, "pii.settings_changed", f"setting:{SETTINGS_KEY}",
                                  {"old": old.summary(), "new": clean.summary()})
         return clean
 
     def keep_originals(self) -> bool:
-        return self.ws.setting(KEEP_ORIGINALS_KEY) == "true"
+        return self.store.setting(KEEP_ORIGINALS_KEY) == "true"
 
     def set_keep_originals(self, enabled: bool, signature: Signature | None = None) -> int:
         """Admins only; turning it on is signed (``signature``, or one pending from ``signing``).
         Turning it off also drops the originals that cleared documents still hold; returns how many
         were dropped."""
-        if self.ws.identity.role != "admin":
-            raise PermissionDenied(f"only an admin may change 'keep originals' ({self.ws.identity.os_user} "
-                                   f"acts as {self.ws.identity.role})")
+        if self.store.identity.role != "admin":
+            raise PermissionDenied(f"only an admin may change 'keep originals' ({self.store.identity.os_user} "
+                                   f"acts as {self.store.identity.role})")
         signed = require_signature("turning keep-originals on", signature) if enabled else signature
-        with signing(signed), self.ws.unit() as s:
+        with signing(signed), self.store.unit() as s:
             records.forget_freed_space(s)
             row = s.get(Setting, KEEP_ORIGINALS_KEY)
             old = row.value == "true" if row else False
@@ -108,10 +110,10 @@ class PrivacyService:
                                                              Document.original_text.is_not(None))):
                     doc.original_text = None
                     dropped += 1
-            self.ws.audit.record(s, "pii.keep_originals_changed", f"setting:{KEEP_ORIGINALS_KEY}",
+            self.store.audit.record(s, "pii.keep_originals_changed", f"setting:{KEEP_ORIGINALS_KEY}",
                                  {"old": old, "new": enabled, "originals_dropped": dropped})
         if dropped:
-            records.truncate_wal(self.ws.engine)
+            records.truncate_wal(self.store.engine)
         return dropped
 
     # -- scanning (engine.privacy.scanning) ------------------------------------
@@ -121,8 +123,8 @@ class PrivacyService:
         Pending detector findings are replaced by the new ones; reviewed findings and
         manual ones stay, and a detection identical to a reviewed finding is not proposed again.
         """
-        self.ws.membership.require("expert", "PII review")
-        return scanning.scan(self.ws, document_id, config or self.settings().detection_config())
+        self.membership.require("expert", "PII review")
+        return scanning.scan(self.store, document_id, config or self.settings().detection_config())
 
     def scan_many(self, document_ids: Iterable[int], ctx: JobContext | None = None,
                   config: DetectionConfig | None = None, workers: int | None = None) -> int:
@@ -130,26 +132,26 @@ class PrivacyService:
         (engine.privacy.batch). A job: each group of documents is stored as soon as it is scanned,
         so a cancel keeps what was done. Documents whose original is gone are skipped; returns how
         many were scanned."""
-        self.ws.membership.require("expert", "PII review")
-        return scanning.scan_many(self.ws, list(document_ids), ctx or JobContext(),
+        self.membership.require("expert", "PII review")
+        return scanning.scan_many(self.store, list(document_ids), ctx or JobContext(),
                                   config or self.settings().detection_config(), workers)
 
     # -- reviewing ------------------------------------------------------------
     def decide(self, finding_id: int, decision: str) -> FindingInfo:
-        self.ws.membership.require("expert", "PII review")
+        self.membership.require("expert", "PII review")
         if decision not in DECISIONS:
             raise InvalidDecision(f"a finding is either {ACCEPTED!r} or {REJECTED!r}, not {decision!r}")
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             records.forget_freed_space(s)
             finding, doc = self._finding(s, finding_id)
             previous = finding.decision
             if previous != decision:
                 finding.decision = decision
-                finding.decided_by = self.ws.identity.os_user
+                finding.decided_by = self.store.identity.os_user
                 finding.decided_at = now()
                 finding.placeholder = None
                 self._reopen_if_cleared(doc)
-                self.ws.audit.record(s, "pii.decided", f"finding:{finding_id}", {
+                self.store.audit.record(s, "pii.decided", f"finding:{finding_id}", {
                     "document_id": doc.id, "entity_type": finding.entity_type, "start": finding.start,
                     "end": finding.end, "source": finding.source, "decision": decision,
                     "previous": previous})
@@ -157,18 +159,18 @@ class PrivacyService:
 
     def accept_all(self, document_id: int, entity_type: str | None = None) -> int:
         """Accept every pending finding of the document (of one type if given); returns how many."""
-        self.ws.membership.require("expert", "PII review")
-        with self.ws.unit() as s:
+        self.membership.require("expert", "PII review")
+        with self.store.unit() as s:
             records.forget_freed_space(s)
             return self._accept_pending(s, document_id, entity_type, automatic=False)
 
     def add_manual(self, document_id: int, start: int, end: int, entity_type: str) -> int:
         """Mark ``original_text[start:end]`` as PII the detector missed (accepted at once)."""
-        self.ws.membership.require("expert", "PII review")
+        self.membership.require("expert", "PII review")
         entity = entity_type_for(entity_type)
         if not entity:
             raise InvalidSpan("a PII span needs an entity type, e.g. PERSON")
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             records.forget_freed_space(s)
             doc = records.document(s, document_id)
             original = records.original(doc)
@@ -179,20 +181,20 @@ class PrivacyService:
                 raise InvalidSpan(f"span {start}-{end} of document {document_id} is only whitespace")
             finding = PiiFinding(document_id=document_id, entity_type=entity, start=start, end=end,
                                  score=1.0, source=MANUAL, decision=ACCEPTED,
-                                 decided_by=self.ws.identity.os_user, decided_at=now())
+                                 decided_by=self.store.identity.os_user, decided_at=now())
             s.add(finding)
             if doc.status == IMPORTED:
                 doc.status = SCANNED
             self._reopen_if_cleared(doc)
             s.flush()
-            self.ws.audit.record(s, "pii.added", f"finding:{finding.id}", {
+            self.store.audit.record(s, "pii.added", f"finding:{finding.id}", {
                 "document_id": document_id, "entity_type": entity, "start": start, "end": end})
             return finding.id
 
     def reopen(self, finding_id: int) -> FindingInfo:
         """Undo a decision: the finding is pending again (the document needs review again)."""
-        self.ws.membership.require("expert", "PII review")
-        with self.ws.unit() as s:
+        self.membership.require("expert", "PII review")
+        with self.store.unit() as s:
             records.forget_freed_space(s)
             finding, doc = self._finding(s, finding_id)
             previous = finding.decision
@@ -200,21 +202,21 @@ class PrivacyService:
                 finding.decision, finding.decided_by, finding.decided_at = PENDING, None, None
                 finding.placeholder = None
                 self._reopen_if_cleared(doc)
-                self.ws.audit.record(s, "pii.reopened", f"finding:{finding_id}", {
+                self.store.audit.record(s, "pii.reopened", f"finding:{finding_id}", {
                     "document_id": doc.id, "entity_type": finding.entity_type, "start": finding.start,
                     "end": finding.end, "previous": previous})
             return finding_info(finding)
 
     def remove_manual(self, finding_id: int) -> None:
         """Take back a span a person added (e.g. to undo it); detector findings are rejected instead."""
-        self.ws.membership.require("expert", "PII review")
-        with self.ws.unit() as s:
+        self.membership.require("expert", "PII review")
+        with self.store.unit() as s:
             records.forget_freed_space(s)
             finding, doc = self._finding(s, finding_id)
             if finding.source != MANUAL:
                 raise InvalidDecision(f"finding {finding_id} was found by the detector; reject it instead")
             self._reopen_if_cleared(doc)
-            self.ws.audit.record(s, "pii.removed", f"finding:{finding_id}", {
+            self.store.audit.record(s, "pii.removed", f"finding:{finding_id}", {
                 "document_id": doc.id, "entity_type": finding.entity_type, "start": finding.start,
                 "end": finding.end})
             s.delete(finding)
@@ -222,9 +224,9 @@ class PrivacyService:
     # -- redacting ------------------------------------------------------------
     def redact_document(self, document_id: int, operators: Mapping[str, str] | None = None) -> str:
         """Apply the accepted findings; store and return the redacted text."""
-        self.ws.membership.require("expert", "redaction")
+        self.membership.require("expert", "redaction")
         redacted = self._redact(document_id, operators)
-        records.truncate_wal(self.ws.engine)
+        records.truncate_wal(self.store.engine)
         return redacted
 
     def scan_and_clear(self, document_ids: Iterable[int], ctx: JobContext,
@@ -235,18 +237,18 @@ class PrivacyService:
         says so (``pii.bulk_accepted`` with ``automatic: true``). Documents already
         redacted whose original is gone are skipped. Returns how many were cleared.
         """
-        self.ws.membership.require("expert", "PII review")
-        return scanning.scan_and_clear(self.ws, list(document_ids), ctx,
+        self.membership.require("expert", "PII review")
+        return scanning.scan_and_clear(self.store, list(document_ids), ctx,
                                        config or self.settings().detection_config(), self._clear_unreviewed)
 
     def forget_freed_pages(self) -> None:
         """After a unit that deleted personal data with secure delete on: empty the write-ahead log too."""
-        records.truncate_wal(self.ws.engine)
+        records.truncate_wal(self.store.engine)
 
     # -- internals ----------------------------------------------------------
     def _clear_unreviewed(self, document_id: int) -> None:
         """Accept every pending finding unreviewed (audited as automatic), then redact."""
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             records.forget_freed_space(s)
             self._accept_pending(s, document_id, None, automatic=True)
         self._redact(document_id, None)
@@ -255,7 +257,7 @@ class PrivacyService:
         keep_original = self.keep_originals()
         if operators is None:
             operators = self.settings().operators
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             records.forget_freed_space(s)
             doc = records.document(s, document_id)
             original = records.original(doc)
@@ -278,7 +280,7 @@ class PrivacyService:
             doc.status = CLEARED
             if not keep_original:
                 doc.original_text = None
-            self.ws.audit.record(s, "pii.redacted", f"document:{document_id}", {
+            self.store.audit.record(s, "pii.redacted", f"document:{document_id}", {
                 "applied": len(accepted), "counts": records.counts(f.entity_type for f in accepted),
                 "rejected": len(rows) - len(accepted), "original_kept": keep_original,
                 "operators": dict(sorted((operators or {}).items())),
@@ -298,8 +300,8 @@ class PrivacyService:
             return 0
         stamp = now()
         for f in rows:
-            f.decision, f.decided_by, f.decided_at = ACCEPTED, self.ws.identity.os_user, stamp
-        self.ws.audit.record(s, "pii.bulk_accepted", f"document:{document_id}", {
+            f.decision, f.decided_by, f.decided_at = ACCEPTED, self.store.identity.os_user, stamp
+        self.store.audit.record(s, "pii.bulk_accepted", f"document:{document_id}", {
             "accepted": len(rows), "entity_type": entity_type, "automatic": automatic,
             "counts": records.counts(f.entity_type for f in rows)})
         return len(rows)

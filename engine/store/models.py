@@ -8,7 +8,9 @@ same transaction (see ``engine.audit``).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -21,11 +23,39 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class JSONValue(TypeDecorator[Any]):
+    """A JSON column: it holds Python values, encoded (``json.dumps``) on write and decoded on read, so
+    services never encode or decode by hand. The column stays TEXT in the database, as it was when these
+    were Text columns of hand-encoded JSON: workspaces written before read unchanged and need no migration.
+    A ``str`` given is taken as JSON text already encoded (as code written before passed it): it is checked
+    and stored as it is. None is SQL NULL. Audit details are not one of these: they stay exact text because
+    they are hashed into the chain (engine/audit.py)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            json.loads(value)  # refuses text that is not JSON (json.JSONDecodeError) before it is stored
+            return value
+        return json.dumps(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+
+JSON_VALUE = JSONValue()
 
 
 class AuditEvent(Base):
@@ -112,7 +142,7 @@ class Task(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(20))  # classification | extraction | generation
-    spec: Mapped[str] = mapped_column(Text)  # JSON: labels with descriptions, or a JSON schema
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON_VALUE)  # labels with descriptions, or a JSON schema
     system_prompt: Mapped[str] = mapped_column(Text)
     user_template: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -170,7 +200,7 @@ class DatasetVersion(Base):
     name: Mapped[str] = mapped_column(String(200))
     seed: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    stats: Mapped[str] = mapped_column(Text)  # JSON: counts, balance, lengths
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON_VALUE)  # counts, balance, lengths
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -212,7 +242,7 @@ class BaseModel(Base):
     chat_template: Mapped[str | None] = mapped_column(Text, nullable=True)
     registered_at: Mapped[datetime] = mapped_column(DateTime)
     # for memory estimates (issue 5); null when the metadata does not say
-    shape: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: hidden_size, num_layers, vocab_size...
+    shape: Mapped[dict[str, Any] | None] = mapped_column(JSON_VALUE, nullable=True)  # hidden_size, num_layers...
     size_bytes: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
@@ -222,22 +252,23 @@ class TrainingRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dataset_version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"))
     base_model_id: Mapped[int] = mapped_column(ForeignKey("base_models.id"))
-    config: Mapped[str] = mapped_column(Text)
+    config: Mapped[dict[str, Any]] = mapped_column(JSON_VALUE)
     status: Mapped[str] = mapped_column(String(20))  # queued|running|cancelled|failed|succeeded
     backend: Mapped[str | None] = mapped_column(String(40), nullable=True)
     backend_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     run_dir: Mapped[str] = mapped_column(Text)
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    environment: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: versions, hardware
-    final_metrics: Mapped[str | None] = mapped_column(Text, nullable=True)
+    environment: Mapped[dict[str, Any] | None] = mapped_column(JSON_VALUE, nullable=True)  # versions, hardware
+    final_metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON_VALUE, nullable=True)
     adapter_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # provenance (issue 5): what went in, and every checkpoint file kept in the blob store
     dataset_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     base_model_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    stored_files: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON {adapter|checkpoint-N: {file: sha}}
-    estimate: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: memory/duration before start
+    # {adapter|checkpoint-N: {file: sha}}
+    stored_files: Mapped[dict[str, Any] | None] = mapped_column(JSON_VALUE, nullable=True)
+    estimate: Mapped[dict[str, Any] | None] = mapped_column(JSON_VALUE, nullable=True)  # memory/time guessed
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -277,7 +308,7 @@ class ModelArtifact(Base):
     smoke_test: Mapped[str | None] = mapped_column(Text, nullable=True)
     promoted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    calibration: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON, engine.evaluation.calibration
+    calibration: Mapped[dict[str, Any] | None] = mapped_column(JSON_VALUE, nullable=True)  # see calibration.py
 
 
 class EvaluationRun(Base):
@@ -295,7 +326,7 @@ class EvaluationRun(Base):
     shots: Mapped[int] = mapped_column(Integer, default=0)
     seed: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20))
-    metrics: Mapped[str | None] = mapped_column(Text, nullable=True)
+    metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON_VALUE, nullable=True)
     created_by: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

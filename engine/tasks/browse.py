@@ -1,6 +1,6 @@
 """Paged, filtered reading of a task's examples, for a list that stays smooth at 100,000 rows.
 
-``count(ws, flt)`` says how many examples a filter matches; ``page(ws, flt, offset, limit)``
+``count(store, flt)`` says how many examples a filter matches; ``page(store, flt, offset, limit)``
 returns one page of small ``BrowseRow``s in example-id order. Each is one SQL statement on
 the indexes there are (examples by task id, by task and flagged / golden / OOD; labels by
 example id); label-based filters are one pass over the labels grouped by example, never a
@@ -23,7 +23,7 @@ from engine.tasks.agreement import RESOLUTION_PREFIX, is_resolution
 from engine.tasks.display import excerpt, label_text
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.store.workspace_store import WorkspaceStore
 
 FILTERS = ("all", "unlabelled", "mine", "assigned", "disagreements", "flagged", "golden", "ood", "label")
 EXCERPT_CHARS = 140
@@ -120,13 +120,13 @@ def _conditions(flt: ExampleFilter) -> list[ColumnElement[bool]]:
     return where
 
 
-def count(ws: Workspace, flt: ExampleFilter) -> int:
+def count(store: WorkspaceStore, flt: ExampleFilter) -> int:
     stmt = select(func.count(Example.id)).where(*_conditions(flt))
-    with ws.reader() as s:
+    with store.reader() as s:
         return int(s.scalar(stmt) or 0)
 
 
-def page(ws: Workspace, flt: ExampleFilter, offset: int = 0, limit: int = 200,
+def page(store: WorkspaceStore, flt: ExampleFilter, offset: int = 0, limit: int = 200,
          after_id: int | None = None) -> list[BrowseRow]:
     """One page in example-id order: rows ``offset .. offset+limit`` of the filter, or the
     ``limit`` rows after example ``after_id`` (then ``offset`` is ignored)."""
@@ -138,18 +138,18 @@ def page(ws: Workspace, flt: ExampleFilter, offset: int = 0, limit: int = 200,
     stmt = (select(Example.id, func.substr(Example.input_text, 1, EXCERPT_CHARS * 3), Example.flagged,
                    Example.is_golden, Example.is_ood)
             .where(*where).order_by(Example.id).offset(offset).limit(limit))
-    with ws.reader() as s:
+    with store.reader() as s:
         heads = s.execute(stmt).all()
         return _rows(s, heads, flt.annotator)
 
 
-def rows_by_id(ws: Workspace, example_ids: list[int], annotator: str) -> list[BrowseRow]:
+def rows_by_id(store: WorkspaceStore, example_ids: list[int], annotator: str) -> list[BrowseRow]:
     """The current state of these examples (after a label or mark changed), in the order given."""
     if not example_ids:
         return []
     stmt = select(Example.id, func.substr(Example.input_text, 1, EXCERPT_CHARS * 3), Example.flagged,
                   Example.is_golden, Example.is_ood).where(Example.id.in_(example_ids))
-    with ws.reader() as s:
+    with store.reader() as s:
         found = {r[0]: r for r in s.execute(stmt).all()}
         rows = {r.id: r for r in _rows(s, [found[i] for i in example_ids if i in found], annotator)}
     return [rows[i] for i in example_ids if i in rows]
@@ -177,24 +177,24 @@ def _rows(s: Any, heads: Sequence[Any], annotator: str) -> list[BrowseRow]:
     return result
 
 
-def position(ws: Workspace, flt: ExampleFilter, example_id: int) -> int:
+def position(store: WorkspaceStore, flt: ExampleFilter, example_id: int) -> int:
     """Where ``example_id`` sits in the filter's order (how many matching rows come before it)."""
     stmt = select(func.count(Example.id)).where(*_conditions(flt), Example.id < example_id)
-    with ws.reader() as s:
+    with store.reader() as s:
         return int(s.scalar(stmt) or 0)
 
 
-def label_values(ws: Workspace, task_id: int) -> list[str]:
+def label_values(store: WorkspaceStore, task_id: int) -> list[str]:
     """Every distinct value given for the task (for the "by label" filter of a non-classification task)."""
     stmt = (select(Label.value).join(Example, Example.id == Label.example_id)
             .where(Example.task_id == task_id).distinct().order_by(Label.value).limit(200))
-    with ws.reader() as s:
+    with store.reader() as s:
         return list(s.scalars(stmt))
 
 
-def detail(ws: Workspace, example_id: int) -> ExampleDetail | None:
+def detail(store: WorkspaceStore, example_id: int) -> ExampleDetail | None:
     """One example's whole input, its note and every label given, in order (None: no such example)."""
-    with ws.reader() as s:
+    with store.reader() as s:
         example = s.get(Example, example_id)
         if example is None:
             return None

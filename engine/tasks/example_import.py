@@ -36,7 +36,7 @@ from engine.tasks.validation import canonical_value, value_problems
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from engine.workspace import Workspace
+    from engine.tasks.service import TaskService
 
 # (line, original input, original free answer, classification label, [(field, span)])
 StagedRow = tuple[int, str, str | None, str | None, list[tuple[str, Span]]]
@@ -150,11 +150,11 @@ def _answer_problem(task: TaskInfo, answer: str) -> str | None:
     return problems[0]
 
 
-def import_file(ws: Workspace, task_id: int, path: Path, fmt: str = "auto", text_column: str = "text",
+def import_file(tasks: TaskService, task_id: int, path: Path, fmt: str = "auto", text_column: str = "text",
                 label_column: str = "label", ctx: JobContext | None = None) -> ImportReport:
     """A job: reports progress per row and can be cancelled until the rows are stored."""
     ctx = ctx or JobContext()
-    task = ws.tasks.get(task_id)
+    task = tasks.get(task_id)
     if fmt == "hf" or (fmt == "auto" and path.is_dir()):
         used, unit = "hf", "row"
         rows = read_folder(path, task.user_template, text_column, label_column)
@@ -168,9 +168,9 @@ def import_file(ws: Workspace, task_id: int, path: Path, fmt: str = "auto", text
         used, rows = read_rows(path, data, fmt, task.user_template, text_column, label_column)
         unit, file_sha = "line", sha256_bytes(data)
     report = ImportReport(str(path), used)
-    settings = ws.privacy.settings()
+    settings = tasks.privacy.settings()
     config = settings.detection_config()
-    with ws.reader() as s:
+    with tasks.store.reader() as s:
         seen = {normalised_input(t): ex_id for ex_id, t in s.execute(
             select(Example.id, Example.input_text).where(Example.task_id == task_id))}
     accepted: list[tuple[Row, str, str | None]] = []
@@ -208,16 +208,16 @@ def import_file(ws: Workspace, task_id: int, path: Path, fmt: str = "auto", text
     ctx.step(0.95, f"Storing {len(accepted)} examples; {len(held)} rows with personal data held for review")
     report.held_for_review = len(held)
     report.findings_by_type = dict(sorted(Counter(sp.entity_type for *_, spans in held for _, sp in spans).items()))
-    _store(ws, task, report, accepted, file_sha, held)
+    _store(tasks, task, report, accepted, file_sha, held)
     ctx.report(1.0, report.summary())
     return report
 
 
-def finish_review(ws: Workspace, s: Session, review: ExampleImportReview, rows: list[StagedRow]) -> ImportReport:
+def finish_review(tasks: TaskService, s: Session, review: ExampleImportReview, rows: list[StagedRow]) -> ImportReport:
     """Inside ``ExampleReviews.finish``'s transaction: redact each row with its accepted spans (input and
     answer together), check the answer again, drop duplicates, store the examples; audited."""
-    task = ws.tasks.get(review.task_id)
-    operators = dict(ws.privacy.settings().operators) or None
+    task = tasks.get(review.task_id)
+    operators = dict(tasks.privacy.settings().operators) or None
     seen = {normalised_input(t) for t in s.scalars(select(Example.input_text).where(Example.task_id == task.id))}
     report = ImportReport(review.file_name, review.format)
     accepted: list[tuple[Row, str, str | None]] = []
@@ -236,8 +236,8 @@ def finish_review(ws: Workspace, s: Session, review: ExampleImportReview, rows: 
         report.redacted_rows += 1 if spans else 0
         accepted.append((Row(line, text, answer), text, canonical_value(task.kind, answer) if answer is not None
                          else None))
-    _add_examples(ws, s, task, report, accepted)
-    ws.audit.record(s, "examples.review_finished", f"example_review:{review.id}",
+    _add_examples(tasks, s, task, report, accepted)
+    tasks.store.audit.record(s, "examples.review_finished", f"example_review:{review.id}",
                     {"task_id": task.id, "file": review.file_name, "file_sha256": review.file_sha256,
                      "format": review.format, "created": len(report.created),
                      "redacted_rows": report.redacted_rows, "rejected": len(report.rejected),
@@ -245,9 +245,9 @@ def finish_review(ws: Workspace, s: Session, review: ExampleImportReview, rows: 
     return report
 
 
-def _add_examples(ws: Workspace, s: Session, task: TaskInfo, report: ImportReport,
+def _add_examples(tasks: TaskService, s: Session, task: TaskInfo, report: ImportReport,
                   accepted: list[tuple[Row, str, str | None]]) -> None:
-    annotator = f"import:{ws.identity.os_user}"
+    annotator = f"import:{tasks.store.identity.os_user}"
     for _row, text, answer in accepted:
         ex = Example(task_id=task.id, origin="import", input_text=text, created_at=now())
         s.add(ex)
@@ -258,17 +258,17 @@ def _add_examples(ws: Workspace, s: Session, task: TaskInfo, report: ImportRepor
             report.labelled += 1
 
 
-def _store(ws: Workspace, task: TaskInfo, report: ImportReport, accepted: list[tuple[Row, str, str | None]],
+def _store(tasks: TaskService, task: TaskInfo, report: ImportReport, accepted: list[tuple[Row, str, str | None]],
            file_sha: str, held: list[StagedRow]) -> None:
     from engine.file_names import NameRedactor
     from engine.tasks.example_review import stage
 
-    name = NameRedactor(ws)(Path(report.path).name)  # stored and audited only with its PII redacted
-    with ws.unit() as s:
-        _add_examples(ws, s, task, report, accepted)
+    name = NameRedactor(tasks.privacy)(Path(report.path).name)  # stored and audited only with its PII redacted
+    with tasks.store.unit() as s:
+        _add_examples(tasks, s, task, report, accepted)
         if held:
-            report.review_id = stage(ws, s, task.id, name, file_sha, report.format, held)
-        ws.audit.record(s, "examples.imported", f"task:{task.id}",
+            report.review_id = stage(tasks.store, s, task.id, name, file_sha, report.format, held)
+        tasks.store.audit.record(s, "examples.imported", f"task:{task.id}",
                         {"file": name, "file_sha256": file_sha, "format": report.format,
                          "created": len(report.created), "labelled": report.labelled,
                          "rejected": len(report.rejected), "held_for_review": len(held),

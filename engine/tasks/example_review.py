@@ -29,8 +29,11 @@ from engine.privacy.spans import Span, entity_type_for
 from engine.store.models import ExampleImportReview, StagedExample, StagedFinding
 
 if TYPE_CHECKING:
+    from engine.members import MembershipService
+    from engine.privacy.service import PrivacyService
+    from engine.store.workspace_store import WorkspaceStore
     from engine.tasks.example_import import ImportReport
-    from engine.workspace import Workspace
+    from engine.tasks.service import TaskService
 
 INPUT = "input"
 ANSWER = "answer"
@@ -80,12 +83,12 @@ def _info(f: StagedFinding) -> StagedFindingInfo:
                              f.decision)
 
 
-def stage(ws: Workspace, s: Session, task_id: int, file_name: str, file_sha: str, fmt: str,
+def stage(store: WorkspaceStore, s: Session, task_id: int, file_name: str, file_sha: str, fmt: str,
           rows: list[tuple[int, str, str | None, str | None, list[tuple[str, Span]]]]) -> int:
     """Store rows with findings for review inside the import's transaction; returns the review id.
     Each row: (line, input, free answer, classification label, [(field, span)])."""
     review = ExampleImportReview(task_id=task_id, file_name=file_name, file_sha256=file_sha, format=fmt,
-                                 created_by=ws.identity.os_user, created_at=now())
+                                 created_by=store.identity.os_user, created_at=now())
     s.add(review)
     s.flush()
     for line, input_text, answer, label, spans in rows:
@@ -97,7 +100,7 @@ def stage(ws: Workspace, s: Session, task_id: int, file_name: str, file_sha: str
                   for where, sp in spans)
     s.flush()
     counts = Counter(sp.entity_type for *_, spans in rows for _, sp in spans)
-    ws.audit.record(s, "examples.review_opened", f"example_review:{review.id}",
+    store.audit.record(s, "examples.review_opened", f"example_review:{review.id}",
                     {"task_id": task_id, "file": file_name, "rows": len(rows),
                      "findings": dict(sorted(counts.items()))})
     return review.id
@@ -106,24 +109,28 @@ def stage(ws: Workspace, s: Session, task_id: int, file_name: str, file_sha: str
 class ExampleReviews:
     """``Workspace.tasks.example_reviews``: read, decide and finish example import reviews."""
 
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
+    def __init__(self, store: WorkspaceStore, membership: MembershipService, privacy: PrivacyService,
+                 tasks: TaskService) -> None:
+        self.store = store
+        self.membership = membership
+        self.privacy = privacy
+        self.tasks = tasks
 
     def open_reviews(self, task_id: int | None = None) -> list[ReviewSummary]:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             stmt = select(ExampleImportReview.id).order_by(ExampleImportReview.id)
             if task_id is not None:
                 stmt = stmt.where(ExampleImportReview.task_id == task_id)
             return [self._summary(s, rid) for rid in s.scalars(stmt)]
 
     def summary(self, review_id: int) -> ReviewSummary:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             return self._summary(s, review_id)
 
     def items(self, review_id: int) -> list[StagedExampleInfo]:
         """The rows under review with their original texts: for the reviewer's eyes (expert role)."""
-        self.ws.membership.require("expert", "reviewing imported examples")
-        with self.ws.reader() as s:
+        self.membership.require("expert", "reviewing imported examples")
+        with self.store.reader() as s:
             self._review(s, review_id)
             out = []
             for st in s.scalars(select(StagedExample).where(StagedExample.review_id == review_id)
@@ -138,8 +145,8 @@ class ExampleReviews:
         """Accept or reject findings; returns how many changed."""
         if decision not in DECISIONS:
             raise InvalidDecision(f"a finding is either {ACCEPTED!r} or {REJECTED!r}, not {decision!r}")
-        self.ws.membership.require("expert", "reviewing imported examples")
-        with self.ws.unit() as s:
+        self.membership.require("expert", "reviewing imported examples")
+        with self.store.unit() as s:
             changed: Counter[str] = Counter()
             review_ids = set()
             for fid in finding_ids:
@@ -148,16 +155,16 @@ class ExampleReviews:
                     raise RecordNotFound(f"there is no finding {fid} in an open example review")
                 review_ids.add(s.get(StagedExample, f.staged_id).review_id)  # type: ignore[union-attr]
                 if f.decision != decision:
-                    f.decision, f.decided_by, f.decided_at = decision, self.ws.identity.os_user, now()
+                    f.decision, f.decided_by, f.decided_at = decision, self.store.identity.os_user, now()
                     changed[f.entity_type] += 1
             subject = ",".join(f"example_review:{r}" for r in sorted(review_ids))
-            self.ws.audit.record(s, "examples.review_decided", subject,
+            self.store.audit.record(s, "examples.review_decided", subject,
                                  {"decision": decision, "findings": len(finding_ids), "changed": dict(changed)})
             return sum(changed.values())
 
     def decide_type(self, review_id: int, entity_type: str, decision: str) -> int:
         """Accept or reject every pending finding of one type in the review (bulk by type)."""
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             self._review(s, review_id)
             ids = list(s.scalars(select(StagedFinding.id).join(StagedExample).where(
                 StagedExample.review_id == review_id, StagedFinding.entity_type == entity_type,
@@ -166,11 +173,11 @@ class ExampleReviews:
 
     def add_span(self, staged_id: int, where: str, start: int, end: int, entity_type: str) -> int:
         """Mark a span the detector missed (accepted at once); returns the finding's id."""
-        self.ws.membership.require("expert", "reviewing imported examples")
+        self.membership.require("expert", "reviewing imported examples")
         entity = entity_type_for(entity_type)
         if not entity or where not in FIELDS:
             raise InvalidSpan(f"a span needs an entity type (e.g. PERSON) and a field ({' or '.join(FIELDS)})")
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             st = s.get(StagedExample, staged_id)
             if st is None:
                 raise RecordNotFound(f"there is no row {staged_id} under review")
@@ -179,21 +186,21 @@ class ExampleReviews:
                 raise InvalidSpan(f"span {start}-{end} does not fit the {where} of row {st.line} "
                                   f"({len(value)} characters)")
             f = StagedFinding(staged_id=staged_id, field=where, entity_type=entity, start=start, end=end,
-                              score=1.0, source=MANUAL, decision=ACCEPTED, decided_by=self.ws.identity.os_user,
+                              score=1.0, source=MANUAL, decision=ACCEPTED, decided_by=self.store.identity.os_user,
                               decided_at=now())
             s.add(f)
             s.flush()
-            self.ws.audit.record(s, "examples.review_span_added", f"example_review:{st.review_id}",
+            self.store.audit.record(s, "examples.review_span_added", f"example_review:{st.review_id}",
                                  {"row": st.line, "field": where, "entity_type": entity, "start": start, "end": end})
             return f.id
 
     def finish(self, review_id: int) -> ImportReport:
         """Redact every row with its accepted findings, store the rows as examples, delete the originals.
         Refused while any finding is pending. Returns what was created and which rows were rejected."""
-        self.ws.membership.require("expert", "reviewing imported examples")
+        self.membership.require("expert", "reviewing imported examples")
         from engine.tasks.example_import import echoes, finish_review
 
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             s.execute(text("PRAGMA secure_delete=ON"))
             review = self._review(s, review_id)
             pending = s.scalar(select(func.count(StagedFinding.id)).join(StagedExample).where(
@@ -212,9 +219,9 @@ class ExampleReviews:
                                     [Span(f.entity_type, f.start, f.end, f.score, f.source)
                                      for f in decided if f.field == ANSWER])
                 rows.append((st.line, st.input_text, st.answer, st.label, spans))
-            created = finish_review(self.ws, s, review, rows)
+            created = finish_review(self.tasks, s, review, rows)
             s.delete(review)
-        self.ws.privacy.forget_freed_pages()
+        self.privacy.forget_freed_pages()
         return created
 
     def _summary(self, s: Session, review_id: int) -> ReviewSummary:

@@ -19,7 +19,8 @@ from engine.tasks.spec import TaskInfo, task_info
 from engine.tasks.validation import checked_value, value_problems
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.members import MembershipService
+    from engine.store.workspace_store import WorkspaceStore
 
 
 def example_and_task(s: Session, example_id: int) -> tuple[Example, TaskInfo]:
@@ -30,11 +31,12 @@ def example_and_task(s: Session, example_id: int) -> tuple[Example, TaskInfo]:
 
 
 class Labelling:
-    ws: Workspace
+    store: WorkspaceStore
+    membership: MembershipService
 
     def validate_value(self, task_id: int, value: str) -> list[str]:
         """Problems with ``value`` as an answer for the task; empty when it is valid."""
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             task = s.get(Task, task_id)
             if task is None:
                 raise AirlockError(f"no task with id {task_id}")
@@ -42,9 +44,9 @@ class Labelling:
         return value_problems(info.kind, info.spec, value)
 
     def set_label(self, example_id: int, value: str, annotator: str | None = None) -> None:
-        self.ws.membership.require("expert", "labelling")
-        annotator = annotator or self.ws.identity.os_user
-        with self.ws.unit() as s:
+        self.membership.require("expert", "labelling")
+        annotator = annotator or self.store.identity.os_user
+        with self.store.unit() as s:
             _ex, task = example_and_task(s, example_id)
             value = checked_value(task.kind, task.spec, value)
             row = s.scalar(select(Label).where(Label.example_id == example_id, Label.annotator == annotator))
@@ -53,41 +55,41 @@ class Labelling:
                 s.add(Label(example_id=example_id, annotator=annotator, value=value, created_at=now()))
             else:
                 row.value, row.created_at = value, now()
-            self.ws.audit.record(s, "label.set", f"example:{example_id}",
+            self.store.audit.record(s, "label.set", f"example:{example_id}",
                                  {"annotator": annotator, "old": old, "new": value})
 
     def remove_label(self, example_id: int, annotator: str | None = None) -> None:
         """Take back an annotator's label (undo); nothing happens when there is none."""
-        self.ws.membership.require("expert", "labelling")
-        annotator = annotator or self.ws.identity.os_user
-        with self.ws.unit() as s:
+        self.membership.require("expert", "labelling")
+        annotator = annotator or self.store.identity.os_user
+        with self.store.unit() as s:
             example_and_task(s, example_id)
             row = s.scalar(select(Label).where(Label.example_id == example_id, Label.annotator == annotator))
             if row is None:
                 return
             old = row.value
             s.delete(row)
-            self.ws.audit.record(s, "label.removed", f"example:{example_id}", {"annotator": annotator, "old": old})
+            self.store.audit.record(s, "label.removed", f"example:{example_id}", {"annotator": annotator, "old": old})
 
     def resolve(self, example_id: int, value: str) -> None:
         """Settle a disagreement: the resolution is the example's final label."""
-        self.ws.membership.require("expert", "labelling")
-        who = f"{RESOLUTION_PREFIX}{self.ws.identity.os_user}"
-        with self.ws.unit() as s:
+        self.membership.require("expert", "labelling")
+        who = f"{RESOLUTION_PREFIX}{self.store.identity.os_user}"
+        with self.store.unit() as s:
             _ex, task = example_and_task(s, example_id)
             value = checked_value(task.kind, task.spec, value)
             given = {lb.annotator: lb.value for lb in s.scalars(select(Label).where(Label.example_id == example_id))}
             s.execute(delete(Label).where(Label.example_id == example_id,
                                           Label.annotator.startswith(RESOLUTION_PREFIX, autoescape=True)))
             s.add(Label(example_id=example_id, annotator=who, value=value, created_at=now()))
-            self.ws.audit.record(s, "label.resolved", f"example:{example_id}",
+            self.store.audit.record(s, "label.resolved", f"example:{example_id}",
                                  {"annotator": who, "value": value, "given": given})
 
     def set_marks(self, example_id: int, *, flagged: bool | None = None, golden: bool | None = None,
                   ood: bool | None = None, note: str | None = None) -> None:
         """Change the marks given (None leaves one as it is; note "" clears the note)."""
-        self.ws.membership.require("expert", "labelling")
-        with self.ws.unit() as s:
+        self.membership.require("expert", "labelling")
+        with self.store.unit() as s:
             ex, _task = example_and_task(s, example_id)
             changed: dict[str, object] = {}
             for name, attr, new in (("flagged", "flagged", flagged), ("golden", "is_golden", golden),
@@ -99,4 +101,4 @@ class Labelling:
                 ex.note = note or None
                 changed["note"] = "cleared" if not note else "changed"  # the note's text stays out of the log
             if changed:
-                self.ws.audit.record(s, "example.marked", f"example:{example_id}", changed)
+                self.store.audit.record(s, "example.marked", f"example:{example_id}", changed)

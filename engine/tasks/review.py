@@ -15,7 +15,8 @@ from engine.store.models import Assignment, Example, Label, Task
 from engine.tasks.agreement import AgreementReport, agreement_report, final_label, opinions
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.members import MembershipService
+    from engine.store.workspace_store import WorkspaceStore
 
 
 def labels_by_example(s: Session, task_id: int) -> dict[int, dict[str, str]]:
@@ -29,10 +30,11 @@ def labels_by_example(s: Session, task_id: int) -> dict[int, dict[str, str]]:
 
 
 class Review:
-    ws: Workspace
+    store: WorkspaceStore
+    membership: MembershipService
 
     def _labels(self, task_id: int) -> dict[int, dict[str, str]]:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             if s.get(Task, task_id) is None:
                 raise AirlockError(f"no task with id {task_id}")
             return labels_by_example(s, task_id)
@@ -41,14 +43,14 @@ class Review:
         """Give a random ``share`` of the task's examples to two annotators each, rotating through
         every pair of ``annotators``. Replaces the task's earlier assignments; returns how many
         examples were assigned."""
-        self.ws.membership.require("expert", "assigning labelling")
+        self.membership.require("expert", "assigning labelling")
         people = list(dict.fromkeys(a.strip() for a in annotators if a.strip()))
         if len(people) < 2:
             raise AirlockError("double labelling needs at least two different annotators")
         if not 0.0 <= share <= 1.0:
             raise AirlockError(f"the share must be between 0 and 1 (0.2 means 20 %), not {share}")
         pairs = list(combinations(people, 2))
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             if s.get(Task, task_id) is None:
                 raise AirlockError(f"no task with id {task_id}")
             ids = list(s.scalars(select(Example.id).where(Example.task_id == task_id).order_by(Example.id)))
@@ -60,14 +62,14 @@ class Review:
                     for i, ex_id in enumerate(chosen) for who in pairs[i % len(pairs)]]
             if rows:
                 s.execute(insert(Assignment), rows)
-            self.ws.audit.record(s, "labelling.assigned", f"task:{task_id}",
+            self.store.audit.record(s, "labelling.assigned", f"task:{task_id}",
                                  {"share": share, "annotators": people, "seed": seed, "examples": len(chosen)})
         return len(chosen)
 
     def assigned(self, task_id: int, annotator: str | None = None) -> list[int]:
         """Example ids given to ``annotator`` (default: the current user) for double labelling."""
-        annotator = annotator or self.ws.identity.os_user
-        with self.ws.reader() as s:
+        annotator = annotator or self.store.identity.os_user
+        with self.store.reader() as s:
             return list(s.scalars(select(Assignment.example_id).join(Example, Example.id == Assignment.example_id)
                                   .where(Example.task_id == task_id, Assignment.annotator == annotator)
                                   .order_by(Assignment.example_id)))

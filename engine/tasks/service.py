@@ -28,8 +28,10 @@ from engine.tasks.validation import TASK_KINDS, canonical_value, check_spec, val
 
 if TYPE_CHECKING:
     from engine.jobs import JobContext
+    from engine.members import MembershipService
+    from engine.privacy.service import PrivacyService
+    from engine.store.workspace_store import WorkspaceStore
     from engine.tasks.example_import import ImportReport
-    from engine.workspace import Workspace
 
 __all__ = ["TASK_KINDS", "ChunkPreview", "TaskInfo", "TaskService"]
 
@@ -43,33 +45,36 @@ class ChunkPreview:
 
 
 class TaskService(Labelling, Review):
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, store: WorkspaceStore, membership: MembershipService, privacy: PrivacyService) -> None:
         from engine.tasks.example_review import ExampleReviews
 
-        self.ws = ws
-        self.example_reviews = ExampleReviews(ws)  # imported rows with personal data, before they are examples
+        self.store = store
+        self.membership = membership
+        self.privacy = privacy  # imports are reviewed for personal data like documents
+        # imported rows with personal data, before they are examples
+        self.example_reviews = ExampleReviews(store, membership, privacy, self)
 
     def create(self, name: str, kind: str, spec: dict[str, Any], system_prompt: str,
                user_template: str) -> TaskInfo:
-        self.ws.membership.require("expert", "creating a task")
+        self.membership.require("expert", "creating a task")
         check_spec(kind, spec)
         if not name.strip():
             raise AirlockError("a task needs a name")
         if "{input}" not in user_template:
             raise AirlockError("the user template must contain {input}")
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             if s.scalar(select(Task.id).where(Task.name == name)) is not None:
                 raise AirlockError(f"a task named {name!r} already exists")
-            task = Task(name=name, kind=kind, spec=json.dumps(spec), system_prompt=system_prompt,
+            task = Task(name=name, kind=kind, spec=spec, system_prompt=system_prompt,
                         user_template=user_template, created_at=now())
             s.add(task)
             s.flush()
-            self.ws.audit.record(s, "task.created", f"task:{task.id}", {"name": name, "kind": kind})
+            self.store.audit.record(s, "task.created", f"task:{task.id}", {"name": name, "kind": kind})
             return task_info(task)
 
     def create_from_file(self, path: Path) -> TaskInfo:
         """A task described by a JSON file: name, kind, labels or schema (or spec), prompts."""
-        self.ws.membership.require("expert", "creating a task")
+        self.membership.require("expert", "creating a task")
         from engine.errors import InputFileError
 
         try:
@@ -86,43 +91,43 @@ class TaskService(Labelling, Review):
                            str(data["user_template"]))
 
     def get(self, task_id: int) -> TaskInfo:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             task = s.get(Task, task_id)
             if task is None:
                 raise AirlockError(f"no task with id {task_id}")
             return task_info(task)
 
     def find(self, name: str) -> TaskInfo | None:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             task = s.scalar(select(Task).where(Task.name == name))
             return task_info(task) if task else None
 
     def all(self) -> list[TaskInfo]:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             return [task_info(t) for t in s.scalars(select(Task).order_by(Task.name))]
 
     # -- browsing a task's examples (engine.tasks.browse) --------------------------------------
     def count_examples(self, flt: ExampleFilter) -> int:
-        return browse.count(self.ws, flt)
+        return browse.count(self.store, flt)
 
     def example_page(self, flt: ExampleFilter, offset: int = 0, limit: int = 200,
                      after_id: int | None = None) -> list[BrowseRow]:
-        return browse.page(self.ws, flt, offset, limit, after_id)
+        return browse.page(self.store, flt, offset, limit, after_id)
 
     def examples_by_id(self, example_ids: list[int], annotator: str) -> list[BrowseRow]:
-        return browse.rows_by_id(self.ws, example_ids, annotator)
+        return browse.rows_by_id(self.store, example_ids, annotator)
 
     def example_position(self, flt: ExampleFilter, example_id: int) -> int:
-        return browse.position(self.ws, flt, example_id)
+        return browse.position(self.store, flt, example_id)
 
     def label_values(self, task_id: int) -> list[str]:
-        return browse.label_values(self.ws, task_id)
+        return browse.label_values(self.store, task_id)
 
     def example_detail(self, example_id: int) -> ExampleDetail | None:
-        return browse.detail(self.ws, example_id)
+        return browse.detail(self.store, example_id)
 
     def _cleared(self, document_ids: Iterable[int]) -> list[Document]:
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             docs = []
             for doc_id in document_ids:
                 doc = s.get(Document, doc_id)
@@ -146,13 +151,13 @@ class TaskService(Labelling, Review):
                                 chunking: Chunking | None = None) -> list[int]:
         """Examples from cleared documents (their redacted text): one per document, or one per chunk;
         optionally labelled with the label the document was imported with."""
-        self.ws.membership.require("expert", "creating examples")
+        self.membership.require("expert", "creating examples")
         chunking = chunking or Chunking()
         chunking.check()
         task = self.get(task_id)
         docs = self._cleared(document_ids)
         created: list[int] = []
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             for doc in docs:
                 label = doc.source_label if label_from_source and doc.source_label else None
                 if label is not None:
@@ -167,9 +172,9 @@ class TaskService(Labelling, Review):
                     s.flush()
                     created.append(ex.id)
                     if label is not None:
-                        s.add(Label(example_id=ex.id, annotator=f"import:{self.ws.identity.os_user}",
+                        s.add(Label(example_id=ex.id, annotator=f"import:{self.store.identity.os_user}",
                                     value=label, created_at=now()))
-            self.ws.audit.record(s, "examples.created", f"task:{task_id}",
+            self.store.audit.record(s, "examples.created", f"task:{task_id}",
                                  {"count": len(created), "from": "documents", "documents": len(docs),
                                   "chunking": chunking.__dict__, "labelled_from_source": label_from_source})
         return created
@@ -177,7 +182,7 @@ class TaskService(Labelling, Review):
     def import_examples(self, task_id: int, path: Path, fmt: str = "auto", text_column: str = "text",
                         label_column: str = "label", ctx: JobContext | None = None) -> ImportReport:
         """Examples (and their answers) from a chat, prompt/completion, Alpaca, ShareGPT or CSV file."""
-        self.ws.membership.require("expert", "importing examples")
+        self.membership.require("expert", "importing examples")
         from engine.tasks.example_import import import_file
 
-        return import_file(self.ws, task_id, path, fmt, text_column, label_column, ctx)
+        return import_file(self, task_id, path, fmt, text_column, label_column, ctx)

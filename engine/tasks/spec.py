@@ -32,5 +32,5 @@ class TaskInfo:
 
 
 def task_info(task: Task) -> TaskInfo:
-    spec = json.loads(task.spec)
+    spec = task.spec
     return TaskInfo(task.id, task.name, task.kind, label_names(spec), spec, task.system_prompt, task.user_template)

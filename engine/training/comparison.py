@@ -7,7 +7,6 @@ artifacts and their evaluation runs); it changes nothing.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +76,7 @@ def _evaluations(ws: Workspace, run_id: int) -> list[RunEvaluation]:
     out = []
     with ws.reader() as s:
         for ev, artifact, version in s.execute(stmt):
-            m = json.loads(ev.metrics or "{}")
+            m = ev.metrics or {}
             quality = m.get("quality", m.get("accuracy"))
             out.append(RunEvaluation(ev.id, artifact, ev.split, version, str(m.get("quality_metric", "accuracy")),
                                      float(quality) if quality is not None else None))
@@ -99,9 +98,9 @@ def compare_runs(ws: Workspace, run_ids: list[int]) -> RunComparison:
         if run_id not in found:
             raise AirlockError(f"no training run with id {run_id}")
         run, base, version = found[run_id]
-        runs.append(ComparedRun(run.id, run.status, version, base, json.loads(run.config),
-                                json.loads(run.final_metrics) if run.final_metrics else {},
-                                loss_curve(ws, run.id), _evaluations(ws, run.id)))
+        runs.append(ComparedRun(run.id, run.status, version, base, run.config,
+                                run.final_metrics or {},
+                                loss_curve(ws.store, run.id), _evaluations(ws, run.id)))
     settings: dict[str, list[Any]] = {"dataset version": [r.dataset_version for r in runs],
                                       "base model": [r.base_model for r in runs]}
     for key in dict.fromkeys(k for r in runs for k in r.config):

@@ -8,7 +8,6 @@ audit event that ends the run.
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 from importlib import metadata
@@ -62,17 +61,17 @@ def store_run_files(ws: Any, run_dir: Path) -> dict[str, dict[str, str]]:
 
 def run_record(run: Any) -> dict[str, Any]:
     """The provenance of a run row (engine.store.models.TrainingRun) as plain JSON values."""
-    env = json.loads(run.environment) if run.environment else {}
+    env = run.environment or {}
     return {
         "dataset_version_id": run.dataset_version_id, "dataset_hash": run.dataset_hash,
         "base_model_id": run.base_model_id, "base_model_sha256": run.base_model_sha256,
-        "config": json.loads(run.config), "seed": run.seed,
+        "config": run.config, "seed": run.seed,
         "backend": run.backend, "backend_reason": run.backend_reason,
         "versions": env.get("versions", {}), "hardware": env.get("hardware", {}),
         "started_at": run.started_at.isoformat() if run.started_at else None,
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "final_metrics": json.loads(run.final_metrics) if run.final_metrics else {},
+        "final_metrics": run.final_metrics or {},
         "adapter_sha256": run.adapter_sha256,
-        "stored_files": json.loads(run.stored_files) if run.stored_files else {},
+        "stored_files": run.stored_files or {},
         "status": run.status, "error": run.error,
     }

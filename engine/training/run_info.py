@@ -17,7 +17,7 @@ from engine.store.models import BaseModel, DatasetVersion, TrainingMetric, Train
 from engine.training.spec import DETACHED_WORKER, RESULT_FILE, WORKER_LEASE_FILE
 
 if TYPE_CHECKING:
-    from engine.workspace import Workspace
+    from engine.store.workspace_store import WorkspaceStore
 
 TERMINAL = ("succeeded", "failed", "cancelled")
 FINAL_LOSS = "final_loss"  # the key the training backends write into final_metrics
@@ -80,16 +80,16 @@ class CurvePoint:
 def run_info(r: TrainingRun, base_name: str = "", version_name: str = "",
              logged_loss: float | None = None) -> RunInfo:
     info = RunInfo(r.id, r.status, r.backend, r.backend_reason, Path(r.run_dir), r.error,
-                   json.loads(r.final_metrics) if r.final_metrics else {}, json.loads(r.config),
+                   r.final_metrics or {}, r.config,
                    r.dataset_version_id, r.base_model_id, r.adapter_sha256, r.created_at, r.finished_at,
-                   r.dataset_hash, r.base_model_sha256, r.seed, json.loads(r.estimate) if r.estimate else None,
+                   r.dataset_hash, r.base_model_sha256, r.seed, r.estimate or None,
                    base_model_name=base_name, dataset_version_name=version_name, logged_loss=logged_loss)
     if info.status in TERMINAL:
         return info
     return replace(info, worker=holder_of(info.run_dir / WORKER_LEASE_FILE))
 
 
-def run_infos(ws: Workspace, run_id: int | None = None, newest_first: bool = False) -> list[RunInfo]:
+def run_infos(store: WorkspaceStore, run_id: int | None = None, newest_first: bool = False) -> list[RunInfo]:
     """Runs (one, or all) with their base model's and dataset version's names and last logged loss."""
     stmt = (select(TrainingRun, BaseModel.name, DatasetVersion.name)
             .join(BaseModel, BaseModel.id == TrainingRun.base_model_id)
@@ -100,15 +100,15 @@ def run_infos(ws: Workspace, run_id: int | None = None, newest_first: bool = Fal
         stmt = stmt.where(TrainingRun.id == run_id)
         losses = losses.where(TrainingMetric.run_id == run_id)
     order = (TrainingRun.created_at.desc(), TrainingRun.id.desc()) if newest_first else (TrainingRun.id,)
-    with ws.reader() as s:
+    with store.reader() as s:
         rows = s.execute(stmt.order_by(*order)).all()
         logged = {rid: loss for rid, loss in s.execute(losses)}  # the last one per run wins
     return [run_info(run, base, version, logged.get(run.id)) for run, base, version in rows]
 
 
-def loss_curve(ws: Workspace, run_id: int) -> list[CurvePoint]:
+def loss_curve(store: WorkspaceStore, run_id: int) -> list[CurvePoint]:
     stmt = (select(TrainingMetric).where(TrainingMetric.run_id == run_id)
             .order_by(TrainingMetric.step, TrainingMetric.id))
-    with ws.reader() as s:
+    with store.reader() as s:
         return [CurvePoint(m.step, m.epoch, m.loss, m.eval_loss, m.learning_rate, m.tokens_per_second)
                 for m in s.scalars(stmt)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -40,31 +39,39 @@ from engine.training.spec import (
 )
 
 if TYPE_CHECKING:
-    from engine.models.service import BaseModelInfo
-    from engine.workspace import Workspace
+    from engine.datasets.service import DatasetService
+    from engine.members import MembershipService
+    from engine.models.service import BaseModelInfo, ModelService
+    from engine.store.workspace_store import WorkspaceStore
+    from engine.tasks.service import TaskService
 
 __all__ = ["TERMINAL", "CurvePoint", "RunInfo", "TrainingService"]
 CHARS_PER_TOKEN = 3.6  # English text with a BPE tokenizer; only used for estimates
 
 
 class TrainingService:
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
+    def __init__(self, store: WorkspaceStore, membership: MembershipService, tasks: TaskService,
+                 datasets: DatasetService, models: ModelService) -> None:
+        self.store = store
+        self.membership = membership
+        self.tasks = tasks
+        self.datasets = datasets  # the versions trained on
+        self.models = models  # the base models trained from
         self._procs: dict[int, subprocess.Popen[bytes]] = {}
         self._attached: set[int] = set()  # runs whose worker stops when this process ends
         self._run_dirs: dict[int, Path] = {}  # for follow(), which a window calls several times a second
 
     def _examples(self, version_id: int, base: BaseModelInfo) -> tuple[list[PromptCompletion], list[PromptCompletion]]:
-        version = self.ws.datasets.get(version_id)
-        task = self.ws.tasks.get(version.task_id)
+        version = self.datasets.get(version_id)
+        task = self.tasks.get(version.task_id)
         if not base.chat_template:
             raise NotReady(f"base model {base.name} has no chat template")
         fmt = PromptFormat(task.system_prompt, task.user_template, base.chat_template)
         def pair(input_text: str, target: str) -> PromptCompletion:  # the answer as the decoder writes it
             return PromptCompletion(fmt.prompt(input_text), fmt.completion(served_answer(task.kind, task.spec, target)))
 
-        train = [pair(r.input_text, r.target) for r in self.ws.datasets.rows(version_id, "train")]
-        evals = [pair(r.input_text, r.target) for r in self.ws.datasets.rows(version_id, "eval")]
+        train = [pair(r.input_text, r.target) for r in self.datasets.rows(version_id, "train")]
+        evals = [pair(r.input_text, r.target) for r in self.datasets.rows(version_id, "eval")]
         if not train:
             raise NotReady(f"dataset version {version.name} has no training examples")
         return train, evals
@@ -81,7 +88,7 @@ class TrainingService:
     def estimate(self, version_id: int, base_model_id: int, config: TrainingConfig,
                  hardware: Hardware | None = None) -> Estimate:
         """Memory and duration of this run on this machine (see engine.training.estimate)."""
-        base = self.ws.models.base(base_model_id)
+        base = self.models.base(base_model_id)
         train, _ = self._examples(version_id, base)
         return self._estimate(base, config, train, hardware)
 
@@ -97,12 +104,12 @@ class TrainingService:
         """Median tokens/s of the latest succeeded run of this base model on this kind of device."""
         from engine.store.models import TrainingMetric
 
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             runs = s.scalars(select(TrainingRun).where(TrainingRun.base_model_id == base_model_id,
                                                        TrainingRun.status == "succeeded")
                              .order_by(TrainingRun.id.desc())).all()
             for run in runs:
-                env = json.loads(run.environment) if run.environment else {}
+                env = run.environment or {}
                 if ("gpu" in env.get("hardware", {})) != (device == "cuda"):
                     continue
                 speeds = sorted(v for v in s.scalars(select(TrainingMetric.tokens_per_second).where(
@@ -115,30 +122,30 @@ class TrainingService:
                hardware: Hardware | None = None, overridden: Sequence[str] = ()) -> RunInfo:
         """A queued run with its spec written. ``overridden``: the readiness report's refusals the
         person chose to train past (recorded in the audit event)."""
-        self.ws.membership.require("expert", "training")
-        base = self.ws.models.base(base_model_id)
+        self.membership.require("expert", "training")
+        base = self.models.base(base_model_id)
         self.check_config(config, base)
-        version = self.ws.datasets.get(version_id)
+        version = self.datasets.get(version_id)
         train, evals = self._examples(version_id, base)
         guess = self._estimate(base, config, train, hardware)
         guess_record = {"total_bytes": guess.total_bytes, "duration_s": round(guess.duration_s, 1),
                         "steps": guess.steps, "fits": guess.fits, "summary": guess.summary(),
                         "hardware": guess.hardware.describe()}
-        with self.ws.unit() as s:
+        with self.store.unit() as s:
             run = TrainingRun(dataset_version_id=version_id, base_model_id=base_model_id,
-                              config=json.dumps(config.to_dict()), status="queued", run_dir="",
+                              config=config.to_dict(), status="queued", run_dir="",
                               dataset_hash=version.content_hash, base_model_sha256=base.sha256, seed=config.seed,
-                              estimate=json.dumps(guess_record),
-                              created_by=self.ws.identity.os_user, created_at=now())
+                              estimate=guess_record,
+                              created_by=self.store.identity.os_user, created_at=now())
             s.add(run)
             s.flush()
-            run_dir = self.ws.run_dir("training", f"run-{run.id:04d}")
+            run_dir = self.store.run_dir("training", f"run-{run.id:04d}")
             run.run_dir = str(run_dir)
-            spec = TrainingSpec(run_id=run.id, workspace=str(self.ws.root), run_dir=str(run_dir),
+            spec = TrainingSpec(run_id=run.id, workspace=str(self.store.root), run_dir=str(run_dir),
                                 base_model_path=str(base.path), config=config.to_dict(),
                                 train=train, eval=evals, base_model_sha256=base.sha256)
             spec.write(run_dir / SPEC_FILE)
-            self.ws.audit.record(s, "training.created", f"training_run:{run.id}",
+            self.store.audit.record(s, "training.created", f"training_run:{run.id}",
                                  {"dataset_version": version.content_hash, "base_model_sha256": base.sha256,
                                   "base_model": base.name, "config": config.to_dict(), "seed": config.seed,
                                   "train_examples": len(train), "eval_examples": len(evals),
@@ -148,21 +155,21 @@ class TrainingService:
 
     def provenance(self, run_id: int) -> dict[str, Any]:
         """Everything that went into a run (engine.training.provenance.run_record)."""
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             run = s.get(TrainingRun, run_id)
             if run is None:
                 raise AirlockError(f"no training run with id {run_id}")
             return run_record(run)
 
     def get(self, run_id: int) -> RunInfo:
-        found = run_infos(self.ws, run_id)
+        found = run_infos(self.store, run_id)
         if not found:
             raise AirlockError(f"no training run with id {run_id}")
         return found[0]
 
     def runs(self, newest_first: bool = False) -> list[RunInfo]:
         """Every run (oldest first, or newest first as the Training page lists them)."""
-        return run_infos(self.ws, newest_first=newest_first)
+        return run_infos(self.store, newest_first=newest_first)
 
     def follow(self, run_id: int, offset: int = 0) -> tuple[list[Event], int]:
         """What the run's worker reported after byte ``offset`` of its progress file, and the offset
@@ -173,7 +180,7 @@ class TrainingService:
 
     def curve(self, run_id: int) -> list[CurvePoint]:
         """The metrics the worker logged, step by step."""
-        return loss_curve(self.ws, run_id)
+        return loss_curve(self.store, run_id)
 
     def resume(self, run_id: int, detach: bool = False) -> int:
         """Continue a cancelled or failed run from its last checkpoint; returns the worker pid.
@@ -183,7 +190,7 @@ class TrainingService:
         skips the batches already seen, so the data order and the loss curve are the
         same as an uninterrupted run's. Metrics logged after the checkpoint are dropped
         (those steps run again)."""
-        self.ws.membership.require("expert", "training")
+        self.membership.require("expert", "training")
         from sqlalchemy import delete
 
         from engine.store.models import TrainingMetric
@@ -203,11 +210,11 @@ class TrainingService:
             step = int(checkpoint.name.rsplit("-", 1)[-1])
             spec = TrainingSpec.read(info.run_dir / SPEC_FILE)
             replace(spec, resume_from=str(checkpoint), simulate_failure=None).write(info.run_dir / SPEC_FILE)
-            with self.ws.unit() as s:
+            with self.store.unit() as s:
                 run = s.get_one(TrainingRun, run_id)
                 run.status, run.error, run.finished_at = "queued", None, None
                 s.execute(delete(TrainingMetric).where(TrainingMetric.run_id == run_id, TrainingMetric.step > step))
-                self.ws.audit.record(s, "training.resumed", f"training_run:{run_id}",
+                self.store.audit.record(s, "training.resumed", f"training_run:{run_id}",
                                      {"checkpoint_step": step, "previous_status": info.status, "detached": detach})
             return self._launch(self.get(run_id), lease, detach)
 
@@ -215,7 +222,7 @@ class TrainingService:
         """Launch the run's worker process; returns its pid. The worker stops on its own (keeping a
         checkpoint) when this process ends, unless ``detach``: then it runs on its own until done.
         One worker per run: refused while another process has one on it (or is starting one)."""
-        self.ws.membership.require("expert", "training")
+        self.membership.require("expert", "training")
         with self._worker_lease(self.get(run_id)) as lease:
             info = self.get(run_id)
             if info.status not in ("queued",):
@@ -253,15 +260,15 @@ class TrainingService:
 
     def cancel(self, run_id: int) -> None:
         """Ask the worker to stop at the next step boundary (it keeps a checkpoint)."""
-        self.ws.membership.require("expert", "training")
+        self.membership.require("expert", "training")
         info = self.get(run_id)
         (info.run_dir / CANCEL_FILE).write_text(str(time.time()))
-        with self.ws.unit() as s:
-            self.ws.audit.record(s, "training.cancel_requested", f"training_run:{run_id}", {})
+        with self.store.unit() as s:
+            self.store.audit.record(s, "training.cancel_requested", f"training_run:{run_id}", {})
 
     def kill(self, run_id: int) -> None:
         """Fallback when a worker does not stop: end its whole process tree."""
-        self.ws.membership.require("expert", "training")
+        self.membership.require("expert", "training")
         proc = self._procs.get(run_id)
         if proc is not None and proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -305,7 +312,7 @@ class TrainingService:
         info = self.get(run_id)
         if info.status != "running":
             return False
-        with self.ws.reader() as s:
+        with self.store.reader() as s:
             pid = s.get_one(TrainingRun, run_id).pid
         proc = self._procs.get(run_id)
         if proc is not None:
@@ -336,16 +343,16 @@ class TrainingService:
         info = self.get(run_id)
         if info.status in TERMINAL:
             return
-        stored = store_run_files(self.ws, info.run_dir)  # the checkpoints it left are still usable
-        with self.ws.unit() as s:
+        stored = store_run_files(self.store, info.run_dir)  # the checkpoints it left are still usable
+        with self.store.unit() as s:
             run = s.get_one(TrainingRun, run_id)
             if run.status in TERMINAL:
                 return
             run.status = "failed"
             run.error = explain_exit(code)
             run.finished_at = now()
-            run.stored_files = json.dumps(stored)
-            self.ws.audit.record(s, "training.failed", f"training_run:{run_id}", run_record(run))
+            run.stored_files = stored
+            self.store.audit.record(s, "training.failed", f"training_run:{run_id}", run_record(run))
 
     def train(self, version_id: int, base_model_id: int, config: TrainingConfig,
               ctx: JobContext | None = None) -> RunInfo:

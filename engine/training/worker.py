@@ -162,12 +162,12 @@ def set_status(ws: Any, run_id: int, status: str, action: str, audit_extra: dict
         for key, value in fields.items():
             setattr(run, key, value)
         if stored is not None:
-            run.stored_files = json.dumps(stored)
+            run.stored_files = stored
             details = run_record(run)
         else:
             details = {k: v for k, v in fields.items() if k in ("backend", "backend_reason", "pid")}
             if "environment" in fields:
-                details.update(json.loads(fields["environment"]))
+                details.update(fields["environment"])
         ws.audit.record(s, action, f"training_run:{run_id}", {**details, **(audit_extra or {})})
 
 
@@ -233,7 +233,7 @@ def run(spec_path: Path) -> int:
         set_status(ws, spec.run_id, "running", "training.started", backend=backend_name,
                    backend_reason=reason, pid=os.getpid(),
                    **({} if spec.resume_from else {"started_at": now()}),  # a resumed run keeps its start
-                   environment=json.dumps(environment()), audit_extra={"detached": watch is None})
+                   environment=environment(), audit_extra={"detached": watch is None})
         reporter.emit(Started(backend=backend_name, reason=reason))
         outcome = load_backend(backend_name).train(spec, reporter)
         result = {"adapter_dir": outcome.adapter_dir, "merged_dir": outcome.merged_dir,
@@ -243,11 +243,11 @@ def run(spec_path: Path) -> int:
         if outcome.cancelled:
             orphaned = watch is not None and watch.gone.is_set()
             set_status(ws, spec.run_id, "cancelled", "training.cancelled", finished_at=now(),
-                       final_metrics=json.dumps(outcome.final_metrics), error=PARENT_GONE if orphaned else None)
+                       final_metrics=outcome.final_metrics, error=PARENT_GONE if orphaned else None)
             reporter.emit(Cancelled(checkpoint=outcome.last_checkpoint, reason=PARENT_GONE if orphaned else None))
             return 0
         set_status(ws, spec.run_id, "succeeded", "training.succeeded", finished_at=now(),
-                   final_metrics=json.dumps(outcome.final_metrics),
+                   final_metrics=outcome.final_metrics,
                    adapter_sha256=adapter_digest(Path(outcome.adapter_dir), ws))
         reporter.emit(Done(bookkeeping_s=round(reporter.bookkeeping_s, 4), extra=result))
         return 0

@@ -21,8 +21,6 @@ pytestmark = pytest.mark.slow  # real llama.cpp answers
 def test_the_window_survives_the_inference_process_dying_mid_answer(
         window: Any, workspace: Any, qtbot: Any, tmp_path: Path, sig: signal.Signals, artifacts_dir: Path,
         copied_machine_state: Path) -> None:
-    from engine.console import models as console_models
-
     model = demo_model_path()
     assert model is not None
     shutil.copyfile(model, tmp_path / "demo.gguf")
@@ -40,7 +38,8 @@ def test_the_window_survives_the_inference_process_dying_mid_answer(
         chat.send_button.click()
         qtbot.waitUntil(lambda: "Model: " in chat.transcript.toPlainText()
                         and len(chat.transcript.toPlainText().split("Model: ", 1)[1]) > 10, timeout=300_000)
-        loaded = next(iter(console_models._loaded.values()))
+        loaded = workspace.console.link.loaded()
+        assert loaded is not None
         assert loaded.pid is not None
         os.kill(loaded.pid, sig)
         qtbot.waitUntil(lambda: chat._job is None, timeout=120_000)
@@ -67,4 +66,4 @@ def test_the_window_survives_the_inference_process_dying_mid_answer(
         assert chat.transcript.toPlainText().count("Model: ") == 2
         assert "[no answer" not in chat.transcript.toPlainText().split("What does a fuse do?", 1)[1]
     finally:
-        console_models.unload_all()
+        workspace.console.unload()

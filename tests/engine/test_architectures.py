@@ -107,8 +107,9 @@ def looped(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         assert run.status == "succeeded", (run.error, (run.run_dir / "worker.log").read_text()[-3000:])
         arts = export_run(ws, run.id, ("Q8_0", "Q4_K_M"), keep_f16=True, lora=True)
         by = {("lora" if a.kind == "lora_gguf" else a.quantization): a for a in arts}
-        evaluations = {"base": evaluate(ws, model_under_test(ws, "base", version_id), version_id, "test"),
-                       "fine-tuned": evaluate(ws, model_under_test(ws, by["Q8_0"].id, version_id), version_id,
+        ev = ws.evaluation
+        evaluations = {"base": evaluate(ev, model_under_test(ev, "base", version_id), version_id, "test"),
+                       "fine-tuned": evaluate(ev, model_under_test(ev, by["Q8_0"].id, version_id), version_id,
                                               "test")}
         base_gguf = ws.models.gguf_of_base(base.id)
         return Looped(arch, root, folder, base.id, run.id, version_id, by, evaluations, base_gguf)
@@ -250,7 +251,7 @@ def test_a_folder_whose_tokenizer_the_converter_does_not_know_is_refused_in_one_
         base = ws.models.register_base(folder)  # registering reads files only: it works
         assert base.architecture == "qwen2"
         with pytest.raises(AirlockError) as refused:
-            model_under_test(ws, "base", version_id)
+            model_under_test(ws.evaluation, "base", version_id)
     finally:
         ws.close()
     message = str(refused.value)
