@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import dialogs
 from desktop import formatting as fmt
+from desktop.changes import Changes
 from desktop.documents.review import ReviewPanel, ask_entity_type
 from desktop.jobs import Job
 from desktop.qt import (
@@ -73,6 +74,7 @@ def scan_documents(ws: Workspace, document_ids: list[int], ctx: JobContext) -> i
 
 class DocumentsPage(Page):
     key = "documents"
+    shows = frozenset({"documents", "findings", "settings"})
     empty_hint = "Open a workspace to import documents and review their PII."
     title = "Documents"
     subtitle = "Imported files, their PII findings, and the text that later steps are allowed to see."
@@ -242,7 +244,7 @@ class DocumentsPage(Page):
                 self.table.blockSignals(True)
                 self.load(self.ws)
                 self.table.blockSignals(False)
-        self.data_changed.emit()
+        self.data_changed.emit(Changes.of("findings", "documents", "audit"))
 
     # -- reviewing ------------------------------------------------------------------
     def mark_selection(self, entity_type: str | None = None, span: tuple[int, int] | None = None) -> int | None:
@@ -270,7 +272,7 @@ class DocumentsPage(Page):
         self.review.undo_stack.clear()  # the original is gone: earlier decisions can no longer change
         self.refresh()
         self._show_document(self.table.selected_row())
-        self.data_changed.emit()
+        self.data_changed.emit(Changes.of("documents", "findings", "audit"))
 
     def scan_selected(self) -> Job[Any] | None:
         doc_id = self.selected_id()
@@ -289,7 +291,8 @@ class DocumentsPage(Page):
         ws = self.ws
         if ws is None or self.jobs.busy:
             return None
-        job: Job[Any] = Job(lambda ctx: scan_documents(ws, ids, ctx), "Scanning for PII")
+        job: Job[Any] = Job(lambda ctx: scan_documents(ws, ids, ctx), "Scanning for PII",
+                            Changes.of("documents", "findings", "audit"))
         return self._start(job, "Scanning for PII", lambda _n: None)
 
     def open_settings(self) -> QWidget | None:
@@ -325,7 +328,8 @@ class DocumentsPage(Page):
         groups = plan_import(self, paths)
         if not groups:
             return None
-        job: Job[Any] = Job(lambda ctx: import_job(ws, groups, ctx), "Importing documents")
+        job: Job[Any] = Job(lambda ctx: import_job(ws, groups, ctx), "Importing documents",
+                            Changes.of("documents", "audit"))
         return self._start(job, "Importing documents", self._imported)
 
     def _imported(self, report: ImportReport) -> None:
@@ -362,5 +366,4 @@ class DocumentsPage(Page):
 
     def _job_ended(self) -> None:
         self.refresh()
-        self._show_document(self.table.selected_row())
-        self.data_changed.emit()
+        self._show_document(self.table.selected_row())  # the window refreshes the other pages

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import dialogs
 from desktop import formatting as fmt
+from desktop.changes import Changes
 from desktop.jobs import Job
 from desktop.labelling.chunk_dialog import ChunkDialog, ChunkRequest
 from desktop.labelling.columns_dialog import ColumnsDialog, has_default_columns
@@ -91,7 +92,7 @@ class ExampleAdder:
         self.page.select_task(task.id)
         self.page.show_banner(f"Created the {task.kind} task {task.name!r}: add examples from documents "
                               "or import a file.")
-        self.page.data_changed.emit()
+        self.page.data_changed.emit(Changes.of("tasks", "audit"))
 
     # -- from documents -------------------------------------------------------------
     def open_chunk_dialog(self) -> None:
@@ -203,15 +204,15 @@ class ExampleAdder:
 
     def _review_closed(self, _code: int) -> None:
         self.page.reload_list(keep_place=True)
-        self.page.data_changed.emit()
+        self.page.data_changed.emit(Changes.of("examples", "audit"))
 
     # -- both ---------------------------------------------------------------------------
     def _run(self, job: Job[Any], done: Any, failure_title: str) -> None:
         def finished(_job: Job[Any]) -> None:
             self.job = None
-            self.page.reload_list(keep_place=True)
-            self.page.data_changed.emit()
+            self.page.reload_list(keep_place=True)  # the window refreshes the other pages (job.changes)
 
+        job.changes = Changes.of("examples", "audit")
         self.job = (job.on_success(done)
                     .on_failure(lambda e: dialogs.show_error(self.page, failure_title, str(e)))
                     .on_finished(finished)

@@ -113,6 +113,7 @@ def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qt
     dialog.reason.setPlainText("line 3 needs the new labels now; errors reviewed")
     assert dialog.ok.isEnabled()
     dialog.ok.click()
+    qtbot.waitUntil(lambda: not page.promoter.busy, timeout=30_000)  # the promotion (gate again) is a job
     assert workspace.evaluation.promoted() == runs["second_artifact"]
     entry = workspace.audit.entries(action="model.promoted_with_override")[0]
     assert entry.details["override_reason"] == "line 3 needs the new labels now; errors reviewed"
