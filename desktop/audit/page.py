@@ -75,6 +75,7 @@ def lineage_target(entry: AuditEntry) -> str | None:
 
 class AuditPage(Page):
     key = "audit"
+    shows = frozenset({"audit"})
     empty_hint = "Open a workspace to read and verify its audit log."
     title = "Audit log"
     subtitle = ("Every change in this workspace, newest first. The log is hash-chained: "

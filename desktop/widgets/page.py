@@ -34,6 +34,7 @@ class Page(QWidget):
 
     navigate = Signal(str)
     data_changed = Signal(object)  # Changes: a write this page made itself (it refreshed itself already)
+    loaded = Signal()  # the page read the workspace again
     new_requested = Signal()
     open_requested = Signal()
     demo_requested = Signal()
@@ -122,6 +123,7 @@ class Page(QWidget):
         try:
             self.load(self.ws)
             roles.apply(self, self.key, self.ws)  # hide what this member's role cannot do
+            self.loaded.emit()
         except Exception as exc:  # a page that cannot read must say so, not take the app down
             self.show_banner(f"Could not read this workspace: {exc}", "error")
 
