@@ -97,7 +97,7 @@ class EvaluationPage(Page):
         self.heatmap.cell_clicked.connect(self.show_cell)
         self.tabs.addTab(plots, "Plots")
 
-        self.review = ReviewTab()
+        self.review = ReviewTab(runner)
         self.review.changed.connect(lambda: self.data_changed.emit(VERDICT))
         self.tabs.addTab(self.review, "Review")
 
