@@ -150,7 +150,12 @@ class EvaluationPage(Page):
         self.bars.set_rows(row.metrics.get("per_class") or row.metrics.get("per_field") or {})
         version_runs = ws.evaluation.runs(info.dataset_version_id)
         peers = [r for r in version_runs if r.split == info.split and r.status == "succeeded"]
+        self._compare(info, peers, version_runs)  # the comparison's job first: it is the one to wait for
         self.review.show_run(info, [r for r in peers if r.id != info.id])
+
+    def _compare(self, info: EvaluationInfo, peers: list[EvaluationInfo], version_runs: list[EvaluationInfo]) -> None:
+        ws = self.ws
+        assert ws is not None
         # The page refreshes whenever work changed what it shows: the comparison is computed again only
         # when what it rests on changed (the version's runs, the promoted model, the cost and gate settings).
         key = (info.id, tuple((r.id, r.status) for r in version_runs), ws.evaluation.promoted(),
@@ -167,7 +172,7 @@ class EvaluationPage(Page):
             return
         peer_ids = [r.id for r in peers]
         job = Job(lambda ctx: selected_run_details(ws, info, peer_ids, ctx),
-                  f"Comparing {row.model_label} with the runs on {row.split}")
+                  f"Comparing {info.model_label} with the runs on {info.split}")
         self.details_job = job
         job.on_success(lambda details: self._show_details(job, details))
         job.on_failure(lambda exc: self._details_failed(job, exc))

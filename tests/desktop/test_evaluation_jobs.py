@@ -159,3 +159,29 @@ def test_promoting_checks_the_gate_off_the_gui_thread(window: Any, workspace: An
     assert "candidate-1 is now the promoted model (override: the new labels" in page.banner.text()
     assert window.pages["console"].stale  # the console serves the promoted model: it reads when shown
     assert page.promote_button.isEnabled() is False  # a base-model run is selected: nothing to promote
+
+
+def test_the_review_list_is_read_off_the_gui_thread_and_a_stale_read_is_dropped(
+        window: Any, workspace: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.evaluation import review
+
+    runs = _filled(workspace)
+    page = _open(window, qtbot, workspace)
+    page.tabs.setCurrentWidget(page.review)
+    qtbot.waitUntil(lambda: not page.review.reader.busy, timeout=30_000)
+    reads = Recorder(review.predictions)
+    monkeypatch.setattr(review, "predictions", reads)
+    reads.hold()
+    _select(page, runs["second"])  # its read waits in the engine
+    assert reads.waiting.wait(10)
+    assert page.review.reader.busy and page.review.count.text() == "Reading the predictions…"
+    shot(window, qtbot, "evaluation-review-reading")
+    _select(page, runs["base"])  # a newer read: it wins
+    qtbot.waitUntil(lambda: not page.review.reader.busy, timeout=30_000)
+    base_rows = page.review.examples.rows()
+    assert base_rows and {r.run_id for r in base_rows} == {runs["base"]}
+    reads.release()
+    qtbot.waitUntil(lambda: not window.runner.running(), timeout=30_000)
+    assert {r.run_id for r in page.review.examples.rows()} == {runs["base"]}  # the stale read is not shown
+    assert len(reads.threads) >= 2 and threading.main_thread() not in reads.threads
+    shot(window, qtbot, "evaluation-review-read")
