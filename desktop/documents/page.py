@@ -33,6 +33,7 @@ from desktop.qt import (
     QWidget,
 )
 from desktop.widgets.job_progress import JobProgress
+from desktop.widgets.latest_read import LatestRead
 from desktop.widgets.page import Page
 from desktop.widgets.pii_text import EntityLegend, PiiTextView
 from desktop.widgets.table import Column, DataTable
@@ -99,6 +100,14 @@ class DocumentsPage(Page):
         layout.setContentsMargins(0, 0, 0, 0)
         self.jobs = JobProgress()
         layout.addWidget(self.jobs)
+        reading = QLabel("Reading the documents…")
+        reading.setObjectName("Muted")
+        layout.addWidget(reading)
+        # thousands of documents with their findings' counts: read off the GUI thread, newest read wins
+        self.rows_read: LatestRead[list[DocumentRow]] = LatestRead(
+            runner, "Reading the documents", busy=reading,
+            failed=lambda exc: self.show_banner(f"Could not read this workspace: {exc}", "error"))
+        self.counts_read: LatestRead[list[DocumentRow]] = LatestRead(runner, "Reading the documents' counts")
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = DataTable(COLUMNS, "No documents yet.\nImport files or a folder, or drop files here.")
         self.table.row_selected.connect(self._show_document)
@@ -171,11 +180,16 @@ class DocumentsPage(Page):
 
     # -- reading ------------------------------------------------------------------
     def load(self, ws: Workspace) -> None:
-        self.table.set_rows(ws.documents.rows())
+        self.rows_read.start(ws.documents.rows, self._show_rows)
+
+    def _show_rows(self, rows: list[DocumentRow]) -> None:
+        self.table.set_rows(rows)
         if self.table.selected_row() is None:
             self.table.select_first()
 
     def clear(self) -> None:
+        self.rows_read.forget()
+        self.counts_read.forget()
         self.table.set_rows([])
         self.review.set_document(None, None, "", False)
 
@@ -238,13 +252,20 @@ class DocumentsPage(Page):
     def _after_decision(self) -> None:
         row = self.table.selected_row()
         if self.ws is not None and row is not None:
-            fresh = next((r for r in self.ws.documents.rows() if r.id == row.id), row)
-            self._update_actions(fresh)
-            if fresh.status != row.status or fresh.findings != row.findings:
-                self.table.blockSignals(True)
-                self.load(self.ws)
-                self.table.blockSignals(False)
+            self._update_actions(row)  # what the review panel knows already; the row's counts follow
+            self.counts_read.start(self.ws.documents.rows, lambda rows: self._decided(row, rows))
         self.data_changed.emit(Changes.of("findings", "documents", "audit"))
+
+    def _decided(self, row: DocumentRow, rows: list[DocumentRow]) -> None:
+        """The list read again after a decision: the row's status and counts, the review left as it is."""
+        fresh = next((r for r in rows if r.id == row.id), row)
+        selected = self.table.selected_row()
+        if selected is not None and selected.id == row.id:
+            self._update_actions(fresh)
+        if fresh.status != row.status or fresh.findings != row.findings:
+            self.table.blockSignals(True)
+            self._show_rows(rows)
+            self.table.blockSignals(False)
 
     # -- reviewing ------------------------------------------------------------------
     def mark_selection(self, entity_type: str | None = None, span: tuple[int, int] | None = None) -> int | None:
