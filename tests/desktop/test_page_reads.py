@@ -49,3 +49,20 @@ def test_the_documents_list_is_read_off_the_gui_thread_and_the_newest_read_wins(
     assert len(reads.threads) == 2 and threading.main_thread() not in reads.threads
     page.refresh()
     qtbot.waitUntil(lambda: page.table.row_count() == 5, timeout=30_000)
+
+
+def test_the_audit_log_is_read_off_the_gui_thread(window: Any, workspace: Any, qtbot: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    audit = type(workspace.audit)
+    reads = Recorder(audit.entries)
+    monkeypatch.setattr(audit, "entries", lambda self, *args, **kwargs: reads(self, *args, **kwargs))
+    reads.hold()
+    window.set_workspace(workspace)
+    window.show_page("audit")
+    page = window.current_page()
+    assert reads.waiting.wait(10)
+    assert page.entries_read.busy and page.count_label.text() == "Reading the audit log…"
+    reads.release()
+    qtbot.waitUntil(lambda: not page.entries_read.busy, timeout=30_000)
+    assert page.table.row_count() == len(workspace.audit.entries()) > 0
+    assert page.count_label.text() == "1 event" and threading.main_thread() not in reads.threads
