@@ -27,6 +27,9 @@ EXAMPLE_FILES = "Example files (*.jsonl *.json *.csv);;All files (*)"
 REJECTIONS_SHOWN = 200
 
 
+ADDED = Changes.of("examples", "audit")
+
+
 class ExampleAdder:
     def __init__(self, page: LabellingPage) -> None:
         self.page = page
@@ -113,7 +116,7 @@ class ExampleAdder:
             return
         self._run(Job(lambda _ctx: ws.tasks.examples_from_documents(task.id, request.document_ids,
                                                                        request.label_from_source, request.chunking),
-                      f"Adding examples to {task.name}"),
+                      f"Adding examples to {task.name}", ADDED),
                   lambda ids: self.page.show_banner(f"Added {fmt.count(len(ids), 'example')} from "
                                                     f"{fmt.count(len(request.document_ids), 'document')}."),
                   "The examples were not added")
@@ -165,7 +168,7 @@ class ExampleAdder:
         if ws is None or task is None or self.job is not None:
             return
         self._run(Job(lambda ctx: ws.tasks.import_examples(task.id, path, "auto", text_column, label_column, ctx),
-                      f"Importing {path.name}"),
+                      f"Importing {path.name}", ADDED),
                   self._imported, f"{path.name} was not imported")
 
     def _imported(self, report: ImportReport) -> None:
@@ -208,11 +211,11 @@ class ExampleAdder:
 
     # -- both ---------------------------------------------------------------------------
     def _run(self, job: Job[Any], done: Any, failure_title: str) -> None:
+        """Run an adding job (it declares ADDED: the window refreshes the pages showing examples)."""
         def finished(_job: Job[Any]) -> None:
             self.job = None
             self.page.reload_list(keep_place=True)  # the window refreshes the other pages (job.changes)
 
-        job.changes = Changes.of("examples", "audit")
         self.job = (job.on_success(done)
                     .on_failure(lambda e: dialogs.show_error(self.page, failure_title, str(e)))
                     .on_finished(finished)
