@@ -8,6 +8,11 @@ progress through it and raises ``engine.jobs.Cancelled`` at safe points once
 its error and its progress come back to the GUI thread through queued signals,
 so every callback runs on the GUI thread. Progress reaches the callbacks at
 most every 100 ms (the newest value wins, and the last one is never lost).
+
+A job that writes names what it changed (``changes=Changes.of("versions", "audit")``); once it
+ended, whatever the outcome (a cancelled or failed job may have written part), the runner's
+``job_finished`` carries it to the main window, which refreshes the pages that show those domains.
+A job that only reads changes nothing and refreshes nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from desktop import pauses
+from desktop.changes import NOTHING, Changes
 from desktop.qt import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot, qt_object_alive
 from engine.errors import storage_problem
 from engine.jobs import Cancelled, CancelToken, JobContext
@@ -83,9 +89,11 @@ class _Work(QRunnable):
 class Job(Generic[T]):
     """One piece of long work and what to do with its outcome."""
 
-    def __init__(self, fn: Callable[[JobContext], T], name: str | None = None) -> None:
+    def __init__(self, fn: Callable[[JobContext], T], name: str | None = None,
+                 changes: Changes = NOTHING) -> None:
         self.fn = fn
         self.name = name or getattr(fn, "__name__", "job").replace("_", " ")
+        self.changes = changes
         self.state = JobState.PENDING
         self.fraction = 0.0
         self.message = ""

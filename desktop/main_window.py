@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import dialogs, pauses, recent
 from desktop.audit.page import AuditPage
+from desktop.changes import Changes
 from desktop.console.page import ConsolePage
 from desktop.datasets.page import DatasetsPage
 from desktop.documents.page import DocumentsPage
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner(self)
         self.runner.unhandled_failure.connect(
             lambda kind, text: dialogs.show_error(self, "Something went wrong", f"{kind}: {text}"))
-        self.runner.job_finished.connect(lambda _job: self.refresh_current())
+        self.runner.job_finished.connect(lambda job: self.route_changes(job.changes))
         self.setWindowTitle("Airlock")
         self.resize(1280, 800)
         self.setMinimumSize(960, 600)
@@ -77,7 +78,7 @@ class MainWindow(QMainWindow):
         for cls in PAGE_CLASSES:
             page = cls(self.runner)
             page.navigate.connect(self.show_page)
-            page.data_changed.connect(self.refresh_current)
+            page.data_changed.connect(partial(self._page_changed, page))
             page.new_requested.connect(self.new_workspace)
             page.open_requested.connect(self.choose_and_open)
             page.demo_requested.connect(self.open_demo)
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         from desktop.members_dialog import MembersDialog
 
         MembersDialog(self.ws, self).exec()
+        self.route_changes(Changes.of("members", "audit"))
 
     def current_page(self) -> Page:
         page = self.stack.currentWidget()
@@ -178,6 +180,19 @@ class MainWindow(QMainWindow):
         if row >= 0:
             self.stack.setCurrentIndex(row)  # the page reads the workspace as it is shown
             pauses.freeze_long_lived()  # and may have imported what it shows with
+
+    def route_changes(self, changes: Changes, source: Page | None = None) -> None:
+        """Hand what a job or a page changed to every page (but the page that made the change and
+        refreshed itself): those that show it read again, at once if visible, when shown if not."""
+        if not changes:
+            return
+        for page in self.pages.values():
+            if page is not source:
+                page.note_changes(changes)
+        self.status.update_network()
+
+    def _page_changed(self, page: Page, changes: Changes) -> None:
+        self.route_changes(changes, source=page)
 
     def refresh_current(self) -> None:
         """Re-read what the visible page shows (the others read when they are shown)."""

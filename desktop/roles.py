@@ -21,7 +21,7 @@ EXPERT_BUTTONS = {
     "labelling": ("Accept", "Skip", "Undo", "Redo", "Assign", "Resolve disagreements"),
     "datasets": ("Freeze new version", "Apply"),
     "training": ("Start training", "Cancel run", "Resume", "Add…", "Next iteration"),
-    "evaluation": ("Evaluate", "Promote", "Model wrong", "Reference wrong", "Undo", "Redo"),
+    "evaluation": ("Evaluate", "Promote", "Model wrong", "Reference wrong", "Clear verdict", "Undo", "Redo"),
     "console": ("Export",),
 }
 OPERATOR_BUTTONS = {

@@ -21,6 +21,7 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
+from desktop.widgets.latest_read import LatestRead
 from desktop.widgets.page import Page
 from desktop.widgets.table import Column, DataTable
 from engine.audit_text import readable_lines
@@ -75,6 +76,7 @@ def lineage_target(entry: AuditEntry) -> str | None:
 
 class AuditPage(Page):
     key = "audit"
+    shows = frozenset({"audit"})
     empty_hint = "Open a workspace to read and verify its audit log."
     title = "Audit log"
     subtitle = ("Every change in this workspace, newest first. The log is hash-chained: "
@@ -128,6 +130,9 @@ class AuditPage(Page):
         filters.addWidget(self.search, 1)
         layout.addLayout(filters)
 
+        self.entries_read: LatestRead[tuple[list[str], list[str], list[AuditEntry]]] = LatestRead(
+            runner, "Reading the audit log",
+            failed=lambda exc: self.show_banner(f"Could not read this workspace: {exc}", "error"))
         self.count_label = QLabel()
         self.count_label.setObjectName("Muted")
         layout.addWidget(self.count_label)
@@ -169,19 +174,29 @@ class AuditPage(Page):
         super().set_workspace(ws)
 
     def load(self, ws: Workspace) -> None:
-        self._refill(self.action_filter, action_choices(ws.audit.actions()))
-        users = ws.audit.users()
+        """The newest events that pass the filters, read by a job (a search reads every event's details)."""
+        audit = ws.audit
+        action, user = self.action_filter.currentData() or None, self.user_filter.currentData() or None
+        text = self.search.text().strip() or None
+
+        def read() -> tuple[list[str], list[str], list[AuditEntry]]:
+            return (audit.actions(), audit.users(),
+                    audit.entries(action=action, os_user=user, text=text, limit=ROW_LIMIT, newest_first=True))
+
+        self.count_label.setText("Reading the audit log…")
+        self.entries_read.start(read, self._show_entries)
+
+    def _show_entries(self, read: tuple[list[str], list[str], list[AuditEntry]]) -> None:
+        actions, users, entries = read
+        self._refill(self.action_filter, action_choices(actions))
         self._refill(self.user_filter, [("Everyone", "")] + [(u, u) for u in users])
-        entries = ws.audit.entries(action=self.action_filter.currentData() or None,
-                                   os_user=self.user_filter.currentData() or None,
-                                   text=self.search.text().strip() or None,
-                                   limit=ROW_LIMIT, newest_first=True)
         self.table.set_rows(entries)
         shown = fmt.count(len(entries), "event")
         self.count_label.setText(shown + (f" (the newest {ROW_LIMIT:,})" if len(entries) >= ROW_LIMIT
                                           else ""))
 
     def clear(self) -> None:
+        self.entries_read.forget()
         self.table.set_rows([])
 
     # -- one event ---------------------------------------------------------------

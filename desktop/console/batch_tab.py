@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.changes import CONSOLE_CALL
 from desktop.console.task_picker import fill_tasks
 from desktop.jobs import Job
 from desktop.qt import (
@@ -96,7 +97,7 @@ class BatchTab(QWidget):
             items = inputs_from([Path(source)], column=column)
             return run_batch(ws, items, Path(out), artifact, task_id, ctx=ctx)
 
-        job = Job(batch_job, "Batch").on_success(self._done).on_failure(
+        job = Job(batch_job, "Batch", CONSOLE_CALL).on_success(self._done).on_failure(
             lambda e: self.result.setText(f"✖ Batch failed: {e}")).on_cancelled(
             lambda: self.result.setText("Batch cancelled: no output was written."))
         self.progress.track(job, "Answering the batch")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from desktop.changes import CONSOLE_CALL
 from desktop.jobs import Job
 from desktop.qt import (
     QApplication,
@@ -102,7 +103,7 @@ class ChatTab(QWidget):
             return self._session.last
 
         self.status.setText("The model is writing…")
-        self._job = (Job(chat_job, "Chat").with_progress(self._stream).on_success(self._finished)
+        self._job = (Job(chat_job, "Chat", CONSOLE_CALL).with_progress(self._stream).on_success(self._finished)
                      .on_failure(self._failed).on_finished(self._ended).run(self.runner))
         self._update()
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop import formatting as fmt
+from desktop.changes import CONSOLE_CALL
 from desktop.console.task_picker import fill_tasks
 from desktop.jobs import Job
 from desktop.qt import (
@@ -91,7 +92,7 @@ class ExtractTab(QWidget):
 
         self.status.setText("Extracting…")
         self.extract_button.setEnabled(False)
-        self._job = (Job(extract_job, "Extract").on_success(self.show_answer).on_failure(self._failed)
+        self._job = (Job(extract_job, "Extract", CONSOLE_CALL).on_success(self.show_answer).on_failure(self._failed)
                      .on_finished(self._ended).run(self.runner))
 
     def show_answer(self, answer: Any) -> None:

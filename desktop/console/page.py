@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from desktop import formatting as fmt
+from desktop.changes import CONSOLE_CALL, Changes
 from desktop.console.batch_tab import BatchTab
 from desktop.console.chat_tab import ChatTab
 from desktop.console.endpoint_tab import EndpointTab
@@ -67,6 +68,7 @@ def describe_result(result: Any) -> tuple[str, str, str]:
 
 class ConsolePage(Page):
     key = "console"
+    shows = frozenset({"artifacts", "tasks", "runs", "console"})
     empty_hint = "Open a workspace to run its models on your own text."
     title = "Console"
     subtitle = "Run a registered model on your own text. Unsure answers are flagged for a person."
@@ -161,7 +163,7 @@ class ConsolePage(Page):
     def _artifacts_changed(self) -> None:
         if self.ws is not None:
             self.load(self.ws)
-        self.data_changed.emit()
+        self.data_changed.emit(Changes.of("artifacts", "audit"))
 
     def _artifact_id(self) -> int | None:
         row = self.models.selected_row()
@@ -214,7 +216,7 @@ class ConsolePage(Page):
             return classify_text(ws, artifact_id, text, task_id=task_id)
 
         self.status.setText(f"Classifying with {artifact.name}…")
-        self._job = (Job(classify_job, f"Classify with {artifact.name}")
+        self._job = (Job(classify_job, f"Classify with {artifact.name}", CONSOLE_CALL)
                      .on_success(self._show_result)
                      .on_failure(self._show_error)
                      .on_finished(self._job_done)
@@ -225,7 +227,6 @@ class ConsolePage(Page):
         self._job = None
         self.status.clear()
         self._update_buttons()
-        self.data_changed.emit()
 
     def _set_result(self, label: str, details: str, state: str) -> None:
         self.result_label.setText(label)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from desktop import dialogs, sign_dialog
 from desktop import formatting as fmt
 from desktop.audit.lineage_view import add_lineage_button, selected_target
+from desktop.changes import Changes
 from desktop.datasets.diff_view import DiffView
 from desktop.datasets.export_button import ExportButton
 from desktop.datasets.freeze_dialog import FreezeDialog, FreezeRequest
@@ -98,6 +99,7 @@ def check_readiness(ws: Workspace, version_id: int, ctx: JobContext) -> Readines
 
 class DatasetsPage(Page):
     key = "datasets"
+    shows = frozenset({"tasks", "examples", "versions", "settings"})
     empty_hint = "Open a workspace to see its frozen dataset versions."
     title = "Datasets"
     subtitle = ("Frozen, immutable dataset versions. The content hash ties every model back "
@@ -311,7 +313,8 @@ class DatasetsPage(Page):
         self.progress_label.setText(f"Freezing {request.name}…")
         self.freeze_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.freeze_job = (Job(lambda ctx: freeze_version(ws, request, ctx, signature), f"Freezing {request.name}")
+        self.freeze_job = (Job(lambda ctx: freeze_version(ws, request, ctx, signature), f"Freezing {request.name}",
+                               Changes.of("versions", "examples", "audit"))
                            .with_progress(self._on_progress)
                            .on_success(self._on_frozen)
                            .on_failure(lambda e: dialogs.show_error(self, "The version was not frozen", str(e)))
@@ -345,7 +348,6 @@ class DatasetsPage(Page):
         self.freeze_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         QTimer.singleShot(STRIP_LINGER_MS, self, self._hide_strip)
-        self.data_changed.emit()
 
     def _hide_strip(self) -> None:
         if self.freeze_job is None:
@@ -357,7 +359,7 @@ class DatasetsPage(Page):
         if ws is None or version is None:
             return
         self.export_button.setEnabled(False)
-        (Job(lambda ctx: ws.datasets.export(version.id, fmt, target), f"Exporting {version.name}")
+        (Job(lambda ctx: ws.datasets.export(version.id, fmt, target), f"Exporting {version.name}", Changes.of("audit"))
          .on_success(lambda out: self.show_banner(f"Exported {version.name} to {out}"))
          .on_failure(lambda e: dialogs.show_error(self, "The version was not exported", str(e)))
          .on_finished(lambda _job: self.export_button.setEnabled(self.version is not None))

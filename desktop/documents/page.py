@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import dialogs
 from desktop import formatting as fmt
+from desktop.changes import Changes
 from desktop.documents.review import ReviewPanel, ask_entity_type
 from desktop.jobs import Job
 from desktop.qt import (
@@ -32,6 +33,7 @@ from desktop.qt import (
     QWidget,
 )
 from desktop.widgets.job_progress import JobProgress
+from desktop.widgets.latest_read import LatestRead
 from desktop.widgets.page import Page
 from desktop.widgets.pii_text import EntityLegend, PiiTextView
 from desktop.widgets.table import Column, DataTable
@@ -73,6 +75,7 @@ def scan_documents(ws: Workspace, document_ids: list[int], ctx: JobContext) -> i
 
 class DocumentsPage(Page):
     key = "documents"
+    shows = frozenset({"documents", "findings", "settings"})
     empty_hint = "Open a workspace to import documents and review their PII."
     title = "Documents"
     subtitle = "Imported files, their PII findings, and the text that later steps are allowed to see."
@@ -97,6 +100,14 @@ class DocumentsPage(Page):
         layout.setContentsMargins(0, 0, 0, 0)
         self.jobs = JobProgress()
         layout.addWidget(self.jobs)
+        reading = QLabel("Reading the documents…")
+        reading.setObjectName("Muted")
+        layout.addWidget(reading)
+        # thousands of documents with their findings' counts: read off the GUI thread, newest read wins
+        self.rows_read: LatestRead[list[DocumentRow]] = LatestRead(
+            runner, "Reading the documents", busy=reading,
+            failed=lambda exc: self.show_banner(f"Could not read this workspace: {exc}", "error"))
+        self.counts_read: LatestRead[list[DocumentRow]] = LatestRead(runner, "Reading the documents' counts")
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = DataTable(COLUMNS, "No documents yet.\nImport files or a folder, or drop files here.")
         self.table.row_selected.connect(self._show_document)
@@ -169,11 +180,16 @@ class DocumentsPage(Page):
 
     # -- reading ------------------------------------------------------------------
     def load(self, ws: Workspace) -> None:
-        self.table.set_rows(ws.documents.rows())
+        self.rows_read.start(ws.documents.rows, self._show_rows)
+
+    def _show_rows(self, rows: list[DocumentRow]) -> None:
+        self.table.set_rows(rows)
         if self.table.selected_row() is None:
             self.table.select_first()
 
     def clear(self) -> None:
+        self.rows_read.forget()
+        self.counts_read.forget()
         self.table.set_rows([])
         self.review.set_document(None, None, "", False)
 
@@ -236,13 +252,20 @@ class DocumentsPage(Page):
     def _after_decision(self) -> None:
         row = self.table.selected_row()
         if self.ws is not None and row is not None:
-            fresh = next((r for r in self.ws.documents.rows() if r.id == row.id), row)
+            self._update_actions(row)  # what the review panel knows already; the row's counts follow
+            self.counts_read.start(self.ws.documents.rows, lambda rows: self._decided(row, rows))
+        self.data_changed.emit(Changes.of("findings", "documents", "audit"))
+
+    def _decided(self, row: DocumentRow, rows: list[DocumentRow]) -> None:
+        """The list read again after a decision: the row's status and counts, the review left as it is."""
+        fresh = next((r for r in rows if r.id == row.id), row)
+        selected = self.table.selected_row()
+        if selected is not None and selected.id == row.id:
             self._update_actions(fresh)
-            if fresh.status != row.status or fresh.findings != row.findings:
-                self.table.blockSignals(True)
-                self.load(self.ws)
-                self.table.blockSignals(False)
-        self.data_changed.emit()
+        if fresh.status != row.status or fresh.findings != row.findings:
+            self.table.blockSignals(True)
+            self._show_rows(rows)
+            self.table.blockSignals(False)
 
     # -- reviewing ------------------------------------------------------------------
     def mark_selection(self, entity_type: str | None = None, span: tuple[int, int] | None = None) -> int | None:
@@ -270,7 +293,7 @@ class DocumentsPage(Page):
         self.review.undo_stack.clear()  # the original is gone: earlier decisions can no longer change
         self.refresh()
         self._show_document(self.table.selected_row())
-        self.data_changed.emit()
+        self.data_changed.emit(Changes.of("documents", "findings", "audit"))
 
     def scan_selected(self) -> Job[Any] | None:
         doc_id = self.selected_id()
@@ -289,7 +312,8 @@ class DocumentsPage(Page):
         ws = self.ws
         if ws is None or self.jobs.busy:
             return None
-        job: Job[Any] = Job(lambda ctx: scan_documents(ws, ids, ctx), "Scanning for PII")
+        job: Job[Any] = Job(lambda ctx: scan_documents(ws, ids, ctx), "Scanning for PII",
+                            Changes.of("documents", "findings", "audit"))
         return self._start(job, "Scanning for PII", lambda _n: None)
 
     def open_settings(self) -> QWidget | None:
@@ -325,7 +349,8 @@ class DocumentsPage(Page):
         groups = plan_import(self, paths)
         if not groups:
             return None
-        job: Job[Any] = Job(lambda ctx: import_job(ws, groups, ctx), "Importing documents")
+        job: Job[Any] = Job(lambda ctx: import_job(ws, groups, ctx), "Importing documents",
+                            Changes.of("documents", "audit"))
         return self._start(job, "Importing documents", self._imported)
 
     def _imported(self, report: ImportReport) -> None:
@@ -362,5 +387,4 @@ class DocumentsPage(Page):
 
     def _job_ended(self) -> None:
         self.refresh()
-        self._show_document(self.table.selected_row())
-        self.data_changed.emit()
+        self._show_document(self.table.selected_row())  # the window refreshes the other pages

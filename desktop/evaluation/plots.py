@@ -147,3 +147,22 @@ class ClassBars(QWidget):
         p.setPen(GRID)
         p.drawLine(QPointF(left, top - 2), QPointF(left, self.height() - 4))
         p.end()
+
+
+class PlotsTab(QWidget):
+    """The selected run's confusion matrix beside its per-class scores."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from desktop.qt import QGridLayout, QLabel
+
+        super().__init__(parent)
+        layout = QGridLayout(self)
+        self.heatmap = ConfusionHeatmap()
+        self.bars = ClassBars()
+        for col, (text, widget) in enumerate((("Confusion matrix (click a cell for its examples)", self.heatmap),
+                                              ("Per class: precision, recall, F1", self.bars))):
+            label = QLabel(text)
+            label.setObjectName("SectionTitle")
+            layout.addWidget(label, 0, col)
+            layout.addWidget(widget, 1, col, Qt.AlignmentFlag.AlignTop)
+        layout.setRowStretch(1, 1)

@@ -1,6 +1,9 @@
 """The Review tab: a run's examples filtered to errors, disagreements with another run, or one
 confusion cell; the selected one side by side with the reviewer's verdict (Ctrl+Z undoes the last,
-Ctrl+Shift+Z redoes it; both go through the engine and are audited like any verdict)."""
+Ctrl+Shift+Z redoes it; both go through the engine and are audited like any verdict).
+
+A run's predictions can be tens of thousands: the list is read by a job (the newest read wins), and
+the count line says "Reading…" meanwhile."""
 
 from __future__ import annotations
 
@@ -22,10 +25,12 @@ from desktop.qt import (
     QWidget,
     Signal,
 )
+from desktop.widgets.latest_read import LatestRead
 from desktop.widgets.table import Column, DataTable
 from desktop.widgets.undo import EngineCommand, UndoStack, bind_controls, key_text
 
 if TYPE_CHECKING:
+    from desktop.jobs import JobRunner
     from engine.evaluation.review import PredictionRow
     from engine.evaluation.service import EvaluationInfo
     from engine.workspace import Workspace
@@ -54,8 +59,10 @@ COLUMNS = [
 class ReviewTab(QWidget):
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.reader: LatestRead[list[PredictionRow]] = LatestRead(runner, "Reading the run's predictions",
+                                                                  failed=self._read_failed)
         self._ws: Workspace | None = None
         self.info: EvaluationInfo | None = None
         self.cell: tuple[str, str] | None = None
@@ -107,6 +114,7 @@ class ReviewTab(QWidget):
         self._ws = ws
 
     def clear(self) -> None:
+        self.reader.forget()
         self.info = None
         self.examples.set_rows([])
         self.panel.show_row(None)
@@ -138,22 +146,36 @@ class ReviewTab(QWidget):
     def kind(self) -> str:
         return str(self.info.metrics.get("task_kind", "classification")) if self.info else "classification"
 
-    def reload(self) -> None:
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """Read the list again (a job); ``then`` runs once it is shown."""
         if self.ws is None or self.info is None:
             return
         mode = FILTERS[self.filter.currentIndex()]
         other = self.other_run.currentData()
         cell = self.cell if mode == "Confusion cell" else None
         if mode == "Disagreements" and other is None:
-            rows: list[PredictionRow] = []
-        else:
-            rows = self.ws.evaluation.predictions(self.info.id, errors_only=mode == "Errors only", other_run_id=other,
-                                                  disagreements_only=mode == "Disagreements", cell=cell)
+            self.reader.forget()
+            self._show_rows([], cell, then)
+            return
+        evaluation, run_id = self.ws.evaluation, self.info.id
+        self.count.setText("Reading the predictions…")
+        self.reader.start(lambda: evaluation.predictions(run_id, errors_only=mode == "Errors only",
+                                                         other_run_id=other, cell=cell,
+                                                         disagreements_only=mode == "Disagreements"),
+                          lambda rows: self._show_rows(rows, cell, then))
+
+    def _show_rows(self, rows: list[PredictionRow], cell: tuple[str, str] | None,
+                   then: Callable[[], None] | None) -> None:
         self.examples.set_rows(rows)
         where = f" ({cell[0]} → {cell[1]})" if cell else ""
         self.count.setText(f"{fmt.count(len(rows), 'example')}{where}")
         if self.examples.selected_row() is None:
             self.examples.select_first()
+        if then is not None:
+            then()
+
+    def _read_failed(self, exc: BaseException) -> None:
+        self.count.setText(f"Could not read the predictions: {exc}")
 
     def _show(self, row: PredictionRow | None) -> None:
         self.panel.show_row(row, self.kind)
@@ -191,11 +213,14 @@ class ReviewTab(QWidget):
             self._after_change(int(command.subject))  # type: ignore[call-overload]
 
     def _after_change(self, prediction_id: int) -> None:
-        self.reload()
+        self.reload(then=lambda: self._go_to(prediction_id))
+        self.changed.emit()
+
+    def _go_to(self, prediction_id: int) -> None:
+        """Back at the prediction just changed, once the list was read again."""
         self.examples.reveal(lambda r: r.id == prediction_id)
         for i, r in enumerate(self.examples.rows()):
             if r.id == prediction_id:
                 self.panel.show_row(r, self.kind)
                 if self.examples.selected_row() is None or self.examples.selected_row().id != prediction_id:
                     self.examples.selectRow(i)
-        self.changed.emit()

@@ -88,8 +88,8 @@ class ReviewPanel(QWidget):
         self.model_wrong.setToolTip("Ctrl+1")
         self.reference_wrong = QPushButton("Reference wrong")
         self.reference_wrong.setToolTip("Ctrl+2: flags the example for relabelling with the note")
-        self.clear_verdict = QPushButton("Undo verdict")
-        self.clear_verdict.setToolTip("Ctrl+0")
+        self.clear_verdict = QPushButton("Clear verdict")
+        self.clear_verdict.setToolTip("Ctrl+0: remove the verdict from this prediction")
         for b in (self.model_wrong, self.reference_wrong, self.clear_verdict):
             buttons.addWidget(b)
         layout.addLayout(buttons)

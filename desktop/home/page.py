@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from desktop.changes import DOMAINS, EVERYTHING
 from desktop.jobs import Job
 from desktop.qt import (
     QFontDatabase,
@@ -50,6 +51,7 @@ def run_demo_loop(ws: Workspace, ctx: JobContext) -> Any:
 
 class HomePage(Page):
     key = "home"
+    shows = DOMAINS  # the summary counts everything
     empty_hint = ("Open a workspace to see what it holds, or try the demo: it runs the whole "
                   "loop on a tiny embedded model.")
     title = "Home"
@@ -144,7 +146,7 @@ class HomePage(Page):
         self.progress_label.setText("Starting…")
         self.demo_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self._demo_job = (Job(lambda ctx: run_demo_loop(ws, ctx), "Demo loop")
+        self._demo_job = (Job(lambda ctx: run_demo_loop(ws, ctx), "Demo loop", EVERYTHING)
                           .with_progress(self._on_progress)
                           .on_success(self._on_demo_done)
                           .on_failure(self._on_demo_failed)
@@ -179,4 +181,3 @@ class HomePage(Page):
         self._demo_job = None
         self.demo_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        self.data_changed.emit()

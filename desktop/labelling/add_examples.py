@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import dialogs
 from desktop import formatting as fmt
+from desktop.changes import Changes
 from desktop.jobs import Job
 from desktop.labelling.chunk_dialog import ChunkDialog, ChunkRequest
 from desktop.labelling.columns_dialog import ColumnsDialog, has_default_columns
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 
 EXAMPLE_FILES = "Example files (*.jsonl *.json *.csv);;All files (*)"
 REJECTIONS_SHOWN = 200
+
+
+ADDED = Changes.of("examples", "audit")
 
 
 class ExampleAdder:
@@ -91,7 +95,7 @@ class ExampleAdder:
         self.page.select_task(task.id)
         self.page.show_banner(f"Created the {task.kind} task {task.name!r}: add examples from documents "
                               "or import a file.")
-        self.page.data_changed.emit()
+        self.page.data_changed.emit(Changes.of("tasks", "audit"))
 
     # -- from documents -------------------------------------------------------------
     def open_chunk_dialog(self) -> None:
@@ -112,7 +116,7 @@ class ExampleAdder:
             return
         self._run(Job(lambda _ctx: ws.tasks.examples_from_documents(task.id, request.document_ids,
                                                                        request.label_from_source, request.chunking),
-                      f"Adding examples to {task.name}"),
+                      f"Adding examples to {task.name}", ADDED),
                   lambda ids: self.page.show_banner(f"Added {fmt.count(len(ids), 'example')} from "
                                                     f"{fmt.count(len(request.document_ids), 'document')}."),
                   "The examples were not added")
@@ -164,7 +168,7 @@ class ExampleAdder:
         if ws is None or task is None or self.job is not None:
             return
         self._run(Job(lambda ctx: ws.tasks.import_examples(task.id, path, "auto", text_column, label_column, ctx),
-                      f"Importing {path.name}"),
+                      f"Importing {path.name}", ADDED),
                   self._imported, f"{path.name} was not imported")
 
     def _imported(self, report: ImportReport) -> None:
@@ -203,14 +207,14 @@ class ExampleAdder:
 
     def _review_closed(self, _code: int) -> None:
         self.page.reload_list(keep_place=True)
-        self.page.data_changed.emit()
+        self.page.data_changed.emit(Changes.of("examples", "audit"))
 
     # -- both ---------------------------------------------------------------------------
     def _run(self, job: Job[Any], done: Any, failure_title: str) -> None:
+        """Run an adding job (it declares ADDED: the window refreshes the pages showing examples)."""
         def finished(_job: Job[Any]) -> None:
             self.job = None
-            self.page.reload_list(keep_place=True)
-            self.page.data_changed.emit()
+            self.page.reload_list(keep_place=True)  # the window refreshes the other pages (job.changes)
 
         self.job = (job.on_success(done)
                     .on_failure(lambda e: dialogs.show_error(self.page, failure_title, str(e)))

@@ -52,6 +52,7 @@ SEARCH_DELAY_MS = 250
 
 class LabellingPage(Page):
     key = "labelling"
+    shows = frozenset({"tasks", "examples", "documents"})
     empty_hint = "Open a workspace to label examples for its tasks."
     title = "Labelling"
     subtitle = "One example at a time, keyboard first. Amber labels are where annotators disagree."

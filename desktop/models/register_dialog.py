@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.changes import Changes
 from desktop.jobs import Job, JobRunner
 from desktop.qt import (
     QComboBox,
@@ -190,7 +191,8 @@ class RegisterModelDialog(QDialog):
             self.registered.emit(model)
             self.accept()
 
-        self.job = (Job(work, f"Registering {path.name}").with_progress(if_alive(self._on_progress))
+        self.job = (Job(work, f"Registering {path.name}", Changes.of("artifacts", "audit"))
+                    .with_progress(if_alive(self._on_progress))
                     .on_success(if_alive(done)).on_failure(if_alive(self._show_error)).run(self.runner))
 
     def cancel(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop import sign_dialog
+from desktop.changes import ITERATION
 from desktop.jobs import Job, JobRunner
 from desktop.qt import (
     QCheckBox,
@@ -148,7 +149,7 @@ class IterateWizard(QDialog):
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self._mark(0, "running")
-        self.job = (Job(lambda ctx: iterate(ws, task_id, plan, ctx), "Next iteration")
+        self.job = (Job(lambda ctx: iterate(ws, task_id, plan, ctx), "Next iteration", ITERATION)
                     .with_progress(self._progress).on_success(self._done).on_failure(self._failed)
                     .on_cancelled(self._cancelled).on_finished(self._finished).run(self.runner))
 

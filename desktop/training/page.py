@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from desktop import dialogs
 from desktop import formatting as fmt
 from desktop.audit.lineage_view import add_lineage_button, selected_target
+from desktop.changes import Changes
 from desktop.jobs import Job
 from desktop.qt import (
     QCheckBox,
@@ -83,6 +84,7 @@ DETACH_TIP = ("Off: closing this window (or losing it to a crash) stops the run 
 
 class TrainingPage(Page):
     key = "training"
+    shows = frozenset({"tasks", "versions", "runs", "artifacts"})
     empty_hint = "Open a workspace to train a model on a frozen dataset version and watch it learn."
     title = "Training"
     subtitle = "LoRA / QLoRA fine-tuning on frozen dataset versions: set up, start, watch, cancel, resume."
@@ -250,7 +252,8 @@ class TrainingPage(Page):
 
         if demo_model_path() is None or not ws.membership.can("expert"):  # only experts register models
             return
-        (Job(lambda ctx: ws.models.ensure_demo_model(), "Registering the demo base model")
+        (Job(lambda ctx: ws.models.ensure_demo_model(), "Registering the demo base model",
+              Changes.of("artifacts", "audit"))
          .on_success(if_alive(lambda _m: self.refresh()))
          .on_failure(if_alive(lambda e: self.show_banner(f"The demo model could not be registered: {e}", "error")))
          .run(self.runner))
@@ -332,7 +335,7 @@ class TrainingPage(Page):
         detach = self.detach_box.isChecked()
         self.start_button.setEnabled(False)
         self.start_job = (Job(lambda ctx: start_run(ws, version, base.id, config, ctx, overridden, detach),
-                              "Starting a training run")
+                              "Starting a training run", Changes.of("runs", "audit"))
                           .on_success(if_alive(self._on_started))
                           .on_failure(if_alive(lambda e: dialogs.show_error(self, "The run did not start", str(e))))
                           .on_finished(if_alive(lambda _j: self.start_button.setEnabled(True)))
@@ -467,7 +470,8 @@ class TrainingPage(Page):
             self._alive_checked(ws, run_id, ws.training.get(run_id))
             return
         self.run_note.setText(f"{self._note_head} · the worker has gone: storing the checkpoints it left…")
-        self._alive_job = (Job(lambda ctx: ws.training.check_alive(run_id), f"Storing run #{run_id}'s checkpoints")
+        self._alive_job = (Job(lambda ctx: ws.training.check_alive(run_id), f"Storing run #{run_id}'s checkpoints",
+                               Changes.of("runs", "artifacts", "audit"))
                            .on_success(if_alive(lambda info: self._alive_checked(ws, run_id, info)))
                            .on_failure(if_alive(lambda e: self.show_banner(
                                f"Could not mark run #{run_id} failed: {e}", "error")))

@@ -4,6 +4,11 @@ A page subclass builds its widgets into ``self.body`` and reads the workspace
 in ``load()``. A page reads whenever it is shown (so what it lists is current)
 and only then: hidden pages cost nothing. A failure while loading becomes a
 banner on the page, never a crash.
+
+A page names the domains it shows (``shows``, see desktop/changes.py). When work changed one of
+them, ``note_changes`` re-reads a visible page at once and marks a hidden one stale; a stale page
+reads as it is shown. (A page reads on every show anyway: a detached training run or the CLI in
+another process writes to the workspace too, and no job of this window reports those.)
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from desktop import roles
+from desktop.changes import Changes
 from desktop.qt import QHBoxLayout, QLabel, QShowEvent, QStackedWidget, QVBoxLayout, QWidget, Signal
 from desktop.widgets.empty_state import NoWorkspaceState
 
@@ -24,9 +30,11 @@ class Page(QWidget):
     title = ""
     subtitle = ""
     empty_hint = ""
+    shows: frozenset[str] = frozenset()  # the domains this page shows (members: every page, for roles)
 
     navigate = Signal(str)
-    data_changed = Signal()
+    data_changed = Signal(object)  # Changes: a write this page made itself (it refreshed itself already)
+    loaded = Signal()  # the page read the workspace again
     new_requested = Signal()
     open_requested = Signal()
     demo_requested = Signal()
@@ -35,6 +43,7 @@ class Page(QWidget):
         super().__init__(parent)
         self.runner = runner
         self.ws: Workspace | None = None
+        self.stale = False  # something it shows changed while it was hidden
         self.setObjectName(f"Page_{self.key}")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(28, 22, 28, 18)
@@ -95,13 +104,26 @@ class Page(QWidget):
         super().showEvent(event)
         self.refresh()
 
+    def note_changes(self, changes: Changes) -> bool:
+        """Work changed ``changes``: read again now if this page shows any of it and is visible,
+        or when it is next shown. Returns whether the page was concerned."""
+        if not changes.touches(self.shows | {"members"}):
+            return False
+        if self.isVisible():
+            self.refresh()
+        else:
+            self.stale = True
+        return True
+
     def refresh(self) -> None:
+        self.stale = False
         if self.ws is None:
             self.clear()
             return
         try:
             self.load(self.ws)
             roles.apply(self, self.key, self.ws)  # hide what this member's role cannot do
+            self.loaded.emit()
         except Exception as exc:  # a page that cannot read must say so, not take the app down
             self.show_banner(f"Could not read this workspace: {exc}", "error")
 

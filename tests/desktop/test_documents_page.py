@@ -208,6 +208,7 @@ def test_mark_selection_bulk_accept_then_redact_and_clear(scanned: DocumentsPage
         doc = s.get(Document, page.selected_id())
         assert doc.status == "cleared" and doc.original_text is None
         assert "Anna Schmidt" not in doc.redacted_text and "<EMPLOYEE_ID_1>" in doc.redacted_text
+    qtbot.waitUntil(lambda: not page.rows_read.busy, timeout=30_000)  # the list is read again by a job
     assert "cleared" in page.doc_note.text()
     assert "Anna Schmidt" not in page.text_view.toPlainText()
 

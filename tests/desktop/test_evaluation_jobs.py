@@ -121,3 +121,67 @@ def test_a_failed_export_is_an_error_message(window: Any, workspace: Any, qtbot:
     qtbot.waitUntil(lambda: job.done, timeout=60_000)
     assert shown_errors and shown_errors[-1][0] == "Could not export the report"
     assert page.banner.isHidden() and page.export_button.isEnabled()
+
+
+def test_promoting_checks_the_gate_off_the_gui_thread(window: Any, workspace: Any, qtbot: Any,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      shown_errors: list[Any]) -> None:
+    """Promotion checks the gate again (two paired bootstraps) before it writes: that runs in a job,
+    the page stays usable meanwhile, and the window refreshes what shows the promoted model after."""
+    from engine.evaluation import gate
+
+    runs = _filled(workspace)
+    page = _open(window, qtbot, workspace)
+    _select(page, runs["first"])  # the promoted model's own run: its gate is green
+    qtbot.waitUntil(lambda: page.details_job is None, timeout=30_000)
+    assert page.cards["gate"].value == "green"
+    _select(page, runs["second"])
+    qtbot.waitUntil(lambda: page.details_job is None, timeout=30_000)
+    assert page.cards["gate"].value == "red" and page.gate is not None
+    gates = Recorder(gate.gate)
+    monkeypatch.setattr(gate, "gate", gates)
+    gates.hold()
+    page.promote_button.click()  # red: the override dialog asks why, with the gate the page has already
+    assert gates.threads == []
+    page.override_dialog.reason.setPlainText("the new labels are needed on line 3")
+    page.override_dialog.ok.click()
+    assert gates.waiting.wait(10)  # the engine checks the gate again before it promotes, in the job
+    assert page.promoter.busy and not page.promote_button.isEnabled()
+    assert "Promoting candidate-1" in window.status.jobs_label.text()
+    assert workspace.evaluation.promoted() == runs["first_artifact"]  # nothing written yet
+    _select(page, runs["base"])  # the page stays usable meanwhile
+    shot(window, qtbot, "evaluation-promoting")
+    gates.release()
+    qtbot.waitUntil(lambda: not page.promoter.busy, timeout=30_000)
+    assert gates.threads and threading.main_thread() not in gates.threads
+    assert workspace.evaluation.promoted() == runs["second_artifact"] and not shown_errors
+    assert page.cards["promoted"].value == "candidate-1"  # the window refreshed the page after the job
+    assert "candidate-1 is now the promoted model (override: the new labels" in page.banner.text()
+    assert window.pages["console"].stale  # the console serves the promoted model: it reads when shown
+    assert page.promote_button.isEnabled() is False  # a base-model run is selected: nothing to promote
+
+
+def test_the_review_list_is_read_off_the_gui_thread_and_a_stale_read_is_dropped(
+        window: Any, workspace: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.evaluation import review
+
+    runs = _filled(workspace)
+    page = _open(window, qtbot, workspace)
+    page.tabs.setCurrentWidget(page.review)
+    qtbot.waitUntil(lambda: not page.review.reader.busy, timeout=30_000)
+    reads = Recorder(review.predictions)
+    monkeypatch.setattr(review, "predictions", reads)
+    reads.hold()
+    _select(page, runs["second"])  # its read waits in the engine
+    assert reads.waiting.wait(10)
+    assert page.review.reader.busy and page.review.count.text() == "Reading the predictions…"
+    shot(window, qtbot, "evaluation-review-reading")
+    _select(page, runs["base"])  # a newer read: it wins
+    qtbot.waitUntil(lambda: not page.review.reader.busy, timeout=30_000)
+    base_rows = page.review.examples.rows()
+    assert base_rows and {r.run_id for r in base_rows} == {runs["base"]}
+    reads.release()
+    qtbot.waitUntil(lambda: not window.runner.running(), timeout=30_000)
+    assert {r.run_id for r in page.review.examples.rows()} == {runs["base"]}  # the stale read is not shown
+    assert len(reads.threads) >= 2 and threading.main_thread() not in reads.threads
+    shot(window, qtbot, "evaluation-review-read")

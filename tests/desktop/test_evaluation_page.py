@@ -43,6 +43,12 @@ def _select(page: Any, run_id: int) -> None:
     page.table.selectRow([r.id for r in page.table.rows()].index(run_id))
 
 
+def _read(review: Any, qtbot: Any) -> Any:
+    """The review list is read by a job: wait until it is shown."""
+    qtbot.waitUntil(lambda: not review.reader.busy, timeout=30_000)
+    return review
+
+
 def _wait_for_details(page: Any, qtbot: Any) -> None:
     """The comparison and the gate of the selected run are computed by a job."""
     qtbot.waitUntil(lambda: page.details_job is None, timeout=30_000)
@@ -72,29 +78,33 @@ def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qt
     _save(window, qtbot, artifacts_dir, "evaluation-plots")
     center = page.heatmap.cell_rect(0, 1).center()
     qtbot.mouseClick(page.heatmap, Qt.MouseButton.LeftButton, pos=QPointF(center).toPoint())
-    review = page.review
+    review = _read(page.review, qtbot)
     assert page.tabs.currentWidget() is review
     assert review.examples.row_count() == 15
     assert {(r.reference, r.output) for r in review.examples.rows()} == {("electrical", "mechanical")}
 
     # errors of the base run against candidate-0: disagreements only
     review.filter.setCurrentIndex(2)
+    _read(review, qtbot)
     assert review.other_run.currentData() is not None
     disagreements = review.examples.rows()
     assert disagreements and all(r.output != r.other_output for r in disagreements)
     review.filter.setCurrentIndex(1)
+    _read(review, qtbot)
     first_error = review.examples.selected_row()
     assert first_error is not None and first_error.correct is False
     review.panel.reference_wrong.click()  # no note: refused with a message
     assert shown_errors and "note" in shown_errors[-1][1]
     review.panel.note.setText("the report describes a hydraulic leak")
     review.panel.reference_wrong.click()
+    _read(review, qtbot)
     with workspace.reader() as s:
         example = s.get_one(Example, first_error.example_id)
         assert example.flagged and "hydraulic leak" in (example.note or "")
     assert review.examples.selected_row().review == "reference wrong"
     _save(window, qtbot, artifacts_dir, "evaluation-review")
     qtbot.keyClick(review.examples, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo
+    _read(review, qtbot)
     with workspace.reader() as s:
         assert not s.get_one(Example, first_error.example_id).flagged
     assert review.examples.selected_row().review is None
@@ -113,6 +123,7 @@ def test_compare_plots_review_promote_and_export(window: Any, workspace: Any, qt
     dialog.reason.setPlainText("line 3 needs the new labels now; errors reviewed")
     assert dialog.ok.isEnabled()
     dialog.ok.click()
+    qtbot.waitUntil(lambda: not page.promoter.busy, timeout=30_000)  # the promotion (gate again) is a job
     assert workspace.evaluation.promoted() == runs["second_artifact"]
     entry = workspace.audit.entries(action="model.promoted_with_override")[0]
     assert entry.details["override_reason"] == "line 3 needs the new labels now; errors reviewed"
@@ -148,7 +159,7 @@ def test_verdicts_undo_and_redo_through_the_engine(window: Any, workspace: Any, 
     page = window.pages["evaluation"]
     _select(page, runs["base"])
     page.tabs.setCurrentWidget(page.review)
-    review = page.review
+    review = _read(page.review, qtbot)
     ctrl = Qt.KeyboardModifier.ControlModifier
     first, second = review.examples.rows()[:2]
 
@@ -161,25 +172,31 @@ def test_verdicts_undo_and_redo_through_the_engine(window: Any, workspace: Any, 
 
     assert not review.undo_button.isEnabled() and not review.redo_button.isEnabled()
     review.panel.model_wrong.click()
+    _read(review, qtbot)
     assert verdict(first.id) == "model wrong"
     assert review.undo_button.toolTip() == f"Undo verdict on #{first.example_id} (Ctrl+Z)"
     review.examples.selectRow(1)
     qtbot.keyClick(review.examples, Qt.Key.Key_Z, ctrl)
+    _read(review, qtbot)
     assert verdict(first.id) is None
     assert review.examples.selected_row().id == first.id  # the page went back to it
     assert review.redo_button.isEnabled()
     _save(window, qtbot, artifacts_dir, "evaluation-undo-redo")
     qtbot.keyClick(review.examples, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    _read(review, qtbot)
     assert verdict(first.id) == "model wrong" and review.examples.selected_row().review == "model wrong"
     assert reviewed(first.id) == ["model wrong", None, "model wrong"]
 
     review.undo_button.click()
+    _read(review, qtbot)
     review.examples.reveal(lambda r: r.id == second.id)
     review.examples.selectRow([r.id for r in review.examples.rows()].index(second.id))
     review.panel.model_wrong.click()  # a new verdict: the undone one cannot be redone any more
+    _read(review, qtbot)
     assert verdict(second.id) == "model wrong"
     assert not review.redo_button.isEnabled()
     review.redo()
+    _read(review, qtbot)
     assert verdict(first.id) is None and reviewed(first.id) == ["model wrong", None, "model wrong", None]
 
     window.set_workspace(None)  # another workspace: nothing of this one to undo

@@ -107,6 +107,7 @@ def test_audit_page_reads_details_in_words_with_raw_json_a_click_away(workspace:
     page.resize(1200, 760)
     page.show()
     page.set_workspace(workspace)
+    qtbot.waitUntil(lambda: not page.entries_read.busy, timeout=30_000)  # the events are read by a job
     changed = next(e for e in page.table.rows() if e.action == "member.role_changed")
     assert readable_lines(changed) == ["Changed: operator → expert"]
     signed = next(e for e in page.table.rows() if e.action == "evaluation.promoted_override")

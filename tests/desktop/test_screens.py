@@ -100,6 +100,7 @@ def test_every_page_screenshot(window: Any, filled: Any, qtbot: Any, artifacts_d
         window.nav.setCurrentRow(i)
         page = window.current_page()
         assert page.key == key and window.nav.currentItem().text() == NAV_NAMES[i]
+        qtbot.waitUntil(lambda: not window.runner.running(), timeout=60_000)  # slow reads are jobs
         assert not page.showing_empty_state
         assert page.banner.isHidden(), page.banner.text()
         CHECKS[key](page, counts)
