@@ -24,13 +24,10 @@ from typing import Any
 
 import numpy as np
 
+from engine.errors import AirlockError
 from engine.inference.native_model import _log_softmax_at
 
 ROOT = 0  # the sequence that keeps the shared prefix between calls
-
-
-class BatchTooLarge(ValueError):
-    """An input needs more of the batching context than there is."""
 
 
 @dataclass(frozen=True)
@@ -156,16 +153,17 @@ class MultiSequence:
         self.lib.llama_memory_clear(self.mem, True)
         self.prefix = []
 
-    def waves(self, needs: Sequence[tuple[int, int]], prefix: int) -> list[list[int]]:
+    def waves(self, needs: Sequence[tuple[int, int]], prefix: int, wave: int | None = None) -> list[list[int]]:
         """Input indices packed into runs that fit: ``needs[i]`` is (cells one of its sequences
-        needs after the prefix, how many sequences it needs) for input i."""
-        room, most = self.per_seq - prefix, self.n_seq - 1
+        needs after the prefix, how many sequences it needs) for input i; ``wave`` caps the
+        sequences of one run (tests use it to force several runs)."""
+        room, most = self.per_seq - prefix, min(self.n_seq - 1, wave or self.n_seq)
         out: list[list[int]] = []
         cur: list[int] = []
         seqs = 0
         for i, (c, s) in enumerate(needs):
             if c > room or s > most:
-                raise BatchTooLarge(f"input {i + 1} needs {prefix + c} tokens of context and {s} sequence(s); "
+                raise AirlockError(f"input {i + 1} needs {prefix + c} tokens of context and {s} sequence(s); "
                                     f"the batching context has {self.per_seq} per sequence and {most} sequences")
             if cur and seqs + s > most:
                 out.append(cur)
@@ -177,7 +175,7 @@ class MultiSequence:
         return out
 
 
-def score_groups(ms: MultiSequence, groups: Sequence[Group]) -> list[list[list[float]]]:
+def score_groups(ms: MultiSequence, groups: Sequence[Group], wave: int | None = None) -> list[list[list[float]]]:
     """For every group and branch, the log-probability of each candidate token after the group's
     prompt, the branch's tail and the candidate tokens before it (unconstrained).
 
@@ -194,27 +192,27 @@ def score_groups(ms: MultiSequence, groups: Sequence[Group]) -> list[list[list[f
         for g, b, k, token in tag:
             results[g][b][k] = _log_softmax_at(row, token)
 
-    for wave in ms.waves(needs, prefix):
+    for run in ms.waves(needs, prefix, wave):
         seqs: dict[int, list[int]] = {}
         nxt = 1
-        for g in wave:
+        for g in run:
             seqs[g] = list(range(nxt, nxt + max(1, len(groups[g].branches))))
             nxt += len(seqs[g])
-        used = [s for g in wave for s in seqs[g]]
+        used = [s for g in run for s in seqs[g]]
         try:
-            ms.fork([seqs[g][0] for g in wave])
+            ms.fork([seqs[g][0] for g in run])
             prompts: list[Entry] = []
-            for g in wave:
+            for g in run:
                 group, own = groups[g], groups[g].tokens[prefix:]
                 at_end = [(g, b, 0, br.candidate[0]) for b, br in enumerate(group.branches)
                           if not br.tail and br.candidate]
                 prompts += [(t, prefix + j, (seqs[g][0],), at_end if j == len(own) - 1 and at_end else None)
                             for j, t in enumerate(own)]
             ms.decode(prompts, read)
-            for g in wave:
+            for g in run:
                 for s in seqs[g][1:]:
                     ms.lib.llama_memory_seq_cp(ms.mem, seqs[g][0], s, -1, -1)
-            ms.decode(_branch_entries(groups, wave, seqs), read)
+            ms.decode(_branch_entries(groups, run, seqs), read)
         except BaseException:
             ms.reset()
             raise

@@ -29,15 +29,16 @@ class _Running:
 
 
 def generate_prompts(ms: MultiSequence, llm: Any, prompts: Sequence[list[int]], max_tokens: int,
-                     stop: Sequence[str] = (), grammar: Any = None) -> list[tuple[str, int]]:
+                     stop: Sequence[str] = (), grammar: Any = None, wave: int | None = None
+                     ) -> list[tuple[str, int]]:
     """Each prompt's greedy completion and the tokens (prompt and answer) it used."""
     lib = ms.lib
     prefix = shared_prefix(prompts)
     ms.hold_prefix(prompts[0][:prefix] if prompts else [])
     results: list[tuple[str, int]] = [("", 0)] * len(prompts)
     needs = [(len(p) - prefix + max_tokens, 1) for p in prompts]
-    for wave in ms.waves(needs, prefix):
-        running = {i: _Running(n + 1, len(prompts[i]), _sampler(lib, ms, grammar)) for n, i in enumerate(wave)}
+    for run in ms.waves(needs, prefix, wave):
+        running = {i: _Running(n + 1, len(prompts[i]), _sampler(lib, ms, grammar)) for n, i in enumerate(run)}
         try:
             _run_wave(ms, llm, prompts, prefix, running, max_tokens, stop)
         except BaseException:

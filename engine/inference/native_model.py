@@ -77,26 +77,26 @@ class NativeModel:
         self._multi.evaluated = 0
         return self._multi
 
-    def score_many(self, groups: Sequence[tuple[Sequence[int], Sequence[tuple[Sequence[int], Sequence[int]]]]]
-                   ) -> list[list[list[float]]]:
+    def score_many(self, groups: Sequence[tuple[Sequence[int], Sequence[tuple[Sequence[int], Sequence[int]]]]],
+                   wave: int | None = None) -> list[list[list[float]]]:
         """Per-token log-probabilities of candidates after several prompts, decoded together:
         ``groups`` holds (prompt tokens, [(tail tokens, candidate tokens), ...]) for each input."""
         from engine.inference.batched import Branch, Group, score_groups
 
         ms = self._batching()
         result = score_groups(ms, [Group(list(p), [Branch(list(t), list(c)) for t, c in branches])
-                                   for p, branches in groups])
+                                   for p, branches in groups], wave)
         self.last_evaluated = ms.evaluated
         return result
 
     def generate_many(self, prompts: Sequence[str], max_tokens: int = 256, stop: Sequence[str] = (),
-                      grammar: Any = None) -> list[tuple[str, int]]:
+                      grammar: Any = None, wave: int | None = None) -> list[tuple[str, int]]:
         """Greedy completions of several prompts, decoded together (optionally under ``grammar``)."""
         from engine.inference.batched_generate import generate_prompts
 
         ms = self._batching()
         tokens = [self.tokenize(p, add_bos=True) for p in prompts]
-        result = generate_prompts(ms, self.llm, tokens, max_tokens, stop, grammar)
+        result = generate_prompts(ms, self.llm, tokens, max_tokens, stop, grammar, wave)
         self.last_evaluated = ms.evaluated
         return result
 
