@@ -43,11 +43,27 @@ class Classifier:
         start = time.perf_counter()
         prompt = self.model.tokenize(self.fmt.prompt(input_text, self.shots), add_bos=True)
         logps = self.model.score(prompt, self._candidates)
+        latency = (time.perf_counter() - start) * 1000
+        # tokens llama.cpp actually evaluated (prefix reuse counted)
+        return self._answer(logps, latency, self.model.last_evaluated)
+
+    def classify_many(self, input_texts: Sequence[str]) -> list[Classification]:
+        """The same answers as ``classify`` for each input, decoded together (shared prefix once);
+        latency and tokens are the batch's, shared out evenly."""
+        if not input_texts:
+            return []
+        start = time.perf_counter()
+        prompts = [self.model.tokenize(self.fmt.prompt(t, self.shots), add_bos=True) for t in input_texts]
+        scored = self.model.score_many([(p, [([], c) for c in self._candidates]) for p in prompts])
+        n = len(input_texts)
+        latency = (time.perf_counter() - start) * 1000 / n
+        tokens = -(-self.model.last_evaluated // n)
+        return [self._answer([sum(c) for c in cands], latency, tokens) for cands in scored]
+
+    def _answer(self, logps: Sequence[float], latency: float, tokens: int) -> Classification:
         top = max(logps)
         weights = [math.exp(lp - top) for lp in logps]
         total = sum(weights)
         dist = {label: w / total for label, w in zip(self.labels, weights, strict=True)}
         best = max(dist, key=lambda k: dist[k])
-        latency = (time.perf_counter() - start) * 1000
-        tokens = self.model.last_evaluated  # tokens llama.cpp actually evaluated (prefix reuse counted)
         return Classification(best, dist[best], dist, latency, tokens)

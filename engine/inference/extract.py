@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,44 +72,107 @@ class Extractor:
         self.max_tokens = max_tokens
 
     def extract(self, input_text: str) -> Extraction:
-        from jsonschema import validate
-
         start = time.perf_counter()
         prompt = self.fmt.prompt(input_text)
         text = "".join(self.model.stream(prompt, max_tokens=self.max_tokens, schema=self.schema))
         generated = self.model.last_evaluated
+        value = self._parse(text)
+        fields = self.field_confidences(prompt, value)
+        confidence = min(fields.values()) if fields else 1.0
+        latency = (time.perf_counter() - start) * 1000
+        return Extraction(value, text, confidence, fields, latency, generated + self.model.last_evaluated)
+
+    def extract_many(self, input_texts: Sequence[str]) -> list[Extraction | AirlockError]:
+        """The same answers as ``extract`` for each input, generated and re-scored together; an
+        input whose answer is not schema-valid JSON gets its error in its place."""
+        if not input_texts:
+            return []
+        start = time.perf_counter()
+        prompts = [self.fmt.prompt(t) for t in input_texts]
+        done = self.model.generate_many(prompts, max_tokens=self.max_tokens, schema=self.schema)
+        evaluated = self.model.last_evaluated
+        values: list[dict[str, Any] | AirlockError] = []
+        for text, _ in done:
+            try:
+                values.append(self._parse(text))
+            except AirlockError as exc:
+                values.append(exc)
+        plans = [self._plan(v) if isinstance(v, dict) else [] for v in values]
+        groups = [(self.model.tokenize(p, add_bos=True), [b for step in plan for b in step.branches])
+                  for p, plan in zip(prompts, plans, strict=True)]
+        scored = self.model.score_many(groups) if any(g[1] for g in groups) else [[] for _ in groups]
+        n = len(input_texts)
+        latency = (time.perf_counter() - start) * 1000 / n
+        tokens = -(-(evaluated + self.model.last_evaluated) // n)
+        out: list[Extraction | AirlockError] = []
+        for (text, _), value, plan, logps in zip(done, values, plans, scored, strict=True):
+            if isinstance(value, AirlockError):
+                out.append(value)
+                continue
+            fields: dict[str, float] = {}
+            for step in plan:
+                fields[step.key] = step.confidence([logps.pop(0) for _ in step.branches])
+            out.append(Extraction(value, text, min(fields.values()) if fields else 1.0, fields, latency, tokens))
+        return out
+
+    def _parse(self, text: str) -> dict[str, Any]:
+        from jsonschema import validate
+
         try:
             value = json.loads(text)
             validate(value, self.schema)
         except ValueError as exc:  # JSONDecodeError and ValidationError are ValueErrors
             raise AirlockError(f"the model's answer did not complete within {self.max_tokens} tokens "
                                f"as schema-valid JSON: {text[:200]!r}") from exc
-        fields = self.field_confidences(prompt, value)
-        confidence = min(fields.values()) if fields else 1.0
-        latency = (time.perf_counter() - start) * 1000
-        return Extraction(value, text, confidence, fields, latency, generated + self.model.last_evaluated)
+        return dict(value)
 
-    def field_confidences(self, prompt: str, value: dict[str, Any]) -> dict[str, float]:
-        """Re-score the answer, written canonically, field by field with the unconstrained model."""
+    def _plan(self, value: dict[str, Any]) -> list[_FieldScore]:
+        """What to score for each field: the context after the prompt, and the candidates."""
         props: dict[str, Any] = self.schema["properties"]
-        prompt_tokens = self.model.tokenize(prompt, add_bos=True)
-        result: dict[str, float] = {}
+        steps: list[_FieldScore] = []
         prefix = "{"
-        keys = [k for k in value if k in props]
-        for i, key in enumerate(keys):
+        for i, key in enumerate(k for k in value if k in props):
             prefix += ("" if i == 0 else ",") + json.dumps(key) + ":"
-            context = prompt_tokens + self.model.tokenize(prefix, add_bos=False)
+            tail = self.model.tokenize(prefix, add_bos=False)
             chosen = " " + json.dumps(value[key])
             choices = finite_choices(props[key])
             if choices is not None and value[key] in choices:
                 cands = [self.model.tokenize(" " + json.dumps(c), add_bos=False) for c in choices]
-                logps = self.model.score(context, cands)
-                top = max(logps)
-                weights = [math.exp(lp - top) for lp in logps]
-                result[key] = weights[choices.index(value[key])] / sum(weights)
+                steps.append(_FieldScore(key, [(tail, c) for c in cands], choices.index(value[key])))
             else:
-                answer = self.model.tokenize(chosen, add_bos=False)
-                logps = self.model.token_logprobs(context, answer)
-                result[key] = math.exp(sum(logps) / max(1, len(logps)))
+                steps.append(_FieldScore(key, [(tail, self.model.tokenize(chosen, add_bos=False))], None))
             prefix += chosen
+        return steps
+
+    def field_confidences(self, prompt: str, value: dict[str, Any]) -> dict[str, float]:
+        """Re-score the answer, written canonically, field by field with the unconstrained model."""
+        prompt_tokens = self.model.tokenize(prompt, add_bos=True)
+        result: dict[str, float] = {}
+        for step in self._plan(value):
+            tail = step.branches[0][0]
+            context = prompt_tokens + tail
+            if step.chosen is not None:
+                logps = self.model.score(context, [c for _, c in step.branches])
+                result[step.key] = step.confidence([[lp] for lp in logps])
+            else:
+                result[step.key] = step.confidence([self.model.token_logprobs(context, step.branches[0][1])])
         return result
+
+
+@dataclass(frozen=True)
+class _FieldScore:
+    """One field's re-scoring: (context tail, candidate tokens) branches; ``chosen`` is the index of
+    the chosen value among finite choices, or None for a free value (one branch)."""
+
+    key: str
+    branches: list[tuple[list[int], list[int]]]
+    chosen: int | None
+
+    def confidence(self, logps: list[list[float]]) -> float:
+        """From each branch's per-token log-probabilities."""
+        if self.chosen is None:
+            return math.exp(sum(logps[0]) / max(1, len(logps[0])))
+        totals = [sum(lp) for lp in logps]
+        top = max(totals)
+        weights = [math.exp(t - top) for t in totals]
+        return weights[self.chosen] / sum(weights)

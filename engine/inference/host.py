@@ -6,7 +6,8 @@ on two pipes (``multiprocessing.connection`` framing); native output goes to std
 the parent keeps in a log file, so nothing native can corrupt the protocol.
 
 Requests: ``(op, kwargs)``. The first is ``load`` (a ``LoadSpec``), or ``scores`` before any
-load. Replies: ``("ok", value, evaluated)``, ``("error", kind, message)``; ``stream`` sends
+load. ``score_many`` and ``generate_many`` decode several inputs together
+(``engine.inference.batched``). Replies: ``("ok", value, evaluated)``, ``("error", kind, message)``; ``stream`` sends
 ``("piece", text)`` for each batch of pieces (the first at once, then every
 ``STREAM_FLUSH_S``) and ``("done", evaluated)`` at the end, and stops early
 when a ``("stop", {})`` arrives between two pieces.
@@ -89,8 +90,11 @@ class _Host:
             raise RuntimeError("no model is loaded in the inference process")
         if op == "probe":
             return self._probe(kwargs["text"])
-        if op in ("tokenize", "score", "token_logprobs", "feed_prompt", "generate", "logits"):
+        if op in ("tokenize", "score", "token_logprobs", "feed_prompt", "generate", "logits", "score_many"):
             return getattr(self.model, op)(**kwargs)
+        if op == "generate_many":
+            schema = kwargs.pop("schema")
+            return self.model.generate_many(grammar=self._grammar(schema) if schema else None, **kwargs)
         raise RuntimeError(f"unknown inference request {op!r}")
 
     def _load(self, spec: LoadSpec) -> dict[str, Any]:

@@ -48,7 +48,7 @@ class NativeModel:
     """A GGUF file checked with ``read_gguf`` and loaded with logits for every position."""
 
     def __init__(self, path: Path, n_ctx: int = 2048, n_threads: int | None = None,
-                 lora_path: Path | None = None) -> None:
+                 lora_path: Path | None = None, batch_ctx: int = 1024, batch_seqs: int = 16) -> None:
         self.path = Path(path)
         self.info = read_gguf(self.path)  # refuses a damaged file before llama.cpp sees it
         if lora_path is not None:
@@ -60,9 +60,45 @@ class NativeModel:
                          logits_all=True, verbose=False, seed=0,
                          lora_path=str(lora_path) if lora_path is not None else None)
         self.last_evaluated = 0
+        self.threads, self.batch_ctx, self.batch_seqs = threads, batch_ctx, batch_seqs
+        self._multi: Any = None  # the multi-sequence context, made on the first batched request
 
     def close(self) -> None:
+        if self._multi is not None:
+            self._multi.close()
+            self._multi = None
         self.llm.close()
+
+    def _batching(self) -> Any:
+        from engine.inference.batched import MultiSequence
+
+        if self._multi is None:
+            self._multi = MultiSequence(self.llm, self.batch_ctx, self.batch_seqs + 1, self.threads)
+        self._multi.evaluated = 0
+        return self._multi
+
+    def score_many(self, groups: Sequence[tuple[Sequence[int], Sequence[tuple[Sequence[int], Sequence[int]]]]],
+                   wave: int | None = None) -> list[list[list[float]]]:
+        """Per-token log-probabilities of candidates after several prompts, decoded together:
+        ``groups`` holds (prompt tokens, [(tail tokens, candidate tokens), ...]) for each input."""
+        from engine.inference.batched import Branch, Group, score_groups
+
+        ms = self._batching()
+        result = score_groups(ms, [Group(list(p), [Branch(list(t), list(c)) for t, c in branches])
+                                   for p, branches in groups], wave)
+        self.last_evaluated = ms.evaluated
+        return result
+
+    def generate_many(self, prompts: Sequence[str], max_tokens: int = 256, stop: Sequence[str] = (),
+                      grammar: Any = None, wave: int | None = None) -> list[tuple[str, int]]:
+        """Greedy completions of several prompts, decoded together (optionally under ``grammar``)."""
+        from engine.inference.batched_generate import generate_prompts
+
+        ms = self._batching()
+        tokens = [self.tokenize(p, add_bos=True) for p in prompts]
+        result = generate_prompts(ms, self.llm, tokens, max_tokens, stop, grammar, wave)
+        self.last_evaluated = ms.evaluated
+        return result
 
     def __enter__(self) -> NativeModel:
         return self

@@ -141,6 +141,22 @@ class LoadedModel:
         text, total = self._call("generate", "answering", prompt=prompt, max_tokens=max_tokens, stop=list(stop))
         return str(text), int(total)
 
+    def score_many(self, groups: Sequence[tuple[Sequence[int], Sequence[tuple[Sequence[int], Sequence[int]]]]],
+                   wave: int | None = None) -> list[list[list[float]]]:
+        """Several inputs scored together: for each (prompt tokens, [(tail, candidate), ...]) the
+        log-probability of every candidate token after prompt + tail + the candidate tokens before it."""
+        wire = [(list(p), [(list(t), list(c)) for t, c in branches]) for p, branches in groups]
+        return [[list(c) for c in g] for g in self._call("score_many", "answering", groups=wire, wave=wave)]
+
+    def generate_many(self, prompts: Sequence[str], max_tokens: int = 256, stop: Sequence[str] = (),
+                      schema: dict[str, Any] | None = None, wave: int | None = None) -> list[tuple[str, int]]:
+        """Greedy completions of several prompts decoded together (under ``schema`` when given),
+        each with the tokens (prompt and answer) it used; the same answers as ``stream``/``generate``.
+        ``wave`` caps how many run at once (at most the context's sequences)."""
+        out = self._call("generate_many", "answering", prompts=list(prompts), max_tokens=max_tokens,
+                         stop=list(stop), schema=json.dumps(schema) if schema is not None else None, wave=wave)
+        return [(str(text), int(n)) for text, n in out]
+
     def logits(self, tokens: Sequence[int]) -> list[float]:
         """Raw next-token logits after ``tokens``."""
         return list(self._call("logits", "answering", tokens=list(tokens)))
