@@ -33,9 +33,10 @@ class ModelLink:
             yield self._loaded[key]
 
     def loaded(self) -> LoadedModel | None:
-        """The model kept loaded now (None: none)."""
-        with self._lock:
-            return next(iter(self._loaded.values()), None)
+        """The model kept loaded now (None: none). A look only: it does not wait for the caller using it
+        (the monitor and the tests ask while an answer streams)."""
+        models = list(self._loaded.values())  # a snapshot; the dict changes only under the lock
+        return models[0] if models else None
 
     def close(self) -> None:
         """Let the loaded model's inference process go; the next ``using`` starts a fresh one."""
