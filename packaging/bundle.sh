@@ -56,8 +56,14 @@ if [ "$GPU" = 1 ]; then
     if ! ls "$CUDA_WHEELS"/llama_cpp_python-*.whl >/dev/null 2>&1; then
       log "building llama-cpp-python $LLAMA_VERSION with CUDA (nvcc $(nvcc --version | grep -o 'release [0-9.]*'))"
       rm -rf "$CUDA_WHEELS.tmp" && mkdir -p "$CUDA_WHEELS.tmp"
-      CMAKE_ARGS="$LLAMA_CMAKE_ARGS -DGGML_CUDA=ON" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "${PIP[@]}" wheel --no-deps \
+      # --no-cache-dir: pip's wheel cache keys a build on the sdist alone, not on CMAKE_ARGS, and would
+      # hand back the CPU wheel setup.sh built; the real-architecture list covers RTX 20xx to 50xx and H100.
+      CMAKE_ARGS="$LLAMA_CMAKE_ARGS -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=${AIRLOCK_CUDA_ARCHS:-75-real;86-real;89-real;90-real;120}" \
+        CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "${PIP[@]}" wheel --no-cache-dir --no-deps \
         "llama-cpp-python==$LLAMA_VERSION" -w "$CUDA_WHEELS.tmp"
+      "$PY" -c 'import sys, zipfile; sys.exit(not any("libggml-cuda.so" in n for n in zipfile.ZipFile(sys.argv[1]).namelist()))' \
+        "$(ls "$CUDA_WHEELS.tmp"/llama_cpp_python-*.whl | head -n1)" \
+        || { log "the llama-cpp-python wheel built with -DGGML_CUDA=ON has no libggml-cuda.so: refusing to bundle it"; exit 1; }
       rm -rf "$CUDA_WHEELS" && mv "$CUDA_WHEELS.tmp" "$CUDA_WHEELS"
     fi
     LLAMA_WHEEL="$(ls "$CUDA_WHEELS"/llama_cpp_python-*.whl | head -n1)"
