@@ -42,6 +42,10 @@ class NotReady(AirlockError):
     """A step was asked for before what it needs exists (e.g. training with no dataset)."""
 
 
+class DoesNotFit(AirlockError):
+    """An input is too long for the batching context (engine/inference/batched.py); one at a time it fits."""
+
+
 class RoleRefused(AirlockError):
     """The acting OS account's role in the workspace does not allow this; names who can change that."""
 

@@ -2,8 +2,9 @@
 
 One output row per input: source, answer, confidence, flagged, latency and the call id
 (or the error for an input that could not be answered). Each input goes through the
-same PII redaction as imports and is logged like any console call. Runs as a job:
-progress per input, cancel between inputs; the output files are written under
+same PII redaction as imports and is logged like any console call. Inputs are answered
+``BATCH_INPUTS`` at a time, decoded together (``classify_texts``/``extract_texts``: the same answers
+as one at a time). Runs as a job: progress and cancel between chunks; the output files are written under
 temporary names and renamed when the batch finishes, so a cancelled or failed
 batch leaves no partial output.
 """
@@ -17,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.console.classify import classify_text, extract_text
+from engine.console.classify import ConsoleAnswer, classify_texts, extract_texts
 from engine.console.models import pick_model
 from engine.documents.readers import read_file
 from engine.documents.sources import collect
 from engine.errors import AirlockError, InputFileError
+from engine.inference.runtime import BATCH_INPUTS
 from engine.jobs import JobContext
 
 if TYPE_CHECKING:
@@ -66,21 +68,21 @@ def inputs_from(paths: list[Path], column: str | None = None) -> list[BatchInput
     return items
 
 
-def _answer(ws: Workspace, artifact_id: int, kind: str, item: BatchInput, threshold: float | None,
-            task_id: int | None) -> dict[str, Any]:
-    row: dict[str, Any] = {"source": item.source}
-    try:
-        if kind == "extraction":
-            ext = extract_text(ws, artifact_id, item.text, task_id=task_id, threshold=threshold)
-            row.update(answer=ext.value, confidence=ext.confidence, flagged=ext.flagged,
-                       latency_ms=ext.latency_ms, call_id=ext.call_id)
+def _answers(ws: Workspace, artifact_id: int, kind: str, items: list[BatchInput], threshold: float | None,
+             task_id: int | None) -> list[dict[str, Any]]:
+    texts = [item.text for item in items]
+    answers = (extract_texts(ws, artifact_id, texts, task_id=task_id, threshold=threshold) if kind == "extraction"
+               else classify_texts(ws, artifact_id, texts, threshold=threshold, task_id=task_id))
+    rows: list[dict[str, Any]] = []
+    for item, a in zip(items, answers, strict=True):
+        row: dict[str, Any] = {"source": item.source}
+        if isinstance(a, AirlockError):
+            row["error"] = str(a)
         else:
-            cls = classify_text(ws, artifact_id, item.text, threshold=threshold, task_id=task_id)
-            row.update(answer=cls.label, confidence=cls.confidence, flagged=cls.flagged,
-                       latency_ms=cls.latency_ms, call_id=cls.call_id)
-    except AirlockError as exc:
-        row["error"] = str(exc)
-    return row
+            row.update(answer=a.label if isinstance(a, ConsoleAnswer) else a.value, confidence=a.confidence,
+                       flagged=a.flagged, latency_ms=a.latency_ms, call_id=a.call_id)
+        rows.append(row)
+    return rows
 
 
 def run_batch(ws: Workspace, items: list[BatchInput], out_dir: Path, artifact_id: int | None = None,
@@ -100,15 +102,16 @@ def run_batch(ws: Workspace, items: list[BatchInput], out_dir: Path, artifact_id
         with open(temp[0], "w", encoding="utf-8") as jf, open(temp[1], "w", newline="", encoding="utf-8") as cf:
             writer = csv.DictWriter(cf, FIELDS)
             writer.writeheader()
-            for i, item in enumerate(items):
-                ctx.step(i / len(items), f"Answering {item.source} ({i + 1}/{len(items)})")
-                row = _answer(ws, model.artifact.id, task.kind, item, threshold, task.id)
-                rows.append(row)
-                jf.write(json.dumps(row, ensure_ascii=False) + "\n")
-                flat = {k: row.get(k, "") for k in FIELDS}
-                if isinstance(flat["answer"], dict):
-                    flat["answer"] = json.dumps(flat["answer"], ensure_ascii=False)
-                writer.writerow(flat)
+            for i in range(0, len(items), BATCH_INPUTS):
+                chunk = items[i:i + BATCH_INPUTS]
+                ctx.step(i / len(items), f"Answering {chunk[0].source} … ({i + 1}–{i + len(chunk)} of {len(items)})")
+                for row in _answers(ws, model.artifact.id, task.kind, chunk, threshold, task.id):
+                    rows.append(row)
+                    jf.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    flat = {k: row.get(k, "") for k in FIELDS}
+                    if isinstance(flat["answer"], dict):
+                        flat["answer"] = json.dumps(flat["answer"], ensure_ascii=False)
+                    writer.writerow(flat)
         for t, f in zip(temp, final, strict=True):
             os.replace(t, f)
     finally:

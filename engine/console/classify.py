@@ -8,19 +8,24 @@ reversibly (``engine.console.pseudonyms``): the log keeps placeholders, the oper
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engine.console.calls import log_call
 from engine.console.calls import threshold as limit_for
 from engine.console.models import ConsoleModel, pick_model, using
-from engine.console.pseudonyms import may_see_values, pseudonymise
-from engine.errors import NotReady
+from engine.console.pseudonyms import Pseudonymised, may_see_values, pseudonymise
+from engine.errors import AirlockError, NotReady
 from engine.evaluation.calibrate import calibrated_confidence
 from engine.tasks.service import TaskInfo
 
 if TYPE_CHECKING:
+    from engine.inference.classify import Classification
+    from engine.inference.extract import Extraction
     from engine.workspace import Workspace
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,34 @@ def classify_text(ws: Workspace, artifact_id: int | None, text: str, threshold: 
     redacted = redact(ws, text)
     with using(ws, model.path) as loaded:
         answer = Classifier(loaded, model.prompt_format(task), task.labels).classify(redacted)
+    return _logged_label(ws, model, task, redacted, answer, threshold)
+
+
+def classify_texts(ws: Workspace, artifact_id: int | None, texts: Sequence[str], threshold: float | None = None,
+                   task_id: int | None = None) -> list[ConsoleAnswer | AirlockError]:
+    """Several inputs, each answered and logged exactly as ``classify_text`` answers it, decoded together
+    (``Classifier.classify_many``); an input that cannot be answered (empty) gets its error in its place."""
+    ws.membership.require("operator", "the console")
+    from engine.console import cascade
+    from engine.inference.classify import Classifier
+
+    if cascade.fallback_path(ws) is not None:  # unsure answers go on to the fallback one by one
+        return [_or_error(classify_text, ws, artifact_id, t, threshold, task_id) for t in texts]
+    model = pick_model(ws, artifact_id)
+    task = _task(ws, model, task_id, "classification")
+    inputs = [_or_error(redact, ws, t) for t in texts]
+    ready = [i for i in inputs if isinstance(i, str)]
+    answers: list[Classification] = []
+    if ready:
+        with using(ws, model.path) as loaded:
+            answers = Classifier(loaded, model.prompt_format(task), task.labels).classify_many(ready)
+    found = iter(answers)
+    return [i if isinstance(i, AirlockError) else _logged_label(ws, model, task, i, next(found), threshold)
+            for i in inputs]
+
+
+def _logged_label(ws: Workspace, model: ConsoleModel, task: TaskInfo, redacted: str, answer: Classification,
+                  threshold: float | None) -> ConsoleAnswer:
     confidence = calibrated_confidence(ws.evaluation, model.artifact.id, answer.confidence)  # expected accuracy
     flagged = confidence < limit_for(ws, threshold)
     call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256, mode="classify",
@@ -88,6 +121,13 @@ def classify_text(ws: Workspace, artifact_id: int | None, text: str, threshold: 
                        latency_ms=answer.latency_ms, tokens=answer.tokens, task_id=task.id,
                        audit={"label": answer.label, "raw_confidence": round(answer.confidence, 4)})
     return ConsoleAnswer(answer.label, confidence, flagged, answer.latency_ms, redacted, call_id)
+
+
+def _or_error(fn: Callable[..., T], *args: Any) -> T | AirlockError:
+    try:
+        return fn(*args)
+    except AirlockError as exc:
+        return exc
 
 
 def extraction_schema(task: TaskInfo) -> dict[str, Any]:
@@ -112,18 +152,53 @@ def extract_text(ws: Workspace, artifact_id: int | None, text: str, task_id: int
     task = _task(ws, model, task_id, "extraction")
     schema = extraction_schema(task)
     pseudo = pseudonymise(ws, text)  # reversible within this call only
-    redacted = pseudo.text
     with using(ws, model.path) as loaded:
-        result = Extractor(loaded, model.prompt_format(task), schema).extract(redacted)
+        result = Extractor(loaded, model.prompt_format(task), schema).extract(pseudo.text)
+    return _logged_record(ws, model, task, pseudo, result, threshold)
+
+
+def extract_texts(ws: Workspace, artifact_id: int | None, texts: Sequence[str], task_id: int | None = None,
+                  threshold: float | None = None) -> list[ExtractionAnswer | AirlockError]:
+    """Several inputs, each answered and logged exactly as ``extract_text`` answers it, generated and
+    re-scored together (``Extractor.extract_many``); an input that cannot be answered gets its error."""
+    ws.membership.require("operator", "the console")
+    from engine.console import cascade
+    from engine.inference.extract import Extractor
+
+    if cascade.fallback_path(ws) is not None:
+        return [_or_error(extract_text, ws, artifact_id, t, task_id, threshold) for t in texts]
+    model = pick_model(ws, artifact_id)
+    task = _task(ws, model, task_id, "extraction")
+    schema = extraction_schema(task)
+    inputs = [_or_error(pseudonymise, ws, t) for t in texts]
+    ready = [i for i in inputs if isinstance(i, Pseudonymised)]
+    results: list[Extraction | AirlockError] = []
+    if ready:
+        with using(ws, model.path) as loaded:
+            results = Extractor(loaded, model.prompt_format(task), schema).extract_many([p.text for p in ready])
+    found = iter(results)
+    out: list[ExtractionAnswer | AirlockError] = []
+    for i in inputs:
+        if isinstance(i, AirlockError):
+            out.append(i)
+            continue
+        result = next(found)
+        out.append(result if isinstance(result, AirlockError)
+                   else _logged_record(ws, model, task, i, result, threshold))
+    return out
+
+
+def _logged_record(ws: Workspace, model: ConsoleModel, task: TaskInfo, pseudo: Pseudonymised, result: Extraction,
+                   threshold: float | None) -> ExtractionAnswer:
     confidence = calibrated_confidence(ws.evaluation, model.artifact.id, result.confidence)  # expected accuracy
     flagged = confidence < limit_for(ws, threshold)
     output = json.dumps(result.value, ensure_ascii=False)
     call_id = log_call(ws, artifact_id=model.artifact.id, model_sha256=model.artifact.sha256, mode="extract",
-                       redacted_input=redacted, output=output, confidence=confidence, flagged=flagged,
+                       redacted_input=pseudo.text, output=output, confidence=confidence, flagged=flagged,
                        latency_ms=result.latency_ms, tokens=result.tokens, task_id=task.id,
                        audit={"fields": {k: round(v, 4) for k, v in result.fields.items()},
                               "raw_confidence": round(result.confidence, 4)})
     reveal = may_see_values(ws)
     shown = pseudo.reveal_value(result.value) if reveal else result.value
     return ExtractionAnswer(shown, json.dumps(shown, ensure_ascii=False), confidence, result.fields, flagged,
-                            result.latency_ms, redacted, call_id, logged_text=output, revealed=reveal)
+                            result.latency_ms, pseudo.text, call_id, logged_text=output, revealed=reveal)

@@ -5,6 +5,9 @@ way the console serves it, under a grammar built from the task's JSON schema
 (``engine.inference.extract``), with its confidence. Generation (and extraction for a
 task without an object schema) decodes greedily until the chat template's end-of-turn
 marker; scoring parses an extraction output as JSON.
+
+``many`` answers several inputs decoded together (``engine.inference.batched``), with the same
+answers as one at a time; each answer's latency is then the batch's time shared out evenly.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ class Answer:
 class Answerer(Protocol):
     def __call__(self, input_text: str) -> Answer: ...
 
+    def many(self, input_texts: Sequence[str]) -> list[Answer]: ...
+
 
 class _Labeller:
     def __init__(self, model: LoadedModel, fmt: PromptFormat, labels: Sequence[str], shots: Sequence[Shot]) -> None:
@@ -42,6 +47,10 @@ class _Labeller:
     def __call__(self, input_text: str) -> Answer:
         a = self.classifier.classify(input_text)
         return Answer(a.label, a.confidence, a.latency_ms, a.tokens)
+
+    def many(self, input_texts: Sequence[str]) -> list[Answer]:
+        return [Answer(a.label, a.confidence, a.latency_ms, a.tokens)
+                for a in self.classifier.classify_many(input_texts)]
 
 
 class _Writer:
@@ -56,6 +65,18 @@ class _Writer:
         latency = (time.perf_counter() - start) * 1000
         return Answer(text.strip(), None, latency, tokens)
 
+    def many(self, input_texts: Sequence[str]) -> list[Answer]:
+        from engine.errors import DoesNotFit
+
+        start = time.perf_counter()
+        try:
+            done = self.model.generate_many([self.fmt.prompt(t, self.shots) for t in input_texts],
+                                            max_tokens=self.max_tokens, stop=self.stop)
+        except DoesNotFit:
+            return [self(t) for t in input_texts]
+        latency = (time.perf_counter() - start) * 1000 / max(1, len(input_texts))
+        return [Answer(text.strip(), None, latency, tokens) for text, tokens in done]
+
 
 class _Extractor:
     def __init__(self, model: LoadedModel, fmt: PromptFormat, schema: dict[str, Any], shots: Sequence[Shot]) -> None:
@@ -68,6 +89,16 @@ class _Extractor:
 
         e = self.extractor.extract(input_text)
         return Answer(json.dumps(e.value, ensure_ascii=False), e.confidence, e.latency_ms, e.tokens)
+
+    def many(self, input_texts: Sequence[str]) -> list[Answer]:
+        import json
+
+        out = []
+        for e in self.extractor.extract_many(input_texts):
+            if isinstance(e, Exception):  # as one at a time: an answer that is not schema-valid fails the run
+                raise e
+            out.append(Answer(json.dumps(e.value, ensure_ascii=False), e.confidence, e.latency_ms, e.tokens))
+        return out
 
 
 def answerer_for(model: LoadedModel, task: TaskInfo, fmt: PromptFormat, shots: Sequence[Shot]) -> Answerer:

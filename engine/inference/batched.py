@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import AirlockError
+from engine.errors import DoesNotFit
 from engine.inference.native_model import _log_softmax_at
 
 ROOT = 0  # the sequence that keeps the shared prefix between calls
@@ -163,7 +163,7 @@ class MultiSequence:
         seqs = 0
         for i, (c, s) in enumerate(needs):
             if c > room or s > most:
-                raise AirlockError(f"input {i + 1} needs {prefix + c} tokens of context and {s} sequence(s); "
+                raise DoesNotFit(f"input {i + 1} needs {prefix + c} tokens of context and {s} sequence(s); "
                                     f"the batching context has {self.per_seq} per sequence and {most} sequences")
             if cur and seqs + s > most:
                 out.append(cur)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from engine.errors import DoesNotFit
 from engine.inference.runtime import LoadedModel
 from engine.tasks.prompt import PromptFormat, Shot
 
@@ -49,12 +50,16 @@ class Classifier:
 
     def classify_many(self, input_texts: Sequence[str]) -> list[Classification]:
         """The same answers as ``classify`` for each input, decoded together (shared prefix once);
-        latency and tokens are the batch's, shared out evenly."""
+        latency and tokens are the batch's, shared out evenly. Inputs too long for the batching
+        context are answered one at a time (the single-input context is larger)."""
         if not input_texts:
             return []
         start = time.perf_counter()
         prompts = [self.model.tokenize(self.fmt.prompt(t, self.shots), add_bos=True) for t in input_texts]
-        scored = self.model.score_many([(p, [([], c) for c in self._candidates]) for p in prompts])
+        try:
+            scored = self.model.score_many([(p, [([], c) for c in self._candidates]) for p in prompts])
+        except DoesNotFit:
+            return [self.classify(t) for t in input_texts]
         n = len(input_texts)
         latency = (time.perf_counter() - start) * 1000 / n
         tokens = -(-self.model.last_evaluated // n)

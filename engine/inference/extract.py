@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import AirlockError
+from engine.errors import AirlockError, DoesNotFit
 from engine.inference.runtime import LoadedModel
 from engine.tasks.prompt import PromptFormat
 
@@ -84,12 +84,16 @@ class Extractor:
 
     def extract_many(self, input_texts: Sequence[str]) -> list[Extraction | AirlockError]:
         """The same answers as ``extract`` for each input, generated and re-scored together; an
-        input whose answer is not schema-valid JSON gets its error in its place."""
+        input whose answer is not schema-valid JSON gets its error in its place. Inputs too long
+        for the batching context are answered one at a time (the single-input context is larger)."""
         if not input_texts:
             return []
         start = time.perf_counter()
         prompts = [self.fmt.prompt(t) for t in input_texts]
-        done = self.model.generate_many(prompts, max_tokens=self.max_tokens, schema=self.schema)
+        try:
+            done = self.model.generate_many(prompts, max_tokens=self.max_tokens, schema=self.schema)
+        except DoesNotFit:
+            return [self._one(t) for t in input_texts]
         evaluated = self.model.last_evaluated
         values: list[dict[str, Any] | AirlockError] = []
         for text, _ in done:
@@ -100,7 +104,10 @@ class Extractor:
         plans = [self._plan(v) if isinstance(v, dict) else [] for v in values]
         groups = [(self.model.tokenize(p, add_bos=True), [b for step in plan for b in step.branches])
                   for p, plan in zip(prompts, plans, strict=True)]
-        scored = self.model.score_many(groups) if any(g[1] for g in groups) else [[] for _ in groups]
+        try:
+            scored = self.model.score_many(groups) if any(g[1] for g in groups) else [[] for _ in groups]
+        except DoesNotFit:
+            return [self._one(t) for t in input_texts]
         n = len(input_texts)
         latency = (time.perf_counter() - start) * 1000 / n
         tokens = -(-(evaluated + self.model.last_evaluated) // n)
@@ -114,6 +121,12 @@ class Extractor:
                 fields[step.key] = step.confidence([logps.pop(0) for _ in step.branches])
             out.append(Extraction(value, text, min(fields.values()) if fields else 1.0, fields, latency, tokens))
         return out
+
+    def _one(self, input_text: str) -> Extraction | AirlockError:
+        try:
+            return self.extract(input_text)
+        except AirlockError as exc:
+            return exc
 
     def _parse(self, text: str) -> dict[str, Any]:
         from jsonschema import validate

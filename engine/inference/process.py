@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from engine.errors import AirlockError
+from engine.errors import AirlockError, DoesNotFit
 from engine.inference.host import LoadSpec
 from engine.inference.native_model import default_threads
 from engine.inference.selftest import CRASH_SIGNALS, RuntimeConfig
@@ -122,7 +122,8 @@ def exchange(proc: InferenceProcess, op: str, timeout: float, **kwargs: Any) -> 
     except (EOFError, OSError):
         raise failure(proc, hung=False) from None
     if reply[0] == "error":
-        raise AirlockError(reply[2]) if reply[1] == "AirlockError" else ValueError(reply[2])
+        kinds: dict[str, type[Exception]] = {"AirlockError": AirlockError, "DoesNotFit": DoesNotFit}
+        raise kinds.get(reply[1], ValueError)(reply[2])
     return reply[1], int(reply[2])
 
 

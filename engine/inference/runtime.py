@@ -30,6 +30,8 @@ from engine.inference.process import (
 from engine.inference.selftest import RuntimeConfig, config_to_use, record_crash
 from engine.models.gguf_file import read_gguf
 
+BATCH_INPUTS = 8  # inputs callers hand to score_many/generate_many at once (batch jobs, evaluation)
+
 CrashListener = Callable[[InferenceCrashed], None]
 _listeners: list[CrashListener] = []
 

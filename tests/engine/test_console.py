@@ -169,6 +169,34 @@ def test_batch_over_a_csv_column_writes_one_row_per_input_and_feeds_monitoring(
     assert monitoring(ws, by="day")[-1].calls == sum(b.calls for b in buckets if b.start.date() == last.start.date())
 
 
+def test_a_batch_is_decoded_in_chunks_and_answers_as_the_console_does_one_at_a_time(
+        console_ws: tuple[Workspace, int, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.console import batch
+    from engine.console.batch import BatchInput, run_batch
+    from engine.console.calls import call
+    from engine.console.classify import extract_text
+    from engine.jobs import JobContext
+
+    ws, art_id, task_id = console_ws
+    monkeypatch.setattr(batch, "BATCH_INPUTS", 3)  # five inputs: two chunks decoded together
+    texts = [REPORT, "On the paint shop: the pump leaks oil.", "   ",
+             "On the press line: the PLC shows a firmware error.", "In hall 2 the hydraulic press loses pressure."]
+    steps: list[str] = []
+    result = run_batch(ws, [BatchInput(f"r{i}", t) for i, t in enumerate(texts)], tmp_path / "out", art_id,
+                       task_id, threshold=0.0, ctx=JobContext(progress=lambda f, m: steps.append(m)))
+    rows = [json.loads(x) for x in result.jsonl.read_text().splitlines()]
+    assert [r["source"] for r in rows] == ["r0", "r1", "r2", "r3", "r4"]
+    assert result.errors == 1 and "input is empty" in rows[2]["error"]  # its place kept, the others answered
+    assert sum(m.startswith("Answering") for m in steps) == 2
+    assert "Jonas Weber" not in call(ws, rows[0]["call_id"]).redacted_input  # logged as the console logs
+    assert len({r["call_id"] for r in rows if "call_id" in r}) == 4  # every answer is its own logged call
+    for row, text in zip(rows, texts, strict=True):
+        if "error" not in row:
+            alone = extract_text(ws, art_id, text, task_id=task_id, threshold=0.0)
+            assert row["answer"] == alone.value
+            assert row["confidence"] == pytest.approx(alone.confidence, abs=0.05)
+
+
 def test_review_queue_turns_corrections_into_labelled_examples(console_ws: tuple[Workspace, int, int]) -> None:
     from sqlalchemy import select
 

@@ -52,6 +52,8 @@ def test_extraction_run_is_schema_valid_and_scored_per_field(workspace: Workspac
     assert m["task_kind"] == "extraction" and m["n"] == 2
     assert m["json_valid_rate"] == 1.0 and m["schema_valid_rate"] == 1.0  # grammar-constrained, like the console
     assert set(m["per_field"]) <= {"machine", "severity"} and 0.0 <= m["field_f1"] <= 1.0
+    zero_shot = workspace.evaluation.run(workspace.evaluation.model("base", version), version, "test")
+    assert [r.output for r in workspace.evaluation.predictions(zero_shot.id)] == _one_at_a_time(workspace, version)
     rows = workspace.evaluation.predictions(info.id)
     assert len(rows) == 2 and all(set(json.loads(r.output)) == {"machine", "severity"} for r in rows)
     assert m["quality"] == pytest.approx(sum(r.score or 0.0 for r in rows) / 2)
@@ -68,5 +70,40 @@ def test_generation_run_scores_rouge_l(workspace: Workspace) -> None:
     assert info.status == "succeeded" and m["task_kind"] == "generation" and m["quality_metric"] == "ROUGE-L"
     rows = workspace.evaluation.predictions(info.id)
     assert all(r.output.strip() for r in rows) and m["rouge_l"] == pytest.approx(m["quality"])
+    assert [r.output for r in rows] == _one_at_a_time(workspace, version)  # decoded together, answered alike
     assert m["rouge_l"] > 0  # a 135M model copies some of the words back
     assert m["latency_p95_ms"] >= m["latency_p50_ms"] > 0 and m["tokens_per_second"] > 0
+
+
+def _one_at_a_time(ws: Workspace, version: int) -> list[str]:
+    """What the model under test answers for each test row asked alone (no batching), zero-shot."""
+    from engine.evaluation.answering import answerer_for
+    from engine.inference.runtime import LoadedModel
+    from engine.tasks.prompt import PromptFormat
+
+    model = ws.evaluation.model("base", version)
+    task = ws.tasks.get(ws.datasets.get(version).task_id)
+    fmt = PromptFormat(task.system_prompt, task.user_template, ws.models.base(model.base_model_id).chat_template)
+    with LoadedModel(model.path) as loaded:
+        answer = answerer_for(loaded, task, fmt, [])
+        return [answer(r.input_text).output for r in ws.datasets.rows(version, "test")]
+
+
+def test_runs_decode_in_batches_and_answer_as_one_at_a_time(workspace: Workspace) -> None:
+    from engine.inference.runtime import BATCH_INPUTS
+
+    faults = ["the breaker trips", "the gearbox grinds", "the hose bursts", "the PLC reboots", "a fuse blew",
+              "the bearing is hot", "the valve sticks", "the display is blank", "the motor hums", "oil drips"]
+    assert len(faults) > BATCH_INPUTS  # two batches
+    version = _version(workspace, "classification", {"labels": [{"name": "electrical"}, {"name": "mechanical"}]},
+                       {"test": [(f"On line {i}: {f}.", "electrical" if i % 2 else "mechanical")
+                                 for i, f in enumerate(faults)]})
+    workspace.models.ensure_demo_model()
+    steps: list[str] = []
+    from engine.jobs import JobContext
+
+    info = workspace.evaluation.run(workspace.evaluation.model("base", version), version, "test",
+                                    ctx=JobContext(progress=lambda f, m: steps.append(m)))
+    batched = [r.output for r in workspace.evaluation.predictions(info.id)]
+    assert batched == _one_at_a_time(workspace, version)
+    assert sum("examples" in m for m in steps) == 2  # progress moved once per batch

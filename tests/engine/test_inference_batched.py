@@ -89,3 +89,10 @@ def test_an_input_too_long_for_the_batching_context_is_a_clear_error(model: Load
     pid = model.pid
     assert model.generate_many([_fmt(model).prompt("short")], max_tokens=4)[0][1] > 0
     assert model.pid == pid  # the inference process did not crash
+
+
+def test_inputs_too_long_to_batch_are_answered_one_at_a_time(model: LoadedModel) -> None:
+    clf = Classifier(model, _fmt(model), ["positive", "negative"])
+    longer = "I loved it. " * 300  # about 1,200 tokens: more than a batching sequence holds, fits one alone
+    many = clf.classify_many([REVIEWS[0], longer])
+    assert [a.label for a in many] == [clf.classify(REVIEWS[0]).label, clf.classify(longer).label]
