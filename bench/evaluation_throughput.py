@@ -41,12 +41,17 @@ def _log_softmax(row: Any, index: int) -> float:
 
 def bare_loop(model_path: Path, prompts: list[str], candidates: list[str]) -> float:
     """Examples per second for a plain llama-cpp-python scoring loop."""
+    from engine.inference.native import load_cpu_backend
+    from engine.inference.native_model import use_extra_buffer_types
+    from engine.inference.selftest import config_to_use
+
+    cfg = config_to_use()  # the CPU variant, repacking and threads the inference process uses
+    load_cpu_backend(cfg.variant)  # before llama_cpp is imported: it loads the backends it finds
+    use_extra_buffer_types(cfg.extra_bufts)
     from llama_cpp import Llama
 
-    from engine.inference.runtime import default_threads
-
-    llm = Llama(model_path=str(model_path), n_ctx=2048, n_threads=default_threads(), logits_all=True,
-                verbose=False, seed=0)
+    llm = Llama(model_path=str(model_path), n_ctx=2048, n_threads=cfg.threads, n_threads_batch=cfg.threads,
+                logits_all=True, verbose=False, seed=0)
     cands = [list(llm.tokenize(c.encode(), add_bos=False, special=True)) for c in candidates]
     start = time.perf_counter()
     for prompt in prompts:
