@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from engine.workspace import Workspace
 
 T = TypeVar("T")
+In = TypeVar("In")
+Raw = TypeVar("Raw")
+Out = TypeVar("Out")
 
 
 @dataclass(frozen=True)
@@ -107,9 +110,7 @@ def classify_texts(ws: Workspace, artifact_id: int | None, texts: Sequence[str],
     if ready:
         with using(ws, model.path) as loaded:
             answers = Classifier(loaded, model.prompt_format(task), task.labels).classify_many(ready)
-    found = iter(answers)
-    return [i if isinstance(i, AirlockError) else _logged_label(ws, model, task, i, next(found), threshold)
-            for i in inputs]
+    return _in_place(inputs, answers, lambda text, answer: _logged_label(ws, model, task, text, answer, threshold))
 
 
 def _logged_label(ws: Workspace, model: ConsoleModel, task: TaskInfo, redacted: str, answer: Classification,
@@ -121,6 +122,21 @@ def _logged_label(ws: Workspace, model: ConsoleModel, task: TaskInfo, redacted: 
                        latency_ms=answer.latency_ms, tokens=answer.tokens, task_id=task.id,
                        audit={"label": answer.label, "raw_confidence": round(answer.confidence, 4)})
     return ConsoleAnswer(answer.label, confidence, flagged, answer.latency_ms, redacted, call_id)
+
+
+def _in_place(inputs: Sequence[In | AirlockError], answers: Sequence[Raw | AirlockError],
+              log: Callable[[In, Raw], Out]) -> list[Out | AirlockError]:
+    """Each input's logged answer, or its error, in the inputs' order: ``answers`` holds one answer (or
+    error) for each input that was not already an error."""
+    found = iter(answers)
+    out: list[Out | AirlockError] = []
+    for i in inputs:
+        if isinstance(i, AirlockError):
+            out.append(i)
+            continue
+        answer = next(found)
+        out.append(answer if isinstance(answer, AirlockError) else log(i, answer))
+    return out
 
 
 def _or_error(fn: Callable[..., T], *args: Any) -> T | AirlockError:
@@ -176,16 +192,7 @@ def extract_texts(ws: Workspace, artifact_id: int | None, texts: Sequence[str], 
     if ready:
         with using(ws, model.path) as loaded:
             results = Extractor(loaded, model.prompt_format(task), schema).extract_many([p.text for p in ready])
-    found = iter(results)
-    out: list[ExtractionAnswer | AirlockError] = []
-    for i in inputs:
-        if isinstance(i, AirlockError):
-            out.append(i)
-            continue
-        result = next(found)
-        out.append(result if isinstance(result, AirlockError)
-                   else _logged_record(ws, model, task, i, result, threshold))
-    return out
+    return _in_place(inputs, results, lambda pseudo, result: _logged_record(ws, model, task, pseudo, result, threshold))
 
 
 def _logged_record(ws: Workspace, model: ConsoleModel, task: TaskInfo, pseudo: Pseudonymised, result: Extraction,

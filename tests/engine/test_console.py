@@ -188,6 +188,8 @@ def test_a_batch_is_decoded_in_chunks_and_answers_as_the_console_does_one_at_a_t
     assert [r["source"] for r in rows] == ["r0", "r1", "r2", "r3", "r4"]
     assert result.errors == 1 and "input is empty" in rows[2]["error"]  # its place kept, the others answered
     assert sum(m.startswith("Answering") for m in steps) == 2
+    # decoded together: the inputs of one chunk share its time evenly (one at a time, each has its own)
+    assert rows[0]["latency_ms"] == rows[1]["latency_ms"] and rows[3]["latency_ms"] == rows[4]["latency_ms"]
     assert "Jonas Weber" not in call(ws, rows[0]["call_id"]).redacted_input  # logged as the console logs
     assert len({r["call_id"] for r in rows if "call_id" in r}) == 4  # every answer is its own logged call
     for row, text in zip(rows, texts, strict=True):

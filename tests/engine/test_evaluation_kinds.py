@@ -105,5 +105,7 @@ def test_runs_decode_in_batches_and_answer_as_one_at_a_time(workspace: Workspace
     info = workspace.evaluation.run(workspace.evaluation.model("base", version), version, "test",
                                     ctx=JobContext(progress=lambda f, m: steps.append(m)))
     batched = [r.output for r in workspace.evaluation.predictions(info.id)]
+    latencies = [r.latency_ms for r in workspace.evaluation.predictions(info.id)]
+    assert len(set(latencies[:BATCH_INPUTS])) == 1 and len(set(latencies[BATCH_INPUTS:])) == 1  # one time per batch
     assert batched == _one_at_a_time(workspace, version)
     assert sum("examples" in m for m in steps) == 2  # progress moved once per batch
