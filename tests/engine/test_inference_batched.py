@@ -96,3 +96,58 @@ def test_inputs_too_long_to_batch_are_answered_one_at_a_time(model: LoadedModel)
     longer = "I loved it. " * 300  # about 1,200 tokens: more than a batching sequence holds, fits one alone
     many = clf.classify_many([REVIEWS[0], longer])
     assert [a.label for a in many] == [clf.classify(REVIEWS[0]).label, clf.classify(longer).label]
+
+
+def test_the_grammar_fast_path_picks_the_token_a_full_grammar_mask_picks() -> None:
+    """GreedyChooser checks the unconstrained best token alone and masks the whole vocabulary
+    only when the grammar rejects it; it must pick what masking everything picks, at every step
+    of a real JSON-schema grammar over the demo model's real vocabulary."""
+    import json
+
+    import numpy as np
+    from llama_cpp import Llama
+    from llama_cpp import llama_cpp as lib
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    from engine.inference.batched_generate import GreedyChooser
+    from engine.inference.native import load_cpu_backend
+    from engine.inference.selftest import config_to_use
+
+    load_cpu_backend(config_to_use().variant)
+    llm = Llama(model_path=str(demo_model_path()), vocab_only=True, verbose=False)
+    vocab = lib.llama_model_get_vocab(llm._model.model)
+    n_vocab = int(lib.llama_vocab_n_tokens(vocab))
+    rules = LlamaGrammar.from_json_schema(json.dumps(SCHEMA), verbose=False)
+
+    def new_grammar() -> object:
+        return lib.llama_sampler_init_grammar(vocab, rules._grammar.encode(), rules._root.encode())
+
+    fast, full = new_grammar(), new_grammar()
+    chooser, reference = GreedyChooser(lib, n_vocab), GreedyChooser(lib, n_vocab)
+    rng = np.random.default_rng(7)
+    picked: list[int] = []
+    try:
+        for step in range(40):
+            row = rng.normal(size=n_vocab).astype(np.float32)
+            # the reference: mask every token, then the highest logit
+            reference.all["logit"] = row
+            reference._apply(full, reference.all)
+            best_allowed = int(np.argmax(reference.all["logit"]))
+            if step % 2:  # make the allowed token the overall best: the fast path must take it
+                row[best_allowed] = row.max() + 1.0
+            token = chooser.choose(row, fast)
+            assert token == best_allowed, f"step {step}"
+            lib.llama_sampler_accept(full, token)
+            picked.append(token)
+            if lib.llama_vocab_is_eog(vocab, token):
+                break
+    finally:
+        lib.llama_sampler_free(fast)
+        lib.llama_sampler_free(full)
+        llm.close()
+    steps = len(picked)
+    assert steps >= 4
+    # both paths were taken: the rejected best tokens (even steps) and the allowed ones (odd)
+    assert 0 < chooser.full_checks < steps
+    assert chooser.full_checks <= (steps + 1) // 2 + 1
+    assert GreedyChooser(lib, n_vocab).choose(np.arange(5, dtype=np.float32)[::-1].copy(), None) == 0
