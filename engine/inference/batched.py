@@ -13,6 +13,10 @@ cells interleave and llama.cpp's vector sums add the same numbers in another ord
 model that moved log-probabilities by up to 0.3 and changed greedy answers. Per-sequence
 streams give the same numbers as the unbatched path. Inputs beyond ``n_seq - 1`` sequences run
 in several waves; one that does not fit a stream is refused with a clear error.
+
+A generation leaves each input's sequence holding its prompt (all but the last token), *kept*:
+an extraction re-scores its answer after the same prompts, and scoring then starts from the
+kept sequence instead of decoding the prompt again.
 """
 
 from __future__ import annotations
@@ -92,6 +96,7 @@ class MultiSequence:
         self.per_seq = int(lib.llama_n_ctx(self.ctx)) // self.n_seq
         self.batch = lib.llama_batch_init(n_batch, 0, self.n_seq)
         self.prefix: list[int] = []  # what ROOT holds
+        self.kept: dict[int, tuple[int, ...]] = {}  # sequence -> the prompt tokens it holds
         self.evaluated = 0
 
     def close(self) -> None:
@@ -142,21 +147,45 @@ class MultiSequence:
 
     def fork(self, seqs: Sequence[int]) -> None:
         for s in seqs:
+            if self.kept.pop(s, None) is not None:
+                self.lib.llama_memory_seq_rm(self.mem, s, -1, -1)
             self.lib.llama_memory_seq_cp(self.mem, ROOT, s, -1, -1)
 
     def drop(self, seqs: Sequence[int]) -> None:
         for s in seqs:
+            self.kept.pop(s, None)
             self.lib.llama_memory_seq_rm(self.mem, s, -1, -1)
+
+    def keep(self, seq: int, prompt: Sequence[int]) -> None:
+        """Trim ``seq`` to ``prompt`` minus its last token (whose logits a scorer reads) and keep it."""
+        self.lib.llama_memory_seq_rm(self.mem, seq, len(prompt) - 1, -1)
+        self.kept[seq] = tuple(prompt)
+
+    def claim_kept(self, prompts: Sequence[Sequence[int]]) -> dict[int, int]:
+        """Kept sequences holding these prompts ({prompt index: sequence}); the others are dropped."""
+        free = dict(self.kept)
+        owned: dict[int, int] = {}
+        for i, p in enumerate(prompts):
+            seq = next((s for s, held in free.items() if held == tuple(p)), None)
+            if seq is not None:
+                owned[i] = seq
+                del free[seq]
+        self.drop(list(free))
+        return owned
 
     def reset(self) -> None:
         """Forget everything (after a failed decode the cache's content is unknown)."""
         self.lib.llama_memory_clear(self.mem, True)
         self.prefix = []
+        self.kept = {}
 
-    def waves(self, needs: Sequence[tuple[int, int]], prefix: int, wave: int | None = None) -> list[list[int]]:
+    def waves(self, needs: Sequence[tuple[int, int]], prefix: int, wave: int | None = None,
+              owned: dict[int, int] | None = None) -> list[list[int]]:
         """Input indices packed into runs that fit: ``needs[i]`` is (cells one of its sequences
         needs after the prefix, how many sequences it needs) for input i; ``wave`` caps the
-        sequences of one run (tests use it to force several runs)."""
+        sequences of one run (tests use it to force several runs). ``owned`` inputs already hold
+        their first sequence; the sequences of owned inputs of later runs are not free."""
+        owned = owned or {}
         room, most = self.per_seq - prefix, min(self.n_seq - 1, wave or self.n_seq)
         out: list[list[int]] = []
         cur: list[int] = []
@@ -165,7 +194,8 @@ class MultiSequence:
             if c > room or s > most:
                 raise DoesNotFit(f"input {i + 1} needs {prefix + c} tokens of context and {s} sequence(s); "
                                     f"the batching context has {self.per_seq} per sequence and {most} sequences")
-            if cur and seqs + s > most:
+            later = sum(1 for j in owned if j > i)  # still held for inputs of later runs
+            if cur and seqs + s + later > most:
                 out.append(cur)
                 cur, seqs = [], 0
             cur.append(i)
@@ -173,6 +203,9 @@ class MultiSequence:
         if cur:
             out.append(cur)
         return out
+
+    def free_sequences(self, reserved: set[int]) -> list[int]:
+        return [s for s in range(1, self.n_seq) if s not in reserved]
 
 
 def score_groups(ms: MultiSequence, groups: Sequence[Group], wave: int | None = None) -> list[list[list[float]]]:
@@ -192,23 +225,32 @@ def score_groups(ms: MultiSequence, groups: Sequence[Group], wave: int | None = 
         for g, b, k, token in tag:
             results[g][b][k] = _log_softmax_at(row, token)
 
-    for run in ms.waves(needs, prefix, wave):
-        seqs: dict[int, list[int]] = {}
-        nxt = 1
+    owned = ms.claim_kept([g.tokens for g in groups])
+    most = min(ms.n_seq - 1, wave or ms.n_seq)
+    if any(s + sum(1 for j in owned if j > i) > most for i, (_c, s) in enumerate(needs)):
+        ms.drop(list(owned.values()))  # too few sequences to keep them all waiting: decode prompts again
+        owned = {}
+    for run in ms.waves(needs, prefix, wave, owned):
+        free = iter(ms.free_sequences({owned[g] for g in owned if g >= run[0]}))
+        seqs = {g: ([owned[g]] if g in owned else [next(free)]) for g in run}
         for g in run:
-            seqs[g] = list(range(nxt, nxt + max(1, len(groups[g].branches))))
-            nxt += len(seqs[g])
+            seqs[g] += [next(free) for _ in range(max(1, len(groups[g].branches)) - 1)]
         used = [s for g in run for s in seqs[g]]
         try:
-            ms.fork([seqs[g][0] for g in run])
-            prompts: list[Entry] = []
-            for g in run:
-                group, own = groups[g], groups[g].tokens[prefix:]
-                at_end = [(g, b, 0, br.candidate[0]) for b, br in enumerate(group.branches)
-                          if not br.tail and br.candidate]
-                prompts += [(t, prefix + j, (seqs[g][0],), at_end if j == len(own) - 1 and at_end else None)
-                            for j, t in enumerate(own)]
-            ms.decode(prompts, read)
+            ms.fork([seqs[g][0] for g in run if g not in owned])
+            # the prompts' own tokens, then the last token of each kept one: in separate decodes, as
+            # mixing sequences of one token with longer ones splits llama.cpp's batch differently
+            for kept in (False, True):
+                prompts: list[Entry] = []
+                for g in (g for g in run if (g in owned) == kept):
+                    group = groups[g]
+                    start = len(group.tokens) - 1 if kept else prefix  # a kept sequence lacks only the last
+                    at_end = [(g, b, 0, br.candidate[0]) for b, br in enumerate(group.branches)
+                              if not br.tail and br.candidate]
+                    own = group.tokens[start:]
+                    prompts += [(t, start + j, (seqs[g][0],), at_end if j == len(own) - 1 and at_end else None)
+                                for j, t in enumerate(own)]
+                ms.decode(prompts, read)
             for g in run:
                 for s in seqs[g][1:]:
                     ms.lib.llama_memory_seq_cp(ms.mem, seqs[g][0], s, -1, -1)

@@ -59,7 +59,8 @@ def generate_prompts(ms: MultiSequence, llm: Any, prompts: Sequence[list[int]], 
             for r in running.values():
                 if r.grammar is not None:
                     lib.llama_sampler_free(r.grammar)
-        ms.drop([r.seq for r in running.values()])
+        for i, r in running.items():  # an extraction re-scores after the same prompts: keep them
+            ms.keep(r.seq, prompts[i])
         for i, r in running.items():
             results[i] = (r.text, len(prompts[i]) + len(r.tokens))
     return results

@@ -151,3 +151,21 @@ def test_the_grammar_fast_path_picks_the_token_a_full_grammar_mask_picks() -> No
     assert 0 < chooser.full_checks < steps
     assert chooser.full_checks <= (steps + 1) // 2 + 1
     assert GreedyChooser(lib, n_vocab).choose(np.arange(5, dtype=np.float32)[::-1].copy(), None) == 0
+
+
+def test_scoring_after_a_generation_starts_from_the_kept_prompts(model: LoadedModel) -> None:
+    """An extraction scores its answer after the prompts it just generated from: the sequences of
+    the last generation wave keep their prompts, so scoring decodes only their last token, and
+    gives the numbers scoring from scratch gives (the second call finds nothing kept)."""
+    fmt = _fmt(model)
+    prompts = [fmt.prompt(r) for r in REVIEWS]
+    cands = [model.tokenize(w, add_bos=False) for w in ("positive<|im_end|>", "negative<|im_end|>")]
+    groups = [(model.tokenize(p, add_bos=True), [([], c) for c in cands]) for p in prompts]
+    model.generate_many(prompts, max_tokens=8)
+    model.generate_many(prompts, max_tokens=8, wave=3)  # two runs: kept sequences from both calls
+    reused = model.score_many(groups)
+    reused_tokens = model.last_evaluated
+    fresh = model.score_many(groups)
+    assert model.last_evaluated - reused_tokens >= len(groups[0][0]) // 2  # prompts were not decoded again
+    for a, b in zip(reused, fresh, strict=True):
+        assert [sum(c) for c in a] == pytest.approx([sum(c) for c in b], abs=1e-4)
