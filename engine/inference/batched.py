@@ -212,8 +212,10 @@ def score_groups(ms: MultiSequence, groups: Sequence[Group], wave: int | None = 
     """For every group and branch, the log-probability of each candidate token after the group's
     prompt, the branch's tail and the candidate tokens before it (unconstrained).
 
-    Each group's prompt is decoded in its own sequence; then its first branch continues in that
-    sequence and every other branch in a copy of it, all groups' branches in one decode."""
+    Each group's prompt is decoded in its own sequence, with the tail tokens all its branches
+    begin with (an extraction's fields all start after ``{"first key":``); then its first branch
+    continues in that sequence and every other branch in a copy of it, all groups' branches in
+    one decode."""
     prefix = shared_prefix([g.tokens for g in groups])
     ms.hold_prefix(groups[0].tokens[:prefix] if groups else [])
     needs = [(len(g.tokens) - prefix + max((len(b.tail) + len(b.candidate) for b in g.branches), default=0),
@@ -225,6 +227,7 @@ def score_groups(ms: MultiSequence, groups: Sequence[Group], wave: int | None = 
         for g, b, k, token in tag:
             results[g][b][k] = _log_softmax_at(row, token)
 
+    common = [_common_tail(g.branches) for g in groups]
     owned = ms.claim_kept([g.tokens for g in groups])
     most = min(ms.n_seq - 1, wave or ms.n_seq)
     if any(s + sum(1 for j in owned if j > i) > most for i, (_c, s) in enumerate(needs)):
@@ -250,11 +253,13 @@ def score_groups(ms: MultiSequence, groups: Sequence[Group], wave: int | None = 
                     own = group.tokens[start:]
                     prompts += [(t, start + j, (seqs[g][0],), at_end if j == len(own) - 1 and at_end else None)
                                 for j, t in enumerate(own)]
+                    shared = group.branches[0].tail[:common[g]] if common[g] else []
+                    prompts += [(t, len(group.tokens) + j, (seqs[g][0],), None) for j, t in enumerate(shared)]
                 ms.decode(prompts, read)
             for g in run:
                 for s in seqs[g][1:]:
                     ms.lib.llama_memory_seq_cp(ms.mem, seqs[g][0], s, -1, -1)
-            ms.decode(_branch_entries(groups, run, seqs), read)
+            ms.decode(_branch_entries(groups, run, seqs, common), read)
         except BaseException:
             ms.reset()
             raise
@@ -262,13 +267,31 @@ def score_groups(ms: MultiSequence, groups: Sequence[Group], wave: int | None = 
     return results
 
 
-def _branch_entries(groups: Sequence[Group], wave: list[int], seqs: dict[int, list[int]]) -> list[Entry]:
+def _common_tail(branches: Sequence[Branch]) -> int:
+    """Tail tokens every branch begins with, leaving each branch at least one tail token of its own
+    (whose logits give its first candidate token's log-probability)."""
+    if len(branches) < 2:
+        return 0
+    n = min(len(b.tail) for b in branches) - 1
+    first = branches[0].tail
+    for b in branches[1:]:
+        i = 0
+        while i < n and b.tail[i] == first[i]:
+            i += 1
+        n = i
+    return max(0, n)
+
+
+def _branch_entries(groups: Sequence[Group], wave: list[int], seqs: dict[int, list[int]],
+                    common: Sequence[int]) -> list[Entry]:
     entries: list[Entry] = []
     for g in wave:
         pos0 = len(groups[g].tokens)
         for b, br in enumerate(groups[g].branches):
             seq = (seqs[g][b],)
             for j, t in enumerate(br.tail):
+                if j < common[g]:
+                    continue  # decoded with the prompt, before the branches were copied
                 last = j == len(br.tail) - 1 and br.candidate
                 entries.append((t, pos0 + j, seq, [(g, b, 0, br.candidate[0])] if last else None))
             pos = pos0 + len(br.tail)

@@ -169,3 +169,13 @@ def test_scoring_after_a_generation_starts_from_the_kept_prompts(model: LoadedMo
     assert model.last_evaluated - reused_tokens >= len(groups[0][0]) // 2  # prompts were not decoded again
     for a, b in zip(reused, fresh, strict=True):
         assert [sum(c) for c in a] == pytest.approx([sum(c) for c in b], abs=1e-4)
+
+
+def test_the_tail_all_branches_share_is_decoded_once_and_each_keeps_one_token() -> None:
+    from engine.inference.batched import Branch, _common_tail
+
+    assert _common_tail([Branch([1, 2, 3, 4], [9]), Branch([1, 2, 3, 4], [8]), Branch([1, 2, 3, 5, 6], [7])]) == 3
+    assert _common_tail([Branch([1, 2], [9]), Branch([1, 2], [8])]) == 1  # one tail token each stays
+    assert _common_tail([Branch([], [9]), Branch([], [8])]) == 0  # candidates right after the prompt
+    assert _common_tail([Branch([1, 2, 3], [9])]) == 0  # a single branch continues in place anyway
+    assert _common_tail([Branch([1, 2], [9]), Branch([3, 2], [8])]) == 0
