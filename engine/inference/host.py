@@ -98,17 +98,23 @@ class _Host:
         raise RuntimeError(f"unknown inference request {op!r}")
 
     def _load(self, spec: LoadSpec) -> dict[str, Any]:
-        from engine.inference.native import build_info, load_cpu_backend
+        from engine.hardware import describe_offload, plan_gpu_offload
+        from engine.inference.native import build_info, load_cpu_backend, load_gpu_backend
         from engine.inference.native_model import NativeModel, use_extra_buffer_types
+        from engine.models.gguf_file import read_gguf
 
         backend = load_cpu_backend(spec.variant)
+        gpu = load_gpu_backend()
         use_extra_buffer_types(spec.extra_bufts)
+        n_layers = read_gguf(Path(spec.path)).shape.get("num_layers", 0)
+        layers = plan_gpu_offload(Path(spec.path).stat().st_size, n_layers, gpu.free_bytes)
         started = time.perf_counter()
         self.model = NativeModel(Path(spec.path), n_ctx=spec.n_ctx, n_threads=spec.n_threads,
-                                 lora_path=Path(spec.lora_path) if spec.lora_path else None)
+                                 lora_path=Path(spec.lora_path) if spec.lora_path else None, gpu_layers=layers)
         self.spec = spec
         return {"variant": backend.variant, "system_info": build_info(), "pid": os.getpid(),
-                "load_s": time.perf_counter() - started}
+                "load_s": time.perf_counter() - started, "gpu": gpu.note,
+                "offload": describe_offload(layers, n_layers, gpu.device)}
 
     def _probe(self, text: str) -> list[int]:
         """Teacher-forced next-token argmax at every position of ``text`` (for the self-test)."""

@@ -11,6 +11,10 @@ that crashes on this machine is never loaded again.
 
 Loading a backend is done once per process, before the first model is opened; it happens
 only in the inference process (``engine.inference.host``), never in the GUI.
+
+A build made with CUDA (``packaging/bundle.sh --gpu``) also ships ``libggml-cuda.so``. It is loaded
+the same way; without an NVIDIA driver or GPU the load fails and the model runs on the CPU, with
+the reason reported (``GpuBackend.note``). Not exercised on a GPU in this project's CI: no GPU.
 """
 
 from __future__ import annotations
@@ -106,6 +110,49 @@ def load_cpu_backend(variant: str | None) -> CpuBackend:
         raise AirlockError(f"llama.cpp refused the CPU variant {chosen!r} on this CPU ({path.name})")
     _loaded_variant = chosen
     return CpuBackend(chosen, path)
+
+
+GPU_LIBRARY = "libggml-cuda.so"
+GPU_DEVICE_TYPE = 1  # ggml_backend_dev_type: CPU 0, GPU 1
+
+
+@dataclass(frozen=True)
+class GpuBackend:
+    """The CUDA backend when it loaded and found a GPU: its device and free memory; else why not."""
+
+    device: str | None
+    free_bytes: int
+    note: str
+
+
+def load_gpu_backend(folder: Path | None = None) -> GpuBackend:
+    """Register llama.cpp's CUDA backend when the build ships one and the machine can run it."""
+    folder = folder or lib_dir()
+    path = folder / GPU_LIBRARY
+    if not path.is_file():
+        return GpuBackend(None, 0, "this llama.cpp build has no CUDA backend (CPU build)")
+    ggml = _open_base_libraries(folder)
+    load = ggml.ggml_backend_load
+    load.restype, load.argtypes = ctypes.c_void_p, [ctypes.c_char_p]
+    if not load(str(path).encode()):
+        return GpuBackend(None, 0, f"llama.cpp could not load its CUDA backend ({path}): no usable NVIDIA "
+                                   "driver or GPU here; the model runs on the CPU")
+    ggml.ggml_backend_dev_count.restype = ctypes.c_size_t
+    ggml.ggml_backend_dev_get.restype, ggml.ggml_backend_dev_get.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    ggml.ggml_backend_dev_type.restype, ggml.ggml_backend_dev_type.argtypes = ctypes.c_int, [ctypes.c_void_p]
+    ggml.ggml_backend_dev_description.restype = ctypes.c_char_p
+    ggml.ggml_backend_dev_description.argtypes = [ctypes.c_void_p]
+    ggml.ggml_backend_dev_memory.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t),
+                                             ctypes.POINTER(ctypes.c_size_t)]
+    for i in range(int(ggml.ggml_backend_dev_count())):
+        dev = ggml.ggml_backend_dev_get(i)
+        if ggml.ggml_backend_dev_type(dev) != GPU_DEVICE_TYPE:
+            continue
+        free, total = ctypes.c_size_t(0), ctypes.c_size_t(0)
+        ggml.ggml_backend_dev_memory(dev, ctypes.byref(free), ctypes.byref(total))
+        name = (ggml.ggml_backend_dev_description(dev) or b"GPU").decode(errors="replace")
+        return GpuBackend(name, int(free.value), f"CUDA backend loaded: {name}, {free.value / 2**30:.1f} GiB free")
+    return GpuBackend(None, 0, "llama.cpp's CUDA backend loaded but found no GPU; the model runs on the CPU")
 
 
 def _open_base_libraries(folder: Path) -> ctypes.CDLL:

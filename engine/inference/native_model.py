@@ -48,7 +48,8 @@ class NativeModel:
     """A GGUF file checked with ``read_gguf`` and loaded with logits for every position."""
 
     def __init__(self, path: Path, n_ctx: int = 2048, n_threads: int | None = None,
-                 lora_path: Path | None = None, batch_ctx: int = 1024, batch_seqs: int = 16) -> None:
+                 lora_path: Path | None = None, batch_ctx: int = 1024, batch_seqs: int = 16,
+                 gpu_layers: int = 0) -> None:
         self.path = Path(path)
         self.info = read_gguf(self.path)  # refuses a damaged file before llama.cpp sees it
         if lora_path is not None:
@@ -57,7 +58,7 @@ class NativeModel:
 
         threads = n_threads or default_threads()
         self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
-                         logits_all=True, verbose=False, seed=0,
+                         logits_all=True, verbose=False, seed=0, n_gpu_layers=gpu_layers,
                          lora_path=str(lora_path) if lora_path is not None else None)
         self.last_evaluated = 0
         self.threads, self.batch_ctx, self.batch_seqs = threads, batch_ctx, batch_seqs
