@@ -198,7 +198,19 @@ def check_gpu() -> tuple[list[Check], bool]:
     else:
         checks.append(Check("gpu", "torch CUDA", "warning", f"torch cannot use the GPU (torch built for CUDA: {cuda}); "
                             "training runs on the CPU. Install the GPU bundle (bundle.sh --gpu)"))
+    checks.append(check_llama_cuda())
     return checks, True
+
+
+def check_llama_cuda() -> Check:
+    """On a machine with a GPU: whether the installed llama.cpp can put the model on it."""
+    from engine.inference.native import GPU_LIBRARY, lib_dir
+
+    if (lib_dir() / GPU_LIBRARY).is_file():
+        return Check("gpu", "llama.cpp CUDA", "ok", f"llama.cpp built with CUDA ({GPU_LIBRARY}): "
+                     "the console, evaluation and batch jobs offload the model to the GPU")
+    return Check("gpu", "llama.cpp CUDA", "warning", "llama.cpp is a CPU build: the console, evaluation and "
+                 "batch jobs run on the CPU. Install the GPU bundle (bundle.sh --gpu)")
 
 
 def check_resources(workspace: Path | None) -> list[Check]:

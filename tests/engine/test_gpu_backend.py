@@ -43,3 +43,10 @@ def test_a_cuda_library_that_cannot_load_falls_back_to_the_cpu_naming_it(tmp_pat
     assert device is None and free == 0
     assert "could not load its CUDA backend" in note and str(tmp_path / GPU_LIBRARY) in note
     assert "runs on the CPU" in note
+
+
+def test_doctor_says_on_a_gpu_machine_whether_llama_cpp_can_use_the_gpu() -> None:
+    from engine.doctor import check_llama_cuda
+
+    check = check_llama_cuda()  # this build is the CPU one setup.sh makes
+    assert check.status == "warning" and "CPU build" in check.detail and "bundle.sh --gpu" in check.detail
