@@ -101,7 +101,19 @@ def test_inputs_too_long_to_batch_are_answered_one_at_a_time(model: LoadedModel)
 def test_the_grammar_fast_path_picks_the_token_a_full_grammar_mask_picks() -> None:
     """GreedyChooser checks the unconstrained best token alone and masks the whole vocabulary
     only when the grammar rejects it; it must pick what masking everything picks, at every step
-    of a real JSON-schema grammar over the demo model's real vocabulary."""
+    of a real JSON-schema grammar over the demo model's real vocabulary. llama.cpp runs in a child
+    process (as in the product): loading it in the test process changes later in-process loads."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import runpy, sys; runpy.run_path(sys.argv[1])['_fast_path_check'](); print('checked')"
+    done = subprocess.run([sys.executable, "-c", code, __file__], cwd=Path(__file__).resolve().parents[2],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip().endswith("checked"), done.stderr[-2000:]
+
+
+def _fast_path_check() -> None:
     import json
 
     import numpy as np
@@ -111,9 +123,12 @@ def test_the_grammar_fast_path_picks_the_token_a_full_grammar_mask_picks() -> No
 
     from engine.inference.batched_generate import GreedyChooser
     from engine.inference.native import load_cpu_backend
+    from engine.inference.native_model import use_extra_buffer_types
     from engine.inference.selftest import config_to_use
 
-    load_cpu_backend(config_to_use().variant)
+    config = config_to_use()
+    load_cpu_backend(config.variant)
+    use_extra_buffer_types(config.extra_bufts)  # as the inference process does: others load after this
     llm = Llama(model_path=str(demo_model_path()), vocab_only=True, verbose=False)
     vocab = lib.llama_model_get_vocab(llm._model.model)
     n_vocab = int(lib.llama_vocab_n_tokens(vocab))
