@@ -270,16 +270,7 @@ def score_groups(ms: MultiSequence, groups: Sequence[Group], wave: int | None = 
 def _common_tail(branches: Sequence[Branch]) -> int:
     """Tail tokens every branch begins with, leaving each branch at least one tail token of its own
     (whose logits give its first candidate token's log-probability)."""
-    if len(branches) < 2:
-        return 0
-    n = min(len(b.tail) for b in branches) - 1
-    first = branches[0].tail
-    for b in branches[1:]:
-        i = 0
-        while i < n and b.tail[i] == first[i]:
-            i += 1
-        n = i
-    return max(0, n)
+    return shared_prefix([b.tail for b in branches]) if len(branches) > 1 else 0
 
 
 def _branch_entries(groups: Sequence[Group], wave: list[int], seqs: dict[int, list[int]],
