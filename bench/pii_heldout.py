@@ -5,7 +5,8 @@
 
 The corpus and its split are defined in ``bench/pii_corpus.py`` (held-out = other locales AND other
 templates than the tuning part, fixed before tuning). ``--split tuning2`` is a second tuning part
-(``bench/pii_corpus_tuning2.py``: new locales and new templates, added later). ``--show-errors`` prints
+(``bench/pii_corpus_tuning2.py``: new locales and new templates, added later); ``--split tuning3`` a third
+(``bench/pii_corpus_tuning3.py``, added in the third round). ``--show-errors`` prints
 misses and false alarms;
 it refuses on the held-out split, so that the held-out part is only ever scored. ``--model`` swaps the
 spaCy pipeline (an installed package name) to compare NER models on the same texts; the time printed
@@ -47,7 +48,7 @@ def report(name: str, table: dict[str, dict[str, float]]) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("tuning", "tuning2", "heldout"), default="tuning")
+    ap.add_argument("--split", choices=("tuning", "tuning2", "tuning3", "heldout"), default="tuning")
     ap.add_argument("--docs", type=int, default=360)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
@@ -67,6 +68,10 @@ def main() -> int:
         from pii_corpus_tuning2 import corpus as tuning2_corpus
 
         docs = tuning2_corpus(args.docs, args.seed)
+    elif args.split == "tuning3":
+        from pii_corpus_tuning3 import corpus as tuning3_corpus
+
+        docs = tuning3_corpus(args.docs, args.seed)
     else:
         docs = corpus(args.split, args.docs, args.seed)
     texts = [t for t, _g, _l in docs]

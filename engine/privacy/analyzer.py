@@ -66,8 +66,10 @@ def _build() -> AnalyzerEngine:
     from engine.privacy.recognizers.labelled_address import LabelledAddressRecognizer
     from engine.privacy.recognizers.national_phone import NationalPhoneRecognizer
     from engine.privacy.recognizers.person_cue import PersonCueRecognizer
+    from engine.privacy.recognizers.person_forms import PersonFormsRecognizer
     from engine.privacy.recognizers.person_role import PersonRoleRecognizer
     from engine.privacy.recognizers.postal_block import PostalBlockRecognizer
+    from engine.privacy.recognizers.short_phone import ShortNationalPhoneRecognizer
     from engine.privacy.recognizers.street_address import StreetAddressRecognizer
     from engine.privacy.recognizers.street_name_suffix import StreetNameSuffixRecognizer
     from engine.privacy.recognizers.street_type_first import StreetTypeFirstRecognizer
@@ -91,7 +93,8 @@ def _build() -> AnalyzerEngine:
     analyzer.registry.add_recognizer(NationalPhoneRecognizer())
     for recognizer in (StreetTypeFirstRecognizer(), StreetNameSuffixRecognizer(), PostalBlockRecognizer(),
                        LabelledAddressRecognizer(), TableColumnRecognizer(), IbanAnyCountryRecognizer(),
-                       InitialsNameRecognizer(), PersonRoleRecognizer(), ChatSpeakerRecognizer()):
+                       InitialsNameRecognizer(), PersonRoleRecognizer(), ChatSpeakerRecognizer(),
+                       PersonFormsRecognizer(), ShortNationalPhoneRecognizer()):
         analyzer.registry.add_recognizer(recognizer)
     return analyzer
 

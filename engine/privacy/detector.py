@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from engine.privacy.contact_lines import names_before_phones, phones_after_names
 from engine.privacy.name_echoes import echoes
 from engine.privacy.not_personal import judge_model_guess
 from engine.privacy.policy import EntityPolicy
@@ -145,12 +146,18 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     ignored = {e.strip().upper() for e in config.ignore_entities}
     allowed = {" ".join(w.split()).casefold() for w in config.allow_list if w.strip()}
     kept: list[Span] = []
+    weak_phones: list[Span] = []  # under the threshold: kept only beside a name (contact_lines)
     for span in (piece for c in candidates for piece in _pieces(text, c, user_sources)):
         trimmed = _trim(text, span)
         if trimmed is not None and trimmed.source in NER_SOURCES:
             trimmed = judge_model_guess(text, trimmed)
-        if trimmed is None or trimmed.entity_type in ignored or trimmed.score < config.threshold_for(
-                trimmed.entity_type):
+        if trimmed is None or trimmed.entity_type in ignored:
+            continue
+        if trimmed.score < config.threshold_for(trimmed.entity_type):
+            if (trimmed.entity_type == "PHONE_NUMBER" and trimmed.source not in NER_SOURCES
+                    and config.threshold_for("PHONE_NUMBER") <= DEFAULT_THRESHOLD
+                    and not not_a_phone(text[trimmed.start:trimmed.end])):
+                weak_phones.append(trimmed)
             continue
         value = text[trimmed.start:trimmed.end]
         if trimmed.entity_type == "PERSON" and trimmed.source not in user_sources and (
@@ -166,7 +173,12 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     if "PERSON" in ignored:
         return settled
     found, replaced = echoes(text, settled)
-    return sorted([*(s for s in settled if s not in replaced), *found], key=lambda s: (s.start, s.end))
+    settled = [*(s for s in settled if s not in replaced), *found]
+    if "PHONE_NUMBER" not in ignored:
+        named, replaced = names_before_phones(text, settled)
+        settled = [*(s for s in settled if s not in replaced), *named]
+        settled.extend(phones_after_names(text, settled, weak_phones))
+    return sorted(settled, key=lambda s: (s.start, s.end))
 
 
 def _pieces(text: str, span: Span, user_sources: Set[str]) -> list[Span]:

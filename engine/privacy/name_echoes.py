@@ -25,7 +25,8 @@ _NOT_ECHOED = frozenset({"the", "and", "van", "von", "der", "den", "del", "della
 
 
 # Recognizers that find a one-word name only where the text introduces it as a name ("Hi Lucy,")
-CUE_SOURCES = frozenset({"PersonCueRecognizer", "PersonRoleRecognizer", "ChatSpeakerRecognizer"})
+CUE_SOURCES = frozenset({"PersonCueRecognizer", "PersonRoleRecognizer", "ChatSpeakerRecognizer",
+                         "PersonFormsRecognizer"})
 
 
 def name_words(value: str, introduced: bool = False) -> list[str]:

@@ -60,8 +60,9 @@ _LEGAL_FORM = re.compile(
     r"|Solutions|Services|Systems|Technologies|Consulting)\b\.?)"
 )
 
-# The first word of a form label at a line's start: "Line manager:", "Salary account:", "Bill to:"
-_LABEL_REST = re.compile(r"(?:[ \t]+[a-z][a-z'\-]*){1,3}[ \t]*:")
+# The first word of a form label at a line's start: "Line manager:", "Salary account:", "Bill to:",
+# "Owner's tel.:"
+_LABEL_REST = re.compile(r"(?:[ \t]+[a-z][a-z'\-.]*){1,3}[ \t]*:")
 
 # The model sometimes takes the greeting into the name: "Dear W.B. Gomez"
 _GREETING = re.compile(r"(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Cheers|Greetings|Good morning|Good afternoon)[ \t,]+")

@@ -112,15 +112,22 @@ def is_only_digits_and_punctuation(value: str) -> bool:
 
 # A name, place or date never runs across a line, a table cell, a comma or a bracket; spaCy's entities
 # sometimes do ("Samuel Gibson;samuel.gibson@mail.com;0163..." in a semicolon table).
-_NER_BREAKS = re.compile(r"[\n\t;|<>\[\]()]+|,(?! ?(?:Jr|Sr)\b)")
+# a dash between spaces too: "James White - 4415 6637" (the model runs the name into the number), and
+# a gap of two spaces or more (the cells of a table laid out with spaces)
+_NER_BREAKS = re.compile(r"[\n\t;|<>\[\]()]+|,(?! ?(?:Jr|Sr)\b)|[ \t][-–—](?:[ \t]|\Z)| {2,}")
 _NOT_IN_A_NAME = re.compile(r"[\d@/=_#]")
 _NAMED_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "ORGANIZATION"})
+
+
+# Recognizers whose names hold a comma by design ("NOVAK, Petra") and never cross a line: not cut
+WHOLE_NAME_SOURCES = frozenset({"PersonFormsRecognizer"})
 
 
 def split_ner_span(text: str, span: Span) -> list[Span]:
     """A statistical entity cut at line, cell and bracket boundaries. For names (of people, places,
     groups) pieces holding digits, "@" or "/" and pieces with no capital letter are dropped."""
-    if span.entity_type not in NER_ENTITIES or not _NER_BREAKS.search(text, span.start, span.end):
+    if (span.entity_type not in NER_ENTITIES or span.source in WHOLE_NAME_SOURCES
+            or not _NER_BREAKS.search(text, span.start, span.end)):
         return [span]
     pieces: list[Span] = []
     at = span.start
@@ -153,10 +160,18 @@ def is_not_a_name(text: str, span: Span) -> bool:
 _DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
+# Six digits in three groups split by spaces: a small country's number ("75 65 88"), not an amount or a date
+_SIX_IN_GROUPS = re.compile(r"\d{1,3}(?: \d{2,3}){2}")
+
+
 def not_a_phone(value: str) -> bool:
-    """An amount or a year ("3398.88", "2025") is no phone number: those have at least 7 digits.
+    """An amount or a year ("3398.88", "2025") is no phone number: those have at least 7 digits
+    (six only in three groups split by spaces, "75 65 88").
     Nor is an IPv4 address ("120.48.103.14"), which presidio's phone matcher sometimes accepts."""
-    return sum(ch.isdigit() for ch in value) < 7 or _DOTTED_QUAD.fullmatch(value) is not None
+    digits = sum(ch.isdigit() for ch in value)
+    if digits == 6 and _SIX_IN_GROUPS.fullmatch(value):
+        return False
+    return digits < 7 or _DOTTED_QUAD.fullmatch(value) is not None
 
 
 def checksum_coincidences(text: str, spans: list[Span]) -> list[Span]:

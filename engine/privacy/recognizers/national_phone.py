@@ -7,7 +7,7 @@ recognizer takes the North American layout (3-3-4 with brackets, dots or
 dashes, optionally a leading "1-" and an extension) on its own, and bare digit
 runs (8 to 12 digits in one run or in groups: Nordic numbers have eight) only
 where a word like "phone" or "call" is near: without that context their score
-stays under the threshold.
+stays under the threshold. Six and seven digits: ``short_phone.py``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ class NationalPhoneRecognizer(PatternRecognizer):
         ("North American 3-3-4",
          rf"(?<![\w+.\-])(?:1[.\-])?(?:\(\d{{3}}\)[ \t]?|\d{{3}}[.\-])\d{{3}}[.\-]\d{{4}}{EXTENSION}"
          r"(?![\w\-]|\.\d)", 0.5),
-        ("eight to eleven digits in one run", r"(?<![\w+.\-])\d{8,11}(?![\w\-]|[.,]\d)", 0.25),
+        ("eight to twelve digits in one run", r"(?<![\w+.\-])\d{8,12}(?![\w\-]|[.,]\d)", 0.25),
+        ("two groups of four, not two years: 4415 6637, 9738.6969",
+         r"(?<![\w+.\-,])(?!(?:19|20)\d\d[ .\-](?:19|20)\d\d)\d{4}[ .\-]\d{4}(?![\w\-]|[.,]\d)", 0.2),
         ("leading 0, groups", r"(?<![\w+.\-])0\d{1,4}(?:[ /\-]?\d{2,5}){1,4}(?![\w\-]|[.,]\d)", 0.25),
         ("area code in brackets: (0439)-150008, 8 (100) 823-86-86",
          r"(?<![\w+.\-])(?:[78][ \t]?)?\(\d{2,5}\)[ \t\-]?\d{2,4}(?:[ \t.\-]?\d{2,4}){1,3}(?![\w\-]|[.,]\d)", 0.5),

@@ -1,5 +1,8 @@
 """Cells of a CSV / TSV / semicolon table whose header names them: a "phone" column holds phone numbers.
 
+A table laid out with runs of two or more spaces ("Time   Visitor   Phone", a visitor log, a report
+pasted as text) counts too, where no other delimiter is in the line.
+
 Bare digits ("608 919 667") or a surname alone say little by themselves, but in an exported table the
 header says what each column is. For every line that looks like a header (two or more cells, split by
 the same delimiter as the lines under it), columns whose header contains a known word get their cells
@@ -16,6 +19,9 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 DELIMITERS = (",", ";", "\t", "|")
+# A table laid out with spaces (pasted from a report or a log): cells are split by two or more spaces
+SPACES = "  "
+_SPACED_CELL = re.compile(r"\S+(?: \S+)*")
 
 
 class TableColumnRecognizer(EntityRecognizer):
@@ -27,7 +33,7 @@ class TableColumnRecognizer(EntityRecognizer):
         (r"street|address|addr|adresse|straße|strasse|dirección|indirizzo|endereço|adres|adresa|osoite",
          "STREET_ADDRESS"),
         (r"name|names|customer|client|contact|person|surname|forename|firstname|lastname|first_name|last_name"
-         r"|full_name|fullname|employee|holder|owner|recipient|sender|nome|nombre|nom|prénom|vorname|nachname"
+         r"|full_name|fullname|employee|holder|owner|recipient|sender|visitor|nome|nombre|nom|prénom|vorname|nachname"
          r"|imię|nazwisko|navn|namn|nimi", "PERSON"),
     )
     NOT_A_PERSON_HEADER: ClassVar[str] = r"company|product|file|user_?name|host|server|domain|item|model|device"
@@ -98,15 +104,21 @@ def _lines(text: str) -> list[tuple[int, str]]:
 def _delimiter(line: str) -> str | None:
     counts = {d: line.count(d) for d in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] >= 1 else None
+    if counts[best] >= 1:
+        return best
+    return SPACES if re.search(r"\S {2,}\S", line) else None
 
 
 def _cells(line: str, delimiter: str) -> list[str]:
+    if delimiter == SPACES:
+        return _SPACED_CELL.findall(line)
     return next(csv.reader([line], delimiter=delimiter), [])
 
 
 def _cell_spans(line: str, delimiter: str) -> list[tuple[int, int]]:
     """(start, end) of each cell's value in the line, quotes left out (quoted delimiters respected)."""
+    if delimiter == SPACES:
+        return [m.span() for m in _SPACED_CELL.finditer(line)]
     spans: list[tuple[int, int]] = []
     at = 0
     while at <= len(line):

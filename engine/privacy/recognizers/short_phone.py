@@ -1,0 +1,45 @@
+"""Six- and seven-digit national numbers of small countries: "75 65 88", "980 85 78", "4 903 82".
+
+Luxembourg, Liechtenstein, Iceland and others write local numbers with six or seven digits in groups.
+So few digits are taken only in three groups and only where a word that means a phone is among the
+last few words ("Tel: 75 65 88", "reached on 183 63 47"): "number" and "contact" are not enough, since
+order and ticket numbers come with them. Without such a word the candidate stays under the threshold
+(``contact_lines`` keeps it where it follows a name directly).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+
+from engine.privacy.recognizers.nearby_cue import boost_by_nearby_cue
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+
+class ShortNationalPhoneRecognizer(PatternRecognizer):
+    ENTITY: ClassVar[str] = "PHONE_NUMBER"
+    PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
+        ("six or seven digits in three groups: 75 65 88, 980 85 78, 4 903 82",
+         r"(?<![\w+.\-,/:])\d{1,3}(?:[ .\-]\d{2,3}){2}(?![\w\-:/]|[.,]\d)", 0.2),
+    )
+    CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "dial",
+                                          "telefon", "handy", "téléphone", "portable", "ring", "tel.", "mob",
+                                          "telefone", "telefono", "teléfono", "whatsapp", "sms", "landline",
+                                          "reach")
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity=self.ENTITY, name="ShortNationalPhoneRecognizer",
+                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
+                         context=list(self.CONTEXT))
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return None if 6 <= sum(ch.isdigit() for ch in pattern_text) <= 7 else False
+
+    def enhance_using_context(self, text: str, raw_recognizer_results: list[RecognizerResult],
+                              other_raw_recognizer_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
+                              context: list[str] | None = None) -> list[RecognizerResult]:
+        """Cues among the last few words as written, as for the longer national numbers."""
+        return boost_by_nearby_cue(text, raw_recognizer_results, self.CONTEXT)
