@@ -10,13 +10,15 @@ extraction is ``create_completion`` under the JSON-schema grammar. Airlock:
 ``Classifier.classify_many`` / ``Extractor.extract_many`` on a ``LoadedModel`` (inference
 process, shared prefix evaluated once, several sequences per llama_decode; extraction also
 re-scores every field for its confidence, which the naive loop does not). Reports items/s,
-the ratio, and whether the answers are identical.
+the ratio, and whether the answers are identical. Each side runs ``--rounds`` times, alternating
+(the inference process and the naive ``Llama`` are both loaded throughout); medians.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -67,6 +69,7 @@ def main() -> None:
     ap.add_argument("--classify", type=int, default=32)
     ap.add_argument("--extract", type=int, default=8)
     ap.add_argument("--max-tokens", type=int, default=40)
+    ap.add_argument("--rounds", type=int, default=3, help="each side timed this often, alternating; medians")
     args = ap.parse_args()
     from engine.inference.classify import Classifier
     from engine.inference.extract import Extractor
@@ -79,49 +82,51 @@ def main() -> None:
 
     cfg = config_to_use()
     path = demo_model_path()
-    print(f"config: {cfg.label()}  threads {cfg.threads}")
+    print(f"config: {cfg.label()}  threads {cfg.threads}  rounds {args.rounds}")
     labels = ["positive", "negative"]
     shots = [Shot("The lovely little radio works well", "positive"), Shot("It never turned on", "negative")]
-    with LoadedModel(path, n_threads=cfg.threads) as model:
-        fmt = PromptFormat("Classify the product review as positive or negative.", "Review: {input}",
-                           model.info.chat_template or "")
-        texts = inputs(args.classify)
-        clf = Classifier(model, fmt, labels, shots)
-        t0 = time.perf_counter()
-        ours = clf.classify_many(texts)
-        t_ours_c = time.perf_counter() - t0
-        prompts = [model.tokenize(fmt.prompt(t, shots), add_bos=True) for t in texts]
-        cands = [model.tokenize(fmt.completion(lab), add_bos=False) for lab in labels]
-        ext = Extractor(model, fmt, SCHEMA, max_tokens=args.max_tokens)
-        etexts = inputs(args.extract)
-        t0 = time.perf_counter()
-        ours_e = ext.extract_many(etexts)
-        t_ours_e = time.perf_counter() - t0
-        eprompts = [fmt.prompt(t) for t in etexts]
-
-    load_cpu_backend(cfg.variant)
+    load_cpu_backend(cfg.variant)  # the naive loop runs in this process, the inference process beside it
     use_extra_buffer_types(cfg.extra_bufts)
     from llama_cpp import Llama
 
-    llm = Llama(model_path=str(path), n_ctx=2048, n_threads=cfg.threads, n_threads_batch=cfg.threads,
-                logits_all=True, verbose=False, seed=0)
-    t0 = time.perf_counter()
-    naive = naive_classify(llm, prompts, cands)
-    t_naive_c = time.perf_counter() - t0
-    llm.close()
-    llm = Llama(model_path=str(path), n_ctx=2048, n_threads=cfg.threads, n_threads_batch=cfg.threads,
-                verbose=False, seed=0)
-    t0 = time.perf_counter()
-    naive_e = naive_extract(llm, eprompts, args.max_tokens)
-    t_naive_e = time.perf_counter() - t0
-    llm.close()
+    def timed(fn: Any) -> tuple[float, Any]:
+        t0 = time.perf_counter()
+        out = fn()
+        return time.perf_counter() - t0, out
+
+    times: dict[str, list[float]] = {"ours_c": [], "naive_c": [], "ours_e": [], "naive_e": []}
+    with LoadedModel(path, n_threads=cfg.threads) as model:
+        fmt = PromptFormat("Classify the product review as positive or negative.", "Review: {input}",
+                           model.info.chat_template or "")
+        texts, etexts = inputs(args.classify), inputs(args.extract)
+        clf = Classifier(model, fmt, labels, shots)
+        ext = Extractor(model, fmt, SCHEMA, max_tokens=args.max_tokens)
+        prompts = [model.tokenize(fmt.prompt(t, shots), add_bos=True) for t in texts]
+        cands = [model.tokenize(fmt.completion(lab), add_bos=False) for lab in labels]
+        eprompts = [fmt.prompt(t) for t in etexts]
+        scorer = Llama(model_path=str(path), n_ctx=2048, n_threads=cfg.threads, n_threads_batch=cfg.threads,
+                       logits_all=True, verbose=False, seed=0)
+        writer = Llama(model_path=str(path), n_ctx=2048, n_threads=cfg.threads, n_threads_batch=cfg.threads,
+                       verbose=False, seed=0)
+        for _ in range(args.rounds):
+            t, ours = timed(lambda: clf.classify_many(texts))
+            times["ours_c"].append(t)
+            t, naive = timed(lambda: naive_classify(scorer, prompts, cands))
+            times["naive_c"].append(t)
+            t, ours_e = timed(lambda: ext.extract_many(etexts))
+            times["ours_e"].append(t)
+            t, naive_e = timed(lambda: naive_extract(writer, eprompts, args.max_tokens))
+            times["naive_e"].append(t)
+        scorer.close()
+        writer.close()
 
     same_c = [labels[i] for i in naive] == [o.label for o in ours]
     same_e = [getattr(o, "text", None) for o in ours_e] == naive_e
-    for name, n, naive_s, ours_s, same in (("classification", len(texts), t_naive_c, t_ours_c, same_c),
-                                           ("extraction", len(etexts), t_naive_e, t_ours_e, same_e)):
+    for name, key, n, same in (("classification", "c", len(texts), same_c), ("extraction", "e", len(etexts), same_e)):
+        naive_s, ours_s = statistics.median(times["naive_" + key]), statistics.median(times["ours_" + key])
+        each = " ".join(f"{a / b:.2f}" for a, b in zip(times["naive_" + key], times["ours_" + key], strict=True))
         print(f"{name:15s} n={n:3d}  naive {n / naive_s:6.2f} items/s  airlock batched {n / ours_s:6.2f} items/s"
-              f"  ratio {naive_s / ours_s:4.2f}x  answers identical: {same}")
+              f"  ratio of medians {naive_s / ours_s:4.2f}x (rounds: {each})  answers identical: {same}")
 
 
 if __name__ == "__main__":

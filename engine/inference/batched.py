@@ -14,9 +14,9 @@ model that moved log-probabilities by up to 0.3 and changed greedy answers. Per-
 streams give the same numbers as the unbatched path. Inputs beyond ``n_seq - 1`` sequences run
 in several waves; one that does not fit a stream is refused with a clear error.
 
-A generation leaves each input's sequence holding its prompt (all but the last token), *kept*:
-an extraction re-scores its answer after the same prompts, and scoring then starts from the
-kept sequence instead of decoding the prompt again.
+A generation leaves each input's sequence holding its prompt and answer, *kept*: an extraction
+scores the alternatives of its fields right after the answer's tokens before them, and scoring
+then starts from the kept sequence instead of decoding the prompt and answer again.
 """
 
 from __future__ import annotations
@@ -156,20 +156,24 @@ class MultiSequence:
             self.kept.pop(s, None)
             self.lib.llama_memory_seq_rm(self.mem, s, -1, -1)
 
-    def keep(self, seq: int, prompt: Sequence[int]) -> None:
-        """Trim ``seq`` to ``prompt`` minus its last token (whose logits a scorer reads) and keep it."""
-        self.lib.llama_memory_seq_rm(self.mem, seq, len(prompt) - 1, -1)
-        self.kept[seq] = tuple(prompt)
+    def keep(self, seq: int, held: Sequence[int]) -> None:
+        """Keep ``seq``, which holds ``held`` (a prompt and the answer decoded after it)."""
+        self.kept[seq] = tuple(held)
 
     def claim_kept(self, prompts: Sequence[Sequence[int]]) -> dict[int, int]:
-        """Kept sequences holding these prompts ({prompt index: sequence}); the others are dropped."""
+        """Kept sequences holding all of each prompt but its last token ({prompt index: sequence}),
+        trimmed to that (a scorer decodes the last token again to read its logits); the other kept
+        sequences are dropped."""
         free = dict(self.kept)
         owned: dict[int, int] = {}
         for i, p in enumerate(prompts):
-            seq = next((s for s, held in free.items() if held == tuple(p)), None)
+            want = tuple(p[:-1])
+            seq = next((s for s, held in free.items() if held[:len(want)] == want), None)
             if seq is not None:
                 owned[i] = seq
                 del free[seq]
+                self.lib.llama_memory_seq_rm(self.mem, seq, len(want), -1)
+                self.kept[seq] = want
         self.drop(list(free))
         return owned
 
@@ -203,6 +207,11 @@ class MultiSequence:
         if cur:
             out.append(cur)
         return out
+
+    def unkept_first(self, n: int) -> list[int]:
+        """``n`` sequences for a generation run: ones holding nothing kept first, then the longest kept."""
+        order = [s for s in range(1, self.n_seq) if s not in self.kept] + list(self.kept)
+        return order[:n]
 
     def free_sequences(self, reserved: set[int]) -> list[int]:
         return [s for s in range(1, self.n_seq) if s not in reserved]

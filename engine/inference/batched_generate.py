@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from engine.inference.batched import Entry, MultiSequence, shared_prefix
+from engine.inference.native_model import _log_softmax_at
 
 # llama_token_data as numpy sees it, so candidate arrays are filled without a Python loop
 TOKEN_DATA = np.dtype([("id", "<i4"), ("logit", "<f4"), ("p", "<f4")])
@@ -35,21 +36,36 @@ class _Running:
     pos: int
     grammar: Any  # this sequence's llama.cpp grammar sampler, or None
     tokens: list[int] = field(default_factory=list)
+    logprobs: list[float] = field(default_factory=list)  # each token's, unconstrained
     text: str = ""
     done: bool = False
+    evaluated: int = 0  # answer tokens decoded into the sequence
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One prompt's completion: its text, the tokens (prompt and answer) it used, the answer's tokens
+    and the unconstrained log-probability of each (what an extraction's confidence reads)."""
+
+    text: str
+    used: int
+    tokens: list[int]
+    logprobs: list[float]
 
 
 def generate_prompts(ms: MultiSequence, llm: Any, prompts: Sequence[list[int]], max_tokens: int,
                      stop: Sequence[str] = (), grammar: Any = None, wave: int | None = None
-                     ) -> list[tuple[str, int]]:
-    """Each prompt's greedy completion and the tokens (prompt and answer) it used."""
+                     ) -> list[Generated]:
+    """Each prompt's greedy completion. Each sequence is kept afterwards holding its prompt and the
+    answer tokens decoded into it (an extraction scores its fields right after them)."""
     lib = ms.lib
     prefix = shared_prefix(prompts)
     ms.hold_prefix(prompts[0][:prefix] if prompts else [])
-    results: list[tuple[str, int]] = [("", 0)] * len(prompts)
+    results: list[Generated] = [Generated("", 0, [], [])] * len(prompts)
     needs = [(len(p) - prefix + max_tokens, 1) for p in prompts]
     for run in ms.waves(needs, prefix, wave):
-        running = {i: _Running(n + 1, len(prompts[i]), _grammar(lib, ms, grammar)) for n, i in enumerate(run)}
+        seqs = ms.unkept_first(len(run))  # the answers of earlier runs stay kept while there is room
+        running = {i: _Running(s, len(prompts[i]), _grammar(lib, ms, grammar)) for s, i in zip(seqs, run, strict=True)}
         try:
             _run_wave(ms, llm, prompts, prefix, running, max_tokens, stop)
         except BaseException:
@@ -59,10 +75,9 @@ def generate_prompts(ms: MultiSequence, llm: Any, prompts: Sequence[list[int]], 
             for r in running.values():
                 if r.grammar is not None:
                     lib.llama_sampler_free(r.grammar)
-        for i, r in running.items():  # an extraction re-scores after the same prompts: keep them
-            ms.keep(r.seq, prompts[i])
         for i, r in running.items():
-            results[i] = (r.text, len(prompts[i]) + len(r.tokens))
+            ms.keep(r.seq, prompts[i] + r.tokens[:r.evaluated])
+            results[i] = Generated(r.text, len(prompts[i]) + len(r.tokens), r.tokens, r.logprobs)
     return results
 
 
@@ -115,6 +130,7 @@ def _run_wave(ms: MultiSequence, llm: Any, prompts: Sequence[list[int]], prefix:
             r.done = True
             return
         r.tokens.append(token)
+        r.logprobs.append(_log_softmax_at(ms.logits_at(at), token))
         r.text = llm.detokenize(r.tokens).decode("utf-8", errors="ignore")
         cut = min((r.text.index(s) for s in stop if s and s in r.text), default=-1)
         if cut >= 0:
@@ -135,4 +151,5 @@ def _run_wave(ms: MultiSequence, llm: Any, prompts: Sequence[list[int]], prefix:
         for i, r in live:
             step.append((r.tokens[-1], r.pos, (r.seq,), i))
             r.pos += 1
+            r.evaluated += 1
         ms.decode(step, take)

@@ -90,7 +90,8 @@ class _Host:
             raise RuntimeError("no model is loaded in the inference process")
         if op == "probe":
             return self._probe(kwargs["text"])
-        if op in ("tokenize", "score", "token_logprobs", "feed_prompt", "generate", "logits", "score_many"):
+        if op in ("tokenize", "score", "token_logprobs", "feed_prompt", "generate", "logits", "score_many",
+                  "answer_details"):
             return getattr(self.model, op)(**kwargs)
         if op == "generate_many":
             schema = kwargs.pop("schema")

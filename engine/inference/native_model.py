@@ -63,6 +63,7 @@ class NativeModel:
         self.last_evaluated = 0
         self.threads, self.batch_ctx, self.batch_seqs = threads, batch_ctx, batch_seqs
         self._multi: Any = None  # the multi-sequence context, made on the first batched request
+        self._steps = _StepLogprobs()  # the last stream's
 
     def close(self) -> None:
         if self._multi is not None:
@@ -91,15 +92,38 @@ class NativeModel:
         return result
 
     def generate_many(self, prompts: Sequence[str], max_tokens: int = 256, stop: Sequence[str] = (),
-                      grammar: Any = None, wave: int | None = None) -> list[tuple[str, int]]:
-        """Greedy completions of several prompts, decoded together (optionally under ``grammar``)."""
+                      grammar: Any = None, wave: int | None = None, details: bool = False) -> list[Any]:
+        """Greedy completions of several prompts, decoded together (optionally under ``grammar``):
+        (text, tokens used) each, or with ``details`` also the answer's tokens, where each ends in
+        the text (bytes) and its unconstrained log-probability (``answer_details``)."""
         from engine.inference.batched_generate import generate_prompts
 
         ms = self._batching()
         tokens = [self.tokenize(p, add_bos=True) for p in prompts]
         result = generate_prompts(ms, self.llm, tokens, max_tokens, stop, grammar, wave)
         self.last_evaluated = ms.evaluated
-        return result
+        if details:
+            return [self._details(g.text, g.used, g.tokens, g.logprobs) for g in result]
+        return [(g.text, g.used) for g in result]
+
+    def answer_details(self, prompt_tokens: Sequence[int], text: str) -> dict[str, Any]:
+        """The last ``stream``'s answer after ``prompt_tokens`` as ``generate_many(details=True)``
+        gives it: the answer tokens the cache holds and their log-probabilities as generated."""
+        n = len(prompt_tokens)
+        held = list(self.llm.input_ids[: self.llm.n_tokens])
+        answer = held[n:] if held[:n] == list(prompt_tokens) else []
+        logprobs = self._steps.values[: len(answer)]
+        self.last_evaluated = 0
+        if len(logprobs) < len(answer):  # not what the last stream recorded: score it again
+            logprobs = self.token_logprobs(prompt_tokens, answer)
+        return self._details(text, n + len(answer), answer, logprobs)
+
+    def _details(self, text: str, used: int, tokens: list[int], logprobs: list[float]) -> dict[str, Any]:
+        ends, at = [], 0
+        for t in tokens:  # the pieces add up to the answer's bytes (it does not start with BOS)
+            at += len(self.llm.detokenize([t]))
+            ends.append(at)
+        return {"text": text, "used": used, "tokens": list(tokens), "ends": ends, "logprobs": list(logprobs)}
 
     def __enter__(self) -> NativeModel:
         return self
@@ -164,13 +188,19 @@ class NativeModel:
                temperature: float = 0.0, repeat_penalty: float = 1.0) -> Generator[str, None, None]:
         """Generated text piece by piece (greedy by default). Closing the generator stops generation.
 
-        Generation keeps no per-position logits (like a plain ``Llama``); scoring turns them back on."""
+        Generation keeps no per-position logits (like a plain ``Llama``); scoring turns them back on.
+        The unconstrained log-probability of each generated token is recorded on the way
+        (``answer_details``): it is read from the raw logits before anything masks them."""
         self.llm._logits_all = False
         self.last_evaluated = 0
+        self._steps = _StepLogprobs()
+        from llama_cpp import LogitsProcessorList
+
         try:
             chunks: Any = self.llm.create_completion(prompt, max_tokens=max_tokens, temperature=temperature,
                                                      stop=list(stop) or None, grammar=grammar, stream=True,
-                                                     repeat_penalty=repeat_penalty)
+                                                     repeat_penalty=repeat_penalty,
+                                                     logits_processor=LogitsProcessorList([self._steps]))
             for chunk in chunks:
                 self.last_evaluated += 1
                 text = str(chunk["choices"][0]["text"])
@@ -185,3 +215,21 @@ class NativeModel:
         self.last_evaluated = self.feed_prompt(tokens, fresh_from=len(prompt_tokens) - 1)
         n = len(prompt_tokens)
         return [_log_softmax_at(self.llm.scores[n + i - 1], tok) for i, tok in enumerate(answer_tokens)]
+
+
+class _StepLogprobs:
+    """A llama-cpp-python logits processor that records the unconstrained log-probability of each
+    generated token: it sees each step's raw logits first in the sampler chain (before penalties
+    and the grammar) and learns the token chosen from them at the next step, once it was evaluated."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self._row: Any = None
+
+    def __call__(self, input_ids: Any, logits: Any) -> Any:
+        import numpy as np
+
+        if self._row is not None:
+            self.values.append(_log_softmax_at(self._row, int(input_ids[-1])))
+        self._row = np.array(logits, dtype=np.float32, copy=True)
+        return logits

@@ -15,6 +15,7 @@ import contextlib
 import json
 import threading
 from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -39,6 +40,23 @@ _listeners: list[CrashListener] = []
 def on_crash(listener: CrashListener) -> None:
     """Be told of every crash (the console records it in the workspace's audit log)."""
     _listeners.append(listener)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A generated answer: its text, the tokens (prompt and answer) it used, the answer's tokens,
+    the byte offset in the text where each ends, and each one's unconstrained log-probability."""
+
+    text: str
+    used: int
+    tokens: list[int]
+    ends: list[int]
+    logprobs: list[float]
+
+    @staticmethod
+    def of(d: dict[str, Any]) -> Answer:
+        return Answer(str(d["text"]), int(d["used"]), [int(t) for t in d["tokens"]], [int(e) for e in d["ends"]],
+                      [float(x) for x in d["logprobs"]])
 
 
 class LoadedModel:
@@ -155,9 +173,19 @@ class LoadedModel:
         """Greedy completions of several prompts decoded together (under ``schema`` when given),
         each with the tokens (prompt and answer) it used; the same answers as ``stream``/``generate``.
         ``wave`` caps how many run at once (at most the context's sequences)."""
+        return [(a.text, a.used) for a in self.generate_answers(prompts, max_tokens, stop, schema, wave)]
+
+    def generate_answers(self, prompts: Sequence[str], max_tokens: int = 256, stop: Sequence[str] = (),
+                         schema: dict[str, Any] | None = None, wave: int | None = None) -> list[Answer]:
+        """``generate_many`` with each answer's tokens and their log-probabilities."""
         out = self._call("generate_many", "answering", prompts=list(prompts), max_tokens=max_tokens,
-                         stop=list(stop), schema=json.dumps(schema) if schema is not None else None, wave=wave)
-        return [(str(text), int(n)) for text, n in out]
+                         stop=list(stop), schema=json.dumps(schema) if schema is not None else None, wave=wave,
+                         details=True)
+        return [Answer.of(d) for d in out]
+
+    def answer_details(self, prompt_tokens: Sequence[int], text: str) -> Answer:
+        """The answer the last ``stream`` after ``prompt_tokens`` wrote (``text``), as an ``Answer``."""
+        return Answer.of(self._call("answer_details", "answering", prompt_tokens=list(prompt_tokens), text=text))
 
     def logits(self, tokens: Sequence[int]) -> list[float]:
         """Raw next-token logits after ``tokens``."""

@@ -194,3 +194,33 @@ def test_the_tail_all_branches_share_is_decoded_once_and_each_keeps_one_token() 
     assert _common_tail([Branch([], [9]), Branch([], [8])]) == 0  # candidates right after the prompt
     assert _common_tail([Branch([1, 2, 3], [9])]) == 0  # a single branch continues in place anyway
     assert _common_tail([Branch([1, 2], [9]), Branch([3, 2], [8])]) == 0
+
+
+def test_scoring_after_a_generation_starts_from_the_kept_answers(model: LoadedModel) -> None:
+    """An extraction scores a field's alternatives right after the answer tokens before the field:
+    the generation keeps each sequence holding its prompt and answer, so scoring there decodes one
+    token per input plus the candidates, and gives the numbers the single-input path gives after
+    its own generation of the same answer.
+
+    (Scoring from scratch differs: llama.cpp's sums come out a little differently for tokens
+    decoded one per step than for the same tokens decoded in one batch, up to 0.2 in a
+    log-probability of -4 here, so the reference is what the single path does: generate, then
+    score after the cache it left.)"""
+    fmt = _fmt(model)
+    prompts = [fmt.prompt(r) for r in REVIEWS]
+    cands = [model.tokenize(w, add_bos=False)[1:] for w in ('"positive"', '"negative"')]
+    for wave in (1, None):
+        answers = model.generate_answers(prompts, max_tokens=20, schema=SCHEMA, wave=wave)
+        # up to the token the sentiment's value begins in (a space and its opening quote)
+        at = [next(i for i, end in enumerate(a.ends) if end > a.text.index('"', a.text.index(":")))
+              for a in answers]
+        groups = [(model.tokenize(p, add_bos=True) + a.tokens[:k + 1], [([], c) for c in cands])
+                  for p, a, k in zip(prompts, answers, at, strict=True)]
+        reused = model.score_many(groups)
+        assert model.last_evaluated <= len(groups) * (1 + sum(len(c) for c in cands))
+        for prompt, answer, (tokens, _), got in zip(prompts, answers, groups, reused, strict=True):
+            assert "".join(model.stream(prompt, max_tokens=20, schema=SCHEMA)) == answer.text
+            single = model.score(tokens, cands)
+            assert [sum(c) for c in got] == pytest.approx(single, abs=1e-3)
+        model.score_many(groups)
+        assert model.last_evaluated > len(groups[0][0])  # nothing kept now: from scratch
