@@ -37,6 +37,13 @@ def network_state() -> tuple[str, str]:
                        "made by Python code are refused, but native code could still reach a network.")
 
 
+def placement_text(offload: str) -> str:
+    """The status bar's short form of where a model runs: "GPU 24/30 layers" or "CPU"."""
+    if offload.startswith("CUDA ") and " layers" in offload:
+        return "GPU " + offload.split(": ", 1)[-1].split(" layers", 1)[0] + " layers"
+    return "CPU"
+
+
 class ElidedLabel(QLabel):
     """A label that shortens its text in the middle (paths!) instead of pushing others away."""
 
@@ -111,15 +118,23 @@ class AirlockStatusBar(QStatusBar):
         self.user_label.show()
 
     def update_runtime(self) -> None:
-        """Which llama.cpp settings this machine's self-test chose (details in the tooltip)."""
+        """Which llama.cpp settings this machine's self-test chose, and where the last loaded model
+        runs: on the CPU or with layers on a GPU (details in the tooltip)."""
+        from engine.inference.runtime import last_placement
         from engine.inference.selftest import machine_choice, summary
 
         choice = machine_choice()
         if choice is None or choice.chosen is None:
-            self.runtime_label.setText("llama.cpp: untested" if choice is None else "▲ llama.cpp: no safe settings")
+            text = "llama.cpp: untested" if choice is None else "▲ llama.cpp: no safe settings"
         else:
-            self.runtime_label.setText(f"llama.cpp: {choice.chosen.variant or 'built-in'} kernels")
-        self.runtime_label.setToolTip(summary())
+            text = f"llama.cpp: {choice.chosen.variant or 'built-in'} kernels"
+        tip = summary()
+        placed = last_placement()
+        if placed:
+            text += " · " + placement_text(placed["offload"])
+            tip += f"\n\n{placed['model']}: {placed['offload']}" + (f"\n{placed['gpu']}" if placed["gpu"] else "")
+        self.runtime_label.setText(text)
+        self.runtime_label.setToolTip(tip)
 
     def update_network(self) -> None:
         text, _ = offline_text()

@@ -42,6 +42,21 @@ def on_crash(listener: CrashListener) -> None:
     _listeners.append(listener)
 
 
+_PLACEMENT: dict[str, str] = {}  # where the model loaded last in this process runs
+
+
+def _remember_placement(path: Path, backend: dict[str, Any]) -> None:
+    _PLACEMENT.clear()
+    _PLACEMENT.update(model=path.name, offload=str(backend.get("offload") or "CPU"),
+                      gpu=str(backend.get("gpu") or ""))
+
+
+def last_placement() -> dict[str, str]:
+    """Where the most recently loaded model runs ({"model", "offload", "gpu"}; empty before any load):
+    the inference process's own report (CPU, or how many layers went to which GPU, and why not)."""
+    return dict(_PLACEMENT)
+
+
 @dataclass(frozen=True)
 class Answer:
     """A generated answer: its text, the tokens (prompt and answer) it used, the answer's tokens,
@@ -85,6 +100,7 @@ class LoadedModel:
             spec = load_spec(self.path, self.n_ctx, self.n_threads, self.lora_path, self.config)
             try:
                 self.backend, _ = exchange(proc, "load", request_timeout(), spec=spec)
+                _remember_placement(self.path, self.backend)
             except InferenceFailure as exc:
                 proc.stop()
                 self._crashed(exc, "loading the model")

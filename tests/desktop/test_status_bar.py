@@ -63,3 +63,28 @@ def test_running_jobs_are_listed_with_progress(window: Any, qtbot: Any) -> None:
     release.set()
     qtbot.waitUntil(lambda: job.done and bar.jobs_label.isHidden(), timeout=5000)
     assert bar.jobs_progress.isHidden()
+
+
+def test_the_runtime_label_says_where_the_loaded_model_runs(window: Any) -> None:
+    """After a real load of the demo GGUF (no GPU here), the label says CPU and the tooltip names the
+    model and the inference process's own report."""
+    from engine.inference.runtime import LoadedModel
+    from engine.paths import demo_model_path
+
+    path = demo_model_path()
+    assert path is not None
+    with LoadedModel(path, n_threads=1):
+        window.status.update_runtime()
+    assert window.status.runtime_label.text().endswith(" · CPU")
+    tip = window.status.runtime_label.toolTip()
+    assert f"{path.name}: CPU (llama.cpp, no layers on a GPU)" in tip
+
+
+def test_the_short_placement_of_a_gpu_offload() -> None:
+    # a CUDA GPU cannot exist here: the inference process's report is made by the same function
+    from desktop.status_bar import placement_text
+    from engine.hardware import describe_offload
+
+    assert placement_text(describe_offload(24, 30, "NVIDIA H200")) == "GPU 24/30 layers"
+    assert placement_text(describe_offload(31, 30, "NVIDIA H200")) == "GPU 30/30 layers"
+    assert placement_text(describe_offload(0, 30, "NVIDIA H200")) == "CPU"
