@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 
 import pytest
 
@@ -16,16 +15,7 @@ from engine.inference.extract import Extractor, value_spans
 from engine.inference.runtime import LoadedModel
 from engine.paths import demo_model_path
 from engine.tasks.prompt import PromptFormat
-
-SCHEMA = {"type": "object", "properties": {"sentiment": {"enum": ["positive", "negative"]},
-                                           "product": {"type": "string", "maxLength": 12}},
-          "required": ["sentiment", "product"]}
-
-
-@pytest.fixture(scope="module")
-def model() -> Iterator[LoadedModel]:
-    with LoadedModel(demo_model_path(), n_threads=2) as m:
-        yield m
+from tests.engine.test_inference_batched import SCHEMA, model  # noqa: F401  (the demo model, shared)
 
 
 def test_value_spans_find_each_top_level_value_as_written() -> None:
@@ -53,7 +43,7 @@ def _pieces(tokens: list[int]) -> list[bytes]:
     return [bytes.fromhex(h) for h in json.loads(done.stdout.strip().splitlines()[-1])]
 
 
-def test_field_confidences_are_read_at_the_answers_own_tokens(model: LoadedModel) -> None:
+def test_field_confidences_are_read_at_the_answers_own_tokens(model: LoadedModel) -> None:  # noqa: F811
     fmt = PromptFormat("Classify the review as positive or negative.", "Review: {input}",
                        model.info.chat_template or "")
     ext = Extractor(model, fmt, SCHEMA, max_tokens=40)
