@@ -35,6 +35,7 @@ class ChatTab(QWidget):
         self._session_key: int | None = None
         self._job: Job[Any] | None = None
         self._done_text = ""
+        self._streamed = ""  # the answer so far, kept if the model process dies mid-answer
         self.max_tokens = 512
         layout = QVBoxLayout(self)
         system_row = QHBoxLayout()
@@ -85,6 +86,7 @@ class ChatTab(QWidget):
         self._done_text = self.transcript.toPlainText()
         self.transcript.setPlainText(f"{self._done_text}You: {text}\n\nModel: ".lstrip())
         self._done_text = self.transcript.toPlainText()
+        self._streamed = ""
         self.input.clear()
 
         def chat_job(ctx: JobContext) -> Any:
@@ -108,6 +110,7 @@ class ChatTab(QWidget):
         self._update()
 
     def _stream(self, _fraction: float, text: str) -> None:
+        self._streamed = text
         self.transcript.setPlainText(self._done_text + text)
         bar = self.transcript.verticalScrollBar()
         bar.setValue(bar.maximum())
@@ -118,7 +121,9 @@ class ChatTab(QWidget):
         self.status.setText(f"{turn.tokens} tokens in {turn.latency_ms / 1000:.1f} s")
 
     def _failed(self, error: BaseException) -> None:
-        self.transcript.setPlainText(f"{self._done_text}[no answer: {error}]\n\n")
+        # what was already shown stays; the failure is a line under it, not a replacement
+        cut = f"{self._streamed} [cut off]\n" if self._streamed else ""
+        self.transcript.setPlainText(f"{self._done_text}{cut}[no answer: {error}]\n\n")
         self.status.setText("")
 
     def _ended(self, _job: Job[Any]) -> None:

@@ -41,10 +41,14 @@ def test_the_window_survives_the_inference_process_dying_mid_answer(
         loaded = workspace.console.link.loaded()
         assert loaded is not None
         assert loaded.pid is not None
+        streamed = chat.transcript.toPlainText().split("Model: ", 1)[1]
         os.kill(loaded.pid, sig)
         qtbot.waitUntil(lambda: chat._job is None, timeout=120_000)
         text = chat.transcript.toPlainText()
         assert "[no answer: the inference runtime" in text and "try again" in text
+        # what the operator already read stays on screen, above the failure line
+        answer = text.split("Model: ", 1)[1]
+        assert answer.startswith(streamed) and "[cut off]\n[no answer:" in answer
         assert sig.name in text
         window.grab().save(str(artifacts_dir / f"console-crash-{sig.name}.png"))
         # the window is alive and usable: switch pages and back
