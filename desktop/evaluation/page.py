@@ -240,7 +240,8 @@ class EvaluationPage(Page):
         job = Job(lambda ctx: ws.evaluation.run(model, version_id, split, shots, seed, ctx), title, EVALUATED)
         self.jobs.track(job, title)
         job.on_failure(lambda exc: dialogs.show_error(self, "Evaluation failed", str(exc) or type(exc).__name__))
-        job.on_cancelled(lambda: self.show_banner("The evaluation was cancelled; the run is kept as cancelled."))
+        job.on_cancelled(lambda: self.show_banner(
+            "The evaluation was cancelled; a run that had already started is kept as cancelled."))
         return job.run(self.runner)  # the window refreshes this page and the others when it ends
 
     # -- promote (desktop/evaluation/promotion.py) ------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from desktop.qt import QPointF, Qt
+from engine.jobs import CancelToken, JobContext
 from engine.store.models import Example
 from tests.engine.test_evaluation_gate import seed_version, store_run
 from tests.signed import SIGNED
@@ -203,8 +204,8 @@ def test_verdicts_undo_and_redo_through_the_engine(window: Any, workspace: Any, 
     assert not review.undo_button.isEnabled() and review.undo_stack.count() == 0
 
 
-def test_evaluate_dialog_runs_a_job_with_progress_and_cancel(window: Any, workspace: Any,
-                                                                     qtbot: Any, artifacts_dir: Path) -> None:
+def test_evaluate_dialog_runs_a_job_with_progress_and_cancel(window: Any, workspace: Any, qtbot: Any,
+                                                             artifacts_dir: Path, monkeypatch: Any) -> None:
     """Real llama.cpp on the demo model, four test items."""
     workspace.models.ensure_demo_model()  # the first base model: what "Base model (prompted)" evaluates
     seeded = seed_version(workspace, {"test": 4, "train": 4})
@@ -224,11 +225,26 @@ def test_evaluate_dialog_runs_a_job_with_progress_and_cancel(window: Any, worksp
     assert [r.status for r in runs] == ["succeeded"] and runs[0].shots == 2
     assert page.table.row_count() == 1 and len(workspace.evaluation.predictions(runs[0].id)) == 4
 
+    # Cancel at a known point, from the worker thread itself: the moment the run reports its first
+    # examples (the run row exists by then). Cancelling from the test thread raced the worker.
+    real_run = workspace.evaluation.run
+
+    def run_cancelled_at_the_examples(model: Any, version_id: int, split: str, shots: int, seed: int,
+                                      ctx: JobContext) -> Any:
+        assert isinstance(ctx.cancelled, CancelToken)  # the job's own flag, thread-safe
+
+        def progress(fraction: float, message: str) -> None:
+            ctx.progress(fraction, message)
+            if "examples" in message:
+                ctx.cancelled.cancel()
+        return real_run(model, version_id, split, shots, seed,
+                        JobContext(progress=progress, cancelled=ctx.cancelled))
+
+    monkeypatch.setattr(workspace.evaluation, "run", run_cancelled_at_the_examples)
     job = page.start_evaluation("base", seeded.version_id, "test")
     assert job is not None
-    page.jobs.cancel()  # before the model is even checked: nothing is stored
     qtbot.waitUntil(lambda: job.done, timeout=120_000)
-    assert [r.status for r in workspace.evaluation.runs()] == ["succeeded"]
+    assert sorted(r.status for r in workspace.evaluation.runs()) == ["cancelled", "succeeded"]
     assert "cancelled" in page.banner.text()
 
 
