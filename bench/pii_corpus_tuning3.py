@@ -82,8 +82,12 @@ class Values3(Values):
             return self.hyphenated()
         return self.surname_first()
 
+    def raw_phone(self) -> str:
+        """The number as Faker writes it for the locale (a later split overrides where the source differs)."""
+        return str(self.f.phone_number())
+
     def phone(self) -> tuple[str, str]:
-        raw = str(self.f.phone_number())
+        raw = self.raw_phone()
         digits = "".join(ch for ch in raw if ch.isdigit())
         if self.rng.random() < 0.5 or "x" in raw or not 9 <= len(digits) <= 12:
             return ("PHONE_NUMBER", raw)

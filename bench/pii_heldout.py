@@ -6,7 +6,8 @@
 The corpus and its split are defined in ``bench/pii_corpus.py`` (held-out = other locales AND other
 templates than the tuning part, fixed before tuning). ``--split tuning2`` is a second tuning part
 (``bench/pii_corpus_tuning2.py``: new locales and new templates, added later); ``--split tuning3`` a third
-(``bench/pii_corpus_tuning3.py``, added in the third round). ``--show-errors`` prints
+(``bench/pii_corpus_tuning3.py``, added in the third round); ``--split tuning4`` a fourth, a stress split
+of many more locales and kinds (``bench/pii_corpus_tuning4.py``, fourth round). ``--show-errors`` prints
 misses and false alarms;
 it refuses on the held-out split, so that the held-out part is only ever scored. ``--model`` swaps the
 spaCy pipeline (an installed package name) to compare NER models on the same texts; the time printed
@@ -18,6 +19,7 @@ STREET_ADDRESS ≥ 0.85; precision ≥ 0.90 for every type.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from collections import Counter
@@ -31,6 +33,7 @@ from pii_corpus import corpus  # noqa: E402
 from pii_quality import TARGETS, TYPES, airlock_spans, bare_spans, false_alarms, misses, score  # noqa: E402
 
 PRECISION_TARGET = 0.90
+TUNING_PARTS = {"tuning2": "pii_corpus_tuning2", "tuning3": "pii_corpus_tuning3", "tuning4": "pii_corpus_tuning4"}
 
 
 def report(name: str, table: dict[str, dict[str, float]]) -> None:
@@ -48,7 +51,7 @@ def report(name: str, table: dict[str, dict[str, float]]) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("tuning", "tuning2", "tuning3", "heldout"), default="tuning")
+    ap.add_argument("--split", choices=("tuning", *TUNING_PARTS, "heldout"), default="tuning")
     ap.add_argument("--docs", type=int, default=360)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
@@ -64,14 +67,8 @@ def main() -> int:
     apply_offline_switches()
     if args.model:
         analyzer.MODEL_PACKAGE = args.model
-    if args.split == "tuning2":
-        from pii_corpus_tuning2 import corpus as tuning2_corpus
-
-        docs = tuning2_corpus(args.docs, args.seed)
-    elif args.split == "tuning3":
-        from pii_corpus_tuning3 import corpus as tuning3_corpus
-
-        docs = tuning3_corpus(args.docs, args.seed)
+    if args.split in TUNING_PARTS:
+        docs = importlib.import_module(TUNING_PARTS[args.split]).corpus(args.docs, args.seed)
     else:
         docs = corpus(args.split, args.docs, args.seed)
     texts = [t for t, _g, _l in docs]
