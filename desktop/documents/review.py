@@ -243,8 +243,8 @@ class ReviewPanel(QWidget):
             for finding_id in before:
                 privacy.reopen(finding_id)
 
-        if before and self._push(f"accept all {entity_type}", lambda: privacy.accept_all(doc_id, entity_type),
-                                 reopen, lambda _undone: before[0]):
+        accept = lambda: privacy.accept_all(doc_id, entity_type, before)  # noqa: E731 - a redo: the same ids
+        if before and self._push(f"accept all {entity_type}", accept, reopen, lambda _undone: before[0]):
             current = self.current()
             self.reload(keep=current.id if current else None)
             self.changed.emit()

@@ -12,7 +12,7 @@ zeroed, and the write-ahead log is checkpointed and truncated afterwards.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -157,12 +157,14 @@ class PrivacyService:
                     "previous": previous})
             return finding_info(finding)
 
-    def accept_all(self, document_id: int, entity_type: str | None = None) -> int:
-        """Accept every pending finding of the document (of one type if given); returns how many."""
+    def accept_all(self, document_id: int, entity_type: str | None = None,
+                   only: Collection[int] | None = None) -> int:
+        """Accept every pending finding of the document (of one type if given; among the ids in
+        ``only`` if given, so that a redo accepts exactly what the first time did); returns how many."""
         self.membership.require("expert", "PII review")
         with self.store.unit() as s:
             records.forget_freed_space(s)
-            return self._accept_pending(s, document_id, entity_type, automatic=False)
+            return self._accept_pending(s, document_id, entity_type, automatic=False, only=only)
 
     def add_manual(self, document_id: int, start: int, end: int, entity_type: str) -> int:
         """Mark ``original_text[start:end]`` as PII the detector missed (accepted at once)."""
@@ -288,13 +290,15 @@ class PrivacyService:
             return result.text
 
     def _accept_pending(self, s: Session, document_id: int, entity_type: str | None,
-                        automatic: bool) -> int:
+                        automatic: bool, only: Collection[int] | None = None) -> int:
         doc = records.document(s, document_id)
         records.original(doc)
         stmt = select(PiiFinding).where(PiiFinding.document_id == document_id,
                                         PiiFinding.decision == PENDING)
         if entity_type is not None:
             stmt = stmt.where(PiiFinding.entity_type == entity_type)
+        if only is not None:
+            stmt = stmt.where(PiiFinding.id.in_(list(only)))
         rows = list(s.scalars(stmt))
         if not rows:
             return 0

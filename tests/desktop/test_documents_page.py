@@ -152,8 +152,17 @@ def test_redo_makes_decisions_again_through_the_engine(scanned: DocumentsPage, w
     assert {stored(workspace, i).decision for i in bulk} == {"accepted"}
     review.undo_button.click()
     assert {stored(workspace, i).decision for i in bulk} == {"pending"}
+    # meanwhile another finding of that type turns up pending (another window, a rescan): the redo
+    # accepts what the bulk accept did, not this one nobody has looked at
+    with workspace.unit() as s:
+        late = PiiFinding(document_id=page.selected_id(), entity_type=kinds[0], start=0, end=3, score=0.5,
+                          source="detector", decision="pending")
+        s.add(late)
+        s.flush()
+        late_id = late.id
     review.redo_button.click()
     assert {stored(workspace, i).decision for i in bulk} == {"accepted"}
+    assert stored(workspace, late_id).decision == "pending"
     assert len(workspace.audit.entries(action="pii.bulk_accepted")) == 2
 
     # a span marked by hand: undo removes it, redo adds it again (a new row; SQLite may reuse the id)
