@@ -4,12 +4,14 @@ Opened after an import that held rows back (and from the labelling page's "Revie
 The summary comes first: how many rows, which types were found, that nothing has been changed yet.
 Then each row's input and answer with its findings drawn after their decision; the reviewer accepts
 or rejects the selected finding, accepts or rejects every pending finding of a type, marks a span the
-detector missed (select it, right-click), and finishes: the accepted spans are redacted, the rows
+detector missed (select it, right-click), undoes and redoes any of those (Ctrl+Z, Ctrl+Shift+Z; each
+step goes through the engine and is audited), and finishes: the accepted spans are redacted, the rows
 become examples, and their originals are deleted. Closing keeps the review open for later.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from desktop import dialogs
@@ -17,6 +19,7 @@ from desktop.qt import (
     QComboBox,
     QDialog,
     QHBoxLayout,
+    QKeySequence,
     QLabel,
     QListWidget,
     QPushButton,
@@ -28,6 +31,7 @@ from desktop.qt import (
     QWidget,
 )
 from desktop.widgets.pii_text import PiiTextView, entity_name
+from desktop.widgets.undo import UndoStack, bind_controls, key_text
 
 if TYPE_CHECKING:
     from engine.tasks.example_import import ImportReport
@@ -81,17 +85,24 @@ class ExampleReviewDialog(QDialog):
         buttons.addWidget(self.type_choice)
         self._button(buttons, "Accept all of type", "", lambda: self.decide_type("accepted"))
         self._button(buttons, "Reject all of type", "", lambda: self.decide_type("rejected"))
+        buttons.addSpacing(16)
+        self.undo_button = self._button(buttons, f"Undo ({key_text(QKeySequence.StandardKey.Undo)})", "", None)
+        self.redo_button = self._button(buttons, f"Redo ({key_text(QKeySequence.StandardKey.Redo)})", "", None)
+        self.undo_stack = UndoStack(self)  # this dialog's steps; finishing ends them
+        bind_controls(self.undo_stack, self, self.undo_button, self.redo_button,
+                      lambda: self._store(self.undo_stack.undo_last), lambda: self._store(self.undo_stack.redo_next))
         buttons.addStretch(1)
         self._button(buttons, "Close (finish later)", "", self.reject)
         self.finish_button = self._button(buttons, "Finish review", "", self.finish)
         layout.addLayout(buttons)
         self.reload()
 
-    def _button(self, row: QHBoxLayout, text: str, key: str, slot: object) -> QPushButton:
+    def _button(self, row: QHBoxLayout, text: str, key: str, slot: Callable[[], object] | None) -> QPushButton:
         button = QPushButton(text)
         if key:
             button.setShortcut(key)
-        button.clicked.connect(slot)
+        if slot is not None:
+            button.clicked.connect(slot)
         row.addWidget(button)
         return button
 
@@ -145,24 +156,42 @@ class ExampleReviewDialog(QDialog):
         row = self.table.currentRow()
         return item.findings[row] if item is not None and 0 <= row < len(item.findings) else None
 
-    # -- deciding -----------------------------------------------------------
+    # -- deciding (each step undoable) ------------------------------------------
     def decide_selected(self, decision: str) -> None:
         finding = self.selected_finding()
         if finding is not None:
-            self._store(lambda: self.reviews.decide([finding.id], decision))
+            self._step(f"{decision} {entity_name(finding.entity_type)}", [finding.id], decision,
+                       {finding.id: finding.decision})
 
     def decide_type(self, decision: str) -> None:
         entity = self.type_choice.currentText()
-        if entity:
-            self._store(lambda: self.reviews.decide_type(self.review_id, entity, decision))
+        pending = {f.id: f.decision for item in self.items for f in item.findings
+                   if f.entity_type == entity and f.decision == "pending"}
+        if pending:  # exactly these ids, also on a redo
+            self._step(f"{decision} all {entity_name(entity)}", list(pending), decision, pending)
+
+    def _step(self, text: str, ids: list[int], decision: str, before: dict[int, str]) -> None:
+        def put_back() -> None:
+            self.reviews.reopen([i for i, d in before.items() if d == "pending"])
+            for earlier in {d for d in before.values() if d != "pending"}:
+                self.reviews.decide([i for i, d in before.items() if d == earlier], earlier)
+
+        self._store(lambda: self.undo_stack.do(text, lambda: self.reviews.decide(ids, decision), put_back))
 
     def mark(self, where: str, start: int, end: int, entity_type: str) -> None:
         from desktop.documents.review import ask_entity_type
 
         item = self.current_item()
         entity = entity_type or ask_entity_type(self)
-        if item is not None and entity:
-            self._store(lambda: self.reviews.add_span(item.id, where, start, end, entity))
+        if item is None or not entity:
+            return
+        added: list[int] = []  # a redo marks the span again, under a new id
+
+        def add() -> None:
+            added.append(self.reviews.add_span(item.id, where, start, end, entity))
+
+        self._store(lambda: self.undo_stack.do(f"mark {entity_name(entity)}", add,
+                                               lambda: self.reviews.remove_span(added[-1])))
 
     def finish(self) -> None:
         try:
@@ -170,11 +199,12 @@ class ExampleReviewDialog(QDialog):
         except Exception as exc:  # an AirlockError names the problem; anything else is shown, not lost
             dialogs.show_error(self, "The review could not be finished", str(exc))
             return
+        self.undo_stack.clear()  # the rows are examples now; their findings are gone
         self.accept()
 
-    def _store(self, action: object) -> None:
+    def _store(self, action: Callable[[], object]) -> None:
         try:
-            action()  # type: ignore[operator]
+            action()
         except Exception as exc:
             dialogs.show_error(self, "Not stored", str(exc))
         self.reload()

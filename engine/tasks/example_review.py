@@ -148,17 +148,12 @@ class ExampleReviews:
         self.membership.require("expert", "reviewing imported examples")
         with self.store.unit() as s:
             changed: Counter[str] = Counter()
-            review_ids = set()
-            for fid in finding_ids:
-                f = s.get(StagedFinding, fid)
-                if f is None:
-                    raise RecordNotFound(f"there is no finding {fid} in an open example review")
-                review_ids.add(s.get(StagedExample, f.staged_id).review_id)  # type: ignore[union-attr]
+            found = [self._finding(s, fid) for fid in finding_ids]
+            for f in found:
                 if f.decision != decision:
                     f.decision, f.decided_by, f.decided_at = decision, self.store.identity.os_user, now()
                     changed[f.entity_type] += 1
-            subject = ",".join(f"example_review:{r}" for r in sorted(review_ids))
-            self.store.audit.record(s, "examples.review_decided", subject,
+            self.store.audit.record(s, "examples.review_decided", self._subject(s, found),
                                  {"decision": decision, "findings": len(finding_ids), "changed": dict(changed)})
             return sum(changed.values())
 
@@ -170,6 +165,43 @@ class ExampleReviews:
                 StagedExample.review_id == review_id, StagedFinding.entity_type == entity_type,
                 StagedFinding.decision == PENDING)))
         return self.decide(ids, decision) if ids else 0
+
+    def reopen(self, finding_ids: list[int]) -> int:
+        """Put findings back to pending (an undo of a decision); returns how many changed."""
+        self.membership.require("expert", "reviewing imported examples")
+        with self.store.unit() as s:
+            found = [self._finding(s, fid) for fid in finding_ids]
+            changed = [f for f in found if f.decision != PENDING]
+            for f in changed:
+                f.decision, f.decided_by, f.decided_at = PENDING, None, None
+            self.store.audit.record(s, "examples.review_reopened", self._subject(s, found),
+                                    {"findings": len(finding_ids), "changed": len(changed)})
+            return len(changed)
+
+    def remove_span(self, finding_id: int) -> None:
+        """Take back a span the reviewer marked (an undo of ``add_span``); detector findings stay."""
+        self.membership.require("expert", "reviewing imported examples")
+        with self.store.unit() as s:
+            f = self._finding(s, finding_id)
+            if f.source != MANUAL:
+                raise InvalidDecision(f"finding {finding_id} was found by the detector: reject it instead")
+            subject = self._subject(s, [f])
+            s.delete(f)
+            self.store.audit.record(s, "examples.review_span_removed", subject,
+                                    {"field": f.field, "entity_type": f.entity_type, "start": f.start,
+                                     "end": f.end})
+
+    @staticmethod
+    def _finding(s: Session, finding_id: int) -> StagedFinding:
+        f = s.get(StagedFinding, finding_id)
+        if f is None:
+            raise RecordNotFound(f"there is no finding {finding_id} in an open example review")
+        return f
+
+    @staticmethod
+    def _subject(s: Session, findings: list[StagedFinding]) -> str:
+        reviews = {s.get(StagedExample, f.staged_id).review_id for f in findings}  # type: ignore[union-attr]
+        return ",".join(f"example_review:{r}" for r in sorted(reviews))
 
     def add_span(self, staged_id: int, where: str, start: int, end: int, entity_type: str) -> int:
         """Mark a span the detector missed (accepted at once); returns the finding's id."""

@@ -7,8 +7,72 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from desktop.labelling.example_review_dialog import ExampleReviewDialog
+from desktop.qt import Qt
+from engine.privacy.errors import InvalidDecision
 from tests.engine.test_example_review import ROWS, booking_task, stored, write_rows
+
+
+def test_review_steps_undo_and_redo_through_the_engine(workspace: Any, qtbot: Any, tmp_path: Path) -> None:
+    task = booking_task(workspace)
+    report = workspace.tasks.import_examples(task.id, write_rows(tmp_path / "b.jsonl", ROWS))
+    reviews = workspace.tasks.example_reviews
+    dialog = ExampleReviewDialog(workspace, report.review_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # the keys are the window's shortcuts
+    assert not dialog.undo_button.isEnabled() and not dialog.redo_button.isEnabled()
+
+    def decisions() -> dict[int, str]:
+        return {f.id: f.decision for item in reviews.items(report.review_id) for f in item.findings}
+
+    start = decisions()
+    dialog.table.selectRow(0)
+    first = dialog.selected_finding()
+    assert first is not None
+    dialog.decide_selected("rejected")
+    assert decisions()[first.id] == "rejected" and dialog.undo_button.toolTip().startswith("Undo rejected")
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert decisions() == start and dialog.redo_button.isEnabled()
+    dialog.redo_button.click()
+    assert decisions()[first.id] == "rejected"
+
+    # bulk by type: undo puts back exactly the pending ones; a finding decided before stays decided
+    kind_of = {f.id: f.entity_type for it in dialog.items for f in it.findings}
+    kind = kind_of[first.id]
+    bulk = [i for i, d in start.items() if d == "pending" and kind_of[i] == kind and i != first.id]
+    if not bulk:  # no second finding of the first one's type: bulk-accept another type
+        kind = next(k for i, k in kind_of.items() if i != first.id)
+        bulk = [i for i, k in kind_of.items() if k == kind]
+    dialog.type_choice.setCurrentText(kind)
+    dialog.decide_type("accepted")
+    after = decisions()
+    assert after[first.id] == "rejected" and bulk and all(after[i] == "accepted" for i in bulk)
+    dialog.undo_button.click()
+    assert decisions() == {**start, first.id: "rejected"}
+    dialog.redo_button.click()
+    assert decisions() == after
+
+    # a marked span: undo removes it from the store, redo marks it again
+    text = dialog.current_item().input_text
+    at = text.index("10:30 am")
+    dialog.mark("input", at, at + 8, "BOOKING_TIME")
+    marked = [f for f in dialog.current_item().findings if f.entity_type == "BOOKING_TIME"]
+    assert len(marked) == 1 and marked[0].source == "manual"
+    dialog.undo_button.click()
+    assert not any(f.entity_type == "BOOKING_TIME" for f in dialog.current_item().findings)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert [f.entity_type for f in dialog.current_item().findings].count("BOOKING_TIME") == 1
+    actions = [e.action for e in workspace.audit.entries(newest_first=False) if e.action.startswith("examples.review")]
+    assert actions.count("examples.review_reopened") == 2 and actions.count("examples.review_span_removed") == 1
+
+    # a detector's finding cannot be removed as if it were marked: the engine refuses and nothing changes
+    with pytest.raises(InvalidDecision, match="reject it instead"):
+        reviews.remove_span(first.id)
+    assert first.id in decisions()
 
 
 def test_review_dialog_decides_marks_and_finishes(workspace: Any, qtbot: Any, tmp_path: Path,
