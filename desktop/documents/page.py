@@ -17,12 +17,12 @@ from desktop import dialogs
 from desktop import formatting as fmt
 from desktop.changes import Changes
 from desktop.documents.review import ReviewPanel, ask_entity_type
+from desktop.documents.viewer import DocumentViewer
 from desktop.jobs import Job
 from desktop.qt import (
     QDragEnterEvent,
     QDropEvent,
     QFileDialog,
-    QHBoxLayout,
     QKeySequence,
     QLabel,
     QPushButton,
@@ -35,7 +35,6 @@ from desktop.qt import (
 from desktop.widgets.job_progress import JobProgress
 from desktop.widgets.latest_read import LatestRead
 from desktop.widgets.page import Page
-from desktop.widgets.pii_text import EntityLegend, PiiTextView
 from desktop.widgets.table import Column, DataTable
 
 if TYPE_CHECKING:
@@ -47,11 +46,6 @@ if TYPE_CHECKING:
     from engine.workspace import Workspace
 
 STATUS_COLORS = {"cleared": "#15803d", "scanned": "#b45309", "failed": "#b91c1c"}
-STATUS_NOTES = {"imported": "imported, not scanned for PII yet",
-                "scanned": "scanned: review every finding, then redact and clear",
-                "cleared": "cleared: redacted, may feed examples"}
-
-
 def status_color(row: DocumentRow) -> str | None:
     return STATUS_COLORS.get(row.status, "#b45309")
 
@@ -121,45 +115,17 @@ class DocumentsPage(Page):
 
     def _build_review(self) -> QWidget:
         lower = QSplitter(Qt.Orientation.Horizontal)
-        viewer = QWidget()
-        viewer_layout = QVBoxLayout(viewer)
-        viewer_layout.setContentsMargins(0, 10, 0, 0)
-        viewer_layout.setSpacing(6)
-        title_row = QHBoxLayout()
-        self.doc_title = QLabel("Select a document to read it")
-        self.doc_title.setObjectName("SectionTitle")
-        title_row.addWidget(self.doc_title, 1)
-        self.scan_button = QPushButton("Scan for PII")
-        self.scan_button.setToolTip("Detect PII in this document (a job you can cancel)")
+        self.viewer = DocumentViewer()
+        v = self.viewer  # the page's own names for the viewer's parts (tests and shortcuts use them)
+        self.doc_title, self.doc_note, self.legend, self.text_view = v.doc_title, v.doc_note, v.legend, v.text_view
+        self.scan_button, self.scan_all_button = v.scan_button, v.scan_all_button
+        self.mark_button, self.redact_button = v.mark_button, v.redact_button
         self.scan_button.clicked.connect(self.scan_selected)
-        self.scan_all_button = QPushButton("Scan all new")
-        self.scan_all_button.setToolTip("Scan every document not scanned yet")
         self.scan_all_button.clicked.connect(self.scan_all_new)
-        self.mark_button = QPushButton("Mark selection…")
-        self.mark_button.setToolTip("Mark the selected text as PII the detector missed (or right-click it)")
         self.mark_button.clicked.connect(lambda _=False: self.mark_selection())
-        self.redact_button = QPushButton("Redact and clear")
-        self.redact_button.setProperty("accent", "true")
-        self.redact_button.setToolTip("Replace every accepted span and discard the original text")
         self.redact_button.clicked.connect(self.redact_and_clear)
-        viewer_layout.addLayout(title_row)
-        actions = QHBoxLayout()
-        for button in (self.scan_button, self.scan_all_button, self.mark_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.redact_button)
-        viewer_layout.addLayout(actions)
-        self.doc_note = QLabel()
-        self.doc_note.setObjectName("Muted")
-        self.doc_note.setWordWrap(True)
-        viewer_layout.addWidget(self.doc_note)
-        self.legend = EntityLegend()
-        viewer_layout.addWidget(self.legend)
-        self.text_view = PiiTextView()
-        self.text_view.setPlaceholderText("The selected document's text appears here, its PII highlighted.")
         self.text_view.mark_requested.connect(lambda s, e, t: self.mark_selection(t or None, (s, e)))
-        viewer_layout.addWidget(self.text_view, 1)
-        lower.addWidget(viewer)
+        lower.addWidget(self.viewer)
         self.review = ReviewPanel()
         self.review.setMinimumWidth(300)
         self.review.changed.connect(self._after_decision)
@@ -202,10 +168,7 @@ class DocumentsPage(Page):
         if row is not None and self.ws is not None:
             view = self.ws.documents.text(row.id)
         if row is None or view is None:
-            self.doc_title.setText("Select a document to read it" if row is None else row.name)
-            self.doc_note.setText("" if row is None else "This document is no longer in the workspace.")
-            self.legend.set_spans([])
-            self.text_view.set_content("", [])
+            self.viewer.show_gone(row)
             self.review.set_document(self.ws, None, "", False)
             self._update_actions(None)
             return
@@ -234,20 +197,7 @@ class DocumentsPage(Page):
         self.scan_all_button.setEnabled(self.ws is not None and not self.jobs.busy)
         self.mark_button.setEnabled(editable)
         self.redact_button.setEnabled(editable and pending == 0 and row is not None and row.status != "imported")
-        if row is None:
-            self.doc_note.clear()
-            return
-        status = STATUS_NOTES.get(row.status, row.status)
-        found = self.review.findings()
-        if editable:
-            detail = (f"{fmt.count(pending, 'finding')} awaiting review." if pending else
-                      "Every finding is decided: redact and clear when ready." if row.status == "scanned"
-                      else "")
-            note = f"Status: {status}. {detail}  Original text, kept only while under review."
-        else:
-            note = (f"Status: {status}. Redacted text: each placeholder stands for one PII value, "
-                    f"consistently per document. {fmt.count(len(found), 'finding')}.")
-        self.doc_note.setText(note)
+        self.viewer.show_note(row, editable, pending, len(self.review.findings()))
 
     def _after_decision(self) -> None:
         row = self.table.selected_row()
