@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -36,8 +37,8 @@ class JSONValue(TypeDecorator[Any]):
     """A JSON column: it holds Python values, encoded (``json.dumps``) on write and decoded on read, so
     services never encode or decode by hand. The column stays TEXT in the database, as it was when these
     were Text columns of hand-encoded JSON: workspaces written before read unchanged and need no migration.
-    A ``str`` given is taken as JSON text already encoded (as code written before passed it): it is checked
-    and stored as it is. None is SQL NULL. Audit details are not one of these: they stay exact text because
+    A ``str`` given is taken as JSON text already encoded (as code written before passed it): it is decoded
+    when assigned (text that is not JSON is refused there), so the attribute holds the value at once. None is SQL NULL. Audit details are not one of these: they stay exact text because
     they are hashed into the chain (engine/audit.py)."""
 
     impl = Text
@@ -56,6 +57,19 @@ class JSONValue(TypeDecorator[Any]):
 
 
 JSON_VALUE = JSONValue()
+
+
+def _decode_assigned_text(_target: object, value: Any, _old: object, _initiator: object) -> Any:
+    """JSON text assigned to a JSON column (as code written before did) is held as the value it encodes
+    at once, so the object reads back the same within its session as after a reload."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+@event.listens_for(Base, "attribute_instrument", propagate=True)
+def _json_columns_decode_text(cls: type, key: str, attribute: Any) -> None:
+    column = getattr(getattr(attribute, "property", None), "columns", [None])[0]
+    if column is not None and isinstance(getattr(column, "type", None), JSONValue):
+        event.listen(attribute, "set", _decode_assigned_text, retval=True)
 
 
 class AuditEvent(Base):

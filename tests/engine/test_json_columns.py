@@ -9,7 +9,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import StatementError
 
 from engine.clock import now
 from engine.datasets.freeze import SplitPlan
@@ -79,7 +78,23 @@ def test_json_written_as_text_by_the_old_code_reads_as_values(tmp_path: Path) ->
 
 
 def test_text_that_is_not_json_is_refused_before_it_is_stored(workspace: Workspace) -> None:
-    with pytest.raises(StatementError, match="Expecting value"), workspace.unit() as s:
+    with pytest.raises(json.JSONDecodeError, match="Expecting value"), workspace.unit() as s:
         s.add(m.Task(name="broken", kind="generation", spec="not json", system_prompt="", user_template="{input}",
                      created_at=now()))
     assert workspace.tasks.all() == []
+
+
+def test_json_text_assigned_reads_back_as_its_value_within_the_session(workspace: Workspace) -> None:
+    with workspace.unit() as s:
+        task = m.Task(name="t", kind="generation", spec='{"note": "a"}', system_prompt="",
+                      user_template="{input}", created_at=now())
+        s.add(task)
+        assert task.spec == {"note": "a"}  # before any flush or reload
+        s.flush()
+        task.spec = '{"note": "b"}'
+        assert task.spec == {"note": "b"}
+        task_id = task.id
+    assert workspace.tasks.get(task_id).spec == {"note": "b"}
+    with pytest.raises(json.JSONDecodeError), workspace.unit() as s:  # refused at once; nothing changes
+        s.get_one(m.Task, task_id).spec = "{broken"
+    assert workspace.tasks.get(task_id).spec == {"note": "b"}
