@@ -24,10 +24,12 @@ import ctypes
 import errno
 import fcntl
 import os
+import signal
 import socket
 import struct
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +44,7 @@ SIOCSIFFLAGS = 0x8914
 IFF_UP = 0x1
 IFF_RUNNING = 0x40
 PR_SET_PDEATHSIG = 1
+BROKER_PREFIX = "airlock-loopback-"
 _HINTS = {
     errno.ENOSPC: " (the user namespace limit is reached or 0: sysctl user.max_user_namespaces)",
     errno.EPERM: " (user namespaces are not allowed for this user: sysctl kernel.unprivileged_userns_clone, "
@@ -191,9 +194,31 @@ def seal_process() -> SealState:
 # --- the loopback helper that stays outside -------------------------------------------------
 
 
+def _sweep_stale_folders() -> None:
+    """Remove the socket folders of helpers that are gone (a helper killed outright cannot remove its
+    own): this user's folders whose socket nobody answers on."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{BROKER_PREFIX}*"):
+        sock = folder / "broker.sock"
+        with contextlib.suppress(OSError):
+            info = folder.stat()
+            if info.st_uid != os.getuid() or time.time() - info.st_mtime < 60:
+                continue  # another user's, or one that another start is setting up right now
+            probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                probe.connect(str(sock))
+                continue  # a live helper
+            except OSError:
+                pass
+            finally:
+                probe.close()
+            sock.unlink(missing_ok=True)
+            folder.rmdir()
+
+
 def _start_broker() -> str | None:
     """Fork the helper (still in the machine's network namespace) and return its socket path."""
-    folder = Path(tempfile.mkdtemp(prefix="airlock-loopback-"))  # mode 0700: only this user
+    _sweep_stale_folders()
+    folder = Path(tempfile.mkdtemp(prefix=BROKER_PREFIX))  # mode 0700: only this user
     path = folder / "broker.sock"
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(str(path))
@@ -205,9 +230,13 @@ def _start_broker() -> str | None:
         return str(path)
     code = 0
     try:  # the helper: serve until the sealed process is gone
+        # the parent's death arrives as SIGTERM: end through `finally`, which removes the socket's folder
+        signal.signal(signal.SIGTERM, _end_helper)
         with contextlib.suppress(Exception):
-            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, 15)
+            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
         _serve_broker(server, parent)
+    except SystemExit:
+        pass
     except BaseException:
         code = 1
     finally:
@@ -215,6 +244,10 @@ def _start_broker() -> str | None:
             path.unlink()
             folder.rmdir()
     os._exit(code)
+
+
+def _end_helper(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _serve_broker(server: socket.socket, parent: int) -> None:

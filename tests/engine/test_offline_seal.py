@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -247,3 +248,56 @@ def test_airlock_serve_sealed_is_reachable_from_this_machine(tmp_path: Path) -> 
         proc.wait(timeout=60)
     with Workspace.open(tmp_path / "ws") as ws:
         assert {"console.endpoint_started", "console.endpoint_stopped"} <= set(ws.audit.actions())
+
+
+@pytest.mark.skipif(not LINUX_NS, reason="network namespaces are Linux only")
+@pytest.mark.parametrize("ending", ["exits", "is killed"])
+def test_the_loopback_helper_leaves_no_folder_behind(ending: str) -> None:
+    """Each sealed start makes a private folder for the helper's socket; it goes when the app ends,
+    also when the app is killed (the helper then gets SIGTERM from the kernel)."""
+    code = ("import os, sys, time\nfrom engine import seal\nstate = seal.seal_process()\n"
+            "print(state.sealed, os.environ.get(seal.BROKER_ENV, ''), flush=True)\ntime.sleep(float(sys.argv[1]))")
+    proc = subprocess.Popen([sys.executable, "-c", code, "60" if ending == "is killed" else "0"],
+                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert proc.stdout is not None
+    sealed, broker = proc.stdout.readline().split()
+    if sealed != "True":
+        proc.kill()
+        pytest.skip("the kernel refuses namespaces here: no helper is started")
+    folder = Path(broker).parent
+    assert folder.name.startswith("airlock-loopback-") and Path(broker).exists()
+    if ending == "is killed":
+        proc.kill()
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 20
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not folder.exists()
+
+
+@pytest.mark.skipif(not LINUX_NS, reason="network namespaces are Linux only")
+def test_a_sealed_start_removes_folders_of_helpers_that_are_gone(tmp_path: Path) -> None:
+    """Folders left by helpers that were killed outright (or by versions before the fix) are swept at the
+    next sealed start; a live helper's folder, and one just made, stay."""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    stale, fresh, live = (tmp_path / f"{seal.BROKER_PREFIX}{n}" for n in ("stale", "fresh", "live"))
+    for folder in (stale, fresh, live):
+        folder.mkdir()
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dead.bind(str(stale / "broker.sock"))
+    dead.close()  # a socket file nobody listens on
+    listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listening.bind(str(live / "broker.sock"))
+    listening.listen(1)
+    old = time.time() - 3600
+    for folder in (stale, live):
+        os.utime(folder, (old, old))
+    try:
+        code = "from engine import seal\nprint(seal.seal_process().sealed)"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                             env=env)
+        if out.stdout.strip() != "True":
+            pytest.skip("the kernel refuses namespaces here: no helper is started")
+        assert not stale.exists() and fresh.exists() and live.exists()
+    finally:
+        listening.close()
