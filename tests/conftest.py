@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import json
@@ -24,7 +25,9 @@ os.environ["AIRLOCK_TEST_SUITE_USER"] = "tester"
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(Path(__file__).parent / "subprocess_identity"), str(Path(__file__).resolve().parents[1]),
      *([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])])
-os.environ.setdefault("AIRLOCK_STATE_DIR", tempfile.mkdtemp(prefix="airlock-test-state-"))
+if "AIRLOCK_STATE_DIR" not in os.environ:  # a scratch folder of this run, removed when the run ends
+    os.environ["AIRLOCK_STATE_DIR"] = tempfile.mkdtemp(prefix="airlock-test-state-")
+    atexit.register(shutil.rmtree, os.environ["AIRLOCK_STATE_DIR"], True)
 
 from engine import offline
 from engine.identity import use_test_user
