@@ -115,8 +115,13 @@ class ExampleReviewDialog(QDialog):
             f"({found}). <b>Nothing has been changed yet.</b> Accept what must be redacted, reject what is not "
             f"personal data, mark anything missed (select it, right-click). <b>{s.pending} findings pending.</b> "
             "Finishing redacts the accepted spans, adds the rows as examples and deletes their originals.")
+        chosen = self.type_choice.currentData()
+        self.type_choice.blockSignals(True)
         self.type_choice.clear()
-        self.type_choice.addItems(list(s.by_type))
+        for entity, n in s.by_type.items():  # the type's name as the review shows it; the type as data
+            self.type_choice.addItem(f"{entity_name(entity)} ({n})", entity)
+        self.type_choice.setCurrentIndex(max(0, self.type_choice.findData(chosen)))  # the choice stays
+        self.type_choice.blockSignals(False)
         self.finish_button.setEnabled(s.pending == 0)
         row = max(0, self.rows.currentRow())
         self.items = self.reviews.items(self.review_id)
@@ -163,8 +168,11 @@ class ExampleReviewDialog(QDialog):
             self._step(f"{decision} {entity_name(finding.entity_type)}", [finding.id], decision,
                        {finding.id: finding.decision})
 
+    def choose_type(self, entity_type: str) -> None:
+        self.type_choice.setCurrentIndex(self.type_choice.findData(entity_type))
+
     def decide_type(self, decision: str) -> None:
-        entity = self.type_choice.currentText()
+        entity = str(self.type_choice.currentData() or "")
         pending = {f.id: f.decision for item in self.items for f in item.findings
                    if f.entity_type == entity and f.decision == "pending"}
         if pending:  # exactly these ids, also on a redo

@@ -47,8 +47,9 @@ def test_review_steps_undo_and_redo_through_the_engine(workspace: Any, qtbot: An
     if not bulk:  # no second finding of the first one's type: bulk-accept another type
         kind = next(k for i, k in kind_of.items() if i != first.id)
         bulk = [i for i, k in kind_of.items() if k == kind]
-    dialog.type_choice.setCurrentText(kind)
+    dialog.choose_type(kind)
     dialog.decide_type("accepted")
+    assert dialog.type_choice.currentData() == kind  # the chosen type stays chosen after the step
     after = decisions()
     assert after[first.id] == "rejected" and bulk and all(after[i] == "accepted" for i in bulk)
     dialog.undo_button.click()
@@ -104,7 +105,7 @@ def test_review_dialog_decides_marks_and_finishes(workspace: Any, qtbot: Any, tm
     screens.mkdir(parents=True, exist_ok=True)
     assert dialog.grab().save(str(screens / "example_review.png"))
     for entity in list(workspace.tasks.example_reviews.summary(report.review_id).by_type):
-        dialog.type_choice.setCurrentText(entity)
+        dialog.choose_type(entity)
         dialog.decide_type("accepted")
     assert dialog.finish_button.isEnabled()
     dialog.finish_button.click()
