@@ -68,6 +68,7 @@ def _build() -> AnalyzerEngine:
     from engine.privacy.recognizers.person_cue import PersonCueRecognizer
     from engine.privacy.recognizers.person_forms import PersonFormsRecognizer
     from engine.privacy.recognizers.person_role import PersonRoleRecognizer
+    from engine.privacy.recognizers.person_shapes import PersonShapeRecognizer
     from engine.privacy.recognizers.postal_block import PostalBlockRecognizer
     from engine.privacy.recognizers.short_phone import ShortNationalPhoneRecognizer
     from engine.privacy.recognizers.street_address import StreetAddressRecognizer
@@ -94,7 +95,7 @@ def _build() -> AnalyzerEngine:
     for recognizer in (StreetTypeFirstRecognizer(), StreetNameSuffixRecognizer(), PostalBlockRecognizer(),
                        LabelledAddressRecognizer(), TableColumnRecognizer(), IbanAnyCountryRecognizer(),
                        InitialsNameRecognizer(), PersonRoleRecognizer(), ChatSpeakerRecognizer(),
-                       PersonFormsRecognizer(), ShortNationalPhoneRecognizer()):
+                       PersonFormsRecognizer(), ShortNationalPhoneRecognizer(), PersonShapeRecognizer()):
         analyzer.registry.add_recognizer(recognizer)
     return analyzer
 

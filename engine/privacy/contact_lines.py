@@ -6,9 +6,12 @@ other with nothing but a comma, a dash or a bracketed relation between them ("Ph
 an unfamiliar name as a place or misses it, and a national number without a cue word nearby stays
 under the threshold. Side by side:
 
-* ``names_before_phones``: two or three capitalised words directly before a found phone number are a
+* ``names_before_phones``: one to four capitalised words directly before a found phone number are a
   PERSON (also where the model read exactly those words as a place), unless a word is a label or a
-  word of a service ("Customer Service 0800 ...", "Head Office", "Mobile Phone");
+  word of a service ("Customer Service 0800 ...", "Head Office", "Mobile Phone"); a leading label or
+  role word is left out ("Caller Awani Karam (0371 ...)"); one word only after a line's start, a
+  colon, "call", "or" ("or Alicia on 0952 913 2528"). A phone candidate under the threshold with a name
+  of two words or more right before it is kept, and the name found (fourth round);
 * ``phones_after_names``: a phone candidate that scored under the threshold is kept where it follows a
   found PERSON directly (after a comma, a dash, a colon or a bracketed word or two).
 """
@@ -19,15 +22,24 @@ from collections.abc import Sequence
 
 import regex
 
+from engine.privacy.name_words import ROLE_WORDS
 from engine.privacy.not_personal import LABEL_WORDS
 from engine.privacy.spans import NER_SOURCES, Span
 
 SOURCE = "ContactLine"
 _WORD = r"\p{Lu}[\p{Ll}’']+(?:-\p{Lu}[\p{Ll}’']+)?"
+# One to three capitalised words (a leading label or role word is dropped later), then a comma, a dash, a
+# bracketed relation, "on"/"at" or the bracket the number stands in: "Caller Awani Karam (0371-5253451)"
 _NAME_BEFORE = regex.compile(
-    rf"(?<![\p{{L}}\d@.\-])({_WORD}(?:[ \t]+{_WORD}){{1,2}})[ \t]*(?:,|[-–—]|\([\p{{Ll}} ]{{1,20}}\))?[ \t]*\Z")
-_GAP_AFTER_NAME = regex.compile(r"\A[ \t]*(?:,|:|[-–—]|\([\p{L} ]{1,20}\))?[ \t]*(?:,|:|[-–—])?[ \t]*\Z")
-_NOT_NAME_WORDS = frozenset({
+    rf"(?<![\p{{L}}\d@.\-])({_WORD}(?:[ \t]+{_WORD}){{0,3}})"
+    rf"[ \t]*(?:\([\p{{Ll}} ]{{1,20}}\)[ \t]*)?(?:,|[-–—]|(?<=[ \t])(?:on|at))?[ \t]*"
+    rf"(?:(?P<word>\p{{Ll}}+)(?P<colon>[ \t]*:)?[ \t]*)?\(?[ \t]*\Z")
+# What may stand before a name of one word: a line's start, a label's colon, a verb of calling, "or"/"and"
+_BEFORE_ONE_WORD = regex.compile(
+    r"(?:\A|:|\b(?i:call|text|ring|phone|contact|message|ask[ \t]+for|or|and|try))[ \t]*\Z")
+_GAP_AFTER_NAME = regex.compile(r"\A[ \t]*(?:,|:|[-–—]|\([\p{L}\d ]{1,20}\))?[ \t]*(?:,|:|[-–—])?[ \t]*"
+                                r"(?:(?P<word>\p{Ll}+)[ \t]*:?[ \t]*)?\Z")
+NOT_NAME_WORDS = frozenset({
     "service", "services", "support", "office", "desk", "team", "centre", "center", "line", "hotline", "helpline",
     "sales", "reception", "department", "helpdesk", "emergency", "main", "head", "switchboard", "enquiries",
     "inquiries", "bookings", "booking", "care", "branch", "store", "shop", "call", "ring", "dial", "text",
@@ -36,6 +48,8 @@ _NOT_NAME_WORDS = frozenset({
     "sms", "voicemail", "fax", "tel", "telephone", "phone", "mobile", "direct", "general", "technical", "billing",
     "accounts", "order", "orders", "delivery", "returns", "info", "information", "the", "our", "your", "and",
     "or", "for", "from", "to", "on", "at", "by", "of", "in", "contact", "please", "thanks", "also",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "today", "tomorrow",
 })
 _WINDOW = 60
 
@@ -44,28 +58,65 @@ def _covered(spans: Sequence[Span], start: int, end: int) -> list[Span]:
     return [s for s in spans if s.start < end and start < s.end]
 
 
-def names_before_phones(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+def names_before_phones(text: str, spans: Sequence[Span],
+                        weak_phones: Sequence[Span] = ()) -> tuple[list[Span], list[Span]]:
     """PERSON spans for names written right before a found phone number, and the model's place
-    guesses on exactly those words, which the PERSON spans replace."""
+    guesses on exactly those words, which the PERSON spans replace. A weak phone candidate with a name
+    of two words or more right before it is kept too, with the name: each vouches for the other."""
     found: list[Span] = []
     replaced: list[Span] = []
-    for phone in (s for s in spans if s.entity_type == "PHONE_NUMBER"):
+    found_phones = [s for s in spans if s.entity_type == "PHONE_NUMBER"]
+    free_weak = [p for p in weak_phones if not _covered(spans, p.start, p.end)]
+    for phone in sorted([*found_phones, *free_weak], key=lambda s: (s.start, -s.end)):
+        weak = phone not in found_phones
+        if weak and _covered(found, phone.start, phone.end):
+            continue
         line_start = text.rfind("\n", 0, phone.start) + 1
         before = text[max(line_start, phone.start - _WINDOW):phone.start]
         m = _NAME_BEFORE.search(before)
-        if m is None:
+        if m is None or (m.group("word") and (m.group("colon") or not _not_a_name_word(m.group("word")))):
+            continue  # "Practice phone: 0301 ..." is a label; "Borche Zafirovska - dad 078 ..." a name
+        name = _name_part(text[line_start:phone.start - len(before) + m.start(1)], m.group(1))
+        if name is None or (weak and " " not in name):
             continue
-        words = [w.casefold() for w in regex.split(r"[ \t\-]+", m.group(1))]
-        if any(w in _NOT_NAME_WORDS or w in LABEL_WORDS for w in words):
-            continue
-        start = phone.start - len(before) + m.start(1)
-        end = start + len(m.group(1))
+        end = phone.start - len(before) + m.end(1)
+        start = end - len(name)
         overlapping = _covered([*spans, *found], start, end)
+        if weak and overlapping:
+            continue
         if all(s.source in NER_SOURCES and s.entity_type in ("LOCATION", "NRP") and (s.start, s.end) == (start, end)
                for s in overlapping):
             found.append(Span("PERSON", start, end, 0.6, SOURCE))
             replaced.extend(overlapping)
+            if weak:
+                found.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return found, replaced
+
+
+def _name_part(preceding: str, words: str) -> str | None:
+    """The name in ``words`` once leading label, service and role words are dropped ("Call Anna Berg" ->
+    "Anna Berg"); None where a word of it is such a word, or where one word is left that nothing before
+    introduces (a line's start, a colon, "call", "or" do: "or Alicia on 0952 913 2528")."""
+    parts = regex.split(r"([ \t]+)", words)
+    while parts and _not_a_name_word(parts[0]):
+        preceding, parts = preceding + "".join(parts[:2]), parts[2:]
+    if not parts or any(_not_a_name_word(w) for w in parts[::2]):
+        return None
+    if len(parts) == 1 and not _BEFORE_ONE_WORD.search(preceding.rstrip(" \t") + " "):
+        return None
+    return "".join(parts)
+
+
+def _follows_directly(gap: str) -> bool:
+    """Nothing but a comma, a dash, a colon, a bracketed word or two, or one word of kinship, work or a phone
+    label stands between a name and a number: "Mounir Brahmi (chemistry) - dad 0538 86 03 36"."""
+    m = _GAP_AFTER_NAME.match(gap)
+    return m is not None and (m.group("word") is None or _not_a_name_word(m.group("word")))
+
+
+def _not_a_name_word(word: str) -> bool:
+    low = word.casefold()
+    return any(w in NOT_NAME_WORDS or w in LABEL_WORDS or w in ROLE_WORDS for w in low.split("-"))
 
 
 def phones_after_names(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
@@ -75,6 +126,6 @@ def phones_after_names(text: str, spans: Sequence[Span], weak_phones: Sequence[S
     for phone in sorted(weak_phones, key=lambda s: (s.start, -(s.end - s.start))):
         if _covered([*spans, *kept], phone.start, phone.end):
             continue
-        if any(p.end <= phone.start and _GAP_AFTER_NAME.match(text[p.end:phone.start]) for p in people):
+        if any(p.end <= phone.start and _follows_directly(text[p.end:phone.start]) for p in people):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept

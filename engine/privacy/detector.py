@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from engine.privacy.contact_lines import names_before_phones, phones_after_names
-from engine.privacy.name_echoes import echoes
+from engine.privacy.name_echoes import echoes, names_in_addresses
+from engine.privacy.name_lists import listed_names
 from engine.privacy.not_personal import judge_model_guess
 from engine.privacy.policy import EntityPolicy
 from engine.privacy.spans import (
@@ -168,15 +169,19 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
         if trimmed.source != deny_source and " ".join(value.split()).casefold() in allowed:
             continue
         kept.append(trimmed)
-    coincidences = checksum_coincidences(text, kept)
-    settled = resolve_overlaps([s for s in kept if s not in coincidences], user_sources)
+    # an NHS number that is a phone number's digits: the phone reading wins, also a weak one
+    coincidences = checksum_coincidences(text, [*kept, *weak_phones])
+    rescued = [replace(p, score=max(p.score, 0.5)) for p in weak_phones if any(p.overlaps(c) for c in coincidences)]
+    settled = resolve_overlaps([*(s for s in kept if s not in coincidences), *rescued], user_sources)
     if "PERSON" in ignored:
         return settled
-    found, replaced = echoes(text, settled)
-    settled = [*(s for s in settled if s not in replaced), *found]
     if "PHONE_NUMBER" not in ignored:
-        named, replaced = names_before_phones(text, settled)
+        named, replaced = names_before_phones(text, settled, weak_phones)
         settled = [*(s for s in settled if s not in replaced), *named]
+    for vouching in (names_in_addresses, listed_names, echoes):
+        found, replaced = vouching(text, settled)
+        settled = [*(s for s in settled if s not in replaced), *found]
+    if "PHONE_NUMBER" not in ignored:
         settled.extend(phones_after_names(text, settled, weak_phones))
     return sorted(settled, key=lambda s: (s.start, s.end))
 

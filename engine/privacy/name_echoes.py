@@ -7,6 +7,9 @@ word on its own. Each word of a found name of two or more words, or of one word 
 text, as a whole word with the same capitalisation. Every occurrence not already inside a finding
 becomes a PERSON finding, and so does one the model read as a place on exactly that word (a
 reviewer would not keep "Escobedo" as a place once "Caridad Escobedo" is in the text).
+
+An e-mail address echoes a name as well: "naomi.ampadu@example.com" in a CV's header makes the line
+"NAOMI AMPADU" above it a name (``names_in_addresses``).
 """
 
 from __future__ import annotations
@@ -55,4 +58,26 @@ def echoes(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
         if all(_place_guess(s) and (s.start, s.end) == m.span() for s in overlapping):
             found.append(Span("PERSON", m.start(), m.end(), words[m.group()], SOURCE))
             replaced.extend(overlapping)
+    return found, replaced
+
+
+def names_in_addresses(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+    """PERSON spans for words that spell a found e-mail address's local part ("NAOMI AMPADU" beside
+    naomi.ampadu@example.com), in either order and any case, and the model's place guesses on them."""
+    found: list[Span] = []
+    replaced: list[Span] = []
+    for address in (s for s in spans if s.entity_type == "EMAIL_ADDRESS"):
+        local = text[address.start:address.end].split("@")[0]
+        parts = [p for p in regex.split(r"[._\-+]+", regex.sub(r"\d+", "", local)) if len(p) >= 2]
+        if len(parts) < 2 or len(parts) > 3:
+            continue
+        orders = {tuple(parts), tuple(reversed(parts))}
+        pattern = "|".join(r"[ \t]+".join(map(regex.escape, order)) for order in orders)
+        for m in regex.finditer(rf"(?<![\p{{L}}\d@.])(?i:{pattern})(?![\p{{L}}\d@])", text):
+            if not m.group()[:1].isupper():
+                continue
+            overlapping = [s for s in spans if s.start < m.end() and m.start() < s.end]
+            if all(_place_guess(s) and m.start() <= s.start and s.end <= m.end() for s in overlapping):
+                found.append(Span("PERSON", m.start(), m.end(), 0.6, SOURCE))
+                replaced.extend(overlapping)
     return found, replaced

@@ -7,6 +7,9 @@ model's guesses; a name that a cue pattern or the user's own lists found is neve
 
 * A DATE_TIME is kept only when it names a calendar day (a day and a month, or a full numeric date):
   durations, relative dates, weekdays, times of day, months and years alone are dropped.
+* A PERSON loses a greeting or a list item's number the model took into it ("Dear W.B. Gomez", "#9 B. Umar").
+* A one-word PERSON or LOCATION that a job noun or a contact label follows ("Facilities coordinator",
+  "Pharmacy tel.") is dropped.
 * A PERSON or LOCATION that is a known brand or product word, a form label, an acronym, that holds a
   digit ("ele-27"), or that carries a company's legal form ("Köhler KG", "Kof & van Mare") is dropped.
 """
@@ -60,12 +63,21 @@ _LEGAL_FORM = re.compile(
     r"|Solutions|Services|Systems|Technologies|Consulting)\b\.?)"
 )
 
+# Lower-case words after a one-word "name" that make it a job title or a label: "Facilities coordinator",
+# "Logistics assistant", "Pharmacy tel."
+_JOB_OR_LABEL_AFTER = re.compile(
+    r"[ \t]+(?:coordinator|assistant|manager|director|officer|engineer|specialist|consultant|analyst|technician"
+    r"|clerk|supervisor|administrator|adviser|advisor|executive|operator|planner|designer|developer|lead|team"
+    r"|department|dept|desk|tel|phone|fax|mobile|e-mail|email|hotline|helpline)\b")
+
 # The first word of a form label at a line's start: "Line manager:", "Salary account:", "Bill to:",
 # "Owner's tel.:"
 _LABEL_REST = re.compile(r"(?:[ \t]+[a-z][a-z'\-.]*){1,3}[ \t]*:")
 
 # The model sometimes takes the greeting into the name: "Dear W.B. Gomez"
 _GREETING = re.compile(r"(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Cheers|Greetings|Good morning|Good afternoon)[ \t,]+")
+# ... or the number of a list item: "#9 B. Umar", "7. Anna Berg", "12) Ole Lund"
+_LIST_NUMBER = re.compile(r"#?\d{1,3}[.)]?[ \t]+(?=\D)")
 
 
 def names_a_calendar_day(value: str) -> bool:
@@ -104,7 +116,7 @@ def judge_model_guess(text: str, span: Span) -> Span | None:
     if span.entity_type == "DATE_TIME":
         return span if names_a_calendar_day(value) else None
     if span.entity_type == "PERSON":
-        greeting = _GREETING.match(value)
+        greeting = _GREETING.match(value) or _LIST_NUMBER.match(value)
         if greeting and greeting.end() < len(value):
             span = replace(span, start=span.start + greeting.end())
             value = text[span.start:span.end]
@@ -116,5 +128,7 @@ def judge_model_guess(text: str, span: Span) -> Span | None:
         if any(ch.isdigit() for ch in value):  # "ele-27", "Line 4": a code, not a name or a place
             return None
         if opens_a_label(text, span.start, span.end):
+            return None
+        if " " not in value.strip() and _JOB_OR_LABEL_AFTER.match(text, span.end):
             return None
     return span

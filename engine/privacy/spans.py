@@ -120,7 +120,7 @@ _NAMED_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "ORGANIZATION"})
 
 
 # Recognizers whose names hold a comma by design ("NOVAK, Petra") and never cross a line: not cut
-WHOLE_NAME_SOURCES = frozenset({"PersonFormsRecognizer"})
+WHOLE_NAME_SOURCES = frozenset({"PersonFormsRecognizer", "PersonShapeRecognizer"})
 
 
 def split_ner_span(text: str, span: Span) -> list[Span]:

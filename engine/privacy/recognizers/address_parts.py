@@ -44,9 +44,13 @@ POSTCODE = (
 TOWN = (r"(?:['’]s-)?\p{Lu}\p{L}*(?:[\-'’]\p{L}+|[ ]\p{Lu}\p{L}*"
         r"|[ ](?:en|de|da|do|dos|das|am|an|im|der|sur|la|le|sous|upon|on)[ ]\p{Lu}\p{L}*){0,3}"
         r"(?:[ \t]*\([\p{L}. ]{1,20}\))?")
-# "12345 Town", "Town, 12345", "Town (RM)", "Town, ST 12345", "London NW1 6XE"
+# "12345 Town", "Town, 12345", "Town (RM)", "Town, ST 12345", "London NW1 6XE"; a region between the town
+# and the postcode: "Kevintown, NSW, 2956", "Malang, Sulawesi Utara 82389", "Renca, Región Metropolitana,
+# 5561720"; a postcode of three and four digits before the town: "057-0009 Saito-shi"
 TOWN_LINE = (
     rf"(?:{POSTCODE}[ \t,]+{TOWN}(?:[ \t]*/[ \t]*[A-Z]{{2}})?"
     rf"|{TOWN},?[ \t]+(?:[A-Z]{{2}}[ \t]+)?{POSTCODE}"
+    rf"|{TOWN},[ \t]*(?:{TOWN}|[A-Z]{{2,3}}),?[ \t]+(?:{POSTCODE}|\d{{7}})"
+    rf"|\d{{3}}-\d{{4}}[ \t]+{TOWN}"
     rf"|{POSTCODE},[ \t]*{TOWN})"
 )

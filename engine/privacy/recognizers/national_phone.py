@@ -39,13 +39,16 @@ class NationalPhoneRecognizer(PatternRecognizer):
         ("trunk prefix 8, ten digits in groups (ru/ua): 8 157 245 1958",
          r"(?<![\w+.\-])8[ \t\-]"
          r"\d{3}[ \t\-]\d{3}(?:[ \t\-]\d{2}[ \t\-]\d{2}|[ \t\-]\d{4})(?![\w\-]|[.,]\d)", 0.45),
+        ("two groups, eight or nine digits: 90-752227, 287.48759, 10.055739",
+         r"(?<![\w+.\-,/])\d{2,3}[.\-/]\d{5,6}(?![\w\-]|[.,]\d)", 0.2),
         ("digits in groups of two to four: 608 919 667, 32 939 46 81",
          r"(?<![\w+.\-,])\d{2,4}(?:[ \t]\d{2,4}){2,4}(?![\w\-]|[.,]\d)", 0.2),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "contact",
                                           "number", "reach", "dial", "telefon", "handy", "téléphone", "portable",
                                           "ring", "tel.", "mob", "telefone", "telefono", "teléfono", "puhelin",
-                                          "whatsapp", "voicemail", "sms", "hotline", "helpline", "landline")
+                                          "whatsapp", "voicemail", "sms", "hotline", "helpline", "landline", "text",
+                                          "queries", "enquiries", "inquiries")
 
     def __init__(self) -> None:
         super().__init__(supported_entity=self.ENTITY, name="NationalPhoneRecognizer",

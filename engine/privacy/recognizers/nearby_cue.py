@@ -17,10 +17,16 @@ from presidio_analyzer import RecognizerResult
 WINDOW = 8
 BOOST = 0.35
 _WORD = regex.compile(r"[\p{L}.]+")
+# The one- or two-letter labels of a signature or a card, right before the number: "M: 0752 977 347",
+# "T: +254 ...", "Ph. 031 ...", "H: ...", "W: ...", "GSM: ..."
+_SHORT_LABEL = regex.compile(r"(?:^|[\s|(,;/])(?:M|T|P|Ph|H|W|O|C|Mob|Tlf|Tfn|GSM|HP)\.?:[ \t]*\Z", regex.MULTILINE)
 
 
 def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WINDOW) -> bool:
-    """A word among the ``window`` words before ``start`` is a cue, or starts with one of four letters or more."""
+    """A word among the ``window`` words before ``start`` is a cue, or starts with one of four letters or more;
+    or a short phone label ("M:", "T:") stands right before ``start``."""
+    if _SHORT_LABEL.search(text[max(0, start - 12):start]):
+        return True
     words = [w.strip(".").casefold() for w in _WORD.findall(text[max(0, start - 12 * window):start])][-window:]
     cue_set = {c.casefold().strip(".") for c in cues}
     return any(w in cue_set or any(len(c) >= 4 and w.startswith(c) for c in cue_set) for w in words)

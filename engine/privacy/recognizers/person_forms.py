@@ -9,7 +9,8 @@ The other cue recognizers expect a name as "Given Surname". Registers, labels an
 * a name (capitals included: "JIM HESS") alone on the line below a label line ("SHIP TO:",
   "Registered keeper:") and above a line with a number (an address);
 * a name opening a numbered list item before a bracket or a dash ("1. Derrick Lopez (mother)");
-* a given name alone after "<participle> by" at a sentence's end ("Item logged by Katherin."), a name
+* a given name alone after "<participle> by" at a sentence's end or before when and where ("Item logged
+  by Katherin.", "Shown by Basheer on Saturday"), a name
   after "handed in by", and one after "ask for" ("Ask for Christopher, 078 848 93 21");
 * a name alone on a letter's last line under a closing line that ends in a comma ("See you on
   the water,\nHugo");
@@ -70,8 +71,10 @@ class PersonFormsRecognizer(PatternRecognizer):
         ("a name opening a numbered list item: 1. Derrick Lopez (mother)",
          rf"(?<=^[ \t]*\d{{1,2}}[.)][ \t]+){_NOT_A_NAME}{_NOT_A_WORD_NAME}(?:{_NAME}|{_GIVEN_CAPS})"
          r"(?=[ \t]*(?:[–—]|-[ \t]|\(|,))", 0.55),
-        ("a given name after '<participle> by' at a sentence's end: Item logged by Katherin.",
-         rf"(?<=\b\p{{Ll}}+ed[ \t]+by[ \t]+){_NOT_A_WORD_NAME}{_GIVEN}(?=[.!?](?:[ \t]|$)|[ \t]*$)", 0.55),
+        ("a given name after '<participle> by' at a sentence's end or before a time: Item logged by Katherin., "
+         "Shown by Basheer on Saturday",
+         rf"(?<=\b\p{{L}}\p{{Ll}}+(?:ed|wn)[ \t]+by[ \t]+){_NOT_A_WORD_NAME}{_GIVEN}"
+         r"(?=[.!?](?:[ \t]|$)|[ \t]*$|[ \t]+(?:on|at|in|from|yesterday|today|this|last|earlier)\b)", 0.55),
         ("a name after 'handed in by', 'passed on by': handed in by María Mendoza",
          rf"(?<=\b\p{{Ll}}+ed[ \t]+(?:in|on|over|up|out|back)[ \t]+by[ \t]+){_NOT_A_WORD_NAME}{_ONE_TO_THREE}\b",
          0.6),

@@ -10,6 +10,7 @@ invites, contracts, news-style prose and comment threads introduce people in a f
   attributes ("according to", "said", "between ... and", "I, ..., authorise");
 * a reporting verb after a name, including the verbs of minutes and threads ("replied", "agreed");
 * a name before the part it plays in a contract ("Ante Maletić (the tenant)");
+* a name after a lower-case noun of kinship or work ("guard Ondieki", "her daughter Maya Kadri");
 * an @-mention ("@Alisiya") and an attribution after a dash ("— Manoel Pondov, 09:12");
 * a name that opens a list item and is followed by a dash or a bracket ("- Ana Aeby – Head of Sales").
 """
@@ -21,6 +22,7 @@ from typing import ClassVar
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer
 
+from engine.privacy.name_words import ROLE_WORDS
 from engine.privacy.recognizers.person_cue import _NAME, _NOT_A_NAME, _NOT_A_WORD_NAME, _ONE_TO_THREE
 
 # Nouns for the role of a person in a form or record (general vocabulary, not names)
@@ -40,6 +42,7 @@ _ATTRIBUTION = (r"(?:\b\p{Ll}+ed[ \t]+by|\b[Aa]ccording[ \t]+to|\bsaid|\bsays|\b
 _VERB_AFTER = (r"(?:replied|commented|added|agreed|explained|opened|announced|stated|suggested|answered"
                r"|mentioned|joined|approved|proposed|presented|recommended|promised|closed|argued|insisted)\b")
 _SEPARATOR = r"(?=[ \t]*(?:[–—]|-[ \t]|\(|,))"
+_ROLE_WORD = "(?:" + "|".join(sorted(ROLE_WORDS, key=len, reverse=True)) + ")"
 
 
 class PersonRoleRecognizer(PatternRecognizer):
@@ -61,6 +64,8 @@ class PersonRoleRecognizer(PatternRecognizer):
         ("an @-mention: @Alisiya", r"(?<=(?:^|[\s(])@)\p{Lu}\p{Ll}+(?:[ \t]\p{Lu}\p{Ll}+)?\b", 0.6),
         ("an attribution after a dash: — Manoel Pondov, 09:12",
          rf"(?<=(?:—|--)[ \t]?){_NOT_A_WORD_NAME}{_ONE_TO_THREE}(?=[ \t]*(?:,|$))", 0.55),
+        ("a name after a lower-case noun of kinship or work: guard Ondieki, her daughter Maya Kadri",
+         rf"(?<=\b{_ROLE_WORD}s?,?[ \t]+){_NOT_A_NAME}{_NOT_A_WORD_NAME}{_ONE_TO_THREE}\b", 0.55),
         ("a name opening a list item, then a dash or a bracket: - Ana Aeby – Head of Sales",
          rf"(?<=^[ \t]*[-*•·][ \t]+){_NOT_A_NAME}{_NOT_A_WORD_NAME}{_NAME}{_SEPARATOR}", 0.5),
     )
