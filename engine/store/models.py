@@ -38,8 +38,9 @@ class JSONValue(TypeDecorator[Any]):
     services never encode or decode by hand. The column stays TEXT in the database, as it was when these
     were Text columns of hand-encoded JSON: workspaces written before read unchanged and need no migration.
     A ``str`` given is taken as JSON text already encoded (as code written before passed it): it is decoded
-    when assigned (text that is not JSON is refused there), so the attribute holds the value at once. None is SQL NULL. Audit details are not one of these: they stay exact text because
-    they are hashed into the chain (engine/audit.py)."""
+    when assigned (text that is not JSON is refused there), so the attribute holds the value at once.
+    None is SQL NULL. Audit details are not one of these: they stay exact text because they are hashed
+    into the chain (engine/audit.py)."""
 
     impl = Text
     cache_ok = True
