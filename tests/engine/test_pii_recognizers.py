@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.privacy import detect
-
-
-def found(text: str) -> set[tuple[str, str]]:
-    return {(s.entity_type, text[s.start:s.end]) for s in detect(text)}
+from tests.engine.pii_found import found
 
 
 def test_a_semicolon_table_keeps_each_cell_apart() -> None:

@@ -8,25 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from engine.privacy import detect
 from engine.privacy.contact_lines import names_before_phones, phones_after_names
 from engine.privacy.not_personal import opens_a_label
 from engine.privacy.recognizers.person_forms import PersonFormsRecognizer
 from engine.privacy.recognizers.table_column import TableColumnRecognizer
 from engine.privacy.spans import Span, not_a_phone, split_ner_span
-
-
-def found(text: str) -> set[tuple[str, str]]:
-    return {(s.entity_type, text[s.start:s.end]) for s in detect(text)}
-
-
-def people(text: str) -> list[str]:
-    return [v for t, v in found(text) if t == "PERSON"]
-
-
-def phones(text: str) -> list[str]:
-    return [v for t, v in found(text) if t == "PHONE_NUMBER"]
-
+from tests.engine.pii_found import found, people, phones
 
 # ---- person_forms: names as forms write them ------------------------------------------------------
 

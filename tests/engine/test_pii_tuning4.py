@@ -9,25 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from engine.privacy import detect
 from engine.privacy.contact_lines import names_before_phones
 from engine.privacy.name_echoes import names_in_addresses
 from engine.privacy.name_lists import listed_names
 from engine.privacy.not_personal import judge_model_guess
 from engine.privacy.recognizers.person_shapes import PersonShapeRecognizer
 from engine.privacy.spans import Span
-
-
-def found(text: str) -> set[tuple[str, str]]:
-    return {(s.entity_type, text[s.start:s.end]) for s in detect(text)}
-
-
-def people(text: str) -> list[str]:
-    return [v for t, v in found(text) if t == "PERSON"]
-
-
-def phones(text: str) -> list[str]:
-    return [v for t, v in found(text) if t == "PHONE_NUMBER"]
+from tests.engine.pii_found import found, people, phones
 
 
 def shapes(text: str) -> set[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 
 def luhn_ok(digits: str) -> bool:
@@ -22,7 +22,7 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-class CardNumberRecognizer(PatternRecognizer):
+class CardNumberRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "CREDIT_CARD"
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
@@ -34,11 +34,6 @@ class CardNumberRecognizer(PatternRecognizer):
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("card", "credit", "debit", "visa", "mastercard", "amex", "charged",
                                           "payment", "maestro", "pan")
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="CardNumberRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         context=list(self.CONTEXT))
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Luhn-valid numbers of a card's length keep the pattern's score; others are dropped."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 
 def iban_checksum_ok(value: str) -> bool:
@@ -22,7 +22,7 @@ def iban_checksum_ok(value: str) -> bool:
     return int(digits) % 97 == 1
 
 
-class IbanAnyCountryRecognizer(PatternRecognizer):
+class IbanAnyCountryRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "IBAN_CODE"
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
@@ -30,11 +30,6 @@ class IbanAnyCountryRecognizer(PatternRecognizer):
         ("groups of four", r"(?<![\w])[A-Z]{2}\d{2}(?:[ ][A-Z0-9]{4}){2,7}(?:[ ][A-Z0-9]{1,3})?(?![\w])", 0.6),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("iban", "account", "bank", "transfer", "konto")
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="IbanAnyCountryRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         context=list(self.CONTEXT))
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if iban_checksum_ok(pattern_text) else False

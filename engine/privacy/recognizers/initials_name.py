@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
+
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 _SURNAME = r"(?:(?:van|von|de|der|den|da|di|du|del|della|le|la|ten|ter)[ \t]+)?\p{Lu}\p{Ll}+(?:['’\-]\p{Lu}?\p{Ll}+)?"
 _NOT_SURNAME = (
@@ -25,8 +26,9 @@ _NOT_SURNAME = (
 _GIVEN = r"\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?"
 
 
-class InitialsNameRecognizer(PatternRecognizer):
+class InitialsNameRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "PERSON"
+    FLAGS: ClassVar[int] = regex.MULTILINE
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("initials then surname: J. Scott, W.B. Gomez",
@@ -35,8 +37,3 @@ class InitialsNameRecognizer(PatternRecognizer):
          rf"(?<![\p{{L}}\d.]){_NOT_SURNAME}{_GIVEN}[ \t]+(?:\p{{Lu}}\.[ \t]?){{1,2}}[ \t]?{_NOT_SURNAME}{_SURNAME}\b",
          0.65),
     )
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="InitialsNameRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         global_regex_flags=regex.MULTILINE)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 EXTENSION = r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"
 
@@ -22,7 +22,7 @@ def digits_before_extension(number: str) -> int:
     return sum(ch.isdigit() for ch in re.split(r"[ \t]?(?:x|ext)", number, maxsplit=1)[0])
 
 
-class InternationalPhoneRecognizer(PatternRecognizer):
+class InternationalPhoneRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     MIN_DIGITS: ClassVar[int] = 8
     MAX_DIGITS: ClassVar[int] = 15
@@ -36,14 +36,6 @@ class InternationalPhoneRecognizer(PatternRecognizer):
          rf"(?<![\w+])00\d{{1,3}}(?:[ .\-]\(?\d{{1,5}}\)?){{2,6}}{EXTENSION}(?![\w])", 0.5),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "mobile", "cell", "reach", "fax", "contact")
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=self.ENTITY,
-            name="InternationalPhoneRecognizer",
-            patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-            context=list(self.CONTEXT),
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """False drops the match; None keeps the pattern's score (True would raise it to 1.0)."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
 
 from engine.privacy.recognizers.address_parts import TOWN_LINE
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 _LABEL = (
     r"(?i:(?:home|postal|mailing|street|delivery|billing|shipping|correspondence|private|permanent)[ \t]+address"
@@ -23,7 +23,7 @@ _LABEL = (
 _CLAUSE_WORD = r"(?:[\p{Lu}\d][\p{L}\d'’./\-]*|(?:de|la|del|do|da|di|van|der|am|an|bis|ter|d\.|k\.|str\.|apt\.?))"
 
 
-class LabelledAddressRecognizer(PatternRecognizer):
+class LabelledAddressRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "STREET_ADDRESS"
     FLAGS: ClassVar[int] = regex.MULTILINE
 
@@ -37,11 +37,6 @@ class LabelledAddressRecognizer(PatternRecognizer):
          rf"[ \t]+(?:it[ \t]+)?(?:at|to|in|on)[ \t]+)(?=[^\n.;!?]{{0,40}}\d){_CLAUSE_WORD}(?:,?[ \t]+{_CLAUSE_WORD})"
          r"{1,8}", 0.55),
     )
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="LabelledAddressRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         global_regex_flags=self.FLAGS)
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """A value with a digit and a letter; not an e-mail, a URL or a phone number on its own."""

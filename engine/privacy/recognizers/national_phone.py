@@ -14,16 +14,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
 from engine.privacy.recognizers.international_phone import EXTENSION, digits_before_extension
 from engine.privacy.recognizers.nearby_cue import boost_by_nearby_cue
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
 
-class NationalPhoneRecognizer(PatternRecognizer):
+class NationalPhoneRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
@@ -49,11 +50,6 @@ class NationalPhoneRecognizer(PatternRecognizer):
                                           "ring", "tel.", "mob", "telefone", "telefono", "teléfono", "puhelin",
                                           "whatsapp", "voicemail", "sms", "hotline", "helpline", "landline", "text",
                                           "queries", "enquiries", "inquiries")
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="NationalPhoneRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         context=list(self.CONTEXT))
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if 8 <= digits_before_extension(pattern_text) <= 12 else False

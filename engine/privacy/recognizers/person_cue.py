@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
+
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 _NAME = r"\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:[ \t]+\p{Lu}(?:['’]\p{Lu})?[\p{Ll}]+(?:-\p{Lu}\p{Ll}+)?){1,2}"
 _NOT_A_NAME = r"(?!(?:The|This|That|These|Those|Our|Your|Their|His|Her|A|An|Line|Station|Shift)\b)"
@@ -45,7 +46,7 @@ _NOT_A_WORD_NAME = (r"(?!(?:The|This|That|Our|Your|We|It|Team|All|Everyone|There
                     r"|Today|Tomorrow|Again|Both|Mr|Mrs|Ms|Dr)\b)")
 
 
-class PersonCueRecognizer(PatternRecognizer):
+class PersonCueRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "PERSON"
     FLAGS: ClassVar[int] = regex.MULTILINE
 
@@ -78,11 +79,3 @@ class PersonCueRecognizer(PatternRecognizer):
         ("speaker in a chat log: [09:58] Anna Schmidt:",
          rf"(?<={_CHAT_TURN}){_NOT_A_NAME}{_NAME}(?=:)", 0.6),
     )
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=self.ENTITY,
-            name="PersonCueRecognizer",
-            patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-            global_regex_flags=self.FLAGS,
-        )

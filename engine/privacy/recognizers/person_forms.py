@@ -24,8 +24,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
 
+from engine.privacy.recognizers.pattern_table import PatternTable
 from engine.privacy.recognizers.person_cue import _NAME, _NOT_A_NAME, _NOT_A_WORD_NAME, _ONE_TO_THREE
 from engine.privacy.recognizers.person_role import _NOT_PERSONAL_NAME, _ROLE
 
@@ -53,7 +53,7 @@ _THEN_DASH_OR_NUMBER = r"(?=[ \t]+[-–—][ \t]|[ \t]+\+?\(?\d)"
 _LABEL_LINE = rf"^[^\n:]{{0,30}}\b(?i:to|name|for|{_ANY_ROLE})[ \t]*:[ \t]*\n[ \t]*"
 
 
-class PersonFormsRecognizer(PatternRecognizer):
+class PersonFormsRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "PERSON"
     FLAGS: ClassVar[int] = regex.MULTILINE
 
@@ -91,8 +91,3 @@ class PersonFormsRecognizer(PatternRecognizer):
          rf"(?<=\n[ \t]*\n[^\n]{{2,60}},[ \t]*\n[ \t]*){_NOT_A_NAME}{_NOT_A_WORD_NAME}{_ONE_TO_THREE}[ \t]*"
          r"(?=\n?[ \t]*\Z)", 0.55),
     )
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="PersonFormsRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         global_regex_flags=self.FLAGS)

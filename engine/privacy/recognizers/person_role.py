@@ -20,9 +20,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
 
 from engine.privacy.name_words import ROLE_WORDS
+from engine.privacy.recognizers.pattern_table import PatternTable
 from engine.privacy.recognizers.person_cue import _NAME, _NOT_A_NAME, _NOT_A_WORD_NAME, _ONE_TO_THREE
 
 # Nouns for the role of a person in a form or record (general vocabulary, not names)
@@ -42,10 +42,10 @@ _ATTRIBUTION = (r"(?:\b\p{Ll}+ed[ \t]+by|\b[Aa]ccording[ \t]+to|\bsaid|\bsays|\b
 _VERB_AFTER = (r"(?:replied|commented|added|agreed|explained|opened|announced|stated|suggested|answered"
                r"|mentioned|joined|approved|proposed|presented|recommended|promised|closed|argued|insisted)\b")
 _SEPARATOR = r"(?=[ \t]*(?:[–—]|-[ \t]|\(|,))"
-_ROLE_WORD = "(?:" + "|".join(sorted(ROLE_WORDS, key=len, reverse=True)) + ")"
+_ROLE_WORD = "(?:" + "|".join(sorted(ROLE_WORDS, key=lambda w: (-len(w), w))) + ")"
 
 
-class PersonRoleRecognizer(PatternRecognizer):
+class PersonRoleRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "PERSON"
     FLAGS: ClassVar[int] = regex.MULTILINE
 
@@ -69,8 +69,3 @@ class PersonRoleRecognizer(PatternRecognizer):
         ("a name opening a list item, then a dash or a bracket: - Ana Aeby – Head of Sales",
          rf"(?<=^[ \t]*[-*•·][ \t]+){_NOT_A_NAME}{_NOT_A_WORD_NAME}{_NAME}{_SEPARATOR}", 0.5),
     )
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="PersonRoleRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         global_regex_flags=self.FLAGS)

@@ -17,9 +17,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
 
 from engine.privacy.name_words import PARTICLE, TITLE
+from engine.privacy.recognizers.pattern_table import PatternTable
 from engine.privacy.recognizers.person_cue import _NOT_A_NAME, _NOT_A_WORD_NAME
 from engine.privacy.recognizers.person_forms import _CAPS, _GIVEN
 
@@ -50,7 +50,7 @@ _NOT_GIVEN = (r"(?!(?:Please|Call|Contact|See|Read|Send|Use|Check|Click|Press|En
               r"|Reference|Ref|Booking|Account|Customer|Client|Project|Task|Job|Batch|Lot|Serial)\b)")
 
 
-class PersonShapeRecognizer(PatternRecognizer):
+class PersonShapeRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "PERSON"
     FLAGS: ClassVar[int] = regex.MULTILINE
 
@@ -68,8 +68,3 @@ class PersonShapeRecognizer(PatternRecognizer):
          rf"(?<![\p{{L}}\d]){_NOT_CAPS_SURNAME}\p{{Lu}}{{3,}}(?:[\-’']\p{{Lu}}{{2,}})?,[ \t]+{_NOT_GIVEN}"
          rf"{_NOT_A_WORD_NAME}{_GIVEN}(?:[ \t]+\p{{Lu}}\.)?(?![\p{{L}}\d])", 0.5),
     )
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="PersonShapeRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         global_regex_flags=self.FLAGS)

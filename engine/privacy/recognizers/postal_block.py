@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from engine.privacy.places import is_country_or_region
 from engine.privacy.recognizers.address_parts import POSTCODE, TOWN, TOWN_LINE
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 # A short line with a number in it and no colon: "Rafpad 36", "Okrová 14", "Unit 5126 Box 8588"
 _STREET_LINE = r"(?=[^\n:]{0,60}\d)(?=[^\n:]*\p{Lu})[^\S\n]*(?:[^\s:]+[^\S\n]+){0,5}[^\s:]+[^\S\n]*"
@@ -30,7 +31,7 @@ _LAST_LINE = (rf"[^\S\n]*(?:{POSTCODE}[^\S\n]*\n[^\S\n]*{TOWN}|{TOWN_LINE}|{POST
               rf"|{TOWN}[ \t]*[A-Z]{{1,2}}[ \t]+\d{{5}})[^\S\n]*")
 
 
-class PostalBlockRecognizer(PatternRecognizer):
+class PostalBlockRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "STREET_ADDRESS"
     FLAGS: ClassVar[int] = regex.MULTILINE
 
@@ -40,11 +41,6 @@ class PostalBlockRecognizer(PatternRecognizer):
          rf"^{_STREET_LINE}(?:\n{_WORD_LINE}){{0,2}}\n{_LAST_LINE}$", 0.6),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("address", "deliver", "ship", "send", "to")
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="PostalBlockRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         context=list(self.CONTEXT), global_regex_flags=self.FLAGS)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
 from engine.privacy.recognizers.nearby_cue import boost_by_nearby_cue
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
 
-class ShortNationalPhoneRecognizer(PatternRecognizer):
+class ShortNationalPhoneRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("six or seven digits in three groups: 75 65 88, 980 85 78, 4 903 82",
@@ -29,11 +30,6 @@ class ShortNationalPhoneRecognizer(PatternRecognizer):
                                           "telefon", "handy", "téléphone", "portable", "ring", "tel.", "mob",
                                           "telefone", "telefono", "teléfono", "whatsapp", "sms", "landline",
                                           "reach")
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="ShortNationalPhoneRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         context=list(self.CONTEXT))
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if 6 <= sum(ch.isdigit() for ch in pattern_text) <= 7 else False

@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
+
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 # Building blocks (plain strings so the class constants below read as a grammar).
 _NUMBER = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
@@ -60,7 +61,7 @@ _ROMANCE_NAME_FIRST = (
 _PARTICLES = r"(?:(?:de|du|des|la|le|del|della|dei|di|do|da|dos|das)[ \t]+|[ld][’'])"
 
 
-class StreetAddressRecognizer(PatternRecognizer):
+class StreetAddressRecognizer(PatternTable):
     """Recognises STREET_ADDRESS spans; register once on the shared analyzer."""
 
     ENTITY: ClassVar[str] = "STREET_ADDRESS"
@@ -116,12 +117,3 @@ class StreetAddressRecognizer(PatternRecognizer):
         "address", "street", "live", "lives", "living", "resides", "reside", "located",
         "home", "office", "ship", "deliver", "mail", "adresse", "anschrift", "wohnhaft",
     )
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity=self.ENTITY,
-            name="StreetAddressRecognizer",
-            patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-            context=list(self.CONTEXT),
-            global_regex_flags=self.FLAGS,
-        )

@@ -13,9 +13,9 @@ import re
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
 
 from engine.privacy.recognizers.address_parts import APARTMENT, GAP, NUMBER, TOWN_LINE, WORD
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 _SUFFIXES = (
     r"straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad|markt|gürtel|zeile|kai"
@@ -35,7 +35,7 @@ _TAIL = rf"(?:{APARTMENT})*(?:,?[ \t]*{TOWN_LINE}|,?[ \t]*\n[ \t]*{TOWN_LINE})?"
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
-class StreetNameSuffixRecognizer(PatternRecognizer):
+class StreetNameSuffixRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "STREET_ADDRESS"
     FLAGS: ClassVar[int] = regex.MULTILINE
 
@@ -49,11 +49,6 @@ class StreetNameSuffixRecognizer(PatternRecognizer):
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("address", "street", "live", "lives", "deliver", "ship", "send",
                                           "adresse", "anschrift", "adres", "adress", "osoite", "cím")
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="StreetNameSuffixRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         context=list(self.CONTEXT), global_regex_flags=self.FLAGS)
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """A year after the name ("Spring 2025", "Ring 2024") is a date, not a house number."""

@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
 
 from engine.privacy.recognizers.address_parts import APARTMENT, GAP, NUMBER, PARTICLE, TOWN_LINE, WORD
+from engine.privacy.recognizers.pattern_table import PatternTable
 
 # Unambiguous street-type words (any case), by language
 _TYPES = (
@@ -39,7 +39,7 @@ _NAMES = rf"{_NAME}(?:(?:{GAP}|-){_NAME}){{0,4}}"
 _TAIL = rf"(?:{APARTMENT})*(?:,?[ \t]*{TOWN_LINE}|,?[ \t]*\n[ \t]*{TOWN_LINE})?"
 
 
-class StreetTypeFirstRecognizer(PatternRecognizer):
+class StreetTypeFirstRecognizer(PatternTable):
     ENTITY: ClassVar[str] = "STREET_ADDRESS"
     FLAGS: ClassVar[int] = regex.MULTILINE
 
@@ -59,8 +59,3 @@ class StreetTypeFirstRecognizer(PatternRecognizer):
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("address", "street", "live", "lives", "deliver", "ship", "send",
                                           "adresse", "dirección", "indirizzo", "endereço", "adres", "adresa")
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=self.ENTITY, name="StreetTypeFirstRecognizer",
-                         patterns=[Pattern(name, rx, score) for name, rx, score in self.PATTERNS],
-                         context=list(self.CONTEXT), global_regex_flags=self.FLAGS)
