@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from engine.privacy.contact_lines import names_before_phones, phones_after_names
+from engine.privacy.letterheads import letterhead_names
 from engine.privacy.name_echoes import echoes, names_in_addresses
-from engine.privacy.name_lists import listed_names
+from engine.privacy.name_lists import bulleted_names, listed_names
 from engine.privacy.not_personal import judge_model_guess
 from engine.privacy.policy import EntityPolicy
 from engine.privacy.spans import (
@@ -178,7 +179,7 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     if "PHONE_NUMBER" not in ignored:
         named, replaced = names_before_phones(text, settled, weak_phones)
         settled = [*(s for s in settled if s not in replaced), *named]
-    for vouching in (names_in_addresses, listed_names, echoes):
+    for vouching in (names_in_addresses, letterhead_names, bulleted_names, listed_names, echoes):
         found, replaced = vouching(text, settled)
         settled = [*(s for s in settled if s not in replaced), *found]
     if "PHONE_NUMBER" not in ignored:

@@ -8,6 +8,12 @@ to four capitalised words, initials, a particle or a title inside) is a PERSON t
 model read exactly that member, or words of it, as a place. Members that are label, service, day, month
 or job words ("Sales", "Monday") are not names, a firm's legal form ("Schmitt and Sons") makes no list
 of people, and a list never runs across a line.
+
+Lists also run down the page: "- Mary Adhiambo + 1 (vegetarian)", "#7 Bizhan Mourib (captain)". In two
+or more lines in a row that open with the same kind of marker (a dash, star or bullet; "#7"; "1." or
+"1)"), a found PERSON opening one item vouches for the name-like words opening the others, where
+nothing but a bracket, a plus, a dash, a comma, a colon, a number or an "and" follows them ("- Restart
+the router" opens with a verb and a lower-case word, not a name).
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ _NOT_NAMES = frozenset({
     "manager", "assistant", "coordinator", "officer", "engineer", "founder", "owner", "ceo", "cfo", "partner",
 })
 _CONJUNCTION = regex.compile(r"[ \t](?:and|or|&)[ \t]")
+_ITEM = regex.compile(r"^[ \t]*(?:(?P<dash>[-*•·])|(?P<hash>#\d{1,3})|(?P<number>\d{1,3}[.)]))[ \t]+", regex.MULTILINE)
+_AFTER_ITEM_NAME = regex.compile(r"[ \t]*(?:$|[(+,;:/–—\-]|\d)|[ \t]+(?:and|or|&)[ \t]", regex.MULTILINE)
 
 
 def _is_name_like(member: str) -> bool:
@@ -66,6 +74,49 @@ def listed_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Spa
             continue  # "Anna Berg, Director" is a signature, "Schmitt and Sons" a company
         members = [(m.start() + run.start(), m.end() + run.start()) for m in _MEMBER_RX.finditer(run.group())]
         seeded = [any(p.start < end and start < p.end for p in people) for start, end in members]
+        if not any(seeded):
+            continue
+        for (start, end), seed in zip(members, seeded, strict=True):
+            if seed or not _is_name_like(text[start:end]):
+                continue
+            inside = [s for s in spans if s.start < end and start < s.end]
+            if all(_place_guess(s) and start <= s.start and s.end <= end for s in inside):
+                found.append(Span("PERSON", start, end, 0.55, SOURCE))
+                replaced.extend(inside)
+    return found, replaced
+
+
+def _item_runs(text: str) -> list[list[int]]:
+    """Where the items start (after the marker), grouped in runs of consecutive lines of one marker kind."""
+    runs: list[list[int]] = []
+    last_kind, last_line_end = "", -2
+    for m in _ITEM.finditer(text):
+        kind = m.lastgroup or ""
+        if kind == last_kind and text.count("\n", last_line_end, m.start()) == 1:
+            runs[-1].append(m.end())
+        else:
+            runs.append([m.end()])
+        last_kind = kind
+        line_end = text.find("\n", m.end())
+        last_line_end = len(text) if line_end < 0 else line_end
+    return [run for run in runs if len(run) >= 2]
+
+
+def bulleted_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+    """PERSON spans for the names opening the items of a bulleted or numbered list down the page where
+    a found PERSON opens another item, and the model's place guesses inside them, which they replace."""
+    people = [s for s in spans if s.entity_type == "PERSON" and _vouches(text, s)]
+    if not people:
+        return [], []
+    found: list[Span] = []
+    replaced: list[Span] = []
+    for run in _item_runs(text):
+        members = []
+        for start in run:
+            m = _MEMBER_RX.match(text, start)
+            if m is not None and _AFTER_ITEM_NAME.match(text, m.end()):
+                members.append((m.start(), m.end()))
+        seeded = [any(p.start <= start < p.end for p in people) for start, _end in members]
         if not any(seeded):
             continue
         for (start, end), seed in zip(members, seeded, strict=True):

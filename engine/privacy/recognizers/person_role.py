@@ -10,7 +10,10 @@ invites, contracts, news-style prose and comment threads introduce people in a f
   attributes ("according to", "said", "between ... and", "I, ..., authorise");
 * a reporting verb after a name, including the verbs of minutes and threads ("replied", "agreed");
 * a name before the part it plays in a contract ("Ante Maletić (the tenant)");
-* a name after a lower-case noun of kinship or work ("guard Ondieki", "her daughter Maya Kadri");
+* a name after a lower-case noun of kinship or work ("guard Ondieki", "her daughter Maya Kadri"), or
+  after the same noun capitalised where a line, a log entry or a sentence opens ("12:14 Caller M. Wadi
+  (020 ...)", "Keyholder Kazim Sadan on her way"), when the name has two parts and a lower-case word or a
+  bracket follows;
 * an @-mention ("@Alisiya") and an attribution after a dash ("— Manoel Pondov, 09:12");
 * a name that opens a list item and is followed by a dash or a bracket ("- Ana Aeby – Head of Sales").
 """
@@ -43,6 +46,9 @@ _VERB_AFTER = (r"(?:replied|commented|added|agreed|explained|opened|announced|st
                r"|mentioned|joined|approved|proposed|presented|recommended|promised|closed|argued|insisted)\b")
 _SEPARATOR = r"(?=[ \t]*(?:[–—]|-[ \t]|\(|,))"
 _ROLE_WORD = "(?:" + "|".join(sorted(ROLE_WORDS, key=lambda w: (-len(w), w))) + ")"
+# The same nouns capitalised where a line, a log entry ("12:14 Caller ...") or a sentence opens
+_ROLE_WORD_OPENING = ("(?:^[ \t]*(?:\\d{1,2}[:.]\\d{2}[ \t]+)?|[.!?][ \t]+)(?:"
+                      + "|".join(sorted((w.capitalize() for w in ROLE_WORDS), key=lambda w: (-len(w), w))) + ")")
 
 
 class PersonRoleRecognizer(PatternTable):
@@ -66,6 +72,10 @@ class PersonRoleRecognizer(PatternTable):
          rf"(?<=(?:—|--)[ \t]?){_NOT_A_WORD_NAME}{_ONE_TO_THREE}(?=[ \t]*(?:,|$))", 0.55),
         ("a name after a lower-case noun of kinship or work: guard Ondieki, her daughter Maya Kadri",
          rf"(?<=\b{_ROLE_WORD}s?,?[ \t]+){_NOT_A_NAME}{_NOT_A_WORD_NAME}{_ONE_TO_THREE}\b", 0.55),
+        ("a name after a capitalised role noun opening a line, a log entry or a sentence, then a lower-case"
+         " word or a bracket: Keyholder Kazim Sadan on her way, 12:14 Caller M. Wadi (020 2767993)",
+         rf"(?<={_ROLE_WORD_OPENING}[ \t]+){_NOT_A_NAME}{_NOT_A_WORD_NAME}(?:(?:\p{{Lu}}\.[ \t]?){{1,2}}"
+         rf"\p{{Lu}}\p{{Ll}}+|{_NAME})(?=[ \t]+\p{{Ll}}|[ \t]*[(,])", 0.55),
         ("a name opening a list item, then a dash or a bracket: - Ana Aeby – Head of Sales",
          rf"(?<=^[ \t]*[-*•·][ \t]+){_NOT_A_NAME}{_NOT_A_WORD_NAME}{_NAME}{_SEPARATOR}", 0.5),
     )

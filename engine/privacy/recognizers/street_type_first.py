@@ -34,6 +34,9 @@ _TYPES = (
 )
 # Type words that are also ordinary words: only with a house number
 _TYPES_WITH_NUMBER = r"Via|Place|Plaza|Route|Ronda|Jardim|Vila|Setor|Quadra|Sector|Polígono|Avenue|Av"
+# Without a number, a type word of under four letters counts only with its dot ("al. Jana Pawła"), "rue"
+# and "rua" excepted: "al", "de", "os" are name particles and words ("Mark al Amponsa")
+_TYPE_NO_NUMBER = rf"(?:(?i:{_TYPES})(?:(?<=\p{{L}}{{4}})|\.)|(?i:rue|rua)\b)"
 _NAME = rf"(?:{PARTICLE})*(?:{WORD}|\d{{1,3}}(?:[ \t]+(?:let|Marta|Maja|Mai|de)\b)?)"
 _NAMES = rf"{_NAME}(?:(?:{GAP}|-){_NAME}){{0,4}}"
 _TAIL = rf"(?:{APARTMENT})*(?:,?[ \t]*{TOWN_LINE}|,?[ \t]*\n[ \t]*{TOWN_LINE})?"
@@ -52,7 +55,7 @@ class StreetTypeFirstRecognizer(PatternTable):
          rf"(?<![\p{{L}}\d])(?:{_TYPES_WITH_NUMBER})\.?{GAP}{_NAMES},?{GAP}(?:n[º°o]\.?[ \t]*)?{NUMBER}"
          rf"(?![\p{{L}}\d]){_TAIL}", 0.6),
         ("type word and name without a number: rue Clémence Samson",
-         rf"(?<![\p{{L}}\d])(?i:{_TYPES})\.?{GAP}{_NAMES}(?![\p{{L}}\d]){_TAIL}", 0.45),
+         rf"(?<![\p{{L}}\d])(?:{_TYPE_NO_NUMBER}){GAP}{_NAMES}(?![\p{{L}}\d]){_TAIL}", 0.45),
         ("number, type word, name (fr): 70, avenue Martins",
          rf"(?<![\p{{L}}\d,.])\d{{1,4}}[A-Za-z]?(?:[ \t]?(?:bis|ter))?,?{GAP}(?i:{_TYPES}|avenue|place|route)\.?{GAP}"
          rf"{_NAMES}(?![\p{{L}}\d]){_TAIL}", 0.65),
