@@ -18,7 +18,7 @@ the router" opens with a verb and a lower-case word, not a name).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import regex
 
@@ -61,19 +61,19 @@ def _place_guess(span: Span) -> bool:
     return span.source in NER_SOURCES and span.entity_type in ("LOCATION", "NRP")
 
 
-def listed_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
-    """PERSON spans for the other members of a list that holds a found PERSON, and the model's place
-    guesses inside those members, which the PERSON spans replace."""
+def _names_in_groups(text: str, spans: Sequence[Span], groups: Iterable[list[tuple[int, int]]],
+                     opening: bool) -> tuple[list[Span], list[Span]]:
+    """In each group of members (start, end) that a found PERSON seeds (overlaps, or where ``opening``,
+    holds the member's first character), the other name-like members are PERSON spans; the model's
+    place guesses inside them are returned to be replaced."""
     people = [s for s in spans if s.entity_type == "PERSON" and _vouches(text, s)]
-    if not people:
-        return [], []
     found: list[Span] = []
     replaced: list[Span] = []
-    for run in _LIST.finditer(text):
-        if not _CONJUNCTION.search(run.group()) or has_legal_form(text, run.start(), run.end()):
-            continue  # "Anna Berg, Director" is a signature, "Schmitt and Sons" a company
-        members = [(m.start() + run.start(), m.end() + run.start()) for m in _MEMBER_RX.finditer(run.group())]
-        seeded = [any(p.start < end and start < p.end for p in people) for start, end in members]
+    if not people:
+        return found, replaced
+    for members in groups:
+        seeded = [any(p.start <= start < p.end if opening else p.start < end and start < p.end for p in people)
+                  for start, end in members]
         if not any(seeded):
             continue
         for (start, end), seed in zip(members, seeded, strict=True):
@@ -84,6 +84,19 @@ def listed_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Spa
                 found.append(Span("PERSON", start, end, 0.55, SOURCE))
                 replaced.extend(inside)
     return found, replaced
+
+
+def _lists_in_lines(text: str) -> Iterator[list[tuple[int, int]]]:
+    for run in _LIST.finditer(text):
+        if not _CONJUNCTION.search(run.group()) or has_legal_form(text, run.start(), run.end()):
+            continue  # "Anna Berg, Director" is a signature, "Schmitt and Sons" a company
+        yield [(m.start() + run.start(), m.end() + run.start()) for m in _MEMBER_RX.finditer(run.group())]
+
+
+def listed_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+    """PERSON spans for the other members of a list that holds a found PERSON, and the model's place
+    guesses inside those members, which the PERSON spans replace."""
+    return _names_in_groups(text, spans, _lists_in_lines(text), opening=False)
 
 
 def _item_runs(text: str) -> list[list[int]]:
@@ -102,28 +115,17 @@ def _item_runs(text: str) -> list[list[int]]:
     return [run for run in runs if len(run) >= 2]
 
 
-def bulleted_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
-    """PERSON spans for the names opening the items of a bulleted or numbered list down the page where
-    a found PERSON opens another item, and the model's place guesses inside them, which they replace."""
-    people = [s for s in spans if s.entity_type == "PERSON" and _vouches(text, s)]
-    if not people:
-        return [], []
-    found: list[Span] = []
-    replaced: list[Span] = []
+def _item_names(text: str) -> Iterator[list[tuple[int, int]]]:
     for run in _item_runs(text):
         members = []
         for start in run:
             m = _MEMBER_RX.match(text, start)
             if m is not None and _AFTER_ITEM_NAME.match(text, m.end()):
                 members.append((m.start(), m.end()))
-        seeded = [any(p.start <= start < p.end for p in people) for start, _end in members]
-        if not any(seeded):
-            continue
-        for (start, end), seed in zip(members, seeded, strict=True):
-            if seed or not _is_name_like(text[start:end]):
-                continue
-            inside = [s for s in spans if s.start < end and start < s.end]
-            if all(_place_guess(s) and start <= s.start and s.end <= end for s in inside):
-                found.append(Span("PERSON", start, end, 0.55, SOURCE))
-                replaced.extend(inside)
-    return found, replaced
+        yield members
+
+
+def bulleted_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+    """PERSON spans for the names opening the items of a bulleted or numbered list down the page where
+    a found PERSON opens another item, and the model's place guesses inside them, which they replace."""
+    return _names_in_groups(text, spans, _item_names(text), opening=True)
