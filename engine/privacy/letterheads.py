@@ -21,13 +21,13 @@ from collections.abc import Sequence
 import regex
 
 from engine.privacy.contact_lines import NOT_NAME_WORDS
-from engine.privacy.name_words import PARTICLE
+from engine.privacy.name_words import NAME_WORD, PARTICLE
 from engine.privacy.not_personal import LABEL_WORDS, has_legal_form
-from engine.privacy.spans import NER_SOURCES, Span
+from engine.privacy.spans import Span, place_guesses_within
 
 SOURCE = "Letterhead"
-_WORD = r"(?:\p{Lu}[\p{Ll}’']*\p{Ll}(?:-\p{Lu}[\p{Ll}’']*\p{Ll})?|\p{Lu}{2,}(?:[\-’']\p{Lu}{2,})?)"
-_HEAD = regex.compile(rf"(?<=\A|\n[ \t]*\n)[ \t]*({_WORD}(?:[ \t]+(?:{PARTICLE}[ \t]+)?{_WORD}){{1,2}})[ \t]*(?=\n)")
+_HEAD = regex.compile(
+    rf"(?<=\A|\n[ \t]*\n)[ \t]*({NAME_WORD}(?:[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_WORD}){{1,2}})[ \t]*(?=\n)")
 _CLOSING_WORDS = frozenset({
     "regards", "kind", "best", "thanks", "thank", "sincerely", "yours", "cheers", "wishes", "warm", "dear",
     "hello", "hi", "profile", "summary", "experience", "education", "skills", "references", "curriculum", "vitae",
@@ -64,9 +64,8 @@ def letterhead_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list
             continue
         if not _is_name(m.group(1)) or has_legal_form(text, start, end):
             continue
-        inside = [s for s in spans if s.start < end and start < s.end]
-        if all(s.source in NER_SOURCES and s.entity_type in ("LOCATION", "NRP") and start <= s.start
-               and s.end <= end for s in inside):
+        guesses = place_guesses_within(spans, start, end)
+        if guesses is not None:
             found.append(Span("PERSON", start, end, 0.55, SOURCE))
-            replaced.extend(inside)
+            replaced.extend(guesses)
     return found, replaced

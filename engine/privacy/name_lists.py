@@ -23,15 +23,14 @@ from collections.abc import Iterable, Iterator, Sequence
 import regex
 
 from engine.privacy.contact_lines import NOT_NAME_WORDS
-from engine.privacy.name_words import PARTICLE, TITLE
+from engine.privacy.name_words import NAME_WORD, PARTICLE, TITLE
 from engine.privacy.not_personal import LABEL_WORDS, has_legal_form
-from engine.privacy.spans import NER_SOURCES, Span
+from engine.privacy.spans import NER_SOURCES, Span, place_guesses_within
 
 SOURCE = "NameList"
-_WORD = r"(?:\p{Lu}[\p{Ll}’']*\p{Ll}(?:-\p{Lu}[\p{Ll}’']*\p{Ll})?|\p{Lu}{2,}(?:-\p{Lu}{2,})?)"
 _INITIALS = r"(?:\p{Lu}\.[ \t]?){1,3}"
-_MEMBER = (rf"(?:{TITLE}\.?[ \t]+)?(?:{_INITIALS}{_WORD}"
-           rf"|{_WORD}(?:[ \t]+(?:\p{{Lu}}\.|(?:{PARTICLE}[ \t]+)?{_WORD})){{0,3}})")
+_MEMBER = (rf"(?:{TITLE}\.?[ \t]+)?(?:{_INITIALS}{NAME_WORD}"
+           rf"|{NAME_WORD}(?:[ \t]+(?:\p{{Lu}}\.|(?:{PARTICLE}[ \t]+)?{NAME_WORD})){{0,3}})")
 _SEPARATOR = r"(?:[ \t]*,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)"
 _LIST = regex.compile(rf"(?<![\p{{L}}\d@.\-])(?:{_MEMBER}){_SEPARATOR}(?:{_MEMBER})"
                       rf"(?:{_SEPARATOR}(?:{_MEMBER}))*(?![\p{{L}}\d@])")
@@ -57,10 +56,6 @@ def _vouches(text: str, span: Span) -> bool:
     return span.source not in NER_SOURCES or len(text[span.start:span.end].split()) >= 2
 
 
-def _place_guess(span: Span) -> bool:
-    return span.source in NER_SOURCES and span.entity_type in ("LOCATION", "NRP")
-
-
 def _names_in_groups(text: str, spans: Sequence[Span], groups: Iterable[list[tuple[int, int]]],
                      opening: bool) -> tuple[list[Span], list[Span]]:
     """In each group of members (start, end) that a found PERSON seeds (overlaps, or where ``opening``,
@@ -79,10 +74,10 @@ def _names_in_groups(text: str, spans: Sequence[Span], groups: Iterable[list[tup
         for (start, end), seed in zip(members, seeded, strict=True):
             if seed or not _is_name_like(text[start:end]):
                 continue
-            inside = [s for s in spans if s.start < end and start < s.end]
-            if all(_place_guess(s) and start <= s.start and s.end <= end for s in inside):
+            guesses = place_guesses_within(spans, start, end)
+            if guesses is not None:
                 found.append(Span("PERSON", start, end, 0.55, SOURCE))
-                replaced.extend(inside)
+                replaced.extend(guesses)
     return found, replaced
 
 

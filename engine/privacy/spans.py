@@ -14,7 +14,7 @@ covers the whole stretch, then by score, then by length.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, replace
 
 # Evidence tiers, strongest first.
@@ -180,3 +180,13 @@ def checksum_coincidences(text: str, spans: list[Span]) -> list[Span]:
     phones = [s for s in spans if s.entity_type == "PHONE_NUMBER"]
     return [s for s in spans if s.entity_type == "UK_NHS" and "nhs" not in text[max(0, s.start - 40):s.start].lower()
             and any(s.overlaps(p) for p in phones)]
+
+
+def place_guesses_within(spans: Sequence[Span], start: int, end: int) -> list[Span] | None:
+    """The spans overlapping ``text[start:end]`` when every one is the model's place guess (LOCATION, NRP)
+    inside it, to be replaced by a name found there; None when any other span overlaps it."""
+    inside = [s for s in spans if s.start < end and start < s.end]
+    if all(s.source in NER_SOURCES and s.entity_type in ("LOCATION", "NRP") and start <= s.start and s.end <= end
+           for s in inside):
+        return inside
+    return None

@@ -36,9 +36,9 @@ def test_a_numbered_roster_is_one_list_and_other_markers_are_another() -> None:
     assert [text[s.start:s.end] for s in named] == ["Kelechi Obi"]  # the dash line is not in the run
 
 
-def test_a_bulleted_list_without_a_found_name_is_left_alone() -> None:
-    text = "Steps\n- Restart the router\n- Check Cables (all)\n"
-    assert bulleted_names(text, []) == ([], [])
+def test_a_found_name_that_opens_no_item_vouches_for_nothing() -> None:
+    text = "Steps\n- Restart the router, Anna Berg said\n- Check Cables (all)\n- Router Lights (green)\n"
+    assert bulleted_names(text, [_seed(text, "Anna Berg")]) == ([], [])
 
 
 def test_a_guest_list_is_redacted_end_to_end() -> None:
