@@ -56,7 +56,8 @@ GPU_ONLY: tuple[tuple[str, str, str], ...] = (
     ("unsloth", "unsloth", "fast training on CUDA"),
 )
 BUNDLE_RECORD = "airlock-bundle.json"  # written into the environment by the offline installer
-MIN_FREE_DISK = 5 * 1024**3
+MIN_FREE_DISK = 5 * 1024**3  # room for a model, its checkpoints and a GGUF export
+MIN_FREE_DISK_ENV = "AIRLOCK_MIN_FREE_DISK_GIB"  # an admin whose models are small may ask for less
 MIN_RAM = 8 * 1024**3
 
 _IMPORTER = r"""
@@ -213,15 +214,31 @@ def check_llama_cuda() -> Check:
                  "batch jobs run on the CPU. Install the GPU bundle (bundle.sh --gpu)")
 
 
+def min_free_disk() -> tuple[int, str]:
+    """The free space the disk check asks for, and a note when $AIRLOCK_MIN_FREE_DISK_GIB changed it."""
+    raw = os.environ.get(MIN_FREE_DISK_ENV, "").strip()
+    if not raw:
+        return MIN_FREE_DISK, ""
+    try:
+        gib = float(raw)
+    except ValueError:
+        gib = -1.0
+    if not 0 <= gib < 1e6:  # also refuses nan and inf
+        return MIN_FREE_DISK, (f"; {MIN_FREE_DISK_ENV}={raw!r} is not a number of GiB, "
+                               f"so {_gib(MIN_FREE_DISK)} was asked")
+    return int(gib * 1024**3), f"; {MIN_FREE_DISK_ENV} asks for {_gib(int(gib * 1024**3))}"
+
+
 def check_resources(workspace: Path | None) -> list[Check]:
     import psutil
 
     where = workspace if workspace is not None and workspace.exists() else Path.home()
     free = shutil.disk_usage(where).free
+    need, note = min_free_disk()
     ram = psutil.virtual_memory()
     return [
-        Check("machine", "disk", "ok" if free >= MIN_FREE_DISK else "problem",
-              f"{_gib(free)} free at {where}" + ("" if free >= MIN_FREE_DISK else f" (need {_gib(MIN_FREE_DISK)})")),
+        Check("machine", "disk", "ok" if free >= need else "problem",
+              f"{_gib(free)} free at {where}" + ("" if free >= need else f" (need {_gib(need)})") + note),
         Check("machine", "memory", "ok" if ram.total >= MIN_RAM else "warning",
               f"{_gib(ram.total)} in all, {_gib(ram.available)} available"
               + ("" if ram.total >= MIN_RAM else f" (under {_gib(MIN_RAM)}: training will be slow or fail)")),

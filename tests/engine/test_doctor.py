@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -68,11 +69,32 @@ def test_seal_and_guard_are_reported_as_they_are() -> None:
 
 
 def test_resources_name_the_free_disk_and_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(doctor.MIN_FREE_DISK_ENV, raising=False)
+    free = shutil.disk_usage(tmp_path).free  # whatever this machine has: the test must not depend on it
+    monkeypatch.setattr(doctor, "MIN_FREE_DISK", free // 2)
     disk, memory = doctor.check_resources(tmp_path)
-    assert disk.status == "ok" and f"free at {tmp_path}" in disk.detail
+    assert disk.status == "ok" and f"free at {tmp_path}" in disk.detail and "need" not in disk.detail
     assert "GiB in all" in memory.detail
     monkeypatch.setattr(doctor, "MIN_FREE_DISK", 10**18)
+    disk = doctor.check_resources(tmp_path)[0]
+    assert disk.status == "problem" and disk.detail.endswith("(need 931322574.6 GiB)")
+
+
+def test_the_admin_may_ask_for_less_or_more_free_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    free = shutil.disk_usage(tmp_path).free
+    monkeypatch.setattr(doctor, "MIN_FREE_DISK", 10**18)  # the default would fail on any machine
+    monkeypatch.setenv(doctor.MIN_FREE_DISK_ENV, "0.5")
+    disk = doctor.check_resources(tmp_path)[0]
+    assert disk.status == ("ok" if free >= 2**29 else "problem")
+    assert disk.detail.endswith(f"; {doctor.MIN_FREE_DISK_ENV} asks for 0.5 GiB")
+    monkeypatch.setattr(doctor, "MIN_FREE_DISK", 0)
+    monkeypatch.setenv(doctor.MIN_FREE_DISK_ENV, str(2 * free / 1024**3))  # more than there is
     assert doctor.check_resources(tmp_path)[0].status == "problem"
+    for bad in ("lots", "-1", "nan", "inf"):
+        monkeypatch.setenv(doctor.MIN_FREE_DISK_ENV, bad)
+        disk = doctor.check_resources(tmp_path)[0]
+        assert disk.status == "ok"  # the default (0 here) is asked instead, and the bad value is named
+        assert f"{doctor.MIN_FREE_DISK_ENV}={bad!r} is not a number of GiB" in disk.detail
 
 
 def test_the_command_exits_0_or_1_with_every_problem_named(workspace: Workspace, tmp_path: Path) -> None:
