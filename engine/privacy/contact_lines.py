@@ -13,7 +13,9 @@ under the threshold. Side by side:
   colon, "call", "or" ("or Alicia on 0952 913 2528"). A phone candidate under the threshold with a name
   of two words or more right before it is kept, and the name found (fourth round);
 * ``phones_after_names``: a phone candidate that scored under the threshold is kept where it follows a
-  found PERSON directly (after a comma, a dash, a colon or a bracketed word or two).
+  found PERSON directly (after a comma, a dash, a colon or a bracketed word or two, an opening bracket,
+  or on the next line, as in a signature), or where it is a whole cell of a delimited row that has a
+  found PERSON in another cell (fifth round).
 """
 
 from __future__ import annotations
@@ -37,8 +39,11 @@ _NAME_BEFORE = regex.compile(
 # What may stand before a name of one word: a line's start, a label's colon, a verb of calling, "or"/"and"
 _BEFORE_ONE_WORD = regex.compile(
     r"(?:\A|:|\b(?i:call|text|ring|phone|contact|message|ask[ \t]+for|or|and|try))[ \t]*\Z")
+# ... and between a name and the number after it: a separator, a line break (a signature's next line), one
+# lower-case word, an opening bracket ("Mira Lind (601 234 567)")
 _GAP_AFTER_NAME = regex.compile(r"\A[ \t]*(?:,|:|[-–—]|\([\p{L}\d ]{1,20}\))?[ \t]*(?:,|:|[-–—])?[ \t]*"
-                                r"(?:(?P<word>\p{Ll}+)[ \t]*:?[ \t]*)?\Z")
+                                r"(?:\r?\n[ \t]*)?(?:(?P<word>\p{Ll}+)[ \t]*:?[ \t]*)?\(?[ \t]*\Z")
+_CELL_DELIMITERS = (";", "\t", "|", ",")
 NOT_NAME_WORDS = frozenset({
     "service", "services", "support", "office", "desk", "team", "centre", "center", "line", "hotline", "helpline",
     "sales", "reception", "department", "helpdesk", "emergency", "main", "head", "switchboard", "enquiries",
@@ -120,12 +125,43 @@ def _not_a_name_word(word: str) -> bool:
 
 
 def phones_after_names(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
-    """The weak phone candidates that follow a found PERSON directly and overlap nothing found."""
+    """The weak phone candidates that overlap nothing found and follow a found PERSON directly, or stand
+    as a whole cell of a delimited row in which a found PERSON fills another cell."""
     people = [s for s in spans if s.entity_type == "PERSON"]
     kept: list[Span] = []
     for phone in sorted(weak_phones, key=lambda s: (s.start, -(s.end - s.start))):
         if _covered([*spans, *kept], phone.start, phone.end):
             continue
-        if any(p.end <= phone.start and _follows_directly(text[p.end:phone.start]) for p in people):
+        value = text[phone.start:phone.end]
+        if (any(p.end <= phone.start and _follows_directly(text[p.end:phone.start])
+                and ("\n" not in text[p.end:phone.start] or _written_as_a_phone(value)) for p in people)
+                or (_written_as_a_phone(value) and _in_a_row_with_a_person(text, phone, people))):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept
+
+
+def _written_as_a_phone(value: str) -> bool:
+    """In groups or with a trunk 0: a bare run like 10293847 or 20240512 is more often an ID or a date."""
+    return not value.isdigit() or value.startswith("0")
+
+
+def _in_a_row_with_a_person(text: str, phone: Span, people: Sequence[Span]) -> bool:
+    """"Kovacs Anna;Budapest;601 234 567;active": the number is a whole cell of a row split by one
+    delimiter (two or more in the line), a found PERSON lies inside another cell of the same row, and the
+    number is written in groups or with a trunk 0."""
+    line_start = text.rfind("\n", 0, phone.start) + 1
+    line_end = text.find("\n", phone.end)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end]
+    for delimiter in _CELL_DELIMITERS:
+        if line.count(delimiter) < 2:
+            continue
+        before = text[line_start:phone.start]
+        after = text[phone.end:line_end]
+        cell_start = before.rfind(delimiter) + 1
+        cell_end = after.find(delimiter)
+        if before[cell_start:].strip(" \"'") or (after if cell_end < 0 else after[:cell_end]).strip(" \"'"):
+            continue  # the number is not the whole cell
+        return any(line_start <= p.start and p.end <= line_end and delimiter not in text[p.start:p.end]
+                   for p in people)
+    return False

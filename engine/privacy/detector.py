@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from engine.privacy.contact_lines import names_before_phones, phones_after_names
 from engine.privacy.letterheads import letterhead_names
+from engine.privacy.name_columns import column_names
 from engine.privacy.name_echoes import echoes, names_in_addresses
 from engine.privacy.name_lists import bulleted_names, listed_names
 from engine.privacy.not_personal import judge_model_guess
@@ -26,6 +27,7 @@ from engine.privacy.spans import (
     entity_type_for,
     is_not_a_name,
     is_only_digits_and_punctuation,
+    not_a_licence,
     not_a_phone,
     resolve_overlaps,
     split_ner_span,
@@ -167,6 +169,8 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
             continue
         if trimmed.entity_type == "PHONE_NUMBER" and not_a_phone(value):
             continue
+        if trimmed.entity_type == "US_DRIVER_LICENSE" and not_a_licence(value):
+            continue
         if trimmed.source != deny_source and " ".join(value.split()).casefold() in allowed:
             continue
         kept.append(trimmed)
@@ -179,7 +183,7 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     if "PHONE_NUMBER" not in ignored:
         named, replaced = names_before_phones(text, settled, weak_phones)
         settled = [*(s for s in settled if s not in replaced), *named]
-    for vouching in (names_in_addresses, letterhead_names, bulleted_names, listed_names, echoes):
+    for vouching in (names_in_addresses, letterhead_names, bulleted_names, listed_names, column_names, echoes):
         found, replaced = vouching(text, settled)
         settled = [*(s for s in settled if s not in replaced), *found]
     if "PHONE_NUMBER" not in ignored:

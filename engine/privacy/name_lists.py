@@ -34,7 +34,7 @@ _MEMBER = (rf"(?:{TITLE}\.?[ \t]+)?(?:{_INITIALS}{NAME_WORD}"
 _SEPARATOR = r"(?:[ \t]*,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)"
 _LIST = regex.compile(rf"(?<![\p{{L}}\d@.\-])(?:{_MEMBER}){_SEPARATOR}(?:{_MEMBER})"
                       rf"(?:{_SEPARATOR}(?:{_MEMBER}))*(?![\p{{L}}\d@])")
-_MEMBER_RX = regex.compile(_MEMBER)
+MEMBER_RX = regex.compile(_MEMBER)
 _NOT_NAMES = frozenset({
     "i", "we", "you",
     "he", "she", "they", "it", "mum", "dad", "mom", "yes", "no", "ok", "hi", "hello", "dear", "director",
@@ -56,7 +56,7 @@ def _vouches(text: str, span: Span) -> bool:
     return span.source not in NER_SOURCES or len(text[span.start:span.end].split()) >= 2
 
 
-def _names_in_groups(text: str, spans: Sequence[Span], groups: Iterable[list[tuple[int, int]]],
+def names_in_groups(text: str, spans: Sequence[Span], groups: Iterable[list[tuple[int, int]]],
                      opening: bool) -> tuple[list[Span], list[Span]]:
     """In each group of members (start, end) that a found PERSON seeds (overlaps, or where ``opening``,
     holds the member's first character), the other name-like members are PERSON spans; the model's
@@ -85,13 +85,13 @@ def _lists_in_lines(text: str) -> Iterator[list[tuple[int, int]]]:
     for run in _LIST.finditer(text):
         if not _CONJUNCTION.search(run.group()) or has_legal_form(text, run.start(), run.end()):
             continue  # "Anna Berg, Director" is a signature, "Schmitt and Sons" a company
-        yield [(m.start() + run.start(), m.end() + run.start()) for m in _MEMBER_RX.finditer(run.group())]
+        yield [(m.start() + run.start(), m.end() + run.start()) for m in MEMBER_RX.finditer(run.group())]
 
 
 def listed_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
     """PERSON spans for the other members of a list that holds a found PERSON, and the model's place
     guesses inside those members, which the PERSON spans replace."""
-    return _names_in_groups(text, spans, _lists_in_lines(text), opening=False)
+    return names_in_groups(text, spans, _lists_in_lines(text), opening=False)
 
 
 def _item_runs(text: str) -> list[list[int]]:
@@ -114,7 +114,7 @@ def _item_names(text: str) -> Iterator[list[tuple[int, int]]]:
     for run in _item_runs(text):
         members = []
         for start in run:
-            m = _MEMBER_RX.match(text, start)
+            m = MEMBER_RX.match(text, start)
             if m is not None and _AFTER_ITEM_NAME.match(text, m.end()):
                 members.append((m.start(), m.end()))
         yield members
@@ -123,4 +123,4 @@ def _item_names(text: str) -> Iterator[list[tuple[int, int]]]:
 def bulleted_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
     """PERSON spans for the names opening the items of a bulleted or numbered list down the page where
     a found PERSON opens another item, and the model's place guesses inside them, which they replace."""
-    return _names_in_groups(text, spans, _item_names(text), opening=True)
+    return names_in_groups(text, spans, _item_names(text), opening=True)

@@ -157,21 +157,34 @@ def is_not_a_name(text: str, span: Span) -> bool:
     return text[span.end:span.end + 1] == ":" and not text[line_start:span.start].strip()
 
 
-_DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+# an IPv4 address; a first group with a leading zero ("021.123.45.67") is a national number written with dots
+_DOTTED_QUAD = re.compile(r"(?!0\d)\d{1,3}(?:\.\d{1,3}){3}")
 
 
 # Six digits in three groups split by spaces: a small country's number ("75 65 88"), not an amount or a date
 _SIX_IN_GROUPS = re.compile(r"\d{1,3}(?: \d{2,3}){2}")
 
 
+# A date written day.month.year or year-month-day: "05.12.2026", "5/12/2026", "2026-12-05"
+_DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])([./\-])(?:0?[1-9]|1[0-2])\1(?:19|20)\d\d"
+                   r"|(?:19|20)\d\d([./\-])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01])")
+
+
 def not_a_phone(value: str) -> bool:
     """An amount or a year ("3398.88", "2025") is no phone number: those have at least 7 digits
     (six only in three groups split by spaces, "75 65 88").
-    Nor is an IPv4 address ("120.48.103.14"), which presidio's phone matcher sometimes accepts."""
+    Nor is an IPv4 address ("120.48.103.14"), which presidio's phone matcher sometimes accepts, or a
+    date ("05.12.2026")."""
     digits = sum(ch.isdigit() for ch in value)
     if digits == 6 and _SIX_IN_GROUPS.fullmatch(value):
         return False
-    return digits < 7 or _DOTTED_QUAD.fullmatch(value) is not None
+    return digits < 7 or _DOTTED_QUAD.fullmatch(value) is not None or _DATE.fullmatch(value) is not None
+
+
+def not_a_licence(value: str) -> bool:
+    """presidio's US driver's licence patterns take a letter and a digit ("v5" of "Firmware v5.2.8"); no
+    state issues a licence number shorter than four characters."""
+    return len(value.replace("-", "").replace(" ", "")) < 4
 
 
 def checksum_coincidences(text: str, spans: list[Span]) -> list[Span]:

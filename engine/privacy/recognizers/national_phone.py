@@ -29,12 +29,14 @@ class NationalPhoneRecognizer(PatternTable):
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("North American 3-3-4",
-         rf"(?<![\w+.\-])(?:1[.\-])?(?:\(\d{{3}}\)[ \t]?|\d{{3}}[.\-])\d{{3}}[.\-]\d{{4}}{EXTENSION}"
+         rf"(?<![\w+.\-])(?:1[.\-]|1[ \t](?=\())?(?:\(\d{{3}}\)[ \t]?|\d{{3}}[.\-])\d{{3}}[.\-]\d{{4}}{EXTENSION}"
          r"(?![\w\-]|\.\d)", 0.5),
         ("eight to twelve digits in one run", r"(?<![\w+.\-])\d{8,12}(?![\w\-]|[.,]\d)", 0.25),
         ("two groups of four, not two years: 4415 6637, 9738.6969",
          r"(?<![\w+.\-,])(?!(?:19|20)\d\d[ .\-](?:19|20)\d\d)\d{4}[ .\-]\d{4}(?![\w\-]|[.,]\d)", 0.2),
         ("leading 0, groups", r"(?<![\w+.\-])0\d{1,4}(?:[ /\-]?\d{2,5}){1,4}(?![\w\-]|[.,]\d)", 0.25),
+        ("leading 0, dotted groups, not a date: 021.123.45.67, 0721.234.567",
+         r"(?<![\w+.\-])(?!\d{1,2}\.\d{1,2}\.\d{2,4}(?![.\d]))0\d{1,3}(?:\.\d{2,4}){2,4}(?![\w\-]|[.,]\d)", 0.25),
         ("area code in brackets: (0439)-150008, 8 (100) 823-86-86",
          r"(?<![\w+.\-])(?:[78][ \t]?)?\(\d{2,5}\)[ \t\-]?\d{2,4}(?:[ \t.\-]?\d{2,4}){1,3}(?![\w\-]|[.,]\d)", 0.5),
         ("trunk prefix 8, ten digits in groups (ru/ua): 8 157 245 1958",

@@ -24,7 +24,8 @@ _NOT_A_NAME = r"(?!(?:The|This|That|These|Those|Our|Your|Their|His|Her|A|An|Line
 _BEFORE = (r"(?:[Rr]eported[ \t]+by|[Rr]eporter|[Cc]ontact(?:[ \t]+person)?|[Ss]igned[ \t]+by|[Aa]pproved[ \t]+by"
            r"|[Rr]equested[ \t]+by|[Aa]ssigned[ \t]+to|[Oo]perator|[Tt]echnician|[Ii]nspector|[Cc]ustomer"
            r"|[Pp]atient|[Ee]mployee|[Cc]alled|[Dd]ear|Mr|Mrs|Ms|Dr|Prof|[Mm]et[ \t]+with"
-           r"|(?:From|To|Cc|Bcc|Sender|Recipient|Attn|Attention|[Nn]ame|[Hh]older):)\.?:?")
+           r"|(?:From|To|[Cc]c|[Bb]cc|Sender|Recipient|Attn|Attention|[Nn]ame|[Hh]older|Present|Attendees|Apologies"
+           r"|Absent|Witness(?:es)?|Guests?):)\.?:?")
 # Closing a letter or e-mail ("Kind regards,\nAnna Schmidt"), or speaking in a chat log ("[09:58] Anna Schmidt:")
 _SIGN_OFF = r"(?:[Rr]egards|Sincerely|Cheers|Thanks|[Ww]ishes|Yours|Best|--)[,.!]?[ \t]*\n[ \t]*"
 _CHAT_TURN = r"^\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*"
@@ -60,7 +61,8 @@ class PersonCueRecognizer(PatternTable):
          rf"(?<={_SIGN_OFF}){_NOT_A_NAME}{_NAME}[ \t]*$", 0.6),
         ("a first name after a greeting: Hi Marthe, / thanks Justin,",
          rf"(?<=\b(?:Hi|Hello|Hey|Dear|[Tt]hanks|[Tt]hank[ \t]+you|Good[ \t]+morning)[ \t]+){_NOT_A_NAME}"
-         rf"(?!(?:Team|All|Everyone|There|Sir|Madam|Guys|Folks|Again|Both)\b)\p{{Lu}}\p{{Ll}}+(?=[,!]|[ \t]*$)", 0.6),
+         rf"(?!(?:Team|All|Everyone|There|Sir|Madam|Guys|Folks|Again|Both)\b)\p{{Lu}}\p{{Ll}}+(?:-\p{{Lu}}\p{{Ll}}+)?"
+         r"(?=[,!]|[ \t]*$)", 0.6),
         ("first cell of a table row: Anna Schmidt;anna@example.com;...",
          rf"^{_NOT_A_NAME}{_NOT_A_HEADER}{_NAME}(?=[ \t]*[;\t|])", 0.5),
         ("a name after a name label: Last name: Logan, Vorname: Jürgen",

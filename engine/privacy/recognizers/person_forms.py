@@ -2,8 +2,8 @@
 
 The other cue recognizers expect a name as "Given Surname". Registers, labels and lists also write:
 
-* the surname first, in capitals or with an initial ("NOVAK, Petra", "Whitehead, Robin R."), or the
-  surname alone in capitals ("Ziya IBRAHIMLI"), after a label naming a person ("Pupil:",
+* the surname first, in capitals or with an initial ("NOVAK, Petra", "NOVÁK Jan", "Whitehead, Robin R."),
+  or the surname alone in capitals ("Ziya IBRAHIMLI"), after a label naming a person ("Pupil:",
   "Registered keeper:", "Parent/guardian:", "Taken by:", "Vet on duty:");
 * a name after such a label that a dash or a number follows ("Second contact: James White - 4415 6637");
 * a name (capitals included: "JIM HESS") alone on the line below a label line ("SHIP TO:",
@@ -31,22 +31,24 @@ from engine.privacy.recognizers.person_role import _NOT_PERSONAL_NAME, _ROLE
 
 _LOWER = r"[\p{Ll}’']*\p{Ll}"
 _GIVEN = rf"\p{{Lu}}{_LOWER}(?:-\p{{Lu}}{_LOWER})?"
-_CAPS = r"\p{Lu}{2,}(?:[\-’']\p{Lu}{2,})?"
+_CAPS = r"(?:\p{Lu}[’'])?\p{Lu}{2,}(?:[\-’']\p{Lu}{2,})?"  # "NOVÁK", "O'CONNOR", "SMITH-JONES"
 # Roles a form or a note gives a person, besides person_role's
 _MORE_ROLES = (r"(?:[Pp]upil|[Kk]eeper|[Vv]isitor|[Pp]urchaser|[Rr]ecipient|[Tt]reasurer|[Ss]ecretary|[Cc]oach"
                r"|[Cc]aptain|[Nn]eighbou?r|[Cc]olleague|[Ll]andlady|[Vv]et|[Cc]ustomer|[Hh]older)")
 _ANY_ROLE = rf"(?:{_ROLE}|{_MORE_ROLES})"
 _ON_DUTY = r"(?:[ \t]+(?:on[ \t]+duty|in[ \t]+charge))?"
-_LABEL = (rf"^[ \t]*(?:\p{{L}}+[ \t/]+)?(?:{_ANY_ROLE}{_ON_DUTY}|{_NOT_PERSONAL_NAME}\p{{L}}+[ \t]+name"
+_LABEL = (rf"^[ \t]*(?:\p{{L}}+[ \t/]+)?(?:{_ANY_ROLE}{_ON_DUTY}|[Nn]ames?|{_NOT_PERSONAL_NAME}\p{{L}}+[ \t]+name"
           rf"|\p{{L}}+[ \t]+by)[ \t]*:[ \t]*")
+_NOT_CAPS_NAME = r"(?!(?:SHIP|TO|FROM|ATTN|THE|AND|OF|FOR|NOTICE|FORM|INVOICE|ORDER|ADDRESS)\b)"
 # "NOVAK, Petra", "NOVAK, Petra M.", "Whitehead, Robin R.", "Ziya IBRAHIMLI"
 _CAPS_FIRST = rf"{_CAPS},[ \t]+{_GIVEN}(?:[ \t]+\p{{Lu}}\.)?"
 _SURNAME_INITIAL = rf"{_GIVEN},[ \t]+{_GIVEN}[ \t]+\p{{Lu}}\."
 _SURNAME_GIVEN = rf"{_GIVEN},[ \t]+{_GIVEN}(?=[ \t]*$)"
 _GIVEN_CAPS = rf"{_GIVEN}(?:[ \t]+{_GIVEN})?[ \t]+{_CAPS}"
-_NOT_CAPS_NAME = r"(?!(?:SHIP|TO|FROM|ATTN|THE|AND|OF|FOR|NOTICE|FORM|INVOICE|ORDER|ADDRESS)\b)"
+# "NOVÁK Jan", "POPESCU Ioana Maria": the surname in capitals first, as registers and forms write it
+_CAPS_GIVEN = rf"{_NOT_CAPS_NAME}{_CAPS}[ \t]+{_GIVEN}(?:[ \t]+{_GIVEN})?"
 _ALL_CAPS = rf"{_NOT_CAPS_NAME}{_CAPS}(?:[ \t]+{_CAPS}){{1,2}}"
-_LABEL_FORMS = rf"(?:{_CAPS_FIRST}|{_SURNAME_INITIAL}|{_SURNAME_GIVEN}|{_GIVEN_CAPS})"
+_LABEL_FORMS = rf"(?:{_CAPS_FIRST}|{_SURNAME_INITIAL}|{_SURNAME_GIVEN}|{_GIVEN_CAPS}|{_CAPS_GIVEN})"
 _END = r"(?=[ \t]*$|[ \t]*[,;(<]|[ \t]+[-–—][ \t])"
 _THEN_DASH_OR_NUMBER = r"(?=[ \t]+[-–—][ \t]|[ \t]+\+?\(?\d)"
 # A label line that names a person or an addressee ("SHIP TO:", "Registered keeper:"), not "Status:"

@@ -40,7 +40,8 @@ _NOT_PERSONAL_NAME = (r"(?!(?:[Cc]ompany|[Pp]roduct|[Ff]ile|[Uu]ser|[Hh]ost|[Dd]
                       r"|[Ss]hop|[Ss]tore|[Bb]usiness|[Tt]rading|[Ss]treet|[Dd]evice|[Mm]odel|[Tt]eam"
                       r"|[Dd]ataset|[Ss]erver|[Ee]vent|[Pp]lace|[Pp]ackage)[ \t])")
 _ROLE_LABEL = rf"^[ \t]*(?:\p{{L}}+[ \t]+)?(?:{_ROLE}|{_NOT_PERSONAL_NAME}\p{{L}}+[ \t]+name)[ \t]*:[ \t]*"
-_ATTRIBUTION = (r"(?:\b\p{Ll}+ed[ \t]+by|\b[Aa]ccording[ \t]+to|\bsaid|\bsays|\bthanked|\btold|\bbetween"
+_ATTRIBUTION = (r"(?:\b\p{Ll}+ed(?:[ \t]+(?:for|in|on|off|up|out|over|back))?[ \t]+by"
+                r"|\b[Aa]ccording[ \t]+to|\bsaid|\bsays|\bthanked|\btold|\bbetween"
                 r"|\bauthori[sz]es?|(?:^|[.!?][ \t]+)I,)")
 _VERB_AFTER = (r"(?:replied|commented|added|agreed|explained|opened|announced|stated|suggested|answered"
                r"|mentioned|joined|approved|proposed|presented|recommended|promised|closed|argued|insisted)\b")
