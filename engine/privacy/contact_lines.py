@@ -26,7 +26,7 @@ import regex
 
 from engine.privacy.name_words import ROLE_WORDS
 from engine.privacy.not_personal import LABEL_WORDS
-from engine.privacy.spans import NER_SOURCES, Span
+from engine.privacy.spans import Span, place_guesses_within
 
 SOURCE = "ContactLine"
 _WORD = r"\p{Lu}[\p{Ll}’']+(?:-\p{Lu}[\p{Ll}’']+)?"
@@ -34,14 +34,14 @@ _WORD = r"\p{Lu}[\p{Ll}’']+(?:-\p{Lu}[\p{Ll}’']+)?"
 # bracketed relation, "on"/"at" or the bracket the number stands in: "Caller Awani Karam (0371-5253451)"
 _NAME_BEFORE = regex.compile(
     rf"(?<![\p{{L}}\d@.\-])({_WORD}(?:[ \t]+{_WORD}){{0,3}})"
-    rf"[ \t]*(?:\([\p{{Ll}} ]{{1,20}}\)[ \t]*)?(?:,|[-–—]|(?<=[ \t])(?:on|at))?[ \t]*"
+    rf"[ \t]*(?:\([\p{{Ll}} ]{{1,20}}\)[ \t]*)?(?:,|[-–—/|·•]|(?<=[ \t])(?:on|at))?[ \t]*"
     rf"(?:(?P<word>\p{{Ll}}+)(?P<colon>[ \t]*:)?[ \t]*)?\(?[ \t]*\Z")
 # What may stand before a name of one word: a line's start, a label's colon, a verb of calling, "or"/"and"
 _BEFORE_ONE_WORD = regex.compile(
     r"(?:\A|:|\b(?i:call|text|ring|phone|contact|message|ask[ \t]+for|or|and|try))[ \t]*\Z")
-# ... and between a name and the number after it: a separator, a line break (a signature's next line), one
-# lower-case word, an opening bracket ("Mira Lind (601 234 567)")
-_GAP_AFTER_NAME = regex.compile(r"\A[ \t]*(?:,|:|[-–—]|\([\p{L}\d ]{1,20}\))?[ \t]*(?:,|:|[-–—])?[ \t]*"
+# ... and between a name and the number after it: a separator (a slash, bar or dot as lists write them), a
+# line break (a signature's next line), one lower-case word, an opening bracket ("Mira Lind (601 234 567)")
+_GAP_AFTER_NAME = regex.compile(r"\A[ \t]*(?:,|:|[-–—/|·•]|\([\p{L}\d ]{1,20}\))?[ \t]*(?:,|:|[-–—])?[ \t]*"
                                 r"(?:\r?\n[ \t]*)?(?:(?P<word>\p{Ll}+)[ \t]*:?[ \t]*)?\(?[ \t]*\Z")
 _CELL_DELIMITERS = (";", "\t", "|", ",")
 NOT_NAME_WORDS = frozenset({
@@ -86,11 +86,8 @@ def names_before_phones(text: str, spans: Sequence[Span],
             continue
         end = phone.start - len(before) + m.end(1)
         start = end - len(name)
-        overlapping = _covered([*spans, *found], start, end)
-        if weak and overlapping:
-            continue
-        if all(s.source in NER_SOURCES and s.entity_type in ("LOCATION", "NRP") and (s.start, s.end) == (start, end)
-               for s in overlapping):
+        overlapping = place_guesses_within([*spans, *found], start, end)
+        if overlapping is not None:  # nothing but the model's place guesses inside the name: "Gergely [Tóth]"
             found.append(Span("PERSON", start, end, 0.6, SOURCE))
             replaced.extend(overlapping)
             if weak:

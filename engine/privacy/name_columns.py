@@ -15,18 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from engine.privacy.name_lists import MEMBER_RX, names_in_groups
-from engine.privacy.spans import Span
+from engine.privacy.spans import Span, lines_with_offsets
 
 _DELIMITERS = (";", "\t", "|", ",")
 _QUOTES = " \t\"'"
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    out, start = [], 0
-    for line in text.split("\n"):
-        out.append((start, line))
-        start += len(line) + 1
-    return out
 
 
 def _blocks(lines: list[tuple[int, str]], delimiter: str) -> Iterator[list[tuple[int, str]]]:
@@ -50,7 +42,7 @@ def _is_header(cells: list[str]) -> bool:
 
 def _columns(text: str) -> Iterator[list[tuple[int, int]]]:
     """For every block and column, the (start, end) of its cells that are written like a name."""
-    lines = _lines(text)
+    lines = lines_with_offsets(text)
     for delimiter in _DELIMITERS:
         for block in _blocks(lines, delimiter):
             if _is_header(block[0][1].split(delimiter)):

@@ -203,3 +203,12 @@ def place_guesses_within(spans: Sequence[Span], start: int, end: int) -> list[Sp
            for s in inside):
         return inside
     return None
+
+
+def lines_with_offsets(text: str) -> list[tuple[int, str]]:
+    """Each line of ``text`` with the offset it starts at."""
+    out, at = [], 0
+    for line in text.split("\n"):
+        out.append((at, line))
+        at += len(line) + 1
+    return out

@@ -109,3 +109,21 @@ def test_a_column_without_a_found_name_and_other_columns_stay_untouched() -> Non
 def test_a_firmware_version_is_no_drivers_licence_and_a_licence_still_is() -> None:
     assert found("Fault report: the TV box clicks. Firmware v5.2.8, error code 0x46FF.") == set()
     assert ("US_DRIVER_LICENSE", "A1234567") in found("Driver license: A1234567")
+
+
+@pytest.mark.parametrize("gap", [" / ", " | ", " · ", " • "])
+def test_a_name_and_a_number_joined_by_a_slash_bar_or_dot_vouch_for_each_other(gap: str) -> None:
+    text = f"Please pass the keys to Gergely Tóth{gap}601 234 567 before the weekend."
+    assert phones(text) == ["601 234 567"]
+    assert people(text) == ["Gergely Tóth"]  # the model's place guess on "Tóth" is replaced
+
+
+def test_pairs_joined_by_dashes_are_a_phone_after_a_cue_and_not_without_one() -> None:
+    assert phones("Tlf. / phone 12-34-56-78") == ["12-34-56-78"]
+    assert phones("Batch 12-34-56-78 passed the check.") == []
+
+
+@pytest.mark.parametrize("label", ["Tlf", "Tfn", "Puh.", "GSM", "Celular"])
+def test_phone_labels_of_other_languages_are_cues(label: str) -> None:
+    assert phones(f"{label} 601 234 567") == ["601 234 567"]
+    assert phones("Batch 601 234 567 passed.") == []

@@ -44,6 +44,8 @@ class NationalPhoneRecognizer(PatternTable):
          r"\d{3}[ \t\-]\d{3}(?:[ \t\-]\d{2}[ \t\-]\d{2}|[ \t\-]\d{4})(?![\w\-]|[.,]\d)", 0.45),
         ("two groups, eight or nine digits: 90-752227, 287.48759, 10.055739",
          r"(?<![\w+.\-,/])\d{2,3}[.\-/]\d{5,6}(?![\w\-]|[.,]\d)", 0.2),
+        ("pairs joined by dashes (Denmark, Norway): 12-34-56-78",
+         r"(?<![\w+.\-,])\d{2}(?:-\d{2}){3,4}(?![\w\-]|[.,]\d)", 0.2),
         ("digits in groups of two to four: 608 919 667, 32 939 46 81",
          r"(?<![\w+.\-,])\d{2,4}(?:[ \t]\d{2,4}){2,4}(?![\w\-]|[.,]\d)", 0.2),
     )
@@ -51,7 +53,9 @@ class NationalPhoneRecognizer(PatternTable):
                                           "number", "reach", "dial", "telefon", "handy", "téléphone", "portable",
                                           "ring", "tel.", "mob", "telefone", "telefono", "teléfono", "puhelin",
                                           "whatsapp", "voicemail", "sms", "hotline", "helpline", "landline", "text",
-                                          "queries", "enquiries", "inquiries")
+                                          "queries", "enquiries", "inquiries",
+                                          "mobil", "tlf", "tfn", "gsm", "celular", "telemóvel", "telemovel", "puh",
+                                          "mobiili")
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if 8 <= digits_before_extension(pattern_text) <= 12 else False

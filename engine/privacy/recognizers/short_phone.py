@@ -29,7 +29,9 @@ class ShortNationalPhoneRecognizer(PatternTable):
     CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "dial",
                                           "telefon", "handy", "téléphone", "portable", "ring", "tel.", "mob",
                                           "telefone", "telefono", "teléfono", "whatsapp", "sms", "landline",
-                                          "reach")
+                                          "reach",
+                                          "mobil", "tlf", "tfn", "gsm", "celular", "telemóvel", "telemovel", "puh",
+                                          "mobiili")
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if 6 <= sum(ch.isdigit() for ch in pattern_text) <= 7 else False

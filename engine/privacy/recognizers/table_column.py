@@ -18,6 +18,8 @@ from typing import ClassVar
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from engine.privacy.spans import lines_with_offsets
+
 DELIMITERS = (",", ";", "\t", "|")
 # A table laid out with spaces (pasted from a report or a log): cells are split by two or more spaces
 SPACES = "  "
@@ -49,7 +51,7 @@ class TableColumnRecognizer(EntityRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
-        lines = _lines(text)
+        lines = lines_with_offsets(text)
         i = 0
         while i < len(lines):
             line = lines[i][1]
@@ -91,14 +93,6 @@ class TableColumnRecognizer(EntityRecognizer):
                     columns[col] = entity
                     break
         return columns
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    out, at = [], 0
-    for line in text.split("\n"):
-        out.append((at, line))
-        at += len(line) + 1
-    return out
 
 
 def _delimiter(line: str) -> str | None:
