@@ -127,3 +127,16 @@ def test_pairs_joined_by_dashes_are_a_phone_after_a_cue_and_not_without_one() ->
 def test_phone_labels_of_other_languages_are_cues(label: str) -> None:
     assert phones(f"{label} 601 234 567") == ["601 234 567"]
     assert phones("Batch 601 234 567 passed.") == []
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Report by Gergely Tóth.", "Gergely Tóth"), ("Photo by Aino Mäkelä", "Aino Mäkelä"),
+    ("The letter was written by Jan Novák last week.", "Jan Novák"), ("Notes by Réka Szabó, 3 May", "Réka Szabó"),
+])
+def test_a_name_after_a_made_thing_and_by(text: str, name: str) -> None:
+    assert name in people(text)
+
+
+@pytest.mark.parametrize("text", ["Open by Appointment Only", "Pay by Credit Card", "Delivery by Monday Morning"])
+def test_by_after_other_words_introduces_no_name(text: str) -> None:
+    assert people(text) == []

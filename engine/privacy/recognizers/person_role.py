@@ -40,7 +40,11 @@ _NOT_PERSONAL_NAME = (r"(?!(?:[Cc]ompany|[Pp]roduct|[Ff]ile|[Uu]ser|[Hh]ost|[Dd]
                       r"|[Ss]hop|[Ss]tore|[Bb]usiness|[Tt]rading|[Ss]treet|[Dd]evice|[Mm]odel|[Tt]eam"
                       r"|[Dd]ataset|[Ss]erver|[Ee]vent|[Pp]lace|[Pp]ackage)[ \t])")
 _ROLE_LABEL = rf"^[ \t]*(?:\p{{L}}+[ \t]+)?(?:{_ROLE}|{_NOT_PERSONAL_NAME}\p{{L}}+[ \t]+name)[ \t]*:[ \t]*"
-_ATTRIBUTION = (r"(?:\b\p{Ll}+ed(?:[ \t]+(?:for|in|on|off|up|out|over|back))?[ \t]+by"
+# "signed for by", "written by", "Photo by": a participle or a noun of something made, then "by"
+_MADE = (r"(?:\p{Ll}+ed|written|taken|given|driven|chosen|spoken|drawn|shown|sworn|grown|known|[Rr]eport|[Pp]hotos?"
+         r"|[Mm]essage|[Cc]omment|[Pp]ost|[Rr]eply|[Nn]otes?|[Rr]equest|[Ll]etter|[Ss]tatement|[Rr]eview|[Aa]rticle"
+         r"|[Mm]inutes|[Aa]nswer|[Cc]omplaint|[Pp]icture|[Vv]ideo|[Ee]ntry|[Ss]ubmission)")
+_ATTRIBUTION = (rf"(?:\b{_MADE}(?:[ \t]+(?:for|in|on|off|up|out|over|back))?[ \t]+by"
                 r"|\b[Aa]ccording[ \t]+to|\bsaid|\bsays|\bthanked|\btold|\bbetween"
                 r"|\bauthori[sz]es?|(?:^|[.!?][ \t]+)I,)")
 _VERB_AFTER = (r"(?:replied|commented|added|agreed|explained|opened|announced|stated|suggested|answered"
