@@ -29,19 +29,19 @@ from engine.privacy.not_personal import LABEL_WORDS
 from engine.privacy.spans import Span, place_guesses_within
 
 SOURCE = "ContactLine"
-_WORD = r"\p{Lu}[\p{Ll}’']+(?:-\p{Lu}[\p{Ll}’']+)?"
+_WORD = r"\p{Lu}(?:[’']\p{Lu})?[\p{Ll}’']+(?:-\p{Lu}[\p{Ll}’']+)?"  # Anna, Lars-Erik, O'Connor
 # One to three capitalised words (a leading label or role word is dropped later), then a comma, a dash, a
 # bracketed relation, "on"/"at" or the bracket the number stands in: "Caller Awani Karam (0371-5253451)"
 _NAME_BEFORE = regex.compile(
     rf"(?<![\p{{L}}\d@.\-])({_WORD}(?:[ \t]+{_WORD}){{0,3}})"
-    rf"[ \t]*(?:\([\p{{Ll}} ]{{1,20}}\)[ \t]*)?(?:,|[-–—/|·•]|(?<=[ \t])(?:on|at))?[ \t]*"
+    rf"[ \t]*(?:\([\p{{Ll}} ]{{1,20}}\)[ \t]*)?(?:[,;]|[-–—/|·•]|(?<=[ \t])(?:on|at))?[ \t]*"
     rf"(?:(?P<word>\p{{Ll}}+)(?P<colon>[ \t]*:)?[ \t]*)?\(?[ \t]*\Z")
 # What may stand before a name of one word: a line's start, a label's colon, a verb of calling, "or"/"and"
 _BEFORE_ONE_WORD = regex.compile(
     r"(?:\A|:|\b(?i:call|text|ring|phone|contact|message|ask[ \t]+for|or|and|try))[ \t]*\Z")
 # ... and between a name and the number after it: a separator (a slash, bar or dot as lists write them), a
 # line break (a signature's next line), one lower-case word, an opening bracket ("Mira Lind (601 234 567)")
-_GAP_AFTER_NAME = regex.compile(r"\A[ \t]*(?:,|:|[-–—/|·•]|\([\p{L}\d ]{1,20}\))?[ \t]*(?:,|:|[-–—])?[ \t]*"
+_GAP_AFTER_NAME = regex.compile(r"\A[ \t]*(?:[,;]|:|[-–—/|·•]|\([\p{L}\d ]{1,20}\))?[ \t]*(?:,|:|[-–—])?[ \t]*"
                                 r"(?:\r?\n[ \t]*)?(?:(?P<word>\p{Ll}+)[ \t]*:?[ \t]*)?\(?[ \t]*\Z")
 _CELL_DELIMITERS = (";", "\t", "|", ",")
 NOT_NAME_WORDS = frozenset({

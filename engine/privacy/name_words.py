@@ -9,8 +9,9 @@ from __future__ import annotations
 # Titles before a surname: "Mrs Pichpandecha", "Dr HUNG", "Prof. Isah", "Sra Ruiz"
 TITLE = r"(?:Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sra|Sr)"
 # One word of a name, capitalised or in capitals, hyphenated or with an apostrophe: "Adeyemi-Cole",
-# "D’Souza", "NG'ANG'A"
-NAME_WORD = r"(?:\p{Lu}[\p{Ll}’']*\p{Ll}(?:-\p{Lu}[\p{Ll}’']*\p{Ll})?|\p{Lu}{2,}(?:[\-’']\p{Lu}{2,})?)"
+# "D’Souza", "O'Connor", "NG'ANG'A"
+NAME_WORD = (r"(?:\p{Lu}(?:[’']\p{Lu})?[\p{Ll}’']*\p{Ll}(?:-\p{Lu}[\p{Ll}’']*\p{Ll})?"
+             r"|\p{Lu}{2,}(?:[\-’']\p{Lu}{2,})?)")
 # Small words inside names: "Edith de la Issack", "Rahat bin Qasif", "Zuba ter Kibet"
 PARTICLE = (r"(?:van[ \t]+der|van[ \t]+den|van|von[ \t]+der|von|de[ \t]+la|de[ \t]+los|de|del|della|di|da|dos|das"
             r"|du|le|la|ter|ten|bin|binti|bint|ibn|ben|al|el|ap|zu)")

@@ -140,3 +140,13 @@ def test_a_name_after_a_made_thing_and_by(text: str, name: str) -> None:
 @pytest.mark.parametrize("text", ["Open by Appointment Only", "Pay by Credit Card", "Delivery by Monday Morning"])
 def test_by_after_other_words_introduces_no_name(text: str) -> None:
     assert people(text) == []
+
+
+def test_a_name_and_a_number_side_by_side_in_a_semicolon_row_vouch_for_each_other() -> None:
+    text = "2024-03-11;Gergely Tóth;601 234 567;paid"
+    assert people(text) == ["Gergely Tóth"] and phones(text) == ["601 234 567"]
+
+
+@pytest.mark.parametrize("name", ["Aoife O'Connor", "Rohan D’Souza"])
+def test_a_name_with_an_apostrophe_before_a_number_is_a_name(name: str) -> None:
+    assert name in people(f"A-113|{name}|+36 30 123 4567|ok")
