@@ -109,6 +109,11 @@ def opens_a_label(text: str, start: int, end: int) -> bool:
     return one_word_first and _LABEL_REST.match(text, end) is not None
 
 
+# The last word of a team's or a desk's name, never of a person's
+TEAM_WORDS = frozenset({"team", "desk", "department", "service", "services", "office", "support", "centre", "center",
+                        "helpdesk", "hotline", "operations", "administration", "reception", "group", "unit", "care"})
+
+
 def judge_model_guess(text: str, span: Span) -> Span | None:
     """The statistical model's span as a reviewer would keep it: None when it is not personal data,
     retyped to ``COUNTRY_OR_REGION`` when it names a country or state (the policy decides on those)."""
@@ -127,6 +132,8 @@ def judge_model_guess(text: str, span: Span) -> Span | None:
             return None
         if any(ch.isdigit() for ch in value):  # "ele-27", "Line 4": a code, not a name or a place
             return None
+        if span.entity_type == "PERSON" and value.split()[-1].casefold() in TEAM_WORDS:
+            return None  # "Support Desk", "Customer Service": a team signing, not a person
         if opens_a_label(text, span.start, span.end):
             return None
         if " " not in value.strip() and _JOB_OR_LABEL_AFTER.match(text, span.end):

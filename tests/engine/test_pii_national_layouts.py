@@ -150,3 +150,9 @@ def test_a_name_and_a_number_side_by_side_in_a_semicolon_row_vouch_for_each_othe
 @pytest.mark.parametrize("name", ["Aoife O'Connor", "Rohan D’Souza"])
 def test_a_name_with_an_apostrophe_before_a_number_is_a_name(name: str) -> None:
     assert name in people(f"A-113|{name}|+36 30 123 4567|ok")
+
+
+@pytest.mark.parametrize("team", ["Customer Service", "Sales Team", "Support Desk", "The Facilities Team"])
+def test_a_team_signing_a_letter_is_no_person(team: str) -> None:
+    assert people(f"Kind regards,\n{team}\n0800 123 4567") == []
+    assert people("Kind regards,\nAnna Berg\nSales Team") == ["Anna Berg"]

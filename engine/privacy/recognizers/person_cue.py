@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import regex
 
+from engine.privacy.not_personal import TEAM_WORDS
 from engine.privacy.recognizers.pattern_table import PatternTable
 
 _NAME = r"\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:[ \t]+\p{Lu}(?:['’]\p{Lu})?[\p{Ll}]+(?:-\p{Lu}\p{Ll}+)?){1,2}"
@@ -42,6 +43,8 @@ _NAME_LABEL = (r"(?:(?:First|Last|Given|Family|Middle|Full|Maiden)[ \t]+names?|S
 _INTRO = (r"(?:(?:under|in)[ \t]+the[ \t]+name[ \t]+(?:of[ \t]+)?|[Mm]y[ \t]+name[ \t]+is[ \t]+|[Nn]ame's[ \t]+"
           r"|(?:booked|reserved|registered)[ \t]+(?:for|as|under)[ \t]+|[Pp]ut[ \t]+it[ \t]+under[ \t]+"
           r"|[Tt]his[ \t]+is[ \t]+)")
+# A team signing a letter ("Kind regards,\nCustomer Service", "Thanks,\nSupport Desk"): no person
+_NOT_A_DESK = rf"(?!(?:\p{{L}}+[ \t]+){{0,2}}(?i:{'|'.join(sorted(TEAM_WORDS))})[ \t]*$)"
 _NOT_A_WORD_NAME = (r"(?!(?:The|This|That|Our|Your|We|It|Team|All|Everyone|There|Sir|Madam|Support|Customer|Service"
                     r"|Sales|Admin|Office|Management|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
                     r"|Today|Tomorrow|Again|Both|Mr|Mrs|Ms|Dr)\b)")
@@ -58,7 +61,7 @@ class PersonCueRecognizer(PatternTable):
         ("name before a reporting verb: Elena Petrova noticed it",
          rf"\b{_NOT_A_NAME}{_NAME}(?=[ \t]+{_AFTER})", 0.6),
         ("name under a sign-off: Kind regards,\\nAnna Schmidt",
-         rf"(?<={_SIGN_OFF}){_NOT_A_NAME}{_NAME}[ \t]*$", 0.6),
+         rf"(?<={_SIGN_OFF}){_NOT_A_NAME}{_NOT_A_WORD_NAME}{_NOT_A_DESK}{_NAME}[ \t]*$", 0.6),
         ("a first name after a greeting: Hi Marthe, / thanks Justin,",
          rf"(?<=\b(?:Hi|Hello|Hey|Dear|[Tt]hanks|[Tt]hank[ \t]+you|Good[ \t]+morning)[ \t]+){_NOT_A_NAME}"
          rf"(?!(?:Team|All|Everyone|There|Sir|Madam|Guys|Folks|Again|Both)\b)\p{{Lu}}\p{{Ll}}+(?:-\p{{Lu}}\p{{Ll}}+)?"
@@ -71,7 +74,7 @@ class PersonCueRecognizer(PatternTable):
          rf"(?<=\b{_INTRO}){_NOT_A_WORD_NAME}{_ONE_TO_THREE}\b", 0.65),
         ("a given name alone under a sign-off: Best,\\nLisa / Thanks, Karen",
          rf"(?:(?<={_SIGN_OFF})|(?<=\b(?:Thanks|Thank[ \t]+you|Cheers|Regards|Best|Greetings|Bye),[ \t]+))"
-         rf"{_NOT_A_WORD_NAME}{_ONE_TO_THREE}[ \t]*$", 0.6),
+         rf"{_NOT_A_WORD_NAME}{_NOT_A_DESK}{_ONE_TO_THREE}[ \t]*$", 0.6),
         ("a given name before 'from our team': John from our team will call",
          rf"\b{_NOT_A_WORD_NAME}\p{{Lu}}\p{{Ll}}+(?=[ \t]+from[ \t]+(?:our|the|your)[ \t]+"
          rf"(?:team|support|office|service|help[ \t]?desk|department|company|side|store|shop)\b)", 0.6),
