@@ -26,7 +26,7 @@ import regex
 
 from engine.privacy.name_words import ROLE_WORDS
 from engine.privacy.not_personal import LABEL_WORDS
-from engine.privacy.spans import Span, place_guesses_within
+from engine.privacy.spans import CELL_DELIMITERS, NameClaims, Span
 
 SOURCE = "ContactLine"
 _WORD = r"\p{Lu}(?:[’']\p{Lu})?[\p{Ll}’']+(?:-\p{Lu}[\p{Ll}’']+)?"  # Anna, Lars-Erik, O'Connor
@@ -43,7 +43,6 @@ _BEFORE_ONE_WORD = regex.compile(
 # line break (a signature's next line), one lower-case word, an opening bracket ("Mira Lind (601 234 567)")
 _GAP_AFTER_NAME = regex.compile(r"\A[ \t]*(?:[,;]|:|[-–—/|·•]|\([\p{L}\d ]{1,20}\))?[ \t]*(?:,|:|[-–—])?[ \t]*"
                                 r"(?:\r?\n[ \t]*)?(?:(?P<word>\p{Ll}+)[ \t]*:?[ \t]*)?\(?[ \t]*\Z")
-_CELL_DELIMITERS = (";", "\t", "|", ",")
 NOT_NAME_WORDS = frozenset({
     "service", "services", "support", "office", "desk", "team", "centre", "center", "line", "hotline", "helpline",
     "sales", "reception", "department", "helpdesk", "emergency", "main", "head", "switchboard", "enquiries",
@@ -66,15 +65,14 @@ def _covered(spans: Sequence[Span], start: int, end: int) -> list[Span]:
 def names_before_phones(text: str, spans: Sequence[Span],
                         weak_phones: Sequence[Span] = ()) -> tuple[list[Span], list[Span]]:
     """PERSON spans for names written right before a found phone number, and the model's place
-    guesses on exactly those words, which the PERSON spans replace. A weak phone candidate with a name
+    guesses inside those words, which the PERSON spans replace. A weak phone candidate with a name
     of two words or more right before it is kept too, with the name: each vouches for the other."""
-    found: list[Span] = []
-    replaced: list[Span] = []
+    claims = NameClaims(SOURCE)
     found_phones = [s for s in spans if s.entity_type == "PHONE_NUMBER"]
     free_weak = [p for p in weak_phones if not _covered(spans, p.start, p.end)]
     for phone in sorted([*found_phones, *free_weak], key=lambda s: (s.start, -s.end)):
         weak = phone not in found_phones
-        if weak and _covered(found, phone.start, phone.end):
+        if weak and _covered(claims.found, phone.start, phone.end):
             continue
         line_start = text.rfind("\n", 0, phone.start) + 1
         before = text[max(line_start, phone.start - _WINDOW):phone.start]
@@ -86,13 +84,10 @@ def names_before_phones(text: str, spans: Sequence[Span],
             continue
         end = phone.start - len(before) + m.end(1)
         start = end - len(name)
-        overlapping = place_guesses_within([*spans, *found], start, end)
-        if overlapping is not None:  # nothing but the model's place guesses inside the name: "Gergely [Tóth]"
-            found.append(Span("PERSON", start, end, 0.6, SOURCE))
-            replaced.extend(overlapping)
-            if weak:
-                found.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
-    return found, replaced
+        # nothing but the model's place guesses inside the name: "Gergely [Tóth]"
+        if claims.claim([*spans, *claims.found], start, end, 0.6) and weak:
+            claims.found.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
+    return claims.result()
 
 
 def _name_part(preceding: str, words: str) -> str | None:
@@ -150,7 +145,7 @@ def _in_a_row_with_a_person(text: str, phone: Span, people: Sequence[Span]) -> b
     line_end = text.find("\n", phone.end)
     line_end = len(text) if line_end < 0 else line_end
     line = text[line_start:line_end]
-    for delimiter in _CELL_DELIMITERS:
+    for delimiter in CELL_DELIMITERS:
         if line.count(delimiter) < 2:
             continue
         before = text[line_start:phone.start]

@@ -23,7 +23,7 @@ import regex
 from engine.privacy.contact_lines import NOT_NAME_WORDS
 from engine.privacy.name_words import NAME_WORD, PARTICLE
 from engine.privacy.not_personal import LABEL_WORDS, has_legal_form
-from engine.privacy.spans import Span, place_guesses_within
+from engine.privacy.spans import NameClaims, Span
 
 SOURCE = "Letterhead"
 _HEAD = regex.compile(
@@ -55,8 +55,7 @@ def letterhead_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list
     contacts = [s for s in spans if s.entity_type in _CONTACT_TYPES]
     if not contacts:
         return [], []
-    found: list[Span] = []
-    replaced: list[Span] = []
+    claims = NameClaims(SOURCE)
     for m in _HEAD.finditer(text):
         start, end = m.span(1)
         below_start, below_end = _two_lines_after(text, end)
@@ -64,8 +63,5 @@ def letterhead_names(text: str, spans: Sequence[Span]) -> tuple[list[Span], list
             continue
         if not _is_name(m.group(1)) or has_legal_form(text, start, end):
             continue
-        guesses = place_guesses_within(spans, start, end)
-        if guesses is not None:
-            found.append(Span("PERSON", start, end, 0.55, SOURCE))
-            replaced.extend(guesses)
-    return found, replaced
+        claims.claim(spans, start, end, 0.55)
+    return claims.result()

@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from engine.privacy.name_lists import MEMBER_RX, names_in_groups
-from engine.privacy.spans import Span, lines_with_offsets
+from engine.privacy.spans import CELL_DELIMITERS, Span, lines_with_offsets
 
-_DELIMITERS = (";", "\t", "|", ",")
 _QUOTES = " \t\"'"
 
 
@@ -43,7 +42,7 @@ def _is_header(cells: list[str]) -> bool:
 def _columns(text: str) -> Iterator[list[tuple[int, int]]]:
     """For every block and column, the (start, end) of its cells that are written like a name."""
     lines = lines_with_offsets(text)
-    for delimiter in _DELIMITERS:
+    for delimiter in CELL_DELIMITERS:
         for block in _blocks(lines, delimiter):
             if _is_header(block[0][1].split(delimiter)):
                 block = block[1:]

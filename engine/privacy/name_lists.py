@@ -25,7 +25,7 @@ import regex
 from engine.privacy.contact_lines import NOT_NAME_WORDS
 from engine.privacy.name_words import NAME_WORD, PARTICLE, TITLE
 from engine.privacy.not_personal import LABEL_WORDS, has_legal_form
-from engine.privacy.spans import NER_SOURCES, Span, place_guesses_within
+from engine.privacy.spans import NER_SOURCES, NameClaims, Span
 
 SOURCE = "NameList"
 _INITIALS = r"(?:\p{Lu}\.[ \t]?){1,3}"
@@ -62,10 +62,9 @@ def names_in_groups(text: str, spans: Sequence[Span], groups: Iterable[list[tupl
     holds the member's first character), the other name-like members are PERSON spans; the model's
     place guesses inside them are returned to be replaced."""
     people = [s for s in spans if s.entity_type == "PERSON" and _vouches(text, s)]
-    found: list[Span] = []
-    replaced: list[Span] = []
+    claims = NameClaims(SOURCE)
     if not people:
-        return found, replaced
+        return claims.result()
     for members in groups:
         seeded = [any(p.start <= start < p.end if opening else p.start < end and start < p.end for p in people)
                   for start, end in members]
@@ -74,11 +73,8 @@ def names_in_groups(text: str, spans: Sequence[Span], groups: Iterable[list[tupl
         for (start, end), seed in zip(members, seeded, strict=True):
             if seed or not _is_name_like(text[start:end]):
                 continue
-            guesses = place_guesses_within(spans, start, end)
-            if guesses is not None:
-                found.append(Span("PERSON", start, end, 0.55, SOURCE))
-                replaced.extend(guesses)
-    return found, replaced
+            claims.claim(spans, start, end, 0.55)
+    return claims.result()
 
 
 def _lists_in_lines(text: str) -> Iterator[list[tuple[int, int]]]:

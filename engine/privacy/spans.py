@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 # Evidence tiers, strongest first.
 USER_TIER = 3
@@ -212,3 +212,29 @@ def lines_with_offsets(text: str) -> list[tuple[int, str]]:
         out.append((at, line))
         at += len(line) + 1
     return out
+
+
+# What splits the cells of a row pasted as text; a comma last, since prose has commas too
+CELL_DELIMITERS = (";", "\t", "|", ",")
+
+
+@dataclass
+class NameClaims:
+    """The PERSON spans a pass over found spans adds, and the model's place guesses they replace."""
+
+    source: str
+    found: list[Span] = field(default_factory=list)
+    replaced: list[Span] = field(default_factory=list)
+
+    def claim(self, against: Sequence[Span], start: int, end: int, score: float) -> bool:
+        """A PERSON over ``text[start:end]`` where nothing in ``against`` overlaps it but the model's place
+        guesses inside it, which it replaces; False (nothing added) where anything else overlaps it."""
+        guesses = place_guesses_within(against, start, end)
+        if guesses is None:
+            return False
+        self.found.append(Span("PERSON", start, end, score, self.source))
+        self.replaced.extend(guesses)
+        return True
+
+    def result(self) -> tuple[list[Span], list[Span]]:
+        return self.found, self.replaced
