@@ -39,7 +39,14 @@ PHONE_PLACES = (("label", "Phone: {n}\n"), ("reach", "You can reach me at {n} du
                 ("signature", "Best wishes,\nAnna Kovacs\n{n}\nSales office"),
                 ("row", "Kovacs Anna;Budapest;{n};active"), ("text", "If anything changes, text {n} before noon."),
                 ("tab", "Mira Lind\t{n}\tGold member"),
-                ("brackets", "The customer, Mira Lind ({n}), asked for a refund."))
+                ("brackets", "The customer, Mira Lind ({n}), asked for a refund."),
+                # sixth round: a number with no label, or a weak one, in chat turns, rows and letters
+                ("chat turn", "[14:02] Mira: {n}\n[14:03] Agent: thanks, noted"),
+                ("second number", "Call 020 7946 0958 or {n} if the gate is locked."),
+                ("after a comma", "Deliver to Mira Lind, {n}, before noon."),
+                ("contacted on", "She can be contacted on {n} at any time."),
+                ("called", "I called {n} three times and nobody answered."),
+                ("row of numbers", "2024-03-11\t{n}\tRoom 12\tpaid"))
 NAMES = ("Zsófia Kertész", "Jan Novák", "Eliška Dvořáková", "Mikko Virtanen", "Aino Mäkelä", "Björn Lindqvist",
          "Ingrid Sjöberg", "João Pereira", "Luíza Carvalho", "Ionuț Popescu", "Ioana Dumitrescu", "Søren Kierkegaard",
          "Mette Frederiksen", "Oleksandr Shevchenko", "Nataliya Bondarenko", "Zuzana Horváthová", "Peter Kováč",

@@ -26,7 +26,7 @@ import regex
 
 from engine.privacy.name_words import ROLE_WORDS
 from engine.privacy.not_personal import LABEL_WORDS
-from engine.privacy.spans import CELL_DELIMITERS, NameClaims, Span
+from engine.privacy.spans import NameClaims, Span, whole_cell
 
 SOURCE = "ContactLine"
 _WORD = r"\p{Lu}(?:[’']\p{Lu})?[\p{Ll}’']+(?:-\p{Lu}[\p{Ll}’']+)?"  # Anna, Lars-Erik, O'Connor
@@ -141,19 +141,9 @@ def _in_a_row_with_a_person(text: str, phone: Span, people: Sequence[Span]) -> b
     """"Kovacs Anna;Budapest;601 234 567;active": the number is a whole cell of a row split by one
     delimiter (two or more in the line), a found PERSON lies inside another cell of the same row, and the
     number is written in groups or with a trunk 0."""
-    line_start = text.rfind("\n", 0, phone.start) + 1
-    line_end = text.find("\n", phone.end)
-    line_end = len(text) if line_end < 0 else line_end
-    line = text[line_start:line_end]
-    for delimiter in CELL_DELIMITERS:
-        if line.count(delimiter) < 2:
-            continue
-        before = text[line_start:phone.start]
-        after = text[phone.end:line_end]
-        cell_start = before.rfind(delimiter) + 1
-        cell_end = after.find(delimiter)
-        if before[cell_start:].strip(" \"'") or (after if cell_end < 0 else after[:cell_end]).strip(" \"'"):
-            continue  # the number is not the whole cell
-        return any(line_start <= p.start and p.end <= line_end and delimiter not in text[p.start:p.end]
-                   for p in people)
-    return False
+    row = whole_cell(text, phone.start, phone.end)
+    if row is None:
+        return False
+    line_start, line_end, delimiter = row
+    return any(line_start <= p.start and p.end <= line_end and delimiter not in text[p.start:p.end]
+               for p in people)

@@ -218,6 +218,23 @@ def lines_with_offsets(text: str) -> list[tuple[int, str]]:
 CELL_DELIMITERS = (";", "\t", "|", ",")
 
 
+def whole_cell(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """(line start, line end, delimiter) where ``text[start:end]`` is a whole cell of a delimited row (a line
+    with two or more of one delimiter; quotes and spaces around the cell allowed), else None."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before, after = text[line_start:start], text[end:line_end]
+    for delimiter in CELL_DELIMITERS:
+        if text.count(delimiter, line_start, line_end) < 2:
+            continue
+        cell_end = after.find(delimiter)
+        if not before[before.rfind(delimiter) + 1:].strip(" \"'") and not (
+                after if cell_end < 0 else after[:cell_end]).strip(" \"'"):
+            return line_start, line_end, delimiter
+    return None
+
+
 @dataclass
 class NameClaims:
     """The PERSON spans a pass over found spans adds, and the model's place guesses they replace."""

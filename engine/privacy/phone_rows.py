@@ -1,0 +1,74 @@
+"""National numbers with no cue that a reviewer still reads as phone numbers (issue 17, sixth round).
+
+A number written the national way without a country code or a label ("601 234 567", "22 123 45 67",
+"0701234567") scores under the threshold on its own: as often it is an ID, an amount or a date. Two
+places settle it without a word around it:
+
+* ``phones_in_record_rows``: the number is a whole cell of a delimited row (a log, an export pasted as
+  text: "2024-03-11<TAB>601 234 567<TAB>Room 12<TAB>paid") and written as phones are written: in three
+  groups or more with 8 to 13 digits, or with a trunk 0 and 9 to 11 digits. Amounts ("1 234 567", "12,50"),
+  dates and a bare run without a trunk 0 (an order number) stay as they are.
+* ``phones_like_found_ones``: the document already holds a found phone number written in the same
+  groups ("+420 601 234 567" found by its code, "602 345 678" further down): the same hand wrote both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import regex
+
+from engine.privacy.spans import Span, whole_cell
+
+SOURCE = "PhoneShape"
+_GROUPS = regex.compile(r"\d+")
+_COUNTRY_CODE = regex.compile(r"\A[ \t]*(?:\+|00)\d{1,3}(?:[ \t]*\(0\))?[ \t.\-/]*")
+
+
+def shape(value: str) -> tuple[int, ...]:
+    """The lengths of the digit groups: "601 234 567" -> (3, 3, 3); "+420 601 234 567" -> (3, 3, 3) too,
+    the country code and a "(0)" after it left out."""
+    return tuple(len(g) for g in _GROUPS.findall(_COUNTRY_CODE.sub("", value, count=1)))
+
+
+def written_in_groups(value: str) -> bool:
+    """Three groups or more and 8 to 13 digits ("22 123 45 67"), or a trunk 0 and 9 to 11 digits
+    ("0701234567", "070-123 45 67"); "1 234 567" (an amount) and "20240512" (a date or an ID) are not."""
+    groups = shape(value)
+    digits = sum(groups)
+    if len(groups) >= 3 and 8 <= digits <= 13:
+        return not _thousands(value, groups)
+    return value.lstrip("(").startswith("0") and 9 <= digits <= 11
+
+
+def _thousands(value: str, groups: tuple[int, ...]) -> bool:
+    """Grouped like an amount: one to three digits, then groups of three with one separator ("12 345 678")."""
+    separators = set(regex.findall(r"\D+", value.strip()))
+    return groups[0] <= 3 and all(g == 3 for g in groups[1:]) and len(separators) == 1 and groups[0] != 3
+
+
+def phones_in_record_rows(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
+    """Weak phone candidates that overlap nothing found and stand as a whole cell of a delimited row."""
+    kept: list[Span] = []
+    for phone in weak_phones:
+        if _covered([*spans, *kept], phone):
+            continue
+        value = text[phone.start:phone.end]
+        if written_in_groups(value) and whole_cell(text, phone.start, phone.end) is not None:
+            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
+    return kept
+
+
+def phones_like_found_ones(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
+    """Weak phone candidates of three groups or more written in the same groups as a found phone number."""
+    shapes = {shape(text[s.start:s.end]) for s in spans if s.entity_type == "PHONE_NUMBER"}
+    kept: list[Span] = []
+    for phone in weak_phones:
+        groups = shape(text[phone.start:phone.end])
+        if len(groups) >= 3 and groups in shapes and not _covered([*spans, *kept], phone):
+            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
+    return kept
+
+
+def _covered(spans: Sequence[Span], phone: Span) -> bool:
+    return any(s.overlaps(phone) for s in spans)
