@@ -7,8 +7,9 @@ The corpus and its split are defined in ``bench/pii_corpus.py`` (held-out = othe
 templates than the tuning part, fixed before tuning). ``--split tuning2`` is a second tuning part
 (``bench/pii_corpus_tuning2.py``: new locales and new templates, added later); ``--split tuning3`` a third
 (``bench/pii_corpus_tuning3.py``, added in the third round); ``--split tuning4`` a fourth, a stress split
-of many more locales and kinds (``bench/pii_corpus_tuning4.py``, fourth round). ``--show-errors`` prints
-misses and false alarms;
+of many more locales and kinds (``bench/pii_corpus_tuning4.py``, fourth round); ``tuning5`` a fifth, phone
+numbers of other numbering plans in kinds with few words around them (``bench/pii_corpus_tuning5.py``, sixth
+round). ``--show-errors`` prints misses and false alarms;
 it refuses on the held-out split, so that the held-out part is only ever scored. ``--model`` swaps the
 spaCy pipeline (an installed package name) to compare NER models on the same texts; the time printed
 is detection wall time for the whole corpus. Scoring is ``bench/pii_quality.py``'s (overlap-based,
@@ -33,7 +34,8 @@ from pii_corpus import corpus  # noqa: E402
 from pii_quality import TARGETS, TYPES, airlock_spans, bare_spans, false_alarms, misses, score  # noqa: E402
 
 PRECISION_TARGET = 0.90
-TUNING_PARTS = {"tuning2": "pii_corpus_tuning2", "tuning3": "pii_corpus_tuning3", "tuning4": "pii_corpus_tuning4"}
+TUNING_PARTS = {"tuning2": "pii_corpus_tuning2", "tuning3": "pii_corpus_tuning3", "tuning4": "pii_corpus_tuning4",
+                "tuning5": "pii_corpus_tuning5"}
 
 
 def report(name: str, table: dict[str, dict[str, float]]) -> None:

@@ -11,7 +11,8 @@ model's guesses; a name that a cue pattern or the user's own lists found is neve
 * A one-word PERSON or LOCATION that a job noun or a contact label follows ("Facilities coordinator",
   "Pharmacy tel.") is dropped.
 * A PERSON or LOCATION that is a known brand or product word, a form label, an acronym, that holds a
-  digit ("ele-27"), or that carries a company's legal form ("Köhler KG", "Kof & van Mare") is dropped.
+  digit ("ele-27"), that carries a company's legal form ("Köhler KG", "Kof & van Mare"), or that stands
+  on a line labelled as an organisation's ("Org: Tate, Butler and Williams") is dropped.
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ LABEL_WORDS = frozenset({
     "mobile", "fax", "email", "e-mail", "street", "town", "city", "country", "address", "subject", "ref",
     "reference", "order", "invoice", "total", "amount", "account", "date", "time", "pin", "iban", "bic", "swift",
     "customer", "client", "contact", "signature", "description", "issue", "notes", "note", "status", "priority",
+    "org",
 })
+# A line that names an organisation: "Org: Tate, Butler and Williams", "Company: Martin-Hill" (sixth round)
+_ORGANISATION_LINE = re.compile(r"(?im)^[ \t]*(?:org|organi[sz]ation|company|employer|firm|business)[ \t]*:")
 # Brands and products that turn up in support messages; the model reads them as people or places.
 BRANDS = frozenset({
     "netflix", "spotify", "amazon", "prime", "apple", "iphone", "ipad", "imac", "macbook", "airpods", "itunes",
@@ -109,6 +113,12 @@ def opens_a_label(text: str, start: int, end: int) -> bool:
     return one_word_first and _LABEL_REST.match(text, end) is not None
 
 
+def names_an_organisation(text: str, start: int) -> bool:
+    """The span stands on a line labelled as an organisation's: "Org: Tate, Butler and Williams"."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return _ORGANISATION_LINE.match(text, line_start) is not None
+
+
 # The last word of a team's or a desk's name, never of a person's
 TEAM_WORDS = frozenset({"team", "desk", "department", "service", "services", "office", "support", "centre", "center",
                         "helpdesk", "hotline", "operations", "administration", "reception", "group", "unit", "care"})
@@ -134,7 +144,7 @@ def judge_model_guess(text: str, span: Span) -> Span | None:
             return None
         if span.entity_type == "PERSON" and value.split()[-1].casefold() in TEAM_WORDS:
             return None  # "Support Desk", "Customer Service": a team signing, not a person
-        if opens_a_label(text, span.start, span.end):
+        if opens_a_label(text, span.start, span.end) or names_an_organisation(text, span.start):
             return None
         if " " not in value.strip() and _JOB_OR_LABEL_AFTER.match(text, span.end):
             return None

@@ -10,6 +10,8 @@ places settle it without a word around it:
   dates and a bare run without a trunk 0 (an order number) stay as they are.
 * ``phones_like_found_ones``: the document already holds a found phone number written in the same
   groups ("+420 601 234 567" found by its code, "602 345 678" further down): the same hand wrote both.
+* ``phones_alone_on_a_line``: the number, written as phones are written, is all its line holds, in a
+  document in which a person was found (a notice: "It has a name tag (Nneka Okafor).\n600 758 709").
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def written_in_groups(value: str) -> bool:
     ("0701234567", "070-123 45 67"); "1 234 567" (an amount) and "20240512" (a date or an ID) are not."""
     groups = shape(value)
     digits = sum(groups)
+    if value.lstrip("(").startswith(("+", "00")):  # a country code: "0097042621096", "+962/36583176"
+        return 10 <= sum(ch.isdigit() for ch in value) <= 15
     if len(groups) >= 3 and 8 <= digits <= 13:
         return not _thousands(value, groups)
     return value.lstrip("(").startswith("0") and 9 <= digits <= 11
@@ -66,6 +70,21 @@ def phones_like_found_ones(text: str, spans: Sequence[Span], weak_phones: Sequen
     for phone in weak_phones:
         groups = shape(text[phone.start:phone.end])
         if len(groups) >= 3 and groups in shapes and not _covered([*spans, *kept], phone):
+            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
+    return kept
+
+
+def phones_alone_on_a_line(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
+    """Weak phone candidates written as phones that fill their line, where the document names a person."""
+    if not any(s.entity_type == "PERSON" for s in spans):
+        return []
+    kept: list[Span] = []
+    for phone in weak_phones:
+        line_start = text.rfind("\n", 0, phone.start) + 1
+        line_end = text.find("\n", phone.end)
+        line = text[line_start:len(text) if line_end < 0 else line_end]
+        value = text[phone.start:phone.end]
+        if line.strip() == value and written_in_groups(value) and not _covered([*spans, *kept], phone):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept
 

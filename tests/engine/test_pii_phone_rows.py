@@ -44,3 +44,36 @@ def test_shapes_leave_the_country_code_out() -> None:
     assert shape("+46 (0)8 123 456 78") == (1, 3, 3, 2)
     assert written_in_groups("22 123 45 67") and written_in_groups("0701234567")
     assert not written_in_groups("12 345 678") and not written_in_groups("20240512")
+
+
+def test_a_number_alone_on_its_line_is_a_phone_where_the_document_names_a_person() -> None:
+    notice = "FOUND: a blue rucksack. It has a name tag (Anna Kovacs).\n600 758 709\nOr leave it at the bakery.\n"
+    assert phones(notice) == ["600 758 709"]
+    assert phones("FOUND: a blue rucksack at the stop.\n600 758 709\nOr leave it at the bakery.\n") == []
+
+
+def test_a_number_before_a_name_in_brackets_is_a_phone() -> None:
+    assert phones("Child's bike, hardly used. Collection only.\n0700 18 03 71 (Daniel Berg, evenings)\n") == [
+        "0700 18 03 71"]
+
+
+@pytest.mark.parametrize("text, number", [
+    ("OK, saved. My landline is 8009219 if the mobile is off.", "8009219"),
+    ("[09:14] Ola: yes, call me on 8008605\n", "8008605"),
+    ("[09:15] Ola: ok, or I try 0701494515\n", "0701494515"),
+    ("--\nIsabel Sparks\nT 0097042621096 | M 082633071\n", "0097042621096"),
+    ("BEGIN CARD\nWork: 80000588\nEND CARD\n", "80000588"),
+    ("Questions: +962/36583176 any time.", "+962/36583176"),
+])
+def test_numbers_after_a_phone_word_or_a_cards_label(text: str, number: str) -> None:
+    assert number in phones(text)
+
+
+@pytest.mark.parametrize("text", ["Order number: 8000071 was shipped.", "Reference: 0097042621096\n",
+                                  "The parcel weighs 1234567 grams, it says."])
+def test_ids_and_quantities_with_no_phone_word_stay_unmarked(text: str) -> None:
+    assert phones(text) == []
+
+
+def test_a_seven_digit_postcode_before_its_town_is_no_phone_even_under_a_phone_line() -> None:
+    assert phones("TEL +56 800 559 874\nCalle Pinto 106, 9216970 Toltén\n") == ["+56 800 559 874"]

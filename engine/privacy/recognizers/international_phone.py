@@ -10,9 +10,14 @@ or not its range is allocated, so this recognizer accepts any "+" followed by
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from engine.privacy.recognizers.nearby_cue import boost_by_nearby_cue
 from engine.privacy.recognizers.pattern_table import PatternTable
+
+if TYPE_CHECKING:
+    from presidio_analyzer import RecognizerResult
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 EXTENSION = r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"
 
@@ -31,9 +36,11 @@ class InternationalPhoneRecognizer(PatternTable):
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("plus, country code (bracketed or not), groups: +41 44 123 45 67, +(370) 85413628, (+370) 8541 3628",
          rf"(?<![\w+])(?:\(\+\d{{1,3}}\)|\+(?:\d{{1,3}}|\(\d{{1,3}}\)))"
-         rf"(?:[ .\-]?\(?\d{{1,5}}\)?){{2,6}}{EXTENSION}(?![\w])", 0.6),
+         rf"(?:[ .\-/]?\(?\d{{1,5}}\)?){{2,6}}{EXTENSION}(?![\w])", 0.6),
         ("00 prefix, country code, groups",
          rf"(?<![\w+])00\d{{1,3}}(?:[ .\-]\(?\d{{1,5}}\)?){{2,6}}{EXTENSION}(?![\w])", 0.5),
+        ("00 prefix and the whole number in one run: 0097042621096 (an ID as often: weak without a cue)",
+         r"(?<![\w+.\-/])00[1-9]\d{8,12}(?![\w\-/]|[.,]\d)", 0.3),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "mobile", "cell", "reach", "fax", "contact")
 
@@ -41,3 +48,9 @@ class InternationalPhoneRecognizer(PatternTable):
         """False drops the match; None keeps the pattern's score (True would raise it to 1.0)."""
         digits = digits_before_extension(pattern_text)
         return None if self.MIN_DIGITS <= digits <= self.MAX_DIGITS else False
+
+    def enhance_using_context(self, text: str, raw_recognizer_results: list[RecognizerResult],
+                              other_raw_recognizer_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
+                              context: list[str] | None = None) -> list[RecognizerResult]:
+        """Cues among the last few words as written, and the short labels of cards and signatures ("M 0097...")."""
+        return boost_by_nearby_cue(text, raw_recognizer_results, self.CONTEXT)

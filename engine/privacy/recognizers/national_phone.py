@@ -51,7 +51,7 @@ class NationalPhoneRecognizer(PatternTable):
     )
     CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "contact",
                                           "number", "reach", "dial", "telefon", "handy", "téléphone", "portable",
-                                          "ring", "tel.", "mob", "telefone", "telefono", "teléfono", "puhelin",
+                                          "ring", "tel.", "mob", "try", "telefone", "telefono", "teléfono", "puhelin",
                                           "whatsapp", "voicemail", "sms", "hotline", "helpline", "landline", "text",
                                           "queries", "enquiries", "inquiries",
                                           "mobil", "tlf", "tfn", "gsm", "celular", "telemóvel", "telemovel", "puh",

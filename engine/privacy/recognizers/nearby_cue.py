@@ -19,7 +19,10 @@ BOOST = 0.35
 _WORD = regex.compile(r"[\p{L}.]+")
 # The one- or two-letter labels of a signature or a card, right before the number: "M: 0752 977 347",
 # "T: +254 ...", "Ph. 031 ...", "H: ...", "W: ...", "GSM: ..."
-_SHORT_LABEL = regex.compile(r"(?:^|[\s|(,;/])(?:M|T|P|Ph|H|W|O|C|Mob|Tlf|Tfn|GSM|HP)\.?:[ \t]*\Z", regex.MULTILINE)
+_SHORT_LABEL = regex.compile(r"(?:^|[\s|(,;/])(?:M|T|P|Ph|H|W|O|C|Mob|Tlf|Tfn|GSM|HP|Work|Home|Direct)\.?:[ \t]*\Z"
+                             # ... or without its colon where a signature line or a bar opens it: "T 054 ...",
+                             # "| M 0097 ..." (sixth round)
+                             r"|(?:^|\|)[ \t]*(?:M|T|P|Ph|H|W|Mob|Tel|Tlf|GSM)\.?[ \t]+\Z", regex.MULTILINE)
 
 
 def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WINDOW) -> bool:

@@ -26,7 +26,9 @@ _BEFORE = (r"(?:[Rr]eported[ \t]+by|[Rr]eporter|[Cc]ontact(?:[ \t]+person)?|[Ss]
            r"|[Rr]equested[ \t]+by|[Aa]ssigned[ \t]+to|[Oo]perator|[Tt]echnician|[Ii]nspector|[Cc]ustomer"
            r"|[Pp]atient|[Ee]mployee|[Cc]alled|[Dd]ear|Mr|Mrs|Ms|Dr|Prof|[Mm]et[ \t]+with"
            r"|(?:From|To|[Cc]c|[Bb]cc|Sender|Recipient|Attn|Attention|[Nn]ame|[Hh]older|Present|Attendees|Apologies"
-           r"|Absent|Witness(?:es)?|Guests?):)\.?:?")
+           r"|Absent|Witness(?:es)?|Guests?|For):"
+           # the header of a message thread (sixth round): "Messages with Shannon Young"
+           r"|^(?:Messages|Chat|Conversation)[ \t]+with)\.?:?")
 # Closing a letter or e-mail ("Kind regards,\nAnna Schmidt"), or speaking in a chat log ("[09:58] Anna Schmidt:")
 _SIGN_OFF = r"(?:[Rr]egards|Sincerely|Cheers|Thanks|[Ww]ishes|Yours|Best|--)[,.!]?[ \t]*\n[ \t]*"
 _CHAT_TURN = r"^\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*"
@@ -42,7 +44,9 @@ _NAME_LABEL = (r"(?:(?:First|Last|Given|Family|Middle|Full|Maiden)[ \t]+names?|S
 # Phrases that introduce a name on its own: "under the name Lam", "my name is Sanne", "booked for Parent"
 _INTRO = (r"(?:(?:under|in)[ \t]+the[ \t]+name[ \t]+(?:of[ \t]+)?|[Mm]y[ \t]+name[ \t]+is[ \t]+|[Nn]ame's[ \t]+"
           r"|(?:booked|reserved|registered)[ \t]+(?:for|as|under)[ \t]+|[Pp]ut[ \t]+it[ \t]+under[ \t]+"
-          r"|[Tt]his[ \t]+is[ \t]+)")
+          r"|[Tt]his[ \t]+is[ \t]+"
+          # a text or voicemail that opens by naming its sender (sixth round): "Hi, it's Tyler."
+          r"|(?:Hi|Hello|Hey)[ \t]*,?[ \t]+it(?:'|’)s[ \t]+)")
 # A team signing a letter ("Kind regards,\nCustomer Service", "Thanks,\nSupport Desk"): no person
 _NOT_A_DESK = rf"(?!(?:\p{{L}}+[ \t]+){{0,2}}(?i:{'|'.join(sorted(TEAM_WORDS))})[ \t]*$)"
 _NOT_A_WORD_NAME = (r"(?!(?:The|This|That|Our|Your|We|It|Team|All|Everyone|There|Sir|Madam|Support|Customer|Service"
