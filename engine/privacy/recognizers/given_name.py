@@ -85,6 +85,9 @@ class GivenNameRecognizer(EntityRecognizer):
         i = 0
         while i < len(tokens):
             token = tokens[i]
+            if not token.text[:1].isupper():  # most tokens: nothing more to look up
+                i += 1
+                continue
             last = self._hyphenated_end(tokens, i)
             if not self._is_given_name(token, tokens[i - 1] if i else None, text[token.idx:_end(tokens[last])]):
                 i += 1
