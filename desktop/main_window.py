@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
             return
         self.runner.shutdown(SHUTDOWN_WAIT_S)
         if self.ws is not None:
-            self.ws.close()
-            self.ws = None
+            # every page forgets the workspace too: a page's timer (the Training page's alive check) must
+            # not read a closed workspace after its window is gone
+            self.set_workspace(None)
         event.accept()

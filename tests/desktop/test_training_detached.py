@@ -140,3 +140,22 @@ def test_a_vanished_worker_is_marked_failed_off_the_gui_thread(page: TrainingPag
     stored = workspace.training.provenance(run_id)["stored_files"]
     assert "checkpoint-2" in stored
     page.grab().save(str(shots / "training-marked-failed.png"))
+
+
+def test_closing_the_window_stops_the_training_pages_alive_check(window: Any, qtbot: Any, workspace: Any) -> None:
+    """A run that outlives the window (detached): the window closes without asking, and its Training page
+    stops checking the run and forgets the workspace, which the window closed."""
+    run_id = _run_row(workspace, "running")
+    worker = start_holder(HOLD_RUN, workspace.training.get(run_id).run_dir / WORKER_LEASE_FILE, DETACHED_WORKER)
+    try:
+        window.set_workspace(workspace)
+        window.nav.setCurrentRow(4)
+        page = window.current_page()
+        assert isinstance(page, TrainingPage)
+        qtbot.waitUntil(lambda: page.shown_run == run_id and page._alive_timer.isActive(), timeout=10000)
+        window.close()
+        assert not window.isVisible() and window.ws is None
+        assert not page._alive_timer.isActive()
+        assert page.ws is None and page.shown_run is None
+    finally:
+        kill(worker)
