@@ -122,6 +122,12 @@ def names_an_organisation(text: str, start: int) -> bool:
 # The last word of a team's or a desk's name, never of a person's
 TEAM_WORDS = frozenset({"team", "desk", "department", "service", "services", "office", "support", "centre", "center",
                         "helpdesk", "hotline", "operations", "administration", "reception", "group", "unit", "care"})
+# Words for a group of people, written where a name could stand: "Present: Board Members", "To: All Staff",
+# "Attendees: Team Leads" (sixth round)
+GROUP_WORDS = frozenset({"members", "staff", "leads", "heads", "managers", "directors", "employees", "residents",
+                         "parents", "volunteers", "students", "trustees", "committee", "board", "council",
+                         "colleagues", "everyone", "all", "guests", "participants", "attendees", "tenants",
+                         "customers", "clients", "teachers", "governors", "shareholders", "crew"})
 
 
 def judge_model_guess(text: str, span: Span) -> Span | None:
@@ -142,7 +148,7 @@ def judge_model_guess(text: str, span: Span) -> Span | None:
             return None
         if any(ch.isdigit() for ch in value):  # "ele-27", "Line 4": a code, not a name or a place
             return None
-        if span.entity_type == "PERSON" and value.split()[-1].casefold() in TEAM_WORDS:
+        if span.entity_type == "PERSON" and value.split()[-1].casefold() in TEAM_WORDS | GROUP_WORDS:
             return None  # "Support Desk", "Customer Service": a team signing, not a person
         if opens_a_label(text, span.start, span.end) or names_an_organisation(text, span.start):
             return None

@@ -32,3 +32,14 @@ def test_a_quote_for_a_person() -> None:
                                   "Organisation: Martin-Hill"])
 def test_a_company_named_after_people_on_an_organisation_line_is_no_person(line: str) -> None:
     assert people(f"BEGIN CARD\nName: Brooke Shaw\n{line}\nEND CARD\n") == ["Brooke Shaw"]
+
+
+@pytest.mark.parametrize("text", ["Present: Board Members\n", "To: All Staff\n", "Attendees: Team Leads\n",
+                                  "Present: Sales Team\n", "Cc: Parish Council\n"])
+def test_a_group_of_people_after_a_persons_label_is_no_person(text: str) -> None:
+    assert people(text) == []
+
+
+def test_a_name_after_the_same_labels_is_still_a_person() -> None:
+    assert people("Present: Anna Berg\n") == ["Anna Berg"]
+    assert people("To: Jan Kowalski\n") == ["Jan Kowalski"]

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 import regex
 
-from engine.privacy.not_personal import TEAM_WORDS
+from engine.privacy.not_personal import GROUP_WORDS, TEAM_WORDS
 from engine.privacy.recognizers.pattern_table import PatternTable
 
 _NAME = r"\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:[ \t]+\p{Lu}(?:['’]\p{Lu})?[\p{Ll}]+(?:-\p{Lu}\p{Ll}+)?){1,2}"
@@ -49,6 +49,8 @@ _INTRO = (r"(?:(?:under|in)[ \t]+the[ \t]+name[ \t]+(?:of[ \t]+)?|[Mm]y[ \t]+nam
           r"|(?:Hi|Hello|Hey)[ \t]*,?[ \t]+it(?:'|’)s[ \t]+)")
 # A team signing a letter ("Kind regards,\nCustomer Service", "Thanks,\nSupport Desk"): no person
 _NOT_A_DESK = rf"(?!(?:\p{{L}}+[ \t]+){{0,2}}(?i:{'|'.join(sorted(TEAM_WORDS))})[ \t]*$)"
+# A group of people where a name could stand: "Present: Board Members", "To: All Staff", "Attendees: Team Leads"
+_NOT_A_GROUP = rf"(?!(?:\p{{L}}+[ \t]+){{0,2}}(?i:{'|'.join(sorted(GROUP_WORDS | TEAM_WORDS))})\b)"
 _NOT_A_WORD_NAME = (r"(?!(?:The|This|That|Our|Your|We|It|Team|All|Everyone|There|Sir|Madam|Support|Customer|Service"
                     r"|Sales|Admin|Office|Management|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
                     r"|Today|Tomorrow|Again|Both|Mr|Mrs|Ms|Dr)\b)")
@@ -61,7 +63,7 @@ class PersonCueRecognizer(PatternTable):
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("name after a cue: Reported by Anna Schmidt, Reporter: Sofia Novak",
-         rf"(?<=\b{_BEFORE}[ \t]+){_NOT_A_NAME}{_NAME}\b", 0.65),
+         rf"(?<=\b{_BEFORE}[ \t]+){_NOT_A_NAME}{_NOT_A_GROUP}{_NAME}\b", 0.65),
         ("name before a reporting verb: Elena Petrova noticed it",
          rf"\b{_NOT_A_NAME}{_NAME}(?=[ \t]+{_AFTER})", 0.6),
         ("name under a sign-off: Kind regards,\\nAnna Schmidt",
