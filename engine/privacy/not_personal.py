@@ -42,7 +42,7 @@ LABEL_WORDS = frozenset({
     "mobile", "fax", "email", "e-mail", "street", "town", "city", "country", "address", "subject", "ref",
     "reference", "order", "invoice", "total", "amount", "account", "date", "time", "pin", "iban", "bic", "swift",
     "customer", "client", "contact", "signature", "description", "issue", "notes", "note", "status", "priority",
-    "org",
+    "org", "approval", "authorisation", "authorization", "sign-off", "escalation",
 })
 # A line that names an organisation: "Org: Tate, Butler and Williams", "Company: Martin-Hill" (sixth round)
 _ORGANISATION_LINE = re.compile(r"(?im)^[ \t]*(?:org|organi[sz]ation|company|employer|firm|business)[ \t]*:")

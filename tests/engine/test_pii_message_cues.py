@@ -43,3 +43,9 @@ def test_a_group_of_people_after_a_persons_label_is_no_person(text: str) -> None
 def test_a_name_after_the_same_labels_is_still_a_person() -> None:
     assert people("Present: Anna Berg\n") == ["Anna Berg"]
     assert people("To: Jan Kowalski\n") == ["Jan Kowalski"]
+
+
+@pytest.mark.parametrize("text", ["Manager Approval: pending\n", "Requires Manager Approval before shipping.",
+                                  "Needs Director Authorisation first."])
+def test_a_step_of_a_process_is_no_person(text: str) -> None:
+    assert people(text) == []
