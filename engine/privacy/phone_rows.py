@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import regex
 
-from engine.privacy.spans import Span, whole_cell
+from engine.privacy.spans import Span, line_around, whole_cell
 
 SOURCE = "PhoneShape"
 _GROUPS = regex.compile(r"\d+")
@@ -80,11 +80,10 @@ def phones_alone_on_a_line(text: str, spans: Sequence[Span], weak_phones: Sequen
         return []
     kept: list[Span] = []
     for phone in weak_phones:
-        line_start = text.rfind("\n", 0, phone.start) + 1
-        line_end = text.find("\n", phone.end)
-        line = text[line_start:len(text) if line_end < 0 else line_end]
+        line_start, line_end = line_around(text, phone.start, phone.end)
         value = text[phone.start:phone.end]
-        if line.strip() == value and written_in_groups(value) and not _covered([*spans, *kept], phone):
+        alone = text[line_start:line_end].strip() == value
+        if alone and written_in_groups(value) and not _covered([*spans, *kept], phone):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept
 

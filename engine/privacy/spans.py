@@ -218,12 +218,16 @@ def lines_with_offsets(text: str) -> list[tuple[int, str]]:
 CELL_DELIMITERS = (";", "\t", "|", ",")
 
 
+def line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the line that holds ``text[start:end]``, its line break left out."""
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end
+
+
 def whole_cell(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     """(line start, line end, delimiter) where ``text[start:end]`` is a whole cell of a delimited row (a line
     with two or more of one delimiter; quotes and spaces around the cell allowed), else None."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
+    line_start, line_end = line_around(text, start, end)
     before, after = text[line_start:start], text[end:line_end]
     for delimiter in CELL_DELIMITERS:
         if text.count(delimiter, line_start, line_end) < 2:
