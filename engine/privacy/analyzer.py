@@ -60,6 +60,7 @@ def _build() -> AnalyzerEngine:
     from engine.privacy.recognizers.any_domain_email import AnyDomainEmailRecognizer
     from engine.privacy.recognizers.card_number import CardNumberRecognizer
     from engine.privacy.recognizers.chat_speakers import ChatSpeakerRecognizer
+    from engine.privacy.recognizers.cued_phone import CuedPhoneRecognizer
     from engine.privacy.recognizers.given_name import GivenNameRecognizer
     from engine.privacy.recognizers.iban_any_country import IbanAnyCountryRecognizer
     from engine.privacy.recognizers.initials_name import InitialsNameRecognizer
@@ -96,7 +97,8 @@ def _build() -> AnalyzerEngine:
     for recognizer in (StreetTypeFirstRecognizer(), StreetNameSuffixRecognizer(), PostalBlockRecognizer(),
                        LabelledAddressRecognizer(), TableColumnRecognizer(), IbanAnyCountryRecognizer(),
                        InitialsNameRecognizer(), PersonRoleRecognizer(), ChatSpeakerRecognizer(),
-                       PersonFormsRecognizer(), ShortNationalPhoneRecognizer(), PersonShapeRecognizer()):
+                       PersonFormsRecognizer(), ShortNationalPhoneRecognizer(), PersonShapeRecognizer(),
+                       CuedPhoneRecognizer()):
         analyzer.registry.add_recognizer(recognizer)
     analyzer.registry.add_recognizer(GivenNameRecognizer(english_words(nlp_engine)))
     return analyzer

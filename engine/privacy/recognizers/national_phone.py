@@ -53,7 +53,7 @@ class NationalPhoneRecognizer(PatternTable):
                                           "number", "reach", "dial", "telefon", "handy", "téléphone", "portable",
                                           "ring", "tel.", "mob", "try", "telefone", "telefono", "teléfono", "puhelin",
                                           "whatsapp", "voicemail", "sms", "hotline", "helpline", "landline", "text",
-                                          "queries", "enquiries", "inquiries",
+                                          "queries", "enquiries", "inquiries", "kontakt",
                                           "mobil", "tlf", "tfn", "gsm", "celular", "telemóvel", "telemovel", "puh",
                                           "mobiili")
 

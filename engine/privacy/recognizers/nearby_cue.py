@@ -16,6 +16,12 @@ from presidio_analyzer import RecognizerResult
 
 WINDOW = 8
 BOOST = 0.35
+# Words that mean a telephone and nothing else, in the languages of the corpora ("number" and "contact"
+# are not among them: order, ticket and account numbers come with those).
+PHONE_WORDS = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "dial", "telefon", "handy",
+               "téléphone", "portable", "ring", "tel.", "mob", "telefone", "telefono", "teléfono", "whatsapp",
+               "sms", "landline", "reach", "mobil", "tlf", "tfn", "gsm", "celular", "telemóvel", "telemovel",
+               "puh", "mobiili")
 _WORD = regex.compile(r"[\p{L}.]+")
 # The one- or two-letter labels of a signature or a card, right before the number: "M: 0752 977 347",
 # "T: +254 ...", "Ph. 031 ...", "H: ...", "W: ...", "GSM: ..."
@@ -35,10 +41,11 @@ def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WIN
     return any(w in cue_set or any(len(c) >= 4 and w.startswith(c) for c in cue_set) for w in words)
 
 
-def boost_by_nearby_cue(text: str, results: list[RecognizerResult], cues: Iterable[str]) -> list[RecognizerResult]:
+def boost_by_nearby_cue(text: str, results: list[RecognizerResult], cues: Iterable[str],
+                        window: int = WINDOW) -> list[RecognizerResult]:
     cue_list = list(cues)
     for result in results:
-        if has_cue_before(text, result.start, cue_list):
+        if has_cue_before(text, result.start, cue_list, window):
             result.score = min(1.0, result.score + BOOST)
             metadata = result.recognition_metadata if result.recognition_metadata is not None else {}
             metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from presidio_analyzer import RecognizerResult
 
-from engine.privacy.recognizers.nearby_cue import boost_by_nearby_cue
+from engine.privacy.recognizers.nearby_cue import PHONE_WORDS, boost_by_nearby_cue
 from engine.privacy.recognizers.pattern_table import PatternTable
 
 if TYPE_CHECKING:
@@ -30,12 +30,7 @@ class ShortNationalPhoneRecognizer(PatternTable):
          # not a postcode before its town: "106 Of. 841, 9216970 Toltén"
          r"(?<![\w+.\-,/:])\d{7}(?![\w\-:/]|[.,]\d|(?-i:[ \t]+\p{Lu}\p{Ll}))", 0.1),
     )
-    CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "dial",
-                                          "telefon", "handy", "téléphone", "portable", "ring", "tel.", "mob",
-                                          "telefone", "telefono", "teléfono", "whatsapp", "sms", "landline",
-                                          "reach",
-                                          "mobil", "tlf", "tfn", "gsm", "celular", "telemóvel", "telemovel", "puh",
-                                          "mobiili")
+    CONTEXT: ClassVar[tuple[str, ...]] = PHONE_WORDS
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if 6 <= sum(ch.isdigit() for ch in pattern_text) <= 7 else False
