@@ -44,12 +44,16 @@ def load_tokenizer(model_path: str, sha256: str) -> Any:
 def _build(model_path: Path, sha256: str) -> Path:
     from transformers import AutoTokenizer
 
+    from engine.models.gguf_tokenizer import tokenizer_from_gguf
+
     kwargs: dict[str, Any] = {}
     if model_path.is_file():
         where, kwargs["gguf_file"] = str(model_path.parent), model_path.name
     else:
         where = str(model_path)
-    tokenizer = AutoTokenizer.from_pretrained(where, **kwargs)
+    tokenizer = tokenizer_from_gguf(model_path) if model_path.is_file() else None
+    if tokenizer is None:
+        tokenizer = AutoTokenizer.from_pretrained(where, **kwargs)
     target = cache_dir() / "tokenizers" / sha256[:24]
     scratch = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     tokenizer.save_pretrained(str(scratch))

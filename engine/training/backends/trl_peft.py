@@ -42,6 +42,8 @@ def load_base(model_path: Path, four_bit: bool = False, sha256: str = "") -> tup
     """Tokenizer and model from a GGUF file (dequantized) or a Hugging Face folder."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from engine.models.gguf_tokenizer import align_special_ids, tokenizer_from_gguf
+
     if model_path.is_file() and sha256:
         model_path = dequantized_copy(model_path, sha256)
     kwargs: dict[str, Any] = {}
@@ -49,7 +51,10 @@ def load_base(model_path: Path, four_bit: bool = False, sha256: str = "") -> tup
         where, kwargs["gguf_file"] = str(model_path.parent), model_path.name
     else:
         where = str(model_path)
-    tokenizer = AutoTokenizer.from_pretrained(where, **kwargs)
+    # A GGUF's own tokenizer, as llama.cpp reads it (engine/models/gguf_tokenizer.py), where Airlock can build it
+    tokenizer = tokenizer_from_gguf(model_path) if "gguf_file" in kwargs else None
+    if tokenizer is None:
+        tokenizer = AutoTokenizer.from_pretrained(where, **kwargs)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     if four_bit:
@@ -62,6 +67,7 @@ def load_base(model_path: Path, four_bit: bool = False, sha256: str = "") -> tup
     model = AutoModelForCausalLM.from_pretrained(where, **kwargs)
     if "gguf_file" in kwargs:
         forget_gguf_quantization(model)
+        align_special_ids(model, tokenizer)
     if four_bit:
         from peft import prepare_model_for_kbit_training
 
