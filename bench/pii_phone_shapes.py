@@ -1,0 +1,94 @@
+"""Phone numbers of random shapes, in plain sentences: how many the detector finds (a tuning probe).
+
+    .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11] [--set cued|uncued] [--show-misses]
+
+Numbers are drawn digit by digit in random groupings (a first group of one to five digits, then groups
+of two to four; one separator for the number, sometimes a different one after the first group) and
+written with a trunk 0, a country code ("+46 ", "+46 (0)", "0046 "), an area code in brackets, or bare.
+``cued`` puts them in sentences with a phone word, a label or a name before them; ``uncued`` (trunk and
+country-code shapes only) in sentences with no phone word. No Faker locale and no corpus split is used:
+this probe is the project's own, written to find shapes the national patterns miss (seventh round), and
+is tuned on; the held-out part of bench/pii_heldout.py is what measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+CUED = ("Please call me on {p} tomorrow.", "Tel.: {p}", "{n} - {p}", "Mobile {p}\n", "Contact: {n}, {p}",
+        "You can reach {n} at {p} after six.", "{n}\n{p}\n", "Phone: {p} (evenings)",
+        "Dear team,\nmy number changed to {p}. Regards, {n}", "Ring {p} if the van is late.",
+        "{n}, tel. {p}, fax {q}", "Kontakt: {p}")
+UNCUED = ("The courier left {p} on the note.", "{n} | {p} | Leeds", "Best,\n{n}\n{p}\nwww.example.org",
+          "{n} ({p})", "If it fails again, {p} is the fastest way to me.", "Alt. {p}", "emergency: {p}",
+          "From: {n}\nSent from my phone\n{p}")
+COUNTRY_CODES = (30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 351, 352, 353, 354, 356, 358,
+                 359, 370, 371, 372, 380, 385, 386, 420, 421, 55, 54, 56, 57, 61, 64, 81, 82, 90, 971)
+
+
+def shape(rng: random.Random, styles: tuple[str, ...]) -> str:
+    total, groups = rng.randint(8, 10), []
+    while sum(groups) < total:
+        size = min(total - sum(groups), rng.choice([1, 2, 3, 4, 5] if not groups else [2, 2, 3, 3, 4, 4]))
+        groups.append(size + (1 if total - sum(groups) - size == 1 else 0))
+    parts = ["".join(rng.choice("0123456789") for _ in range(g)) for g in groups]
+    parts[0] = str(rng.randint(1, 9)) + parts[0][1:]
+    sep = rng.choice([" ", " ", "-", ".", " "])
+    after_first = rng.choice([sep, sep, sep, "/", "-", " "])
+    body = parts[0] + (after_first + sep.join(parts[1:]) if len(parts) > 1 else "")
+    code = rng.choice(COUNTRY_CODES)
+    return {"trunk": f"0{body}", "cc": f"+{code} {body}", "cc0": f"+{code} (0){body}", "00": f"00{code} {body}",
+            "paren": f"(0{parts[0]}) " + sep.join(parts[1:]) if len(parts) > 1 else f"0{body}",
+            "bare": body}[rng.choice(styles)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=800)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--set", choices=("cued", "uncued"), default="cued")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+
+    from faker import Faker
+
+    from engine.offline import apply_offline_switches
+
+    apply_offline_switches()
+    from pii_quality import airlock_spans
+
+    rng = random.Random(args.seed)
+    names = Faker("en_GB")
+    names.seed_instance(args.seed)
+    contexts = CUED if args.set == "cued" else UNCUED
+    styles = ("trunk", "cc", "cc0", "paren", "bare", "00") if args.set == "cued" else (
+        "trunk", "trunk", "cc", "cc0", "paren", "00")
+    docs = []
+    for i in range(args.docs):
+        number, context, name = shape(rng, styles), contexts[i % len(contexts)], names.name()
+        before, _, after = context.partition("{p}")
+        before = before.replace("{n}", name)
+        after = after.replace("{n}", name).replace("{q}", shape(rng, styles))
+        docs.append((context, before + number + after, len(before), len(before) + len(number)))
+    found = airlock_spans([text for _, text, _, _ in docs], workers=2)
+    missed = [(context, text[s:e]) for (context, text, s, e), spans in zip(docs, found, strict=True)
+              if not any(t == "PHONE_NUMBER" and ps < e and s < pe for t, ps, pe in spans)]
+    print(f"{args.set}: found {len(docs) - len(missed)} of {len(docs)} "
+          f"(recall {(len(docs) - len(missed)) / len(docs):.3f}), seed {args.seed}")
+    for context, n in Counter(c for c, _ in missed).most_common():
+        print(f"  missed {n} in {context!r}")
+    if args.show_misses:
+        for context, number in missed:
+            print(f"    {number!r} in {context!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
