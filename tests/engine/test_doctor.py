@@ -68,6 +68,23 @@ def test_seal_and_guard_are_reported_as_they_are() -> None:
     assert checks["Python guard"].status == "ok"
 
 
+def test_a_gpu_installation_that_finds_no_driver_says_so_with_its_parts(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: None)  # no nvidia-smi, as on every CI machine
+    monkeypatch.setattr(doctor.sys, "prefix", str(tmp_path))
+    assert doctor.check_gpu()[0][0].status == "info"  # not installed from a bundle: nothing was promised
+    record = {"variant": "gpu", "distributions": {"torch": "2.13.0", "bitsandbytes": "0.50.2"}}
+    (tmp_path / doctor.BUNDLE_RECORD).write_text(json.dumps(record))
+    checks, has_gpu = doctor.check_gpu()
+    assert not has_gpu and len(checks) == 1 and checks[0].status == "warning"
+    assert checks[0].detail.startswith("the GPU installation (torch 2.13.0, bitsandbytes 0.50.2, unsloth missing) "
+                                       "finds no NVIDIA driver")
+    record["variant"] = "cpu"
+    (tmp_path / doctor.BUNDLE_RECORD).write_text(json.dumps(record))
+    assert doctor.check_gpu()[0][0].status == "info"
+    assert doctor.check_bundle()[0].detail.startswith("differs from the bundle: ")
+
+
 def test_resources_name_the_free_disk_and_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(doctor.MIN_FREE_DISK_ENV, raising=False)
     free = shutil.disk_usage(tmp_path).free  # whatever this machine has: the test must not depend on it
