@@ -14,15 +14,9 @@ follows a found name directly.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from presidio_analyzer import RecognizerResult
-
-from engine.privacy.recognizers.nearby_cue import PHONE_WORDS, boost_by_nearby_cue
-from engine.privacy.recognizers.pattern_table import PatternTable
-
-if TYPE_CHECKING:
-    from presidio_analyzer.nlp_engine import NlpArtifacts
+from engine.privacy.recognizers.nearby_cue import PHONE_WORDS, CueBoostedTable
 
 WINDOW = 4
 _NOT_A_PHONE = (r"(?!\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)\d\d(?!\d)|(?:19|20)\d\d[./\-]\d{1,2}[./\-]"
@@ -31,7 +25,7 @@ _NOT_A_PHONE = (r"(?!\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)\d\d(?!\d)|(?:19|20)\d\d
                 r"|\d{1,3}(?:\.\d{1,3}){3}(?![\d.]))")
 
 
-class CuedPhoneRecognizer(PatternTable):
+class CuedPhoneRecognizer(CueBoostedTable):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("eight to twelve digits in any grouping, after a phone word: Tel.: 50338 047, 5367-63-20",
@@ -40,12 +34,7 @@ class CuedPhoneRecognizer(PatternTable):
     )
     # No presidio context words: its enhancer would look further back than WINDOW words.
     CUES: ClassVar[tuple[str, ...]] = PHONE_WORDS
+    CUE_WINDOW: ClassVar[int] = WINDOW
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if 8 <= sum(ch.isdigit() for ch in pattern_text) <= 12 else False
-
-    def enhance_using_context(self, text: str, raw_recognizer_results: list[RecognizerResult],
-                              other_raw_recognizer_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
-                              context: list[str] | None = None) -> list[RecognizerResult]:
-        """Raised over the threshold only where a phone word is among the last ``WINDOW`` words."""
-        return boost_by_nearby_cue(text, raw_recognizer_results, self.CUES, WINDOW)

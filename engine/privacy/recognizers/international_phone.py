@@ -10,14 +10,9 @@ or not its range is allocated, so this recognizer accepts any "+" followed by
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from engine.privacy.recognizers.nearby_cue import boost_by_nearby_cue
-from engine.privacy.recognizers.pattern_table import PatternTable
-
-if TYPE_CHECKING:
-    from presidio_analyzer import RecognizerResult
-    from presidio_analyzer.nlp_engine import NlpArtifacts
+from engine.privacy.recognizers.nearby_cue import CueBoostedTable
 
 EXTENSION = r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"
 
@@ -27,7 +22,7 @@ def digits_before_extension(number: str) -> int:
     return sum(ch.isdigit() for ch in re.split(r"[ \t]?(?:x|ext)", number, maxsplit=1)[0])
 
 
-class InternationalPhoneRecognizer(PatternTable):
+class InternationalPhoneRecognizer(CueBoostedTable):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     MIN_DIGITS: ClassVar[int] = 8
     MAX_DIGITS: ClassVar[int] = 15
@@ -48,9 +43,3 @@ class InternationalPhoneRecognizer(PatternTable):
         """False drops the match; None keeps the pattern's score (True would raise it to 1.0)."""
         digits = digits_before_extension(pattern_text)
         return None if self.MIN_DIGITS <= digits <= self.MAX_DIGITS else False
-
-    def enhance_using_context(self, text: str, raw_recognizer_results: list[RecognizerResult],
-                              other_raw_recognizer_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
-                              context: list[str] | None = None) -> list[RecognizerResult]:
-        """Cues among the last few words as written, and the short labels of cards and signatures ("M 0097...")."""
-        return boost_by_nearby_cue(text, raw_recognizer_results, self.CONTEXT)

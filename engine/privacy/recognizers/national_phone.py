@@ -12,19 +12,13 @@ stays under the threshold. Six and seven digits: ``short_phone.py``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
-
-from presidio_analyzer import RecognizerResult
+from typing import ClassVar
 
 from engine.privacy.recognizers.international_phone import EXTENSION, digits_before_extension
-from engine.privacy.recognizers.nearby_cue import boost_by_nearby_cue
-from engine.privacy.recognizers.pattern_table import PatternTable
-
-if TYPE_CHECKING:
-    from presidio_analyzer.nlp_engine import NlpArtifacts
+from engine.privacy.recognizers.nearby_cue import CueBoostedTable
 
 
-class NationalPhoneRecognizer(PatternTable):
+class NationalPhoneRecognizer(CueBoostedTable):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
@@ -59,9 +53,3 @@ class NationalPhoneRecognizer(PatternTable):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if 8 <= digits_before_extension(pattern_text) <= 12 else False
-
-    def enhance_using_context(self, text: str, raw_recognizer_results: list[RecognizerResult],
-                              other_raw_recognizer_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
-                              context: list[str] | None = None) -> list[RecognizerResult]:
-        """Cues among the words as written (presidio's own check skips stop words such as "call")."""
-        return boost_by_nearby_cue(text, raw_recognizer_results, self.CONTEXT)

@@ -10,9 +10,15 @@ presidio does not raise it a second time.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
 
 import regex
 from presidio_analyzer import RecognizerResult
+
+from engine.privacy.recognizers.pattern_table import PatternTable
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 WINDOW = 8
 BOOST = 0.35
@@ -51,3 +57,16 @@ def boost_by_nearby_cue(text: str, results: list[RecognizerResult], cues: Iterab
             metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
             result.recognition_metadata = metadata
     return results
+
+
+class CueBoostedTable(PatternTable):
+    """A pattern table whose cue words are looked for as written among the last ``CUE_WINDOW`` words
+    (``CUES``, or its presidio ``CONTEXT`` words where it names none), stop words included."""
+
+    CUES: ClassVar[tuple[str, ...]] = ()
+    CUE_WINDOW: ClassVar[int] = WINDOW
+
+    def enhance_using_context(self, text: str, raw_recognizer_results: list[RecognizerResult],
+                              other_raw_recognizer_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
+                              context: list[str] | None = None) -> list[RecognizerResult]:
+        return boost_by_nearby_cue(text, raw_recognizer_results, self.CUES or self.CONTEXT, self.CUE_WINDOW)

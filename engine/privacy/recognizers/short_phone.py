@@ -10,18 +10,12 @@ order and ticket numbers come with them. Without such a word the candidate stays
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from presidio_analyzer import RecognizerResult
-
-from engine.privacy.recognizers.nearby_cue import PHONE_WORDS, boost_by_nearby_cue
-from engine.privacy.recognizers.pattern_table import PatternTable
-
-if TYPE_CHECKING:
-    from presidio_analyzer.nlp_engine import NlpArtifacts
+from engine.privacy.recognizers.nearby_cue import PHONE_WORDS, CueBoostedTable
 
 
-class ShortNationalPhoneRecognizer(PatternTable):
+class ShortNationalPhoneRecognizer(CueBoostedTable):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("six or seven digits in three groups: 75 65 88, 980 85 78, 4 903 82",
@@ -34,9 +28,3 @@ class ShortNationalPhoneRecognizer(PatternTable):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if 6 <= sum(ch.isdigit() for ch in pattern_text) <= 7 else False
-
-    def enhance_using_context(self, text: str, raw_recognizer_results: list[RecognizerResult],
-                              other_raw_recognizer_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
-                              context: list[str] | None = None) -> list[RecognizerResult]:
-        """Cues among the last few words as written, as for the longer national numbers."""
-        return boost_by_nearby_cue(text, raw_recognizer_results, self.CONTEXT)
