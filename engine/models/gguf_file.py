@@ -31,12 +31,10 @@ class GgufInfo:
     shape: dict[str, int] = field(default_factory=dict)  # hidden_size, num_layers, ... (for estimates)
 
 
-def _field(reader: Any, key: str) -> Any:
+def metadata_value(reader: Any, key: str) -> Any:
+    """One metadata field of an open ``GGUFReader`` as a Python value (None when the file has no such key)."""
     f = reader.fields.get(key)
-    if f is None:
-        return None
-    value = f.contents()
-    return value
+    return None if f is None else f.contents()
 
 
 def read_gguf(path: Path) -> GgufInfo:
@@ -78,12 +76,12 @@ def _read(path: Path, size: int) -> GgufInfo:
         params += int(tensor.n_elements)
     if end > size:
         raise InputFileError(path, f"truncated: tensor data needs {end} bytes, file has {size}")
-    arch = _field(reader, "general.architecture") or "unknown"
-    ctx = _field(reader, f"{arch}.context_length")
-    return GgufInfo(architecture=str(arch), name=_field(reader, "general.name"),
+    arch = metadata_value(reader, "general.architecture") or "unknown"
+    ctx = metadata_value(reader, f"{arch}.context_length")
+    return GgufInfo(architecture=str(arch), name=metadata_value(reader, "general.name"),
                     context_length=int(ctx) if ctx is not None else None, parameters=params,
-                    chat_template=_field(reader, "tokenizer.chat_template"),
-                    file_type=_field(reader, "general.file_type"),
+                    chat_template=metadata_value(reader, "tokenizer.chat_template"),
+                    file_type=metadata_value(reader, "general.file_type"),
                     shape=_shape(reader, str(arch)))
 
 
@@ -95,7 +93,7 @@ SHAPE_KEYS = {"hidden_size": "embedding_length", "num_layers": "block_count",
 def _shape(reader: Any, arch: str) -> dict[str, int]:
     shape = {}
     for key, gguf_key in SHAPE_KEYS.items():
-        value = _field(reader, f"{arch}.{gguf_key}")
+        value = metadata_value(reader, f"{arch}.{gguf_key}")
         if isinstance(value, (int, float)):
             shape[key] = int(value)
     if "vocab_size" not in shape and "tokenizer.ggml.tokens" in reader.fields:

@@ -21,11 +21,6 @@ GPT2_SPLIT = {"gpt-2", "gpt2", "mpt", "olmo", "jais", "default"}
 DIGITS_THEN_GPT2_SPLIT = {"smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva"}
 
 
-def _value(reader: Any, key: str) -> Any:
-    field = reader.fields.get(key)
-    return None if field is None else field.contents()
-
-
 def tokenizer_from_gguf(path: Path) -> Any | None:
     """A ``PreTrainedTokenizerFast`` for the GGUF file at ``path``, or None for a kind it does not build."""
     from gguf import GGUFReader
@@ -33,13 +28,15 @@ def tokenizer_from_gguf(path: Path) -> Any | None:
     from tokenizers.models import BPE
     from transformers import PreTrainedTokenizerFast
 
+    from engine.models.gguf_file import metadata_value
+
     reader = GGUFReader(str(path))
-    pre = _value(reader, "tokenizer.ggml.pre") or "default"
-    if _value(reader, "tokenizer.ggml.model") != "gpt2" or pre not in GPT2_SPLIT | DIGITS_THEN_GPT2_SPLIT:
+    pre = metadata_value(reader, "tokenizer.ggml.pre") or "default"
+    if metadata_value(reader, "tokenizer.ggml.model") != "gpt2" or pre not in GPT2_SPLIT | DIGITS_THEN_GPT2_SPLIT:
         return None
-    tokens: list[str] = _value(reader, "tokenizer.ggml.tokens")
-    kinds: list[int] = _value(reader, "tokenizer.ggml.token_type") or [1] * len(tokens)
-    merges = [tuple(m.split(" ", 1)) for m in _value(reader, "tokenizer.ggml.merges") or []]
+    tokens: list[str] = metadata_value(reader, "tokenizer.ggml.tokens")
+    kinds: list[int] = metadata_value(reader, "tokenizer.ggml.token_type") or [1] * len(tokens)
+    merges = [tuple(m.split(" ", 1)) for m in metadata_value(reader, "tokenizer.ggml.merges") or []]
     tokenizer = Tokenizer(BPE(vocab={t: i for i, t in enumerate(tokens)}, merges=merges, fuse_unk=False,
                               byte_fallback=False))
     byte_level = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
@@ -51,13 +48,13 @@ def tokenizer_from_gguf(path: Path) -> Any | None:
                                   for t, kind in zip(tokens, kinds, strict=True) if kind == CONTROL])
 
     def token(key: str) -> str | None:
-        index = _value(reader, f"tokenizer.ggml.{key}_token_id")
+        index = metadata_value(reader, f"tokenizer.ggml.{key}_token_id")
         return tokens[index] if index is not None and 0 <= index < len(tokens) else None
 
     eos = token("eos")
     return PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
         tokenizer_object=tokenizer, bos_token=token("bos"), eos_token=eos, unk_token=token("unknown"),
-        pad_token=token("padding") or eos, chat_template=_value(reader, "tokenizer.chat_template"))
+        pad_token=token("padding") or eos, chat_template=metadata_value(reader, "tokenizer.chat_template"))
 
 
 def align_special_ids(model: Any, tokenizer: Any) -> None:
