@@ -35,12 +35,21 @@ _SHORT_LABEL = regex.compile(r"(?:^|[\s|(,;/])(?:M|T|P|Ph|H|W|O|C|Mob|Tlf|Tfn|GS
                              # ... or without its colon where a signature line or a bar opens it: "T 054 ...",
                              # "| M 0097 ..." (sixth round)
                              r"|(?:^|\|)[ \t]*(?:M|T|P|Ph|H|W|Mob|Tel|Tlf|GSM)\.?[ \t]+\Z", regex.MULTILINE)
+# A contact list's label with its colon ("emergency: ", "Office: ") or "Alt." (the other number), right
+# before the number (eighth round). Weaker than a phone word: it raises numbers of eight digits or more
+# only ("Office: 1 234 567 EUR" is an amount).
+_CONTACT_LABEL = regex.compile(
+    r"(?:^|[\s|(,;/])(?i:(?:emergency|office|home|work|direct|private|daytime|evenings?|switchboard|reception"
+    r"|backup|secondary|alternative|alternate|alt)[ \t]*:|alt\.)[ \t]*\Z", regex.MULTILINE)
 
 
-def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WINDOW) -> bool:
+def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WINDOW,
+                   contact_labels: bool = True) -> bool:
     """A word among the ``window`` words before ``start`` is a cue, or starts with one of four letters or more;
-    or a short phone label ("M:", "T:") stands right before ``start``."""
-    if _SHORT_LABEL.search(text[max(0, start - 12):start]):
+    or a short phone label ("M:", "T:") or, with ``contact_labels``, a contact label ("emergency:") stands
+    right before ``start``."""
+    before = text[max(0, start - 24):start]
+    if _SHORT_LABEL.search(before) or (contact_labels and _CONTACT_LABEL.search(before)):
         return True
     words = [w.strip(".").casefold() for w in _WORD.findall(text[max(0, start - 12 * window):start])][-window:]
     cue_set = {c.casefold().strip(".") for c in cues}
@@ -48,10 +57,10 @@ def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WIN
 
 
 def boost_by_nearby_cue(text: str, results: list[RecognizerResult], cues: Iterable[str],
-                        window: int = WINDOW) -> list[RecognizerResult]:
+                        window: int = WINDOW, contact_labels: bool = True) -> list[RecognizerResult]:
     cue_list = list(cues)
     for result in results:
-        if has_cue_before(text, result.start, cue_list, window):
+        if has_cue_before(text, result.start, cue_list, window, contact_labels):
             result.score = min(1.0, result.score + BOOST)
             metadata = result.recognition_metadata if result.recognition_metadata is not None else {}
             metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
@@ -65,8 +74,10 @@ class CueBoostedTable(PatternTable):
 
     CUES: ClassVar[tuple[str, ...]] = ()
     CUE_WINDOW: ClassVar[int] = WINDOW
+    CONTACT_LABELS: ClassVar[bool] = True  # whether "emergency:", "Office:", "Alt." right before count as cues
 
     def enhance_using_context(self, text: str, raw_recognizer_results: list[RecognizerResult],
                               other_raw_recognizer_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
                               context: list[str] | None = None) -> list[RecognizerResult]:
-        return boost_by_nearby_cue(text, raw_recognizer_results, self.CUES or self.CONTEXT, self.CUE_WINDOW)
+        return boost_by_nearby_cue(text, raw_recognizer_results, self.CUES or self.CONTEXT, self.CUE_WINDOW,
+                                  self.CONTACT_LABELS)

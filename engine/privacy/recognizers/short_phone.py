@@ -25,6 +25,7 @@ class ShortNationalPhoneRecognizer(CueBoostedTable):
          r"(?<![\w+.\-,/:])\d{7}(?![\w\-:/]|[.,]\d|(?-i:[ \t]+\p{Lu}\p{Ll}))", 0.1),
     )
     CONTEXT: ClassVar[tuple[str, ...]] = PHONE_WORDS
+    CONTACT_LABELS: ClassVar[bool] = False  # "Office: 1 234 567 EUR" is an amount
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if 6 <= sum(ch.isdigit() for ch in pattern_text) <= 7 else False
