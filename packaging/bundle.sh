@@ -60,18 +60,33 @@ cuda_toolkit_missing() {
   [ -n "$(find "${roots[@]}" -maxdepth 4 -name 'libcublas.so*' -print -quit 2>/dev/null)" ] || missing="$missing libcublas.so"
   echo "$missing"
 }
+cuda_driver_stub_missing() {
+  local nvcc_root
+  nvcc_root="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")"
+  [ -n "$(find "${CUDA_HOME:-$nvcc_root}" "$nvcc_root" -maxdepth 4 -name 'libcuda.so' -print -quit 2>/dev/null)" ] \
+    || echo "libcuda.so"
+}
 VARIANT=cpu
 if [ "$GPU" = 1 ]; then
   VARIANT=gpu
   CUDA_MISSING="$(cuda_toolkit_missing)"
   if [ -z "$CUDA_MISSING" ]; then
-    CUDA_WHEELS="$WHEELS-cuda"
+    # the real-architecture list covers RTX 20xx to 50xx and H100
+    CUDA_ARGS="-DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=${AIRLOCK_CUDA_ARCHS:-75-real;86-real;89-real;90-real;120}"
+    if [ -n "$(cuda_driver_stub_missing)" ]; then
+      # ggml links the driver (libcuda.so) only for its virtual-memory pool; a toolkit without the driver
+      # stub (pip's nvidia-* wheels, a trimmed image) builds with the fixed pool instead.
+      log "no libcuda.so (driver stub) in the toolkit: building with -DGGML_CUDA_NO_VMM=ON"
+      CUDA_ARGS="$CUDA_ARGS -DGGML_CUDA_NO_VMM=ON"
+    fi
+    # one cached wheel per CUDA recipe: another architecture list is another build
+    CUDA_WHEELS="$WHEELS-cuda-$(printf '%s' "$CUDA_ARGS" | sha256sum | cut -c1-8)"
     if ! ls "$CUDA_WHEELS"/llama_cpp_python-*.whl >/dev/null 2>&1; then
-      log "building llama-cpp-python $LLAMA_VERSION with CUDA (nvcc $(nvcc --version | grep -o 'release [0-9.]*'))"
+      log "building llama-cpp-python $LLAMA_VERSION with CUDA (nvcc $(nvcc --version | grep -o 'release [0-9.]*'); $CUDA_ARGS)"
       rm -rf "$CUDA_WHEELS.tmp" && mkdir -p "$CUDA_WHEELS.tmp"
       # --no-cache-dir: pip's wheel cache keys a build on the sdist alone, not on CMAKE_ARGS, and would
-      # hand back the CPU wheel setup.sh built; the real-architecture list covers RTX 20xx to 50xx and H100.
-      CMAKE_ARGS="$LLAMA_CMAKE_ARGS -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=${AIRLOCK_CUDA_ARCHS:-75-real;86-real;89-real;90-real;120}" \
+      # hand back the CPU wheel setup.sh built.
+      CMAKE_ARGS="$LLAMA_CMAKE_ARGS $CUDA_ARGS" \
         CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "${PIP[@]}" wheel --no-cache-dir --no-deps \
         "llama-cpp-python==$LLAMA_VERSION" -w "$CUDA_WHEELS.tmp"
       "$PY" -c 'import sys, zipfile; sys.exit(not any("libggml-cuda.so" in n for n in zipfile.ZipFile(sys.argv[1]).namelist()))' \

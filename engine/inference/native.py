@@ -13,8 +13,10 @@ Loading a backend is done once per process, before the first model is opened; it
 only in the inference process (``engine.inference.host``), never in the GUI.
 
 A build made with CUDA (``packaging/bundle.sh --gpu``) also ships ``libggml-cuda.so``. It is loaded
-the same way; without an NVIDIA driver or GPU the load fails and the model runs on the CPU, with
-the reason reported (``GpuBackend.note``). Not exercised on a GPU in this project's CI: no GPU.
+the same way, after the CUDA runtime and cuBLAS that pip's nvidia-* packages put in the virtual
+environment (``preload_cuda_libraries``): a workstation with the driver but no CUDA toolkit has them
+nowhere else. Without them, a driver or a GPU the model runs on the CPU, with the reason reported
+(``GpuBackend.note``). Not exercised on a GPU in this project's CI: no GPU.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +116,8 @@ def load_cpu_backend(variant: str | None) -> CpuBackend:
 
 
 GPU_LIBRARY = "libggml-cuda.so"
+# What libggml-cuda.so links, in the order they depend on each other (cuBLAS needs cuBLASLt)
+CUDA_RUNTIME_LIBRARIES = ("libcudart", "libcublasLt", "libcublas")
 GPU_DEVICE_TYPE = 1  # ggml_backend_dev_type: CPU 0, GPU 1
 
 
@@ -132,11 +137,15 @@ def load_gpu_backend(folder: Path | None = None) -> GpuBackend:
     if not path.is_file():
         return GpuBackend(None, 0, "this llama.cpp build has no CUDA backend (CPU build)")
     ggml = _open_base_libraries(folder)
+    preload_cuda_libraries()
     load = ggml.ggml_backend_load
     load.restype, load.argtypes = ctypes.c_void_p, [ctypes.c_char_p]
     if not load(str(path).encode()):
-        return GpuBackend(None, 0, f"llama.cpp could not load its CUDA backend ({path}): no usable NVIDIA "
-                                   "driver or GPU here; the model runs on the CPU")
+        missing = missing_library(path)
+        why = (f"{missing} is not installed (pip's nvidia-* packages or a CUDA toolkit provide it)" if missing
+               else "no usable NVIDIA driver or GPU here")
+        return GpuBackend(None, 0, f"llama.cpp could not load its CUDA backend ({path}): {why}; "
+                                   "the model runs on the CPU")
     ggml.ggml_backend_dev_count.restype = ctypes.c_size_t
     ggml.ggml_backend_dev_get.restype, ggml.ggml_backend_dev_get.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
     ggml.ggml_backend_dev_type.restype, ggml.ggml_backend_dev_type.argtypes = ctypes.c_int, [ctypes.c_void_p]
@@ -153,6 +162,46 @@ def load_gpu_backend(folder: Path | None = None) -> GpuBackend:
         name = (ggml.ggml_backend_dev_description(dev) or b"GPU").decode(errors="replace")
         return GpuBackend(name, int(free.value), f"CUDA backend loaded: {name}, {free.value / 2**30:.1f} GiB free")
     return GpuBackend(None, 0, "llama.cpp's CUDA backend loaded but found no GPU; the model runs on the CPU")
+
+
+def cuda_library_dirs(search: list[str] | None = None) -> list[Path]:
+    """The library folders of pip's CUDA packages (nvidia-cuda-runtime, nvidia-cublas: what CUDA torch
+    installs, in the GPU bundle): ``site-packages/nvidia/cu13/lib`` and the like, on ``sys.path``."""
+    found: list[Path] = []
+    for entry in search if search is not None else sys.path:
+        if not entry or not Path(entry).is_dir():
+            continue
+        found.extend(lib for lib in sorted(Path(entry).glob("nvidia/*/lib")) if lib.is_dir() and lib not in found)
+    return found
+
+
+def preload_cuda_libraries(search: list[str] | None = None) -> list[Path]:
+    """Open the CUDA runtime and cuBLAS from pip's packages, globally, before ``libggml-cuda.so``.
+
+    The CUDA build of llama.cpp looks for ``libcudart.so.13`` and ``libcublas.so.13`` beside itself and in
+    the system's folders only; on a workstation with the NVIDIA driver but no CUDA toolkit they exist only
+    in the virtual environment, where CUDA torch put them. Once opened, the loader reuses them by name."""
+    opened: list[Path] = []
+    for folder in cuda_library_dirs(search):
+        for stem in CUDA_RUNTIME_LIBRARIES:
+            for library in sorted(folder.glob(f"{stem}.so.*")):
+                try:
+                    ctypes.CDLL(str(library), mode=ctypes.RTLD_GLOBAL)
+                except OSError:
+                    continue
+                opened.append(library)
+    return opened
+
+
+def missing_library(path: Path) -> str | None:
+    """The shared library ``path`` needs and the system cannot find ("libcublas.so.13"), if that is why it
+    does not open."""
+    try:
+        ctypes.CDLL(str(path))
+    except OSError as exc:
+        match = re.match(r"(\S+\.so[.\d]*): cannot open shared object file", str(exc))
+        return match.group(1) if match and match.group(1) != str(path) else None
+    return None
 
 
 def _open_base_libraries(folder: Path) -> ctypes.CDLL:

@@ -50,3 +50,49 @@ def test_doctor_says_on_a_gpu_machine_whether_llama_cpp_can_use_the_gpu() -> Non
 
     check = check_llama_cuda()  # this build is the CPU one setup.sh makes
     assert check.status == "warning" and "CPU build" in check.detail and "bundle.sh --gpu" in check.detail
+
+
+def _shared_library(folder: Path, file: str, soname: str, needs: Path | None = None) -> Path:
+    """A real (empty) shared library built with gcc, named ``soname`` inside, linked to ``needs``."""
+    source = folder / f"{file}.c"
+    source.write_text("int airlock_probe(void) { return 1; }\n")
+    command = ["gcc", "-shared", "-fPIC", "-o", str(folder / file), str(source), f"-Wl,-soname,{soname}"]
+    if needs is not None:
+        command += [f"-L{needs.parent}", "-Wl,--no-as-needed", f"-l:{needs.name}"]
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+    return folder / file
+
+
+def _gpu_backend_in_child(folder: Path, site: Path) -> tuple[list[str], str | None, str]:
+    code = ("import json, sys; from pathlib import Path; from engine.inference import native; "
+            "opened = native.preload_cuda_libraries([sys.argv[2]]); "
+            "missing = native.missing_library(Path(sys.argv[1]) / native.GPU_LIBRARY); "
+            "g = native.load_gpu_backend(Path(sys.argv[1])); "
+            "print(json.dumps([[str(p) for p in opened], missing, g.note]))")
+    done = subprocess.run([sys.executable, "-c", code, str(folder), str(site)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=True)
+    opened, missing, note = json.loads(done.stdout.strip().splitlines()[-1])
+    return opened, missing, note
+
+
+def test_a_cuda_backend_missing_cublas_names_it_and_pips_copy_is_opened_first(tmp_path: Path) -> None:
+    """A CUDA build links libcublas.so.13, which a workstation with only the NVIDIA driver has nowhere but
+    in the virtual environment (pip's nvidia-cublas, under site-packages/nvidia/cu13/lib)."""
+    folder, site, build = tmp_path / "llama_cpp_lib", tmp_path / "site-packages", tmp_path / "build"
+    for made in (folder, build, site / "nvidia" / "cu13" / "lib"):
+        made.mkdir(parents=True)
+    for name in ("libggml-base.so", "libggml.so"):
+        (folder / name).symlink_to(lib_dir() / name)
+    # a cuBLAS of a version no machine has, so that a CUDA toolkit installed here changes nothing
+    cublas = _shared_library(build, "libcublas.so.99", "libcublas.so.99")
+    _shared_library(folder, GPU_LIBRARY, GPU_LIBRARY, needs=cublas)
+    cublas.unlink()
+
+    opened, missing, note = _gpu_backend_in_child(folder, site)  # no cuBLAS anywhere
+    assert opened == [] and missing == "libcublas.so.99"
+    assert "libcublas.so.99 is not installed" in note and "runs on the CPU" in note
+
+    pip_copy = _shared_library(site / "nvidia" / "cu13" / "lib", "libcublas.so.99", "libcublas.so.99")
+    opened, missing, note = _gpu_backend_in_child(folder, site)  # pip's copy, opened before the backend
+    assert opened == [str(pip_copy)] and missing is None
+    assert "libcublas.so.99" not in note  # it loads now; this stand-in has no backend inside, so no GPU

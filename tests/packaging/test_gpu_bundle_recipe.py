@@ -75,3 +75,25 @@ def test_a_cuda_build_is_tried_only_with_nvcc_and_cublas_present(tmp_path: Path)
     (cuda / "include" / "cublas_v2.h").write_text("")
     (cuda / "lib64" / "libcublas.so.13").write_text("")
     assert _toolkit_missing(str(tools), cuda) == ""  # nvcc, the cuBLAS header and library: a CUDA build
+
+
+def test_a_toolkit_without_the_driver_stub_builds_without_cuda_vmm(tmp_path: Path) -> None:
+    """pip's nvidia-* wheels and trimmed images carry no libcuda.so stub, which ggml links only for its
+    virtual-memory pool: bundle.sh then adds -DGGML_CUDA_NO_VMM=ON instead of failing to link."""
+    cuda = tmp_path / "cuda"
+    (cuda / "bin").mkdir(parents=True)
+    nvcc = cuda / "bin" / "nvcc"
+    nvcc.write_text("#!/bin/sh\necho 'Cuda compilation tools, release 13.0'\n")
+    nvcc.chmod(0o755)
+    env = {"PATH": f"{cuda / 'bin'}:/usr/bin:/bin", "CUDA_HOME": str(cuda)}
+    script = _function("cuda_driver_stub_missing") + "cuda_driver_stub_missing"
+
+    def missing() -> str:
+        return subprocess.run(["/bin/bash", "-c", script], env=env, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert missing() == "libcuda.so"
+    (cuda / "lib64" / "stubs").mkdir(parents=True)
+    (cuda / "lib64" / "stubs" / "libcuda.so").write_text("")
+    assert missing() == ""
+    assert "-DGGML_CUDA_NO_VMM=ON" in BUNDLE_SH.read_text()
