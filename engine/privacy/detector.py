@@ -19,7 +19,12 @@ from engine.privacy.name_columns import column_names
 from engine.privacy.name_echoes import echoes, names_in_addresses
 from engine.privacy.name_lists import bulleted_names, listed_names
 from engine.privacy.not_personal import judge_model_guess
-from engine.privacy.phone_rows import phones_alone_on_a_line, phones_in_record_rows, phones_like_found_ones
+from engine.privacy.phone_rows import (
+    phones_alone_on_a_line,
+    phones_beside_emails,
+    phones_in_record_rows,
+    phones_like_found_ones,
+)
 from engine.privacy.policy import EntityPolicy
 from engine.privacy.spans import (
     NER_SOURCES,
@@ -188,7 +193,8 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
         found, replaced = vouching(text, settled)
         settled = [*(s for s in settled if s not in replaced), *found]
     if "PHONE_NUMBER" not in ignored:
-        for phones in (phones_after_names, phones_in_record_rows, phones_like_found_ones, phones_alone_on_a_line):
+        for phones in (phones_after_names, phones_in_record_rows, phones_like_found_ones, phones_alone_on_a_line,
+                       phones_beside_emails):
             settled.extend(phones(text, settled, weak_phones))
     return sorted(settled, key=lambda s: (s.start, s.end))
 

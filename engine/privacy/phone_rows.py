@@ -12,6 +12,9 @@ places settle it without a word around it:
   groups ("+420 601 234 567" found by its code, "602 345 678" further down): the same hand wrote both.
 * ``phones_alone_on_a_line``: the number, written as phones are written, is all its line holds, in a
   document in which a person was found (a notice: "It has a name tag (Nneka Okafor).\n600 758 709").
+* ``phones_beside_emails``: the number stands next to a found e-mail address on its line with nothing but a
+  separator between them, as a CV header or a signature writes them ("277-11051 · norayr@example.am",
+  eighth round); a single run of digits without a trunk 0 ("20240512", a date or an order) is not taken.
 """
 
 from __future__ import annotations
@@ -84,6 +87,26 @@ def phones_alone_on_a_line(text: str, spans: Sequence[Span], weak_phones: Sequen
         value = text[phone.start:phone.end]
         alone = text[line_start:line_end].strip() == value
         if alone and written_in_groups(value) and not _covered([*spans, *kept], phone):
+            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
+    return kept
+
+
+_SEPARATOR_ONLY = regex.compile(r"[ \t]*[·•|,;/–—-]?[ \t]*")
+
+
+def phones_beside_emails(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
+    """Weak phone candidates of 8 to 13 digits with a found e-mail address right before or after them on
+    their line, only a separator between."""
+    emails = [s for s in spans if s.entity_type == "EMAIL_ADDRESS"]
+    kept: list[Span] = []
+    for phone in weak_phones:
+        value = text[phone.start:phone.end]
+        groups = shape(value)
+        if not 8 <= sum(groups) <= 13 or (len(groups) < 2 and not value.lstrip("(").startswith(("0", "+"))):
+            continue
+        beside = any(_SEPARATOR_ONLY.fullmatch(text[phone.end:e.start]) if e.start >= phone.end else
+                     e.end <= phone.start and _SEPARATOR_ONLY.fullmatch(text[e.end:phone.start]) for e in emails)
+        if beside and not _covered([*spans, *kept], phone):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept
 

@@ -2,7 +2,8 @@
 
 - a contact list's label with its colon right before the number ("emergency: ", "Office: "), or "Alt.";
 - a 00 international prefix with a slash after the area code ("0049 30/1234567");
-- a trunk 0 and an area code of up to five digits in brackets, then the number in one group ("(033203) 62145").
+- a trunk 0 and an area code of up to five digits in brackets, then the number in one group ("(033203) 62145");
+- a number right beside a found e-mail address on its line ("277-11051 · norayr@example.am").
 And what stays untouched: the same labels before dates, amounts, short references and a label far from
 the number; a bracketed year or a count; a 00 run that is a date or a short code."""
 
@@ -57,4 +58,23 @@ def test_a_bracketed_area_code_with_its_trunk_zero_is_a_phone(text: str, number:
     "The code 0049 was rejected.",
 ])
 def test_labels_brackets_and_double_zeros_before_other_numbers_are_not_phones(text: str) -> None:
+    assert phones(text) == []
+
+
+@pytest.mark.parametrize("text, number", [
+    ("NORAYR ZANAZANYAN\nLogistics assistant\n277-11051 · norayr.zanazanyan@example.am", "277-11051"),
+    ("mail: anna@example.org | 96-753533", "96-753533"),
+    ("anna.berg@example.org, 0712 448190", "0712 448190"),
+])
+def test_a_number_right_beside_a_found_email_is_a_phone(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "Order 277-11051 was sent to norayr@example.am",
+    "norayr@example.am sent order 277-11051",
+    "Invoice 20240512 · billing@example.com",
+    "anna@example.org, 12.03.2024",
+])
+def test_numbers_apart_from_an_email_or_not_written_as_phones_stay(text: str) -> None:
     assert phones(text) == []
