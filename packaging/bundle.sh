@@ -50,20 +50,23 @@ LLAMA_WHEEL="$(ls "$WHEELS"/llama_cpp_python-*.whl 2>/dev/null | head -n1)"
 [ -n "$LLAMA_WHEEL" ] || { log "no llama-cpp-python wheel in $WHEELS (run packaging/setup.sh)"; exit 1; }
 # What a CUDA build of llama.cpp would lack here (nothing when nvcc, cuBLAS's header and library are all
 # present): a bare nvcc, as some images ship, cannot link ggml-cuda.
+# The toolkit folder nvcc belongs to: /usr/local/cuda-13.0 for /usr/local/cuda-13.0/bin/nvcc
+nvcc_root() {
+  dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")"
+}
 cuda_toolkit_missing() {
   command -v nvcc >/dev/null 2>&1 || { echo "nvcc"; return; }
   local roots=() missing=""
-  for r in "${CUDA_HOME:-}" "${CUDA_PATH:-}" /usr/local/cuda "$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")" /usr; do
+  for r in "${CUDA_HOME:-}" "${CUDA_PATH:-}" /usr/local/cuda "$(nvcc_root)" /usr; do
     [ -n "$r" ] && [ -d "$r" ] && roots+=("$r")
   done
   [ -n "$(find "${roots[@]}" -maxdepth 4 -name cublas_v2.h -print -quit 2>/dev/null)" ] || missing="cublas_v2.h"
   [ -n "$(find "${roots[@]}" -maxdepth 4 -name 'libcublas.so*' -print -quit 2>/dev/null)" ] || missing="$missing libcublas.so"
   echo "$missing"
 }
+# Whether the toolkit lacks the driver stub that ggml links for CUDA's virtual-memory pool.
 cuda_driver_stub_missing() {
-  local nvcc_root
-  nvcc_root="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")"
-  [ -n "$(find "${CUDA_HOME:-$nvcc_root}" "$nvcc_root" -maxdepth 4 -name 'libcuda.so' -print -quit 2>/dev/null)" ] \
+  [ -n "$(find "${CUDA_HOME:-$(nvcc_root)}" "$(nvcc_root)" -maxdepth 4 -name 'libcuda.so' -print -quit 2>/dev/null)" ] \
     || echo "libcuda.so"
 }
 VARIANT=cpu

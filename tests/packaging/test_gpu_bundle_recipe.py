@@ -54,7 +54,7 @@ def _toolkit_missing(path: str, cuda_home: Path | None) -> str:
     env["PATH"] = path
     if cuda_home is not None:
         env["CUDA_HOME"] = str(cuda_home)
-    script = _function("cuda_toolkit_missing") + "cuda_toolkit_missing"
+    script = _function("nvcc_root") + _function("cuda_toolkit_missing") + "cuda_toolkit_missing"
     return subprocess.run(["/bin/bash", "-c", script], env=env, capture_output=True, text=True,
                           check=True).stdout.strip()
 
@@ -86,7 +86,7 @@ def test_a_toolkit_without_the_driver_stub_builds_without_cuda_vmm(tmp_path: Pat
     nvcc.write_text("#!/bin/sh\necho 'Cuda compilation tools, release 13.0'\n")
     nvcc.chmod(0o755)
     env = {"PATH": f"{cuda / 'bin'}:/usr/bin:/bin", "CUDA_HOME": str(cuda)}
-    script = _function("cuda_driver_stub_missing") + "cuda_driver_stub_missing"
+    script = _function("nvcc_root") + _function("cuda_driver_stub_missing") + "cuda_driver_stub_missing"
 
     def missing() -> str:
         return subprocess.run(["/bin/bash", "-c", script], env=env, capture_output=True, text=True,
