@@ -77,6 +77,7 @@ def _build() -> AnalyzerEngine:
     from engine.privacy.recognizers.street_name_suffix import StreetNameSuffixRecognizer
     from engine.privacy.recognizers.street_type_first import StreetTypeFirstRecognizer
     from engine.privacy.recognizers.table_column import TableColumnRecognizer
+    from engine.privacy.word_classes import use_lookup
 
     # presidio's debug messages quote the analysed text (context words around each match):
     # personal data must never reach a log, whatever level the application logs at.
@@ -87,6 +88,8 @@ def _build() -> AnalyzerEngine:
             # presidio reads entities, tokens and lemmas, never the dependency parse: ~20% less
             # CPU per text, identical findings (the parser only listens to the shared tok2vec).
             pipeline.disable_pipe("parser")
+        # word classes by table lookup: the same attributes, a tenth of the attribute ruler's CPU
+        use_lookup(pipeline)
     analyzer = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
     analyzer.registry.add_recognizer(StreetAddressRecognizer())
     analyzer.registry.add_recognizer(InternationalPhoneRecognizer())
