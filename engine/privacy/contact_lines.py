@@ -15,8 +15,9 @@ under the threshold. Side by side:
 * ``phones_after_names``: a phone candidate that scored under the threshold is kept where it follows a
   found PERSON directly (after a comma, a dash, a colon or a bracketed word or two, an opening bracket,
   or on the next line, as in a signature), where a found PERSON follows it in brackets ("0700 18 03 71
-  (Daniel, evenings)", sixth round), or where it is a whole cell of a delimited row that has a found
-  PERSON in another cell (fifth round).
+  (Daniel, evenings)", sixth round), where it stands alone in brackets one word after a found PERSON
+  ("Rovdolf drives (96-753533)", ninth round), or where it is a whole cell of a delimited row that has a
+  found PERSON in another cell (fifth round).
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ def phones_after_names(text: str, spans: Sequence[Span], weak_phones: Sequence[S
         if (any(p.end <= phone.start and _follows_directly(text[p.end:phone.start])
                 and ("\n" not in text[p.end:phone.start] or _written_as_a_phone(value)) for p in people)
                 or any(_bracket_between(text, phone.end, p.start) for p in people)
+                or (_written_as_a_phone(value) and any(_bracketed_after_a_word(text, p.end, phone) for p in people))
                 or (_written_as_a_phone(value) and _in_a_row_with_a_person(text, phone, people))):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept
@@ -137,6 +139,15 @@ def phones_after_names(text: str, spans: Sequence[Span], weak_phones: Sequence[S
 def _bracket_between(text: str, end: int, start: int) -> bool:
     """Only an opening bracket between a number and a name after it: "0700 18 03 71 (Daniel, evenings)"."""
     return end < start and text[end:start].strip(" \t") == "("
+
+
+_ONE_WORD_THEN_BRACKET = regex.compile(r"[ \t]+\p{Ll}+[ \t]+\([ \t]*")
+
+
+def _bracketed_after_a_word(text: str, name_end: int, phone: Span) -> bool:
+    """The number alone in brackets, one word after a name: "Rovdolf drives (96-753533)" (ninth round)."""
+    return (name_end <= phone.start and _ONE_WORD_THEN_BRACKET.fullmatch(text, name_end, phone.start) is not None
+            and text[phone.end:phone.end + 1] == ")")
 
 
 def _written_as_a_phone(value: str) -> bool:

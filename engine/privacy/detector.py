@@ -24,6 +24,7 @@ from engine.privacy.phone_rows import (
     phones_beside_emails,
     phones_in_record_rows,
     phones_like_found_ones,
+    phones_with_call_times,
 )
 from engine.privacy.policy import EntityPolicy
 from engine.privacy.spans import (
@@ -194,7 +195,7 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
         settled = [*(s for s in settled if s not in replaced), *found]
     if "PHONE_NUMBER" not in ignored:
         for phones in (phones_after_names, phones_in_record_rows, phones_like_found_ones, phones_alone_on_a_line,
-                       phones_beside_emails):
+                       phones_beside_emails, phones_with_call_times):
             settled.extend(phones(text, settled, weak_phones))
     return sorted(settled, key=lambda s: (s.start, s.end))
 

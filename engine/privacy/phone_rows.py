@@ -15,6 +15,9 @@ places settle it without a word around it:
 * ``phones_beside_emails``: the number stands next to a found e-mail address on its line with nothing but a
   separator between them, as a CV header or a signature writes them ("277-11051 · norayr@example.am",
   eighth round); a single run of digits without a trunk 0 ("20240512", a date or an order) is not taken.
+* ``phones_with_call_times``: the number, written as phones are written, is followed on its line by when to
+  call, in brackets or after a dash or comma: "0176 1234567 (evenings)", "000/1170041 (Uche, after 6)",
+  "601 234 567 - weekdays only" (ninth round). Nothing but a telephone is reached at a time of day.
 """
 
 from __future__ import annotations
@@ -107,6 +110,24 @@ def phones_beside_emails(text: str, spans: Sequence[Span], weak_phones: Sequence
         beside = any(_SEPARATOR_ONLY.fullmatch(text[phone.end:e.start]) if e.start >= phone.end else
                      e.end <= phone.start and _SEPARATOR_ONLY.fullmatch(text[e.end:phone.start]) for e in emails)
         if beside and not _covered([*spans, *kept], phone):
+            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
+    return kept
+
+
+# When to call, right after the number: a bracket or a dash/comma, then a few words at most, then a time
+_CALL_TIME = regex.compile(
+    r"[ \t]*(?:\(|[,–—-])[^()\n]{0,24}?\b(?i:evenings?|mornings?|afternoons?|weekdays?|weekends?|daytime"
+    r"|any[ \t]?time|after[ \t]+\d{1,2}(?:[.:]\d\d)?[ \t]*(?:[ap]\.?m\b|h\b|o'clock)?|before[ \t]+\d{1,2}"
+    r"|office[ \t]+hours|\d{1,2}(?:[.:]\d\d)?[ \t]*[-–][ \t]*\d{1,2}(?:[.:]\d\d)?[ \t]*(?:[ap]\.?m\b|h\b)?)")
+
+
+def phones_with_call_times(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
+    """Weak phone candidates written as phones with a time to call right after them on their line."""
+    kept: list[Span] = []
+    for phone in weak_phones:
+        value = text[phone.start:phone.end]
+        timed = _CALL_TIME.match(text, phone.end, min(len(text), phone.end + 60))
+        if timed and written_in_groups(value) and not _covered([*spans, *kept], phone):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept
 

@@ -157,8 +157,10 @@ def is_not_a_name(text: str, span: Span) -> bool:
     return text[span.end:span.end + 1] == ":" and not text[line_start:span.start].strip()
 
 
-# an IPv4 address; a first group with a leading zero ("021.123.45.67") is a national number written with dots
-_DOTTED_QUAD = re.compile(r"(?!0\d)\d{1,3}(?:\.\d{1,3}){3}")
+# An IPv4 address: four parts of 0-255, the first without a leading zero. "021.123.45.67" is a national
+# number written with dots, "22.523.10.567" no address either (ninth round): both may be phone numbers.
+IPV4 = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|[01]?\d?\d)){3}"
+_DOTTED_QUAD = re.compile(IPV4)
 
 
 # Six digits in three groups split by spaces: a small country's number ("75 65 88"), not an amount or a date

@@ -7,7 +7,7 @@ joined by spaces, dashes, dots or slashes), but only where a word that means a t
 else stands among the last ``WINDOW`` words: "Tel.: 50338 047", "ring 5913 26 46 after six".
 "number" and "contact" are not such words (order, ticket and account numbers come with them). Dates
 (12.03.2024, 2024-03-12, 2024/11/0345), spans of years (2019-2023), time ranges (10.30-12.45) and dotted
-quads (an IP address) are never taken.
+quads that can be an IP address (every part 0-255) are never taken.
 Without the cue the candidate scores under the threshold; ``contact_lines`` may still keep it where it
 follows a found name directly.
 """
@@ -17,12 +17,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from engine.privacy.recognizers.nearby_cue import PHONE_WORDS, CueBoostedTable
+from engine.privacy.spans import IPV4
 
 WINDOW = 4
 _NOT_A_PHONE = (r"(?!\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)\d\d(?!\d)|(?:19|20)\d\d[./\-]\d{1,2}[./\-]"
                 r"|(?:19|20)\d\d[ \t]?[\-/][ \t]?(?:19|20)\d\d(?!\d)"
                 r"|\d{1,2}[.:]\d{2}[ \t]?-[ \t]?\d{1,2}[.:]\d{2}(?!\d)"
-                r"|\d{1,3}(?:\.\d{1,3}){3}(?![\d.]))")
+                r"|" + IPV4 + r"(?![\d.]))")
 
 
 class CuedPhoneRecognizer(CueBoostedTable):

@@ -40,16 +40,24 @@ _SHORT_LABEL = regex.compile(r"(?:^|[\s|(,;/])(?:M|T|P|Ph|H|W|O|C|Mob|Tlf|Tfn|GS
 # only ("Office: 1 234 567 EUR" is an amount).
 _CONTACT_LABEL = regex.compile(
     r"(?:^|[\s|(,;/])(?i:(?:emergency|office|home|work|direct|private|daytime|evenings?|switchboard|reception"
-    r"|backup|secondary|alternative|alternate|alt)[ \t]*:|alt\.)[ \t]*\Z", regex.MULTILINE)
+    r"|backup|secondary|alternative|alternate|alt|contact|kontakt|contacto|contato|contatto)[ \t]*:|alt\.)[ \t]*\Z",
+    regex.MULTILINE)
+# Someone's own number announced right before it: "my number changed to ...", "our new number is ...",
+# "her mobile no.: ..." (ninth round). "your order number" is not one: only these words may stand between.
+_OWN_NUMBER = regex.compile(
+    r"(?:^|[\s(,;])(?i:my|our|his|her|their|your)[ \t]+(?:(?i:new|old|mobile|cell|home|work|private|direct|own"
+    r"|current)[ \t]+)?(?i:number|no\.|nr\.?)(?:[ \t]+(?i:is|was|is[ \t]+now|will[ \t]+be|has[ \t]+changed[ \t]+to"
+    r"|changed[ \t]+to))?[ \t]*:?[ \t]*\Z", regex.MULTILINE)
 
 
 def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WINDOW,
                    contact_labels: bool = True) -> bool:
     """A word among the ``window`` words before ``start`` is a cue, or starts with one of four letters or more;
     or a short phone label ("M:", "T:") or, with ``contact_labels``, a contact label ("emergency:") stands
-    right before ``start``."""
-    before = text[max(0, start - 24):start]
-    if _SHORT_LABEL.search(before) or (contact_labels and _CONTACT_LABEL.search(before)):
+    right before ``start``, or an own-number phrase ("my new number is")."""
+    before = text[max(0, start - 40):start]
+    if _SHORT_LABEL.search(before) or (contact_labels and (_CONTACT_LABEL.search(before)
+                                                           or _OWN_NUMBER.search(before))):
         return True
     words = [w.strip(".").casefold() for w in _WORD.findall(text[max(0, start - 12 * window):start])][-window:]
     cue_set = {c.casefold().strip(".") for c in cues}

@@ -18,8 +18,8 @@ from engine.privacy.recognizers.nearby_cue import PHONE_WORDS, CueBoostedTable
 class ShortNationalPhoneRecognizer(CueBoostedTable):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
-        ("six or seven digits in three groups: 75 65 88, 980 85 78, 4 903 82",
-         r"(?<![\w+.\-,/:])\d{1,3}(?:[ .\-]\d{2,3}){2}(?![\w\-:/]|[.,]\d)", 0.2),
+        ("six or seven digits in three groups: 75 65 88, 980 85 78, 4 903 82, 248 1 020",
+         r"(?<![\w+.\-,/:])\d{1,3}[ .\-]\d{1,3}[ .\-]\d{2,3}(?![\w\-:/]|[.,]\d)", 0.2),
         ("seven digits in one run after a phone word: landline 8009219, call me on 8008605",
          # not a postcode before its town: "106 Of. 841, 9216970 Toltén"
          r"(?<![\w+.\-,/:])\d{7}(?![\w\-:/]|[.,]\d|(?-i:[ \t]+\p{Lu}\p{Ll}))", 0.1),

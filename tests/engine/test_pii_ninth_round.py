@@ -1,0 +1,78 @@
+"""Phone rules of the ninth round (issue 17): a contact label or an own-number phrase right before the
+number, dotted numbers that cannot be IP addresses, a one-digit middle group, a time to call after the
+number, and a number in brackets one word after a name. Each against the real detector, with the
+look-alikes that must stay untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.engine.pii_found import found, phones
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Kontakt: 22913-4303", "22913-4303"),
+    ("Contact: 77-4579-43", "77-4579-43"),
+    ("Dear team,\nmy number changed to 76-314-8702. Regards, Anna", "76-314-8702"),
+    ("Our new number is 10906-4646 from Monday.", "10906-4646"),
+    ("her mobile no.: 92-0225 09", "92-0225 09"),
+])
+def test_a_contact_label_or_an_own_number_phrase_is_a_cue(text: str, number: str) -> None:
+    assert number in phones(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Your order number is 10906-4646.",          # an order number, not anyone's own number
+    "Contact: 2024-03-12 (first visit)",          # a date
+    "my number 12 in the queue",                  # too few digits
+])
+def test_order_numbers_dates_and_short_numbers_stay(text: str) -> None:
+    assert phones(text) == []
+
+
+def test_a_dotted_number_that_cannot_be_an_ip_address_may_be_a_phone() -> None:
+    text = "Anna Berg, tel. 22.523.10.567, fax 22.523.10.568"
+    assert {"22.523.10.567", "22.523.10.568"} <= set(phones(text))
+
+
+def test_an_ip_address_after_a_phone_word_stays_an_ip_address() -> None:
+    text = "Call the desk if 192.168.10.200 is down."
+    assert ("IP_ADDRESS", "192.168.10.200") in found(text)
+    assert phones(text) == []
+
+
+def test_a_short_number_with_a_one_digit_group_after_a_phone_word() -> None:
+    assert phones("Practice phone: 248 1 020\nReason: persistent back pain.") == ["248 1 020"]
+    assert phones("Room 248 1 020 is booked.") == []  # no phone word
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("For sale: child's bike, 45 EUR. Collection only.\n000/1170041 (Uche, evenings)\n", "000/1170041"),
+    ("Lost cat, answers to Pip. 601 234 567 - weekdays only", "601 234 567"),
+    ("Flat to let, 0176 1234567 (after 6 pm)", "0176 1234567"),
+    ("Piano lessons 22 123 45 67, 9-17h", "22 123 45 67"),
+])
+def test_a_time_to_call_after_the_number(text: str, number: str) -> None:
+    assert number in phones(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Invoice 2024 0512 - after 5 pm",              # an invoice number in two groups, no trunk 0
+    "Order 21761234567 (weekdays only)",           # one bare run without a trunk 0
+    "Ref 601 234 567 (see below)",                 # no time to call
+])
+def test_numbers_without_a_call_time_or_a_phone_shape_stay(text: str) -> None:
+    assert phones(text) == []
+
+
+def test_a_number_alone_in_brackets_one_word_after_a_name() -> None:
+    text = "Hi all, for Saturday: Rovdolf drives (96-753533) and picks up Argishti Ohanyan at 8:10."
+    assert "96-753533" in phones(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Anna Berg ordered (12345678) twice.",          # a bare run: an order or an ID
+    "Anna Berg paid (96-753533 EUR) in May.",       # the bracket holds more than the number
+])
+def test_bracketed_numbers_that_are_not_phones_stay(text: str) -> None:
+    assert phones(text) == []
