@@ -20,6 +20,7 @@ from engine.privacy.name_echoes import echoes, names_in_addresses
 from engine.privacy.name_lists import bulleted_names, listed_names
 from engine.privacy.not_personal import judge_model_guess
 from engine.privacy.phone_rows import (
+    national_numbers_in_prose,
     phones_alone_on_a_line,
     phones_beside_emails,
     phones_in_record_rows,
@@ -195,7 +196,7 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
         settled = [*(s for s in settled if s not in replaced), *found]
     if "PHONE_NUMBER" not in ignored:
         for phones in (phones_after_names, phones_in_record_rows, phones_like_found_ones, phones_alone_on_a_line,
-                       phones_beside_emails, phones_with_call_times):
+                       phones_beside_emails, phones_with_call_times, national_numbers_in_prose):
             settled.extend(phones(text, settled, weak_phones))
     return sorted(settled, key=lambda s: (s.start, s.end))
 

@@ -18,6 +18,10 @@ places settle it without a word around it:
 * ``phones_with_call_times``: the number, written as phones are written, is followed on its line by when to
   call, in brackets or after a dash or comma: "0176 1234567 (evenings)", "000/1170041 (Uche, after 6)",
   "601 234 567 - weekdays only" (ninth round). Nothing but a telephone is reached at a time of day.
+* ``national_numbers_in_prose``: the number is written the national way with a trunk 0 and its digits in
+  two groups or more ("01785 3539", "01/8424.801", "030 123 4567": 9 to 11 digits, not "00", not a date)
+  (ninth round). Most of Europe writes its numbers so; a number right after "ticket", "invoice", "no." and
+  the like is a document's, not a person's.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections.abc import Sequence
 
 import regex
 
-from engine.privacy.spans import Span, line_around, whole_cell
+from engine.privacy.spans import Span, line_around, not_a_phone, whole_cell
 
 SOURCE = "PhoneShape"
 _GROUPS = regex.compile(r"\d+")
@@ -128,6 +132,27 @@ def phones_with_call_times(text: str, spans: Sequence[Span], weak_phones: Sequen
         value = text[phone.start:phone.end]
         timed = _CALL_TIME.match(text, phone.end, min(len(text), phone.end + 60))
         if timed and written_in_groups(value) and not _covered([*spans, *kept], phone):
+            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
+    return kept
+
+
+_TRUNK_ZERO = regex.compile(r"\(?0[1-9]\d*\)?(?:[ \t./\-]\d+)+")
+# A document's number, not a person's: "see ticket 0185 28904", "Invoice no. 0512 345678", "ISBN 0-306-40615-2"
+_DOCUMENT_WORD = regex.compile(
+    r"\b(?i:ticket|order|invoice|ref|reference|account|acct|case|item|article|contract|policy|claim|booking|serial"
+    r"|tracking|parcel|batch|lot|isbn|issn|sku|id|customer|member|membership|file|version|model|part|no|nr|number)"
+    r"\b[^\n\d]{0,8}\Z")
+
+
+def national_numbers_in_prose(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
+    """Weak phone candidates with a trunk 0 and 9 to 11 digits in two groups or more, unless a word of a
+    document's number (ticket, order, invoice, account, no.) stands right before."""
+    kept: list[Span] = []
+    for phone in weak_phones:
+        value = text[phone.start:phone.end]
+        if (_TRUNK_ZERO.fullmatch(value) and 9 <= sum(shape(value)) <= 11 and not not_a_phone(value)
+                and not _DOCUMENT_WORD.search(text, max(0, phone.start - 30), phone.start)
+                and not _covered([*spans, *kept], phone)):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept
 

@@ -76,3 +76,31 @@ def test_a_number_alone_in_brackets_one_word_after_a_name() -> None:
 ])
 def test_bracketed_numbers_that_are_not_phones_stay(text: str) -> None:
     assert phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("The courier left 01785 3539 on the note.", "01785 3539"),
+    ("If it fails again, 01/8424.801 is the fastest way to me.", "01/8424.801"),
+    ("Herr Maier ist unter 030 123 4567 erreichbar.", "030 123 4567"),
+])
+def test_a_national_number_with_a_trunk_zero_in_prose(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "Ticket 0123 4567 8 closed yesterday.",   # eight digits
+    "The meeting on 01.02.2024 moved.",        # a date
+    "Version 0.12.3456 is out.",               # a version: trunk 0 without a digit after it
+    "Invoice 5123 45678 arrived.",            # no trunk 0
+])
+def test_numbers_that_are_not_national_phone_numbers_stay(text: str) -> None:
+    assert phones(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Alt. tags were missing on the page, see ticket 0185 28904 about it.",
+    "Please quote account no. 01/8424.801 in every letter.",
+    "Your booking 01785 3539 is confirmed.",
+])
+def test_a_trunk_zero_number_after_a_document_word_stays(text: str) -> None:
+    assert phones(text) == []
