@@ -1,12 +1,13 @@
 """Phone numbers of random shapes, in plain sentences: how many the detector finds (a tuning probe).
 
-    .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11] [--set cued|uncued] [--show-misses]
+    .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11] [--set cued|uncued|fresh] [--show-misses]
 
 Numbers are drawn digit by digit in random groupings (a first group of one to five digits, then groups
 of two to four; one separator for the number, sometimes a different one after the first group) and
 written with a trunk 0, a country code ("+46 ", "+46 (0)", "0046 "), an area code in brackets, or bare.
 ``cued`` puts them in sentences with a phone word, a label or a name before them; ``uncued`` (trunk and
-country-code shapes only) in sentences with no phone word. No Faker locale and no corpus split is used:
+country-code shapes only) in sentences with no phone word; ``fresh`` (all shapes) in twenty frames written
+in the ninth round (messages, lists, notes). No Faker locale and no corpus split is used:
 this probe is the project's own, written to find shapes the national patterns miss (seventh round), and
 is tuned on; the held-out part of bench/pii_heldout.py is what measures.
 """
@@ -29,6 +30,15 @@ CUED = ("Please call me on {p} tomorrow.", "Tel.: {p}", "{n} - {p}", "Mobile {p}
 UNCUED = ("The courier left {p} on the note.", "{n} | {p} | Leeds", "Best,\n{n}\n{p}\nwww.example.org",
           "{n} ({p})", "If it fails again, {p} is the fastest way to me.", "Alt. {p}", "emergency: {p}",
           "From: {n}\nSent from my phone\n{p}")
+# Frames written in the ninth round, after the two sets above were tuned on: run once before any rule was
+# changed for them (see BENCHMARKS.md), then tuned on like the others.
+FRESH = ("Hi {n}, it's me again - {p}, call back pls", "Landlord: {n} / {p} / keys with neighbour",
+         "Contacts\n- {n}: {p}\n- Office: {q}", "Sorry I missed you! Try {p} or my office line {q}.",
+         "WhatsApp {p} (no calls)", "Tel {p} · Fax {q}", "Questions? {p}", "{p} - {n} (plumber)",
+         "For urgent matters: {p}", "Mob: {p}\nEmail: someone@example.org", "I can be reached on {p} until Friday.",
+         "Text {n} on {p}", "Phone number: {p}", "\"{p}\" is the number she gave me.", "Fax no. {q}; phone {p}",
+         "Parent/guardian: {n}, {p}", "Please ring the school office ({p}) before 9.",
+         "Caller ID showed {p} at 14:05.", "Emergency contact - {n} - {p}", "{n} asked us to use {p} from now on.")
 COUNTRY_CODES = (30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 351, 352, 353, 354, 356, 358,
                  359, 370, 371, 372, 380, 385, 386, 420, 421, 55, 54, 56, 57, 61, 64, 81, 82, 90, 971)
 
@@ -53,7 +63,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=800)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--set", choices=("cued", "uncued"), default="cued")
+    parser.add_argument("--set", choices=("cued", "uncued", "fresh"), default="cued")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
 
@@ -67,8 +77,8 @@ def main() -> int:
     rng = random.Random(args.seed)
     names = Faker("en_GB")
     names.seed_instance(args.seed)
-    contexts = CUED if args.set == "cued" else UNCUED
-    styles = ("trunk", "cc", "cc0", "paren", "bare", "00") if args.set == "cued" else (
+    contexts = {"cued": CUED, "uncued": UNCUED, "fresh": FRESH}[args.set]
+    styles = ("trunk", "cc", "cc0", "paren", "bare", "00") if args.set != "uncued" else (
         "trunk", "trunk", "cc", "cc0", "paren", "00")
     docs = []
     for i in range(args.docs):

@@ -16,7 +16,8 @@ under the threshold. Side by side:
   found PERSON directly (after a comma, a dash, a colon or a bracketed word or two, an opening bracket,
   or on the next line, as in a signature), where a found PERSON follows it in brackets ("0700 18 03 71
   (Daniel, evenings)", sixth round), where it stands alone in brackets one word after a found PERSON
-  ("Rovdolf drives (96-753533)", ninth round), or where it is a whole cell of a delimited row that has a
+  ("Rovdolf drives (96-753533)", ninth round), where a found PERSON follows it after a dash or a comma
+  ("60-3335 358 - Ann Lee (plumber)", ninth round), or where it is a whole cell of a delimited row that has a
   found PERSON in another cell (fifth round).
 """
 
@@ -130,7 +131,9 @@ def phones_after_names(text: str, spans: Sequence[Span], weak_phones: Sequence[S
         if (any(p.end <= phone.start and _follows_directly(text[p.end:phone.start])
                 and ("\n" not in text[p.end:phone.start] or _written_as_a_phone(value)) for p in people)
                 or any(_bracket_between(text, phone.end, p.start) for p in people)
-                or (_written_as_a_phone(value) and any(_bracketed_after_a_word(text, p.end, phone) for p in people))
+                or (_written_as_a_phone(value) and any(_bracketed_after_a_word(text, p.end, phone)
+                                                       or _NAME_AFTER_SEPARATOR.fullmatch(text, phone.end, p.start)
+                                                       for p in people))
                 or (_written_as_a_phone(value) and _in_a_row_with_a_person(text, phone, people))):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept
@@ -141,6 +144,8 @@ def _bracket_between(text: str, end: int, start: int) -> bool:
     return end < start and text[end:start].strip(" \t") == "("
 
 
+# Only a dash, a slash, a bar or a comma between a number and a name after it: "60-3335 358 - Ann Lee (plumber)"
+_NAME_AFTER_SEPARATOR = regex.compile(r"[ \t]*[,/|·•–—-][ \t]*")
 _ONE_WORD_THEN_BRACKET = regex.compile(r"[ \t]+\p{Ll}+[ \t]+\([ \t]*")
 
 

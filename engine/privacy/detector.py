@@ -205,13 +205,19 @@ def _pieces(text: str, span: Span, user_sources: Set[str]) -> list[Span]:
     return [span] if span.source in user_sources else split_ner_span(text, span)
 
 
+# A list's separators the model takes into a name at its end: "Amy Jones /" in "Landlord: Amy Jones / 056 ..."
+_LIST_SEPARATORS = frozenset("/|·•–—-,;:")
+
+
 def _trim(text: str, span: Span) -> Span | None:
-    """Drop surrounding whitespace, unbalanced brackets and punctuation a URL took from the sentence."""
+    """Drop surrounding whitespace, unbalanced brackets, punctuation a URL took from the sentence and list
+    separators at the end of the model's guesses."""
     start, end = span.start, span.end
     while start < end and text[start].isspace():
         start += 1
     while end > start and (text[end - 1].isspace()
-                           or (span.entity_type == "URL" and text[end - 1] in URL_TRAILING)):
+                           or (span.entity_type == "URL" and text[end - 1] in URL_TRAILING)
+                           or (span.source in NER_SOURCES and text[end - 1] in _LIST_SEPARATORS)):
         end -= 1
     if end - start > 1 and text[start] == "(" and ")" not in text[start:end]:
         start += 1  # "(052-58-2226": the bracket belongs to the sentence

@@ -104,3 +104,33 @@ def test_numbers_that_are_not_national_phone_numbers_stay(text: str) -> None:
 ])
 def test_a_trunk_zero_number_after_a_document_word_stays(text: str) -> None:
     assert phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Hi Ann, it's me again - 76-314-8702, call back pls", "76-314-8702"),
+    ('"50-3335-358" is the number she gave me.', "50-3335-358"),
+    ("9.4127 5530 is my mobile, the rest you know.", "9.4127 5530"),
+    ("Sorry I missed you! Try 59314 833 06 or my office line.", "59314 833 06"),
+])
+def test_what_the_number_is_for_said_right_after_it(text: str, number: str) -> None:
+    assert number in phones(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Parcel 22913-4303 is the one I meant.",        # "is the one", not "is the number"
+    "Batch 59314 833 06 arrived; call me later.",   # the call is not said right after the number
+])
+def test_other_words_after_a_number_are_no_cue(text: str) -> None:
+    assert phones(text) == []
+
+
+def test_a_number_then_a_found_name_after_a_dash() -> None:
+    text = "Keys for the flat:\n77-4579-43 - Nicola Jones (plumber)\n"
+    assert "77-4579-43" in phones(text)
+    assert phones("Keys for the flat:\n77457943 - Nicola Jones (plumber)\n") == []  # a bare run
+
+
+def test_a_list_separator_at_the_end_of_the_models_name_is_left_out() -> None:
+    text = "Landlord: Amy Jones / keys with the neighbour"
+    assert ("PERSON", "Amy Jones") in found(text)
+    assert not any(value.endswith("/") for _, value in found(text))

@@ -4,7 +4,8 @@ presidio raises a pattern's score when a context word is among the few *keywords
 and its keywords leave out spaCy's stop words, among them "call" and "back": "Could you call me back
 on 934 70 039?" never got the raise. ``boost_by_nearby_cue`` looks at the last ``WINDOW`` words as
 written instead and raises the score the way presidio would (by ``BOOST``), marking the result so
-presidio does not raise it a second time.
+presidio does not raise it a second time. A few phrases right after the number count too ("..., call
+back", "... is my mobile").
 """
 
 from __future__ import annotations
@@ -49,6 +50,20 @@ _OWN_NUMBER = regex.compile(
     r"|current)[ \t]+)?(?i:number|no\.|nr\.?)(?:[ \t]+(?i:is|was|is[ \t]+now|will[ \t]+be|has[ \t]+changed[ \t]+to"
     r"|changed[ \t]+to))?[ \t]*:?[ \t]*\Z", regex.MULTILINE)
 
+# What the number is for, said right after it (ninth round): "..., call back pls", "... is the number she
+# gave me", "... is my mobile", "... or my office line ..."
+_CUE_AFTER = regex.compile(
+    r"[\"'”’)]?[ \t]*(?:[,\-–—:(][ \t]*)?(?i:(?:call|ring|text|phone|whatsapp|sms)[ \t]+(?:me|us|back|him|her|them)\b"
+    r"|(?:is|was)[ \t]+(?:the|my|our|his|her|their|your)[ \t]+(?:new[ \t]+|old[ \t]+|own[ \t]+)?"
+    r"(?:(?:mobile|cell|home|work|office|direct|private)[ \t]+)?(?:number|phone|line|landline|mobile|cell)\b"
+    r"|or[ \t]+(?:my|our|the|his|her)[ \t]+(?:(?:mobile|cell|home|work|office|direct|private)[ \t]+)?"
+    r"(?:number|phone|line|landline|mobile|cell)\b)")
+
+
+def has_cue_after(text: str, end: int) -> bool:
+    """Right after ``end``, what a phone number is for: "call back", "is my mobile", "or my office line"."""
+    return _CUE_AFTER.match(text, end, min(len(text), end + 50)) is not None
+
 
 def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WINDOW,
                    contact_labels: bool = True) -> bool:
@@ -68,7 +83,7 @@ def boost_by_nearby_cue(text: str, results: list[RecognizerResult], cues: Iterab
                         window: int = WINDOW, contact_labels: bool = True) -> list[RecognizerResult]:
     cue_list = list(cues)
     for result in results:
-        if has_cue_before(text, result.start, cue_list, window, contact_labels):
+        if has_cue_before(text, result.start, cue_list, window, contact_labels) or has_cue_after(text, result.end):
             result.score = min(1.0, result.score + BOOST)
             metadata = result.recognition_metadata if result.recognition_metadata is not None else {}
             metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
