@@ -32,9 +32,13 @@ _MONTH = (
     r"|d[ée]c(?:embre)?|dez(?:ember)?|dic(?:iembre|embre)?)\.?"
 )
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th|\.|er)?"
+# a day and a month written in digits: "34-81-74-97" (a phone number the model read as a date) is neither
+_D = r"(?:0?[1-9]|[12]\d|3[01])"
+_M = r"(?:0?[1-9]|1[0-2])"
 _CALENDAR_DAY = re.compile(
     rf"(?i)\b(?:{_DAY}[ \t]+(?:of[ \t]+)?{_MONTH}\b|{_MONTH}[ \t]+{_DAY}\b"
-    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})"
+    rf"|(?<![\d./-])(?:{_D}[./-]{_M}|{_M}[./-]{_D})[./-](?:\d{{4}}|\d{{2}})(?![./-]?\d)"
+    rf"|(?<![\d./-])\d{{4}}-{_M}-{_D}(?![./-]?\d))"
 )
 # Form labels and short words the model takes for a name at a line's start ("Tel. 0301...", "Postcode: ...")
 LABEL_WORDS = frozenset({

@@ -134,3 +134,19 @@ def test_a_list_separator_at_the_end_of_the_models_name_is_left_out() -> None:
     text = "Landlord: Amy Jones / keys with the neighbour"
     assert ("PERSON", "Amy Jones") in found(text)
     assert not any(value.endswith("/") for _, value in found(text))
+
+
+@pytest.mark.parametrize(("value", "is_a_day"), [
+    ("03/04/2025", True), ("2025-03-04", True), ("31.12.1999", True), ("12.5.24", True), ("5/13/2024", True),
+    ("34-81-74-97", False), ("12-05-74-97", False), ("2025-13-01", False), ("1/35/399", False),
+])
+def test_a_date_in_digits_needs_a_real_day_and_month(value: str, is_a_day: bool) -> None:
+    from engine.privacy.not_personal import names_a_calendar_day
+
+    assert names_a_calendar_day(value) is is_a_day
+
+
+def test_a_phone_number_the_model_read_as_a_date_is_a_phone_beside_a_name() -> None:
+    text = "Keys for the flat:\n34-81-74-97 - Nicola Jones (plumber)\n"
+    assert phones(text) == ["34-81-74-97"]
+    assert not any(kind == "DATE_TIME" for kind, _ in found(text))
