@@ -22,6 +22,9 @@ places settle it without a word around it:
   two groups or more ("01785 3539", "01/8424.801", "030 123 4567": 9 to 11 digits, not "00", not a date)
   (ninth round). Most of Europe writes its numbers so; a number right after "ticket", "invoice", "no." and
   the like is a document's, not a person's.
+* ``phones_closing_a_label_line``: the number, written as phones are written, ends its line after a label's
+  colon or a question ("For urgent matters: 8250 06 57", "Questions? 97 07 46 76"), and the label is not
+  a document's ("Ticket: ...") (ninth round).
 """
 
 from __future__ import annotations
@@ -137,6 +140,7 @@ def phones_with_call_times(text: str, spans: Sequence[Span], weak_phones: Sequen
 
 
 _TRUNK_ZERO = regex.compile(r"\(?0[1-9]\d*\)?(?:[ \t./\-]\d+)+")
+_LABEL_END = regex.compile(r"\p{L}[:?][ \t]*\Z")
 # A document's number, not a person's: "see ticket 0185 28904", "Invoice no. 0512 345678", "ISBN 0-306-40615-2"
 _DOCUMENT_WORD = regex.compile(
     r"\b(?i:ticket|order|invoice|ref|reference|account|acct|case|item|article|contract|policy|claim|booking|serial"
@@ -153,6 +157,19 @@ def national_numbers_in_prose(text: str, spans: Sequence[Span], weak_phones: Seq
         if (_TRUNK_ZERO.fullmatch(value) and 9 <= sum(shape(value)) <= 11 and not not_a_phone(value)
                 and not _DOCUMENT_WORD.search(text, max(0, phone.start - 30), phone.start)
                 and not _covered([*spans, *kept], phone)):
+            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
+    return kept
+
+
+def phones_closing_a_label_line(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
+    """Weak phone candidates written as phones that end their line right after a colon or a question mark,
+    unless the line names a document's number ("Ticket: 22 123 45 67")."""
+    kept: list[Span] = []
+    for phone in weak_phones:
+        line_start, line_end = line_around(text, phone.start, phone.end)
+        before, after = text[line_start:phone.start], text[phone.end:line_end]
+        if (_LABEL_END.search(before) and not after.strip(" \t.") and written_in_groups(text[phone.start:phone.end])
+                and not _DOCUMENT_WORD.search(before) and not _covered([*spans, *kept], phone)):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept
 

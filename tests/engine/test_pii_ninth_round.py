@@ -150,3 +150,21 @@ def test_a_phone_number_the_model_read_as_a_date_is_a_phone_beside_a_name() -> N
     text = "Keys for the flat:\n34-81-74-97 - Nicola Jones (plumber)\n"
     assert phones(text) == ["34-81-74-97"]
     assert not any(kind == "DATE_TIME" for kind, _ in found(text))
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("For urgent matters: 8250 06 57", "8250 06 57"),
+    ("Questions? 97 07 46 76", "97 07 46 76"),
+    ("Out of hours: 55 084 678 66.\nThanks", "55 084 678 66"),
+])
+def test_a_number_in_phone_groups_closing_a_label_line(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "Ticket: 22 123 45 67",                       # a document's number
+    "Total: 1 234 567",                           # an amount
+    "For urgent matters: 8250 06 57 EUR deposit",  # the number does not close the line
+])
+def test_label_lines_with_other_numbers_stay(text: str) -> None:
+    assert phones(text) == []
