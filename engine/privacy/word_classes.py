@@ -73,7 +73,7 @@ class LookupMatch:
                 if not pattern:
                     raise NotTableDriven("empty pattern")
                 self._patterns.append((order, strings[str(order)], [_token_test(t) for t in pattern]))
-        self._memo: dict[tuple[Any, ...], tuple[tuple[int, int], ...] | frozenset[tuple[int, int]]] = {}
+        self._memo: dict[tuple[Any, ...], frozenset[tuple[int, int]]] = {}
 
     def _hits(self, key: tuple[Any, ...]) -> frozenset[tuple[int, int]]:
         """(pattern number, position) pairs whose token test this combination passes."""
@@ -84,7 +84,7 @@ class LookupMatch:
             hits = frozenset((number, position) for number, (_, _, tests) in enumerate(self._patterns)
                              for position, test in enumerate(tests) if test(key))
             self._memo[key] = hits
-        return hits  # type: ignore[return-value]
+        return hits
 
     def __call__(self, doc: Sequence[Any]) -> list[Match]:
         hits = [self._hits((token.tag_, token.lower_, token.is_space, token.dep_)) for token in doc]
