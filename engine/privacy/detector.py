@@ -20,6 +20,7 @@ from engine.privacy.name_echoes import echoes, names_in_addresses
 from engine.privacy.name_lists import bulleted_names, listed_names
 from engine.privacy.not_personal import judge_model_guess
 from engine.privacy.phone_rows import (
+    names_a_document,
     national_numbers_in_prose,
     phones_alone_on_a_line,
     phones_beside_emails,
@@ -169,14 +170,15 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
         if trimmed.score < config.threshold_for(trimmed.entity_type):
             if (trimmed.entity_type == "PHONE_NUMBER" and trimmed.source not in NER_SOURCES
                     and config.threshold_for("PHONE_NUMBER") <= DEFAULT_THRESHOLD
-                    and not not_a_phone(text[trimmed.start:trimmed.end])):
+                    and not not_a_phone(text[trimmed.start:trimmed.end]) and not names_a_document(text, trimmed.start)):
                 weak_phones.append(trimmed)
             continue
         value = text[trimmed.start:trimmed.end]
         if trimmed.entity_type == "PERSON" and trimmed.source not in user_sources and (
                 is_only_digits_and_punctuation(value) or is_not_a_name(text, trimmed)):
             continue
-        if trimmed.entity_type == "PHONE_NUMBER" and not_a_phone(value):
+        if trimmed.entity_type == "PHONE_NUMBER" and (not_a_phone(value) or (
+                trimmed.source not in user_sources and names_a_document(text, trimmed.start))):
             continue
         if trimmed.entity_type == "US_DRIVER_LICENSE" and not_a_licence(value):
             continue

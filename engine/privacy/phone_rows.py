@@ -141,11 +141,24 @@ def phones_with_call_times(text: str, spans: Sequence[Span], weak_phones: Sequen
 
 _TRUNK_ZERO = regex.compile(r"\(?0[1-9]\d*\)?(?:[ \t./\-]\d+)+")
 _LABEL_END = regex.compile(r"\p{L}[:?][ \t]*\Z")
-# A document's number, not a person's: "see ticket 0185 28904", "Invoice no. 0512 345678", "ISBN 0-306-40615-2"
+# The words of a document's number, not a person's: "Ticket 0185 28904", "Invoice no.: 0512 345678",
+# "ISBN 0-306-40615-2", "Firmware 5.17.598.4896", "Serial number 8527-5723-0057"
+_DOCUMENT_WORDS = (r"ticket|order|invoice|ref|reference|account|acct|case|item|article|contract|policy|claim"
+                   r"|booking|serial|tracking|parcel|shipment|consignment|receipt|transaction|batch|lot|isbn|issn|sku"
+                   r"|version|firmware|build|release|model|part")
+# ... right before the number, with at most "no.", "number", "#" or "ID" and a colon between (ninth round)
+_DOCUMENT_LABEL = regex.compile(rf"\b(?i:{_DOCUMENT_WORDS})(?:[ \t]*(?i:no\.?|nr\.?|number|#|id))?[ \t]*[:#?]?[ \t]*\Z")
+# ... or a few characters before a weak candidate, "number" and "no." alone included
 _DOCUMENT_WORD = regex.compile(
-    r"\b(?i:ticket|order|invoice|ref|reference|account|acct|case|item|article|contract|policy|claim|booking|serial"
-    r"|tracking|parcel|batch|lot|isbn|issn|sku|id|customer|member|membership|file|version|model|part|no|nr|number)"
-    r"\b[^\n\d]{0,8}\Z")
+    rf"\b(?i:{_DOCUMENT_WORDS}|id|customer|member|membership|file|no|nr|number)\b[^\n\d]{{0,8}}\Z")
+
+
+def names_a_document(text: str, start: int) -> bool:
+    """A document's number is labelled right before ``start`` ("Order 0655 003354", "Serial number ...");
+    a number in international format ("+39 ...", "0039 ...") is a phone whatever the label."""
+    if text.startswith(("+", "00"), start):
+        return False
+    return _DOCUMENT_LABEL.search(text, max(0, start - 40), start) is not None
 
 
 def national_numbers_in_prose(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:

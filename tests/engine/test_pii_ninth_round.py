@@ -168,3 +168,18 @@ def test_a_number_in_phone_groups_closing_a_label_line(text: str, number: str) -
 ])
 def test_label_lines_with_other_numbers_stay(text: str) -> None:
     assert phones(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Your order 0655 003354 has shipped.",
+    "Serial number 8527-5723-0057, see label.",
+    "Firmware 5.17.598.4896 fixes the crash.",
+    "Invoice: 2019-7955-68",
+    "Tracking: 0896 4825 41",
+])
+def test_a_number_labelled_as_a_documents_is_no_phone(text: str) -> None:
+    assert phones(text) == []
+
+
+def test_a_number_in_international_format_is_a_phone_whatever_the_label() -> None:
+    assert phones("Booking: +39 06 1234 5678") == ["+39 06 1234 5678"]
