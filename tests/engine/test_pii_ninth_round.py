@@ -1,6 +1,8 @@
 """Phone rules of the ninth round (issue 17): a contact label or an own-number phrase right before the
-number, dotted numbers that cannot be IP addresses, a one-digit middle group, a time to call after the
-number, and a number in brackets one word after a name. Each against the real detector, with the
+number, what the number is for said right after it, dotted numbers that cannot be IP addresses, a one-digit
+middle group, a time to call after the number, a number in brackets one word after a name or with a name
+after a dash, trunk-0 numbers in prose, numbers closing a label's line, dates in digits that need a real day
+and month, and the veto on numbers labelled as a document's. Each against the real detector, with the
 look-alikes that must stay untouched."""
 
 from __future__ import annotations
