@@ -185,3 +185,11 @@ def test_a_number_labelled_as_a_documents_is_no_phone(text: str) -> None:
 
 def test_a_number_in_international_format_is_a_phone_whatever_the_label() -> None:
     assert phones("Booking: +39 06 1234 5678") == ["+39 06 1234 5678"]
+
+
+def test_the_last_group_of_a_phone_number_is_no_house_number_before_a_name() -> None:
+    text = "Keys for the flat:\n6-6541 816 - Nicola Smith (plumber)\n"
+    assert ("PERSON", "Nicola Smith") in found(text)
+    assert "6-6541 816" in phones(text)
+    # a house number before a given name still makes it a street's: "53 Nicola Road" is no person
+    assert ("PERSON", "Nicola") not in found("Deliver to 53 Nicola Road, Leeds.")

@@ -47,8 +47,9 @@ _PLACE_BEFORE = frozenset({
     "via", "viale", "avenue", "avenida", "strada", "ulica", "ul", "street", "road", "cerrada", "colonia", "lac",
 })
 # A house number or a postcode earlier on the line: the name is a street's or a town's ("53 Nguyễn Chí
-# Thanh", "10010 North Madeline"); a time, a date or a list number is not one ("16:00", "2024-03-11", "#7")
-_NUMBER_BEFORE = regex.compile(r"(?<![\d:./#\-])\d{1,6}\p{L}?,?[ \t]+\S")
+# Thanh", "10010 North Madeline"); a time, a date, a list number or the last group of a phone number is not
+# one ("16:00", "2024-03-11", "#7", "6-6541 816 - Nicola Smith")
+_NUMBER_BEFORE = regex.compile(r"(?<![\d:./#\-]|\d[ \t])\d{1,6}\p{L}?,?[ \t]+\S")
 # Words after a given name that make it the name of a place, a building, a team or a day, not a person
 _NOT_A_SURNAME = TEAM_WORDS | frozenset({
     "station", "street", "road", "avenue", "lane", "drive", "way", "close", "crescent", "terrace", "park", "parkway",
