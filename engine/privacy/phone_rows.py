@@ -29,7 +29,7 @@ places settle it without a word around it:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import regex
 
@@ -66,39 +66,32 @@ def _thousands(value: str, groups: tuple[int, ...]) -> bool:
 
 def phones_in_record_rows(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
     """Weak phone candidates that overlap nothing found and stand as a whole cell of a delimited row."""
-    kept: list[Span] = []
-    for phone in weak_phones:
-        if _covered([*spans, *kept], phone):
-            continue
-        value = text[phone.start:phone.end]
-        if written_in_groups(value) and whole_cell(text, phone.start, phone.end) is not None:
-            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
-    return kept
+    return _vouched(spans, weak_phones, lambda phone: written_in_groups(text[phone.start:phone.end])
+                    and whole_cell(text, phone.start, phone.end) is not None)
 
 
 def phones_like_found_ones(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
     """Weak phone candidates of three groups or more written in the same groups as a found phone number."""
     shapes = {shape(text[s.start:s.end]) for s in spans if s.entity_type == "PHONE_NUMBER"}
-    kept: list[Span] = []
-    for phone in weak_phones:
+
+    def same_groups(phone: Span) -> bool:
         groups = shape(text[phone.start:phone.end])
-        if len(groups) >= 3 and groups in shapes and not _covered([*spans, *kept], phone):
-            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
-    return kept
+        return len(groups) >= 3 and groups in shapes
+
+    return _vouched(spans, weak_phones, same_groups)
 
 
 def phones_alone_on_a_line(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
     """Weak phone candidates written as phones that fill their line, where the document names a person."""
     if not any(s.entity_type == "PERSON" for s in spans):
         return []
-    kept: list[Span] = []
-    for phone in weak_phones:
+
+    def alone(phone: Span) -> bool:
         line_start, line_end = line_around(text, phone.start, phone.end)
         value = text[phone.start:phone.end]
-        alone = text[line_start:line_end].strip() == value
-        if alone and written_in_groups(value) and not _covered([*spans, *kept], phone):
-            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
-    return kept
+        return text[line_start:line_end].strip() == value and written_in_groups(value)
+
+    return _vouched(spans, weak_phones, alone)
 
 
 _SEPARATOR_ONLY = regex.compile(r"[ \t]*[·•|,;/–—-]?[ \t]*")
@@ -108,17 +101,16 @@ def phones_beside_emails(text: str, spans: Sequence[Span], weak_phones: Sequence
     """Weak phone candidates of 8 to 13 digits with a found e-mail address right before or after them on
     their line, only a separator between."""
     emails = [s for s in spans if s.entity_type == "EMAIL_ADDRESS"]
-    kept: list[Span] = []
-    for phone in weak_phones:
+
+    def beside(phone: Span) -> bool:
         value = text[phone.start:phone.end]
         groups = shape(value)
         if not 8 <= sum(groups) <= 13 or (len(groups) < 2 and not value.lstrip("(").startswith(("0", "+"))):
-            continue
-        beside = any(_SEPARATOR_ONLY.fullmatch(text[phone.end:e.start]) if e.start >= phone.end else
-                     e.end <= phone.start and _SEPARATOR_ONLY.fullmatch(text[e.end:phone.start]) for e in emails)
-        if beside and not _covered([*spans, *kept], phone):
-            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
-    return kept
+            return False
+        return any(_SEPARATOR_ONLY.fullmatch(text[phone.end:e.start]) if e.start >= phone.end else
+                   e.end <= phone.start and _SEPARATOR_ONLY.fullmatch(text[e.end:phone.start]) for e in emails)
+
+    return _vouched(spans, weak_phones, beside)
 
 
 # When to call, right after the number: a bracket or a dash/comma, then a few words at most, then a time
@@ -130,13 +122,8 @@ _CALL_TIME = regex.compile(
 
 def phones_with_call_times(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
     """Weak phone candidates written as phones with a time to call right after them on their line."""
-    kept: list[Span] = []
-    for phone in weak_phones:
-        value = text[phone.start:phone.end]
-        timed = _CALL_TIME.match(text, phone.end, min(len(text), phone.end + 60))
-        if timed and written_in_groups(value) and not _covered([*spans, *kept], phone):
-            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
-    return kept
+    return _vouched(spans, weak_phones, lambda phone: written_in_groups(text[phone.start:phone.end])
+                    and _CALL_TIME.match(text, phone.end, min(len(text), phone.end + 60)) is not None)
 
 
 _TRUNK_ZERO = regex.compile(r"\(?0[1-9]\d*\)?(?:[ \t./\-]\d+)+")
@@ -164,28 +151,33 @@ def names_a_document(text: str, start: int) -> bool:
 def national_numbers_in_prose(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
     """Weak phone candidates with a trunk 0 and 9 to 11 digits in two groups or more, unless a word of a
     document's number (ticket, order, invoice, account, no.) stands right before."""
-    kept: list[Span] = []
-    for phone in weak_phones:
+
+    def national(phone: Span) -> bool:
         value = text[phone.start:phone.end]
-        if (_TRUNK_ZERO.fullmatch(value) and 9 <= sum(shape(value)) <= 11 and not not_a_phone(value)
-                and not _DOCUMENT_WORD.search(text, max(0, phone.start - 30), phone.start)
-                and not _covered([*spans, *kept], phone)):
-            kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
-    return kept
+        return (_TRUNK_ZERO.fullmatch(value) is not None and 9 <= sum(shape(value)) <= 11 and not not_a_phone(value)
+                and _DOCUMENT_WORD.search(text, max(0, phone.start - 30), phone.start) is None)
+
+    return _vouched(spans, weak_phones, national)
 
 
 def phones_closing_a_label_line(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
     """Weak phone candidates written as phones that end their line right after a colon or a question mark,
     unless the line names a document's number ("Ticket: 22 123 45 67")."""
-    kept: list[Span] = []
-    for phone in weak_phones:
+
+    def closing(phone: Span) -> bool:
         line_start, line_end = line_around(text, phone.start, phone.end)
         before, after = text[line_start:phone.start], text[phone.end:line_end]
-        if (_LABEL_END.search(before) and not after.strip(" \t.") and written_in_groups(text[phone.start:phone.end])
-                and not _DOCUMENT_WORD.search(before) and not _covered([*spans, *kept], phone)):
+        return (_LABEL_END.search(before) is not None and not after.strip(" \t.")
+                and written_in_groups(text[phone.start:phone.end]) and _DOCUMENT_WORD.search(before) is None)
+
+    return _vouched(spans, weak_phones, closing)
+
+
+def _vouched(spans: Sequence[Span], weak_phones: Sequence[Span], vouches: Callable[[Span], bool]) -> list[Span]:
+    """The weak candidates that ``vouches`` for and that overlap nothing found or already kept, as phone
+    numbers of this module's source (score at least 0.5)."""
+    kept: list[Span] = []
+    for phone in weak_phones:
+        if not any(s.overlaps(phone) for s in [*spans, *kept]) and vouches(phone):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept
-
-
-def _covered(spans: Sequence[Span], phone: Span) -> bool:
-    return any(s.overlaps(phone) for s in spans)
