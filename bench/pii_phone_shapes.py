@@ -1,15 +1,17 @@
 """Phone numbers of random shapes, in plain sentences: how many the detector finds (a tuning probe).
 
-    .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11] [--set cued|uncued|fresh] [--show-misses]
+    .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11] [--set cued|uncued|fresh|fresh2] [--show-misses]
 
 Numbers are drawn digit by digit in random groupings (a first group of one to five digits, then groups
 of two to four; one separator for the number, sometimes a different one after the first group) and
 written with a trunk 0, a country code ("+46 ", "+46 (0)", "0046 "), an area code in brackets, or bare.
 ``cued`` puts them in sentences with a phone word, a label or a name before them; ``uncued`` (trunk and
 country-code shapes only) in sentences with no phone word; ``fresh`` (all shapes) in twenty frames written
-in the ninth round (messages, lists, notes). No Faker locale and no corpus split is used:
-this probe is the project's own, written to find shapes the national patterns miss (seventh round), and
-is tuned on; the held-out part of bench/pii_heldout.py is what measures.
+in the ninth round (messages, lists, notes), ``fresh2`` in twenty more written in the tenth (a CSV row, a
+chat line, a signature, labels in German, French, Polish, Dutch and Spanish). No Faker phone format and no
+corpus split is used (Faker gives only the names: en_GB, and for ``fresh2`` six tuning locales): this probe
+is the project's own, written to find shapes the national patterns miss (seventh round), and is tuned on;
+the held-out part of bench/pii_heldout.py is what measures.
 """
 
 from __future__ import annotations
@@ -39,6 +41,16 @@ FRESH = ("Hi {n}, it's me again - {p}, call back pls", "Landlord: {n} / {p} / ke
          "Text {n} on {p}", "Phone number: {p}", "\"{p}\" is the number she gave me.", "Fax no. {q}; phone {p}",
          "Parent/guardian: {n}, {p}", "Please ring the school office ({p}) before 9.",
          "Caller ID showed {p} at 14:05.", "Emergency contact - {n} - {p}", "{n} asked us to use {p} from now on.")
+# Frames written in the tenth round, after everything above was tuned on, with names from six tuning locales
+# (en_GB, de_DE, fr_FR, es_ES, pl_PL, nl_NL): run once before any rule was changed for them (BENCHMARKS.md).
+FRESH2 = ("Re: your callback request\n{n} - {p}\nBest time: mornings", "Name;Phone;City\n{n};{p};Leeds",
+          "{n} <{p}>", "[10:42] {n}: my cell is {p}", "Neighbour ({n}) has a key - {p}.",
+          "Delivery notes: leave at door, if problems {p}", "Notfallkontakt: {n}, Tel. {p}",
+          "Pour toute question : {p}", "Numer telefonu: {p}", "Bel gerust: {p}", "Llámame al {p}",
+          "{n} (mobile {p}, home {q})", "Reply to this message or dial {p}.",
+          "Transcript: caller gave {p} as callback number.", "Signature:\n{n}\nSales\n{p} | {q}",
+          "Out of office. In urgent cases please contact {n} on {p}.", "Old: {q}\nNew: {p}", "{p}\n{n}\n",
+          "Her sister ({p}) will pick her up.", "The form lists {p} under 'daytime number'.")
 COUNTRY_CODES = (30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 351, 352, 353, 354, 356, 358,
                  359, 370, 371, 372, 380, 385, 386, 420, 421, 55, 54, 56, 57, 61, 64, 81, 82, 90, 971)
 
@@ -63,7 +75,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=800)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--set", choices=("cued", "uncued", "fresh"), default="cued")
+    parser.add_argument("--set", choices=("cued", "uncued", "fresh", "fresh2"), default="cued")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
 
@@ -75,17 +87,18 @@ def main() -> int:
     from pii_quality import airlock_spans
 
     rng = random.Random(args.seed)
-    names = Faker("en_GB")
+    names = Faker(["en_GB", "de_DE", "fr_FR", "es_ES", "pl_PL", "nl_NL"] if args.set == "fresh2" else "en_GB")
     names.seed_instance(args.seed)
-    contexts = {"cued": CUED, "uncued": UNCUED, "fresh": FRESH}[args.set]
+    contexts = {"cued": CUED, "uncued": UNCUED, "fresh": FRESH, "fresh2": FRESH2}[args.set]
     styles = ("trunk", "cc", "cc0", "paren", "bare", "00") if args.set != "uncued" else (
         "trunk", "trunk", "cc", "cc0", "paren", "00")
     docs = []
     for i in range(args.docs):
         number, context, name = shape(rng, styles), contexts[i % len(contexts)], names.name()
         before, _, after = context.partition("{p}")
-        before = before.replace("{n}", name)
-        after = after.replace("{n}", name).replace("{q}", shape(rng, styles))
+        other = shape(rng, styles)
+        before = before.replace("{n}", name).replace("{q}", other)
+        after = after.replace("{n}", name).replace("{q}", other)
         docs.append((context, before + number + after, len(before), len(before) + len(number)))
     found = airlock_spans([text for _, text, _, _ in docs], workers=2)
     missed = [(context, text[s:e]) for (context, text, s, e), spans in zip(docs, found, strict=True)

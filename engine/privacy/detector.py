@@ -18,13 +18,14 @@ from engine.privacy.letterheads import letterhead_names
 from engine.privacy.name_columns import column_names
 from engine.privacy.name_echoes import echoes, names_in_addresses
 from engine.privacy.name_lists import bulleted_names, listed_names
-from engine.privacy.not_personal import judge_model_guess
+from engine.privacy.not_personal import inside_a_longer_number, judge_model_guess
 from engine.privacy.phone_rows import (
     names_a_document,
     national_numbers_in_prose,
     phones_alone_on_a_line,
     phones_beside_emails,
     phones_closing_a_label_line,
+    phones_in_brackets_after_a_role,
     phones_in_record_rows,
     phones_like_found_ones,
     phones_with_call_times,
@@ -41,6 +42,7 @@ from engine.privacy.spans import (
     not_a_phone,
     resolve_overlaps,
     split_ner_span,
+    ssn_shaped_phones,
 )
 
 if TYPE_CHECKING:
@@ -180,13 +182,15 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
         if trimmed.entity_type == "PHONE_NUMBER" and (not_a_phone(value) or (
                 trimmed.source not in user_sources and names_a_document(text, trimmed.start))):
             continue
+        if trimmed.entity_type == "DATE_TIME" and inside_a_longer_number(text, trimmed):
+            continue
         if trimmed.entity_type == "US_DRIVER_LICENSE" and not_a_licence(value):
             continue
         if trimmed.source != deny_source and " ".join(value.split()).casefold() in allowed:
             continue
         kept.append(trimmed)
     # an NHS number that is a phone number's digits: the phone reading wins, also a weak one
-    coincidences = checksum_coincidences(text, [*kept, *weak_phones])
+    coincidences = [*checksum_coincidences(text, [*kept, *weak_phones]), *ssn_shaped_phones(text, kept)]
     rescued = [replace(p, score=max(p.score, 0.5)) for p in weak_phones if any(p.overlaps(c) for c in coincidences)]
     settled = resolve_overlaps([*(s for s in kept if s not in coincidences), *rescued], user_sources)
     if "PERSON" in ignored:
@@ -200,7 +204,7 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     if "PHONE_NUMBER" not in ignored:
         for phones in (phones_after_names, phones_in_record_rows, phones_like_found_ones, phones_alone_on_a_line,
                        phones_beside_emails, phones_with_call_times, national_numbers_in_prose,
-                       phones_closing_a_label_line):
+                       phones_closing_a_label_line, phones_in_brackets_after_a_role):
             settled.extend(phones(text, settled, weak_phones))
     return sorted(settled, key=lambda s: (s.start, s.end))
 

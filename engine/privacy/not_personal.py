@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from engine.privacy.name_words import ROLE_WORDS
 from engine.privacy.places import is_country_or_region
 from engine.privacy.spans import Span
 
@@ -78,6 +79,8 @@ _JOB_OR_LABEL_AFTER = re.compile(
     r"|clerk|supervisor|administrator|adviser|advisor|executive|operator|planner|designer|developer|lead|team"
     r"|department|dept|desk|tel|phone|fax|mobile|e-mail|email|hotline|helpline)\b")
 
+_BRACKET_AFTER = re.compile(r"[ \t]*\(")
+
 # The first word of a form label at a line's start: "Line manager:", "Salary account:", "Bill to:",
 # "Owner's tel.:"
 _LABEL_REST = re.compile(r"(?:[ \t]+[a-z][a-z'\-.]*){1,3}[ \t]*:")
@@ -134,6 +137,16 @@ GROUP_WORDS = frozenset({"members", "staff", "leads", "heads", "managers", "dire
                          "customers", "clients", "teachers", "governors", "shareholders", "crew"})
 
 
+def inside_a_longer_number(text: str, span: Span) -> bool:
+    """A date pattern's match that more digit groups continue: "1.01.1337" of "1.01.1337.383" is part of a
+    phone number, not a date (tenth round); "2024-03-11/2024-03-12" is two dates."""
+    value = text[span.start:span.end]
+    after, before = text[span.end:span.end + 2], text[max(0, span.start - 2):span.start]
+    # the date's own separator continues it; another one joins two dates ("2024-03-11/2024-03-12")
+    return ((len(after) == 2 and after[0] in "./-" and after[0] in value and after[1].isdigit())
+            or (len(before) == 2 and before[1] in "./-" and before[1] in value and before[0].isdigit()))
+
+
 def judge_model_guess(text: str, span: Span) -> Span | None:
     """The statistical model's span as a reviewer would keep it: None when it is not personal data,
     retyped to ``COUNTRY_OR_REGION`` when it names a country or state (the policy decides on those)."""
@@ -158,4 +171,6 @@ def judge_model_guess(text: str, span: Span) -> Span | None:
             return None
         if " " not in value.strip() and _JOB_OR_LABEL_AFTER.match(text, span.end):
             return None
+        if span.entity_type == "PERSON" and value.casefold() in ROLE_WORDS and _BRACKET_AFTER.match(text, span.end):
+            return None  # "Neighbour (Jan Nowak) has a key": the role, the name in brackets after it (tenth round)
     return span

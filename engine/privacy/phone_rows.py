@@ -11,10 +11,12 @@ places settle it without a word around it:
 * ``phones_like_found_ones``: the document already holds a found phone number written in the same
   groups ("+420 601 234 567" found by its code, "602 345 678" further down): the same hand wrote both.
 * ``phones_alone_on_a_line``: the number, written as phones are written, is all its line holds, in a
-  document in which a person was found (a notice: "It has a name tag (Nneka Okafor).\n600 758 709").
-* ``phones_beside_emails``: the number stands next to a found e-mail address on its line with nothing but a
-  separator between them, as a CV header or a signature writes them ("277-11051 · norayr@example.am",
-  eighth round); a single run of digits without a trunk 0 ("20240512", a date or an order) is not taken.
+  document in which a person was found (a notice: "It has a name tag (Nneka Okafor).\n600 758 709"); in two
+  groups ("63904 7924") where the line right before or after names the person (tenth round).
+* ``phones_beside_emails``: the number stands next to a found e-mail address (eighth round) or a found
+  phone number (tenth round) on its line with nothing but a separator between them, as a CV header or a
+  signature writes them ("277-11051 · norayr@example.am", "+44 20 7946 0000 | 78/016 6559"); a single run
+  of digits without a trunk 0 ("20240512", a date or an order) is not taken.
 * ``phones_with_call_times``: the number, written as phones are written, is followed on its line by when to
   call, in brackets or after a dash or comma: "0176 1234567 (evenings)", "000/1170041 (Uche, after 6)",
   "601 234 567 - weekdays only" (ninth round). Nothing but a telephone is reached at a time of day.
@@ -23,8 +25,12 @@ places settle it without a word around it:
   (ninth round). Most of Europe writes its numbers so; a number right after "ticket", "invoice", "no." and
   the like is a document's, not a person's.
 * ``phones_closing_a_label_line``: the number, written as phones are written, ends its line after a label's
-  colon or a question ("For urgent matters: 8250 06 57", "Questions? 97 07 46 76"), and the label is not
-  a document's ("Ticket: ...") (ninth round).
+  colon or a question ("For urgent matters: 8250 06 57", "Questions? 97 07 46 76"), and the label is not a
+  document's ("Ticket: ...") (ninth round); two groups of three digits or more do there too ("Questions?
+  3435 1040"), and so does a number after a dash where a person is named before it on the line ("Neighbour
+  (Jan Nowak) has a key - 2505 91 898.") (tenth round).
+* ``phones_in_brackets_after_a_role``: the number stands alone in brackets right after a word for a person
+  ("Her sister (5333 87496) will pick her up", "the plumber (0171 234 567)", tenth round).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from collections.abc import Callable, Sequence
 
 import regex
 
+from engine.privacy.name_words import ROLE_WORDS
 from engine.privacy.spans import Span, line_around, not_a_phone, whole_cell
 
 SOURCE = "PhoneShape"
@@ -89,18 +96,29 @@ def phones_alone_on_a_line(text: str, spans: Sequence[Span], weak_phones: Sequen
     def alone(phone: Span) -> bool:
         line_start, line_end = line_around(text, phone.start, phone.end)
         value = text[phone.start:phone.end]
-        return text[line_start:line_end].strip() == value and written_in_groups(value)
+        if text[line_start:line_end].strip() != value:
+            return False
+        return written_in_groups(value) or (_TWO_GROUPS.fullmatch(value) is not None
+                                            and _name_on_next_line(text, line_start, line_end, spans))
 
     return _vouched(spans, weak_phones, alone)
+
+
+def _name_on_next_line(text: str, line_start: int, line_end: int, spans: Sequence[Span]) -> bool:
+    """A found PERSON on the line right before or right after: a contact card's two lines."""
+    before = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+    after = text.find("\n", line_end + 1)
+    after = len(text) if after < 0 else after
+    return any(s.entity_type == "PERSON" and before <= s.start and s.end <= after for s in spans)
 
 
 _SEPARATOR_ONLY = regex.compile(r"[ \t]*[·•|,;/–—-]?[ \t]*")
 
 
 def phones_beside_emails(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
-    """Weak phone candidates of 8 to 13 digits with a found e-mail address right before or after them on
-    their line, only a separator between."""
-    emails = [s for s in spans if s.entity_type == "EMAIL_ADDRESS"]
+    """Weak phone candidates of 8 to 13 digits with a found e-mail address or phone number right before or
+    after them on their line, only a separator between ("{phone} | {weak}", tenth round)."""
+    emails = [s for s in spans if s.entity_type in ("EMAIL_ADDRESS", "PHONE_NUMBER")]
 
     def beside(phone: Span) -> bool:
         value = text[phone.start:phone.end]
@@ -127,7 +145,8 @@ def phones_with_call_times(text: str, spans: Sequence[Span], weak_phones: Sequen
 
 
 _TRUNK_ZERO = regex.compile(r"\(?0[1-9]\d*\)?(?:[ \t./\-]\d+)+")
-_LABEL_END = regex.compile(r"\p{L}[:?][ \t]*\Z")
+# a label's colon or a question mark, French spacing before it too ("Pour toute question : ...")
+_LABEL_END = regex.compile(r"\p{L}[ \t\u00a0\u202f]?[:?][ \t]*\Z")
 # The words of a document's number, not a person's: "Ticket 0185 28904", "Invoice no.: 0512 345678",
 # "ISBN 0-306-40615-2", "Firmware 5.17.598.4896", "Serial number 8527-5723-0057"
 _DOCUMENT_WORDS = (r"ticket|order|invoice|ref|reference|account|acct|case|item|article|contract|policy|claim"
@@ -160,6 +179,11 @@ def national_numbers_in_prose(text: str, spans: Sequence[Span], weak_phones: Seq
     return _vouched(spans, weak_phones, national)
 
 
+_DASH_END = regex.compile(r"\p{L}[ \t]+[-–—][ \t]*\Z")
+# Two groups of three digits or more, eight to eleven in all: "3435 1040", "8042.7184", "69280 042" (tenth round)
+_TWO_GROUPS = regex.compile(r"(?=(?:\D*\d){8,11}\D*\Z)\d{3,}[ .\-/]\d{3,}")
+
+
 def phones_closing_a_label_line(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
     """Weak phone candidates written as phones that end their line right after a colon or a question mark,
     unless the line names a document's number ("Ticket: 22 123 45 67")."""
@@ -167,10 +191,32 @@ def phones_closing_a_label_line(text: str, spans: Sequence[Span], weak_phones: S
     def closing(phone: Span) -> bool:
         line_start, line_end = line_around(text, phone.start, phone.end)
         before, after = text[line_start:phone.start], text[phone.end:line_end]
-        return (_LABEL_END.search(before) is not None and not after.strip(" \t.")
-                and written_in_groups(text[phone.start:phone.end]) and _DOCUMENT_WORD.search(before) is None)
+        value = text[phone.start:phone.end]
+        if after.strip(" \t.") or _DOCUMENT_WORD.search(before) is not None:
+            return False
+        if _DASH_END.search(before) is not None:  # "Neighbour (Jan Nowak) has a key - 2474 0746."
+            return written_in_groups(value) and any(s.entity_type == "PERSON" and line_start <= s.start
+                                                    and s.end <= phone.start for s in spans)
+        return (_LABEL_END.search(before) is not None
+                and (written_in_groups(value) or _TWO_GROUPS.fullmatch(value) is not None))
 
     return _vouched(spans, weak_phones, closing)
+
+
+_ROLE_THEN_BRACKET = regex.compile(rf"\b(?i:{'|'.join(sorted(ROLE_WORDS))})[ \t]*\([ \t]*\Z")
+
+
+def phones_in_brackets_after_a_role(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
+    """Weak phone candidates of eight digits or more, not a bare run, alone in brackets right after a word
+    for a person: "Her sister (5333 87496) will pick her up", "the plumber (0171 234 567)" (tenth round)."""
+
+    def bracketed(phone: Span) -> bool:
+        value = text[phone.start:phone.end]
+        return (sum(shape(value)) >= 8 and (not value.isdigit() or value.startswith("0"))
+                and text[phone.end:phone.end + 1] == ")" and not not_a_phone(value)
+                and _ROLE_THEN_BRACKET.search(text, max(0, phone.start - 40), phone.start) is not None)
+
+    return _vouched(spans, weak_phones, bracketed)
 
 
 def _vouched(spans: Sequence[Span], weak_phones: Sequence[Span], vouches: Callable[[Span], bool]) -> list[Span]:

@@ -197,6 +197,19 @@ def checksum_coincidences(text: str, spans: list[Span]) -> list[Span]:
             and any(s.overlaps(p) for p in phones)]
 
 
+# The words that make a 3-2-4 number a social security number whatever else it could be
+_SSN_WORDS = re.compile(r"(?i)\b(?:ssn|ss#|social[ \t]+security|soc\.?[ \t]*sec|itin|taxpayer)")
+
+
+def ssn_shaped_phones(text: str, kept: Sequence[Span]) -> list[Span]:
+    """US SSNs that are phone numbers said to be ones: "it's me again - 528-66-2528, call back". presidio
+    reads every 3-2-4 number as an SSN; where a phone cue found the same number (a kept phone span over
+    exactly its digits) and no SSN word stands before it, the phone reading wins (tenth round)."""
+    phones = {(s.start, s.end) for s in kept if s.entity_type == "PHONE_NUMBER"}
+    return [s for s in kept if s.entity_type == "US_SSN" and (s.start, s.end) in phones
+            and _SSN_WORDS.search(text, max(0, s.start - 40), s.start) is None]
+
+
 def place_guesses_within(spans: Sequence[Span], start: int, end: int) -> list[Span] | None:
     """The spans overlapping ``text[start:end]`` when every one is the model's place guess (LOCATION, NRP)
     inside it, to be replaced by a name found there; None when any other span overlaps it."""

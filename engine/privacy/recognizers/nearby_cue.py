@@ -28,7 +28,9 @@ BOOST = 0.35
 PHONE_WORDS = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "dial", "telefon", "handy",
                "téléphone", "portable", "ring", "tel.", "mob", "telefone", "telefono", "teléfono", "whatsapp",
                "sms", "landline", "reach", "mobil", "tlf", "tfn", "gsm", "celular", "telemóvel", "telemovel",
-               "puh", "mobiili")
+               "puh", "mobiili",
+               # "call" in the tuning languages (tenth round): "Llámame al ...", "Bel gerust: ...", "Ruf an: ..."
+               "llam", "llám", "appel", "anruf", "ruf", "bel", "bellen", "chiam", "zadzwo")
 _WORD = regex.compile(r"[\p{L}.]+")
 # The one- or two-letter labels of a signature or a card, right before the number: "M: 0752 977 347",
 # "T: +254 ...", "Ph. 031 ...", "H: ...", "W: ...", "GSM: ..."
@@ -50,6 +52,12 @@ _OWN_NUMBER = regex.compile(
     r"|current)[ \t]+)?(?i:number|no\.|nr\.?)(?:[ \t]+(?i:is|was|is[ \t]+now|will[ \t]+be|has[ \t]+changed[ \t]+to"
     r"|changed[ \t]+to))?[ \t]*:?[ \t]*\Z", regex.MULTILINE)
 
+# What to do if something goes wrong, right before the number: "if problems ...", "in case of questions: ..."
+# (tenth round); counted with the contact labels, so only for numbers of eight digits or more
+_IF_NEEDED = regex.compile(
+    r"(?:^|[\s(,;])(?i:if|in[ \t]+case[ \t]+of)[ \t]+(?i:any[ \t]+)?(?i:problems?|issues?|questions?|trouble|queries"
+    r"|needed|urgent|no[ \t]+answer|in[ \t]+doubt|emergenc(?:y|ies))[ \t]*[,:]?[ \t]*\Z", regex.MULTILINE)
+
 # What the number is for, said right after it (ninth round): "..., call back pls", "... is the number she
 # gave me", "... is my mobile", "... or my office line ..."
 _CUE_AFTER = regex.compile(
@@ -57,7 +65,10 @@ _CUE_AFTER = regex.compile(
     r"|(?:is|was)[ \t]+(?:the|my|our|his|her|their|your)[ \t]+(?:new[ \t]+|old[ \t]+|own[ \t]+)?"
     r"(?:(?:mobile|cell|home|work|office|direct|private)[ \t]+)?(?:number|phone|line|landline|mobile|cell)\b"
     r"|or[ \t]+(?:my|our|the|his|her)[ \t]+(?:(?:mobile|cell|home|work|office|direct|private)[ \t]+)?"
-    r"(?:number|phone|line|landline|mobile|cell)\b)")
+    r"(?:number|phone|line|landline|mobile|cell)\b"
+    # "... under 'daytime number'", "... as callback number" (tenth round)
+    r"|(?:as|under)[ \t]+(?:(?:the|my|our|his|her|their|a)[ \t]+)?[\"'‘“]?(?:daytime|evening|home|work|office|mobile"
+    r"|cell|private|contact|callback|call-back|emergency|phone)[ \t]+(?:number|phone|no\b))")
 
 
 def has_cue_after(text: str, end: int) -> bool:
@@ -69,10 +80,11 @@ def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WIN
                    contact_labels: bool = True) -> bool:
     """A word among the ``window`` words before ``start`` is a cue, or starts with one of four letters or more;
     or a short phone label ("M:", "T:") or, with ``contact_labels``, a contact label ("emergency:") stands
-    right before ``start``, or an own-number phrase ("my new number is")."""
+    right before ``start``, or an own-number phrase ("my new number is") or what to do if something goes
+    wrong ("if problems")."""
     before = text[max(0, start - 40):start]
     if _SHORT_LABEL.search(before) or (contact_labels and (_CONTACT_LABEL.search(before)
-                                                           or _OWN_NUMBER.search(before))):
+                                                           or _OWN_NUMBER.search(before) or _IF_NEEDED.search(before))):
         return True
     words = [w.strip(".").casefold() for w in _WORD.findall(text[max(0, start - 12 * window):start])][-window:]
     cue_set = {c.casefold().strip(".") for c in cues}

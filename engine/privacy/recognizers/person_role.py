@@ -10,7 +10,8 @@ invites, contracts, news-style prose and comment threads introduce people in a f
   attributes ("according to", "said", "between ... and", "I, ..., authorise");
 * a reporting verb after a name, including the verbs of minutes and threads ("replied", "agreed");
 * a name before the part it plays in a contract ("Ante Maletić (the tenant)");
-* a name after a lower-case noun of kinship or work ("guard Ondieki", "her daughter Maya Kadri"), or
+* a name after a lower-case noun of kinship or work ("guard Ondieki", "her daughter Maya Kadri"), or in
+  brackets right after such a noun ("Neighbour (Jan Nowak) has a key", tenth round), or
   after the same noun capitalised where a line, a log entry or a sentence opens ("12:14 Caller M. Wadi
   (020 ...)", "Keyholder Kazim Sadan on her way"), when the name has two parts and a lower-case word or a
   bracket follows;
@@ -81,6 +82,9 @@ class PersonRoleRecognizer(PatternTable):
          " word or a bracket: Keyholder Kazim Sadan on her way, 12:14 Caller M. Wadi (020 2767993)",
          rf"(?<={_ROLE_WORD_OPENING}[ \t]+){_NOT_A_NAME}{_NOT_A_WORD_NAME}(?:(?:\p{{Lu}}\.[ \t]?){{1,2}}"
          rf"\p{{Lu}}\p{{Ll}}+|{_NAME})(?=[ \t]+\p{{Ll}}|[ \t]*[(,])", 0.55),
+        ("a name alone in brackets right after a noun of kinship or work: Neighbour (Jan Nowak), the plumber"
+         " (Ole Lund) (tenth round)",
+         rf"(?<=\b(?i:{_ROLE_WORD})[ \t]*\([ \t]*){_NOT_A_NAME}{_NOT_A_WORD_NAME}{_NAME}(?=[ \t]*\))", 0.55),
         ("a name opening a list item, then a dash or a bracket: - Ana Aeby – Head of Sales",
          rf"(?<=^[ \t]*[-*•·][ \t]+){_NOT_A_NAME}{_NOT_A_WORD_NAME}{_NAME}{_SEPARATOR}", 0.5),
     )

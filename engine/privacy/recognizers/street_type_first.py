@@ -32,6 +32,8 @@ _TYPES = (
     r"|ulitsa|prospekt|pr|pr-t|pereulok|per|naberezhnaya|nab|bulvar|bul|shosse|sh|ploshchad|proezd|pr-d"
     r"|alleya|all|tupik|vulytsia|vul|prosp|provulok|prov|ploshcha|naberezhna|bulv|uzviz|maidan"  # ru, uk
 )
+# A type word of under four letters without its dot needs a name in letters after it: "al 952 78937" is "al"
+# (Spanish "to the") and a phone number (tenth round), "ul 3 Maja 5" is lost with it
 # Type words that are also ordinary words: only with a house number
 _TYPES_WITH_NUMBER = r"Via|Place|Plaza|Route|Ronda|Jardim|Vila|Setor|Quadra|Sector|Polígono|Avenue|Av"
 # Without a number, a type word of under four letters counts only with its dot ("al. Jana Pawła"), "rue"
@@ -49,8 +51,8 @@ class StreetTypeFirstRecognizer(PatternTable):
     # (name, regular expression, score)
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("type word, name, number: ul. Miłosza 577, Vicolo Gaito, 8",
-         rf"(?<![\p{{L}}\d])(?i:{_TYPES})\.?{GAP}{_NAMES},?{GAP}(?:n[º°o]\.?[ \t]*)?{NUMBER}(?![\p{{L}}\d]){_TAIL}",
-         0.7),
+         rf"(?<![\p{{L}}\d])(?i:{_TYPES})(?:\.|(?<=\p{{L}}{{4}})|(?=[ \t]+\D)){GAP}{_NAMES},?{GAP}"
+         rf"(?:n[º°o]\.?[ \t]*)?{NUMBER}(?![\p{{L}}\d]){_TAIL}", 0.7),
         ("ambiguous type word, name, number: Via Roma 10, Ronda Isa Tejera 672",
          rf"(?<![\p{{L}}\d])(?:{_TYPES_WITH_NUMBER})\.?{GAP}{_NAMES},?{GAP}(?:n[º°o]\.?[ \t]*)?{NUMBER}"
          rf"(?![\p{{L}}\d]){_TAIL}", 0.6),
