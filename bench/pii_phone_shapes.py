@@ -1,6 +1,7 @@
 """Phone numbers of random shapes, in plain sentences: how many the detector finds (a tuning probe).
 
-    .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11] [--set cued|uncued|fresh|fresh2] [--show-misses]
+    .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11] [--set cued|uncued|fresh|fresh2]
+        [--numbers random|faker] [--show-misses]
 
 Numbers are drawn digit by digit in random groupings (a first group of one to five digits, then groups
 of two to four; one separator for the number, sometimes a different one after the first group) and
@@ -20,7 +21,12 @@ import argparse
 import random
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -71,11 +77,44 @@ def shape(rng: random.Random, styles: tuple[str, ...]) -> str:
             "bare": body}[rng.choice(styles)]
 
 
+def faker_numbers(seed: int) -> Callable[[], str]:
+    """Faker's phone numbers, one locale after another, from every locale outside the held-out list (and
+    dk_DK and ga_IE, the held-out countries' other names): the world's formats as Faker writes them (tenth
+    round). Numbers of under seven digits are service numbers ("112", "997"), not a person's, and left out."""
+    import faker.config
+    from faker import Faker
+    from pii_corpus import HELD_OUT_LOCALES
+
+    locales = [loc for loc in faker.config.AVAILABLE_LOCALES
+               if loc not in HELD_OUT_LOCALES and loc not in ("dk_DK", "ga_IE", "fr_QC")]
+    fakers = [fake for fake in map(Faker, locales) if _writes_phones(fake)]
+    for i, fake in enumerate(fakers):
+        fake.seed_instance(seed + i)
+    turn = iter(range(10**9))
+
+    def draw() -> str:
+        while True:  # a service number ("112", "997", "1303") is no one's personal data: drawn again
+            number = fakers[next(turn) % len(fakers)].phone_number()
+            if sum(ch.isdigit() for ch in number) >= 7:
+                return number
+
+    return draw
+
+
+def _writes_phones(fake: Faker) -> bool:
+    try:
+        return bool(fake.phone_number())
+    except AttributeError:  # a locale with no phone provider ("la")
+        return False
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=800)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--set", choices=("cued", "uncued", "fresh", "fresh2"), default="cued")
+    parser.add_argument("--numbers", choices=("random", "faker"), default="random",
+                        help="random shapes, or Faker's phone numbers of every locale outside the held-out list")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
 
@@ -92,11 +131,12 @@ def main() -> int:
     contexts = {"cued": CUED, "uncued": UNCUED, "fresh": FRESH, "fresh2": FRESH2}[args.set]
     styles = ("trunk", "cc", "cc0", "paren", "bare", "00") if args.set != "uncued" else (
         "trunk", "trunk", "cc", "cc0", "paren", "00")
+    draw = (lambda: shape(rng, styles)) if args.numbers == "random" else faker_numbers(args.seed)
     docs = []
     for i in range(args.docs):
-        number, context, name = shape(rng, styles), contexts[i % len(contexts)], names.name()
+        number, context, name = draw(), contexts[i % len(contexts)], names.name()
         before, _, after = context.partition("{p}")
-        other = shape(rng, styles)
+        other = draw()
         before = before.replace("{n}", name).replace("{q}", other)
         after = after.replace("{n}", name).replace("{q}", other)
         docs.append((context, before + number + after, len(before), len(before) + len(number)))

@@ -12,7 +12,8 @@ places settle it without a word around it:
   groups ("+420 601 234 567" found by its code, "602 345 678" further down): the same hand wrote both.
 * ``phones_alone_on_a_line``: the number, written as phones are written, is all its line holds, in a
   document in which a person was found (a notice: "It has a name tag (Nneka Okafor).\n600 758 709"); in two
-  groups ("63904 7924") where the line right before or after names the person (tenth round).
+  groups or one run that is no date ("63904 7924", "93737200") where the line right before or after names the
+  person (tenth round).
 * ``phones_beside_emails``: the number stands next to a found e-mail address (eighth round) or a found
   phone number (tenth round) on its line with nothing but a separator between them, as a CV header or a
   signature writes them ("277-11051 · norayr@example.am", "+44 20 7946 0000 | 78/016 6559"); a single run
@@ -26,9 +27,10 @@ places settle it without a word around it:
   the like is a document's, not a person's.
 * ``phones_closing_a_label_line``: the number, written as phones are written, ends its line after a label's
   colon or a question ("For urgent matters: 8250 06 57", "Questions? 97 07 46 76"), and the label is not a
-  document's ("Ticket: ...") (ninth round); two groups of three digits or more do there too ("Questions?
-  3435 1040"), and so does a number after a dash where a person is named before it on the line ("Neighbour
-  (Jan Nowak) has a key - 2505 91 898.") (tenth round).
+  document's ("Ticket: ...") (ninth round); two groups of three digits or more or a run of 8 to 12 digits
+  that is no date do there too ("Questions? 3435 1040", "For urgent matters: 2490055077"), and so does a
+  number after a dash where a person is named before it on the line ("Neighbour (Jan Nowak) has a key -
+  2505 91 898.") (tenth round).
 * ``phones_in_brackets_after_a_role``: the number stands alone in brackets right after a word for a person
   ("Her sister (5333 87496) will pick her up", "the plumber (0171 234 567)", tenth round).
 """
@@ -98,7 +100,7 @@ def phones_alone_on_a_line(text: str, spans: Sequence[Span], weak_phones: Sequen
         value = text[phone.start:phone.end]
         if text[line_start:line_end].strip() != value:
             return False
-        return written_in_groups(value) or (_TWO_GROUPS.fullmatch(value) is not None
+        return written_in_groups(value) or (_two_groups_or_a_run(value)
                                             and _name_on_next_line(text, line_start, line_end, spans))
 
     return _vouched(spans, weak_phones, alone)
@@ -179,6 +181,23 @@ def national_numbers_in_prose(text: str, spans: Sequence[Span], weak_phones: Seq
     return _vouched(spans, weak_phones, national)
 
 
+# ... or a bare run of 8 to 12 digits that is no date: "93737200", "13387942095", not "20240512" (tenth round)
+_BARE_RUN = regex.compile(r"\d{8,12}")
+_RUN_DATE = regex.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                          r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d")
+
+
+# ... or seven digits as small countries group them: "316 40 81", "583 3667", "398 0 861" (tenth round)
+_SEVEN = regex.compile(r"\d{3}(?:([ .\-])\d{2}\1\d{2}|[ .\-]\d{4}| \d \d{3})")
+
+
+def _two_groups_or_a_run(value: str) -> bool:
+    """Two groups of three digits or more, a run of 8 to 12 digits that is no date, or seven digits grouped."""
+    if _TWO_GROUPS.fullmatch(value) is not None or _SEVEN.fullmatch(value) is not None:
+        return True
+    return _BARE_RUN.fullmatch(value) is not None and _RUN_DATE.fullmatch(value) is None
+
+
 _DASH_END = regex.compile(r"\p{L}[ \t]+[-–—][ \t]*\Z")
 # Two groups of three digits or more, eight to eleven in all: "3435 1040", "8042.7184", "69280 042" (tenth round)
 _TWO_GROUPS = regex.compile(r"(?=(?:\D*\d){8,11}\D*\Z)\d{3,}[ .\-/]\d{3,}")
@@ -194,11 +213,11 @@ def phones_closing_a_label_line(text: str, spans: Sequence[Span], weak_phones: S
         value = text[phone.start:phone.end]
         if after.strip(" \t.") or _DOCUMENT_WORD.search(before) is not None:
             return False
+        if not (written_in_groups(value) or _two_groups_or_a_run(value)):
+            return False
         if _DASH_END.search(before) is not None:  # "Neighbour (Jan Nowak) has a key - 2474 0746."
-            return written_in_groups(value) and any(s.entity_type == "PERSON" and line_start <= s.start
-                                                    and s.end <= phone.start for s in spans)
-        return (_LABEL_END.search(before) is not None
-                and (written_in_groups(value) or _TWO_GROUPS.fullmatch(value) is not None))
+            return any(s.entity_type == "PERSON" and line_start <= s.start and s.end <= phone.start for s in spans)
+        return _LABEL_END.search(before) is not None
 
     return _vouched(spans, weak_phones, closing)
 
@@ -212,7 +231,8 @@ def phones_in_brackets_after_a_role(text: str, spans: Sequence[Span], weak_phone
 
     def bracketed(phone: Span) -> bool:
         value = text[phone.start:phone.end]
-        return (sum(shape(value)) >= 8 and (not value.isdigit() or value.startswith("0"))
+        return ((sum(shape(value)) >= 8 or _SEVEN.fullmatch(value) is not None)
+                and (not value.isdigit() or value.startswith("0"))
                 and text[phone.end:phone.end + 1] == ")" and not not_a_phone(value)
                 and _ROLE_THEN_BRACKET.search(text, max(0, phone.start - 40), phone.start) is not None)
 

@@ -145,3 +145,48 @@ def test_call_in_the_tuning_languages_is_a_phone_word(text: str, number: str) ->
 def test_a_number_beside_a_found_phone_with_only_a_separator_between() -> None:
     text = "Signature:\nMarek Kowalczyk\nSales\n+48 22 123 45 67 | 78/016 6559"
     assert {"+48 22 123 45 67", "78/016 6559"} <= set(phones(text))
+
+
+# Faker's formats of the world (bench/pii_phone_shapes.py --numbers faker), second half of the round
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Anna Berg\n210 1708301\n", "210 1708301"),               # an area code, a space, the number
+    ("Tel.: 583 3667", "583 3667"),                            # seven digits, three and four, after a label
+    ("Dear team,\nmy number changed to 316 40 81. Regards, Anna", "316 40 81"),  # own number, seven digits
+    ("Bel gerust: 62310188", "62310188"),                      # a bare run after a Dutch phone word
+])
+def test_more_national_shapes_after_a_cue_or_beside_a_name(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "Parcel for 1-23-1 Suzuki-cho, 541-0122 Matsuda-shi, tel. 070/1028451",  # a postcode before its town
+    "Office: 123 4567 EUR",                                      # an amount after a contact label
+    "Room 583 3667",                                             # no cue
+])
+def test_seven_digit_postcodes_amounts_and_uncued_numbers_stay(text: str) -> None:
+    assert "541-0122" not in phones(text)
+    assert "123 4567" not in phones(text)
+    assert "583 3667" not in phones(text)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Questions? 93737200", "93737200"),
+    ("For urgent matters: 316 40 81", "316 40 81"),
+    ("Anna Berg\n93737200\n", "93737200"),
+    ("Neighbour (Jan Nowak) has a key - 14562923203.", "14562923203"),
+    ("Her sister (583 3667) will pick her up.", "583 3667"),
+    ("If it fails again, 699 153 375 is the fastest way to me.", "699 153 375"),
+])
+def test_bare_runs_and_seven_digits_where_a_label_a_name_or_a_phrase_vouches(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "Date: 20240512",                 # a bare run that is a date
+    "Anna Berg\n20240512\n",
+    "Invoice no.: 93737200",          # a document's number
+    "If it fails again, 699 153 375 is the total.",
+])
+def test_dates_documents_and_other_phrases_stay(text: str) -> None:
+    assert phones(text) == []

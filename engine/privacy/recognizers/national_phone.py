@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from engine.privacy.recognizers.international_phone import EXTENSION, digits_before_extension
-from engine.privacy.recognizers.nearby_cue import CueBoostedTable
+from engine.privacy.recognizers.nearby_cue import PHONE_WORDS, CueBoostedTable
 
 
 class NationalPhoneRecognizer(CueBoostedTable):
@@ -40,6 +40,9 @@ class NationalPhoneRecognizer(CueBoostedTable):
         ("trunk prefix 8, ten digits in groups (ru/ua): 8 157 245 1958",
          r"(?<![\w+.\-])8[ \t\-]"
          r"\d{3}[ \t\-]\d{3}(?:[ \t\-]\d{2}[ \t\-]\d{2}|[ \t\-]\d{4})(?![\w\-]|[.,]\d)", 0.45),
+        ("an area code and the number split by a space, nine to eleven digits: 210 1708301, 30 12345678"
+         " (tenth round)",
+         r"(?<![\w+.\-,/])(?=\d{2,4}[ \t]\d{6,8}(?!\d))(?:\d[ \t]?){9,11}(?<=\d)(?![\w\-]|[.,]\d)", 0.2),
         ("two groups, eight or nine digits: 90-752227, 287.48759, 10.055739",
          r"(?<![\w+.\-,/])\d{2,3}[.\-/]\d{5,6}(?![\w\-]|[.,]\d)", 0.2),
         ("pairs joined by dashes (Denmark, Norway): 12-34-56-78",
@@ -47,13 +50,10 @@ class NationalPhoneRecognizer(CueBoostedTable):
         ("digits in groups of two to four: 608 919 667, 32 939 46 81",
          r"(?<![\w+.\-,])\d{2,4}(?:[ \t]\d{2,4}){2,4}(?![\w\-]|[.,]\d)", 0.2),
     )
-    CONTEXT: ClassVar[tuple[str, ...]] = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "contact",
-                                          "number", "reach", "dial", "telefon", "handy", "téléphone", "portable",
-                                          "ring", "tel.", "mob", "try", "telefone", "telefono", "teléfono", "puhelin",
-                                          "whatsapp", "voicemail", "sms", "hotline", "helpline", "landline", "text",
-                                          "queries", "enquiries", "inquiries", "kontakt",
-                                          "mobil", "tlf", "tfn", "gsm", "celular", "telemóvel", "telemovel", "puh",
-                                          "mobiili")
+    # the words that mean a telephone, and a few that come with phone numbers more often than not here
+    CONTEXT: ClassVar[tuple[str, ...]] = (*PHONE_WORDS, "contact", "number", "try", "voicemail", "hotline",
+                                          "helpline", "text", "queries", "enquiries", "inquiries", "kontakt",
+                                          "puhelin")
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if 8 <= digits_before_extension(pattern_text) <= 12 else False

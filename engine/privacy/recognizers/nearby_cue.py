@@ -66,7 +66,9 @@ _CUE_AFTER = regex.compile(
     r"(?:(?:mobile|cell|home|work|office|direct|private)[ \t]+)?(?:number|phone|line|landline|mobile|cell)\b"
     r"|or[ \t]+(?:my|our|the|his|her)[ \t]+(?:(?:mobile|cell|home|work|office|direct|private)[ \t]+)?"
     r"(?:number|phone|line|landline|mobile|cell)\b"
-    # "... under 'daytime number'", "... as callback number" (tenth round)
+    # "... under 'daytime number'", "... as callback number", "... is the fastest way to me" (tenth round)
+    r"|is[ \t]+the[ \t]+(?:fastest|quickest|best|easiest|surest)[ \t]+way[ \t]+to[ \t]+(?:reach[ \t]+|get[ \t]+)?"
+    r"(?:me|us|him|her|them)\b"
     r"|(?:as|under)[ \t]+(?:(?:the|my|our|his|her|their|a)[ \t]+)?[\"'‘“]?(?:daytime|evening|home|work|office|mobile"
     r"|cell|private|contact|callback|call-back|emergency|phone)[ \t]+(?:number|phone|no\b))")
 
@@ -79,12 +81,12 @@ def has_cue_after(text: str, end: int) -> bool:
 def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WINDOW,
                    contact_labels: bool = True) -> bool:
     """A word among the ``window`` words before ``start`` is a cue, or starts with one of four letters or more;
-    or a short phone label ("M:", "T:") or, with ``contact_labels``, a contact label ("emergency:") stands
-    right before ``start``, or an own-number phrase ("my new number is") or what to do if something goes
+    or a short phone label ("M:", "T:") or an own-number phrase ("my new number is") stands right before
+    ``start``, or, with ``contact_labels``, a contact label ("emergency:") or what to do if something goes
     wrong ("if problems")."""
     before = text[max(0, start - 40):start]
-    if _SHORT_LABEL.search(before) or (contact_labels and (_CONTACT_LABEL.search(before)
-                                                           or _OWN_NUMBER.search(before) or _IF_NEEDED.search(before))):
+    if _SHORT_LABEL.search(before) or _OWN_NUMBER.search(before) or (
+            contact_labels and (_CONTACT_LABEL.search(before) or _IF_NEEDED.search(before))):
         return True
     words = [w.strip(".").casefold() for w in _WORD.findall(text[max(0, start - 12 * window):start])][-window:]
     cue_set = {c.casefold().strip(".") for c in cues}

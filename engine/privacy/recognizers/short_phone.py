@@ -1,7 +1,8 @@
 """Six- and seven-digit national numbers of small countries: "75 65 88", "980 85 78", "4 903 82".
 
 Luxembourg, Liechtenstein, Iceland and others write local numbers with six or seven digits in groups.
-So few digits are taken only in three groups, or seven in one run (sixth round), and only where a word
+So few digits are taken only in three groups, or seven in one run (sixth round) or in groups of three
+and four (tenth round), and only where a word
 that means a phone is among the
 last few words ("Tel: 75 65 88", "reached on 183 63 47"): "number" and "contact" are not enough, since
 order and ticket numbers come with them. Without such a word the candidate stays under the threshold
@@ -20,6 +21,9 @@ class ShortNationalPhoneRecognizer(CueBoostedTable):
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("six or seven digits in three groups: 75 65 88, 980 85 78, 4 903 82, 248 1 020",
          r"(?<![\w+.\-,/:])\d{1,3}[ .\-]\d{1,3}[ .\-]\d{2,3}(?![\w\-:/]|[.,]\d)", 0.2),
+        ("seven digits in two groups, three and four, after a phone word: Tel.: 583 3667, call 555-0142"
+         " (tenth round); not a postcode before its town: 541-0122 Matsuda-shi",
+         r"(?<![\w+.\-,/:])\d{3}[ .\-]\d{4}(?![\w\-:/]|[.,]\d|(?-i:[ \t]+\p{Lu}\p{Ll}))", 0.1),
         ("seven digits in one run after a phone word: landline 8009219, call me on 8008605",
          # not a postcode before its town: "106 Of. 841, 9216970 Toltén"
          r"(?<![\w+.\-,/:])\d{7}(?![\w\-:/]|[.,]\d|(?-i:[ \t]+\p{Lu}\p{Ll}))", 0.1),
