@@ -1,6 +1,6 @@
 """Phone numbers of random shapes, in plain sentences: how many the detector finds (a tuning probe).
 
-    .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11] [--set cued|uncued|fresh|fresh2]
+    .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11] [--set cued|uncued|fresh|fresh2|neighbours]
         [--numbers random|faker] [--show-misses]
 
 Numbers are drawn digit by digit in random groupings (a first group of one to five digits, then groups
@@ -9,7 +9,8 @@ written with a trunk 0, a country code ("+46 ", "+46 (0)", "0046 "), an area cod
 ``cued`` puts them in sentences with a phone word, a label or a name before them; ``uncued`` (trunk and
 country-code shapes only) in sentences with no phone word; ``fresh`` (all shapes) in twenty frames written
 in the ninth round (messages, lists, notes), ``fresh2`` in twenty more written in the tenth (a CSV row, a
-chat line, a signature, labels in German, French, Polish, Dutch and Spanish). No Faker phone format and no
+chat line, a signature, labels in German, French, Polish, Dutch and Spanish), ``neighbours`` in twenty with
+other personal data beside the number (an address, an e-mail address, an IBAN, a date). No Faker phone format and no
 corpus split is used (Faker gives only the names: en_GB, and for ``fresh2`` six tuning locales): this probe
 is the project's own, written to find shapes the national patterns miss (seventh round), and is tuned on;
 the held-out part of bench/pii_heldout.py is what measures.
@@ -57,6 +58,16 @@ FRESH2 = ("Re: your callback request\n{n} - {p}\nBest time: mornings", "Name;Pho
           "Transcript: caller gave {p} as callback number.", "Signature:\n{n}\nSales\n{p} | {q}",
           "Out of office. In urgent cases please contact {n} on {p}.", "Old: {q}\nNew: {p}", "{p}\n{n}\n",
           "Her sister ({p}) will pick her up.", "The form lists {p} under 'daytime number'.")
+# Frames written later in the tenth round: the number beside other personal data (an address, an e-mail
+# address, an IBAN, a date of birth) in records, headers and blocks; run once before any rule was changed
+# for them (BENCHMARKS.md).
+NEIGHBOURS = ("{n}, {a}, {p}", "{a}\n{p}\n{e}", "IBAN {i} / Tel. {p}", "Born {d}, phone {p}",
+              "{n}\n{a}\nT {p} | E {e}", "Ship to: {n}, {a} ({p})", "{p}, {e}, {a}",
+              "Patient: {n}\nDOB: {d}\nContact: {p}", "Guest {n} - room 214 - {p}", "{n} ({d}) {p}",
+              "Customer: {n}; Address: {a}; Phone: {p}; Email: {e}", "Sender: {e}\nCallback: {p}",
+              "Delivery to {a}. Driver to ring {p} on arrival.", "From {n} <{e}>\nSent: {d}\nMobile: {p}",
+              "{a} · {p}", "Contact person {n}, {p}, {e}", "{n}\t{p}\t{e}\t{a}", "Emergency: {n} ({d}), {p}",
+              "{n} | IBAN {i} | {p}", "Booking for {n} on {d}, confirmation sent to {p} by SMS.")
 COUNTRY_CODES = (30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 351, 352, 353, 354, 356, 358,
                  359, 370, 371, 372, 380, 385, 386, 420, 421, 55, 54, 56, 57, 61, 64, 81, 82, 90, 971)
 
@@ -112,7 +123,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=800)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--set", choices=("cued", "uncued", "fresh", "fresh2"), default="cued")
+    parser.add_argument("--set", choices=("cued", "uncued", "fresh", "fresh2", "neighbours"), default="cued")
     parser.add_argument("--numbers", choices=("random", "faker"), default="random",
                         help="random shapes, or Faker's phone numbers of every locale outside the held-out list")
     parser.add_argument("--show-misses", action="store_true")
@@ -126,9 +137,10 @@ def main() -> int:
     from pii_quality import airlock_spans
 
     rng = random.Random(args.seed)
-    names = Faker(["en_GB", "de_DE", "fr_FR", "es_ES", "pl_PL", "nl_NL"] if args.set == "fresh2" else "en_GB")
+    names = Faker(["en_GB", "de_DE", "fr_FR", "es_ES", "pl_PL", "nl_NL"] if args.set in ("fresh2", "neighbours")
+                  else "en_GB")
     names.seed_instance(args.seed)
-    contexts = {"cued": CUED, "uncued": UNCUED, "fresh": FRESH, "fresh2": FRESH2}[args.set]
+    contexts = {"cued": CUED, "uncued": UNCUED, "fresh": FRESH, "fresh2": FRESH2, "neighbours": NEIGHBOURS}[args.set]
     styles = ("trunk", "cc", "cc0", "paren", "bare", "00") if args.set != "uncued" else (
         "trunk", "trunk", "cc", "cc0", "paren", "00")
     draw = (lambda: shape(rng, styles)) if args.numbers == "random" else faker_numbers(args.seed)
@@ -137,8 +149,13 @@ def main() -> int:
         number, context, name = draw(), contexts[i % len(contexts)], names.name()
         before, _, after = context.partition("{p}")
         other = draw()
-        before = before.replace("{n}", name).replace("{q}", other)
-        after = after.replace("{n}", name).replace("{q}", other)
+        values = {"{n}": name, "{q}": other}
+        if args.set == "neighbours":
+            values |= {"{a}": f"{names.street_address()}, {names.postcode()} {names.city()}", "{e}": names.email(),
+                       "{i}": names.iban(), "{d}": names.date_of_birth().strftime(rng.choice(("%d.%m.%Y", "%Y-%m-%d",
+                                                                                                 "%d/%m/%Y")))}
+        for key, value in values.items():
+            before, after = before.replace(key, value), after.replace(key, value)
         docs.append((context, before + number + after, len(before), len(before) + len(number)))
     found = airlock_spans([text for _, text, _, _ in docs], workers=2)
     missed = [(context, text[s:e]) for (context, text, s, e), spans in zip(docs, found, strict=True)

@@ -43,9 +43,10 @@ _NAME_BEFORE = regex.compile(
 _BEFORE_ONE_WORD = regex.compile(
     r"(?:\A|:|\b(?i:call|text|ring|phone|contact|message|ask[ \t]+for|or|and|try))[ \t]*\Z")
 # ... and between a name and the number after it: a separator (a slash, bar or dot as lists write them), a
+# bracketed word or date ("Ana Pérez (12.03.1984), ..." tenth round), a
 # line break (a signature's next line), one lower-case word, an opening bracket ("Mira Lind (601 234 567)";
 # "Jan Nowak <601 234 567>" as a mail header writes an address, tenth round)
-_GAP_AFTER_NAME = regex.compile(r"\A[ \t]*(?:[,;]|:|[-–—/|·•]|\([\p{L}\d ]{1,20}\))?[ \t]*(?:,|:|[-–—])?[ \t]*"
+_GAP_AFTER_NAME = regex.compile(r"\A[ \t]*(?:[,;]|:|[-–—/|·•]|\([\p{L}\d .\-/]{1,20}\))?[ \t]*(?:,|:|[-–—])?[ \t]*"
                                 r"(?:\r?\n[ \t]*)?(?:(?P<word>\p{Ll}+)[ \t]*:?[ \t]*)?[(<]?[ \t]*\Z")
 NOT_NAME_WORDS = frozenset({
     "service", "services", "support", "office", "desk", "team", "centre", "center", "line", "hotline", "helpline",

@@ -23,7 +23,7 @@ from engine.privacy.phone_rows import (
     names_a_document,
     national_numbers_in_prose,
     phones_alone_on_a_line,
-    phones_beside_emails,
+    phones_beside_contact_data,
     phones_closing_a_label_line,
     phones_in_brackets_after_a_role,
     phones_in_record_rows,
@@ -203,7 +203,7 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
         settled = [*(s for s in settled if s not in replaced), *found]
     if "PHONE_NUMBER" not in ignored:
         for phones in (phones_after_names, phones_in_record_rows, phones_like_found_ones, phones_alone_on_a_line,
-                       phones_beside_emails, phones_with_call_times, national_numbers_in_prose,
+                       phones_beside_contact_data, phones_with_call_times, national_numbers_in_prose,
                        phones_closing_a_label_line, phones_in_brackets_after_a_role):
             settled.extend(phones(text, settled, weak_phones))
     return sorted(settled, key=lambda s: (s.start, s.end))

@@ -11,13 +11,14 @@ places settle it without a word around it:
 * ``phones_like_found_ones``: the document already holds a found phone number written in the same
   groups ("+420 601 234 567" found by its code, "602 345 678" further down): the same hand wrote both.
 * ``phones_alone_on_a_line``: the number, written as phones are written, is all its line holds, in a
-  document in which a person was found (a notice: "It has a name tag (Nneka Okafor).\n600 758 709"); in two
-  groups or one run that is no date ("63904 7924", "93737200") where the line right before or after names the
-  person (tenth round).
-* ``phones_beside_emails``: the number stands next to a found e-mail address (eighth round) or a found
-  phone number (tenth round) on its line with nothing but a separator between them, as a CV header or a
-  signature writes them ("277-11051 · norayr@example.am", "+44 20 7946 0000 | 78/016 6559"); a single run
-  of digits without a trunk 0 ("20240512", a date or an order) is not taken.
+  document in which a person was found (a notice: "It has a name tag (Nneka Okafor).\n600 758 709"); also in
+  two groups or one run that is no date ("63904 7924", "93737200") where the line right before or after holds
+  a name, an address or an e-mail address (a contact card, tenth round).
+* ``phones_beside_contact_data``: the number stands next to a found e-mail address (eighth round), phone
+  number, street address or IBAN (tenth round) on its line with nothing but a separator between them, as a
+  CV header, a signature or a record writes them ("277-11051 · norayr@example.am", "+44 20 7946 0000 |
+  78/016 6559", "Hauptstr. 5, 10115 Berlin (030 1234567)"); a single run of digits without a trunk 0 only
+  where it is no date ("20240512") and not beside an IBAN.
 * ``phones_with_call_times``: the number, written as phones are written, is followed on its line by when to
   call, in brackets or after a dash or comma: "0176 1234567 (evenings)", "000/1170041 (Uche, after 6)",
   "601 234 567 - weekdays only" (ninth round). Nothing but a telephone is reached at a time of day.
@@ -91,44 +92,58 @@ def phones_like_found_ones(text: str, spans: Sequence[Span], weak_phones: Sequen
 
 
 def phones_alone_on_a_line(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
-    """Weak phone candidates written as phones that fill their line, where the document names a person."""
-    if not any(s.entity_type == "PERSON" for s in spans):
-        return []
+    """Weak phone candidates written as phones that fill their line, where the document names a person or
+    the line right before or after holds a name, an address or an e-mail address."""
+    someone = any(s.entity_type == "PERSON" for s in spans)
 
     def alone(phone: Span) -> bool:
         line_start, line_end = line_around(text, phone.start, phone.end)
         value = text[phone.start:phone.end]
         if text[line_start:line_end].strip() != value:
             return False
-        return written_in_groups(value) or (_two_groups_or_a_run(value)
-                                            and _name_on_next_line(text, line_start, line_end, spans))
+        if written_in_groups(value) and someone:
+            return True
+        return ((written_in_groups(value) or _two_groups_or_a_run(value))
+                and _data_on_next_line(text, line_start, line_end, spans))
 
     return _vouched(spans, weak_phones, alone)
 
 
-def _name_on_next_line(text: str, line_start: int, line_end: int, spans: Sequence[Span]) -> bool:
-    """A found PERSON on the line right before or right after: a contact card's two lines."""
+_CARD_DATA = frozenset({"PERSON", "EMAIL_ADDRESS", "STREET_ADDRESS"})
+
+
+def _data_on_next_line(text: str, line_start: int, line_end: int, spans: Sequence[Span]) -> bool:
+    """A found name, address or e-mail address on the line right before or right after: a contact card."""
     before = text.rfind("\n", 0, max(0, line_start - 1)) + 1
     after = text.find("\n", line_end + 1)
     after = len(text) if after < 0 else after
-    return any(s.entity_type == "PERSON" and before <= s.start and s.end <= after for s in spans)
+    return any(s.entity_type in _CARD_DATA and before <= s.start and s.end <= after for s in spans)
 
 
+# Only a separator between two pieces of contact data; an opening bracket before the number too
 _SEPARATOR_ONLY = regex.compile(r"[ \t]*[·•|,;/–—-]?[ \t]*")
+_SEPARATOR_BEFORE = regex.compile(r"[ \t]*(?:[·•|,;/–—-]|\()?[ \t]*")
+_CONTACT_DATA = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "IBAN_CODE"})
 
 
-def phones_beside_emails(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
-    """Weak phone candidates of 8 to 13 digits with a found e-mail address or phone number right before or
-    after them on their line, only a separator between ("{phone} | {weak}", tenth round)."""
-    emails = [s for s in spans if s.entity_type in ("EMAIL_ADDRESS", "PHONE_NUMBER")]
+def phones_beside_contact_data(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
+    """Weak phone candidates of 8 to 13 digits with a found e-mail address, phone number, street address or
+    IBAN right before or after them on their line, only a separator between ("{phone} | {weak}", "{address}
+    · {weak}", "{address} ({weak})", tenth round); a single run of digits only beside an e-mail address, a
+    phone number or an address, and not a date."""
+    data = [s for s in spans if s.entity_type in _CONTACT_DATA]
 
     def beside(phone: Span) -> bool:
         value = text[phone.start:phone.end]
         groups = shape(value)
-        if not 8 <= sum(groups) <= 13 or (len(groups) < 2 and not value.lstrip("(").startswith(("0", "+"))):
+        if not 8 <= sum(groups) <= 13:
             return False
-        return any(_SEPARATOR_ONLY.fullmatch(text[phone.end:e.start]) if e.start >= phone.end else
-                   e.end <= phone.start and _SEPARATOR_ONLY.fullmatch(text[e.end:phone.start]) for e in emails)
+        run = len(groups) < 2 and not value.lstrip("(").startswith(("0", "+"))
+        if run and _RUN_DATE.fullmatch(value) is not None:
+            return False
+        return any((not run or d.entity_type != "IBAN_CODE") and (
+            _SEPARATOR_ONLY.fullmatch(text[phone.end:d.start]) if d.start >= phone.end else
+            d.end <= phone.start and _SEPARATOR_BEFORE.fullmatch(text[d.end:phone.start])) for d in data)
 
     return _vouched(spans, weak_phones, beside)
 

@@ -190,3 +190,26 @@ def test_bare_runs_and_seven_digits_where_a_label_a_name_or_a_phrase_vouches(tex
 ])
 def test_dates_documents_and_other_phrases_stay(text: str) -> None:
     assert phones(text) == []
+
+
+# The number beside other personal data (bench/pii_phone_shapes.py --set neighbours)
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Bahnhofstraße 12, 10115 Berlin · 37132 9148", "37132 9148"),
+    ("Hauptstraße 5, 10115 Berlin\n63317 47 19\nanna.berg@example.org", "63317 47 19"),
+    ("93737200, anna.berg@example.org, Hauptstraße 5", "93737200"),
+    ("Emergency: Ana Pérez (12.03.1984), 934 498 19", "934 498 19"),
+    ("Booking for Ana Pérez on 2025-03-12, confirmation sent to 3890-6267 by SMS.", "3890-6267"),
+])
+def test_a_number_beside_an_address_an_email_a_dated_name_or_sent_by_sms(text: str, number: str) -> None:
+    assert number in phones(text)
+
+
+@pytest.mark.parametrize("text", [
+    "IBAN DE89370400440532013000 / 12345678",         # a bare run beside an IBAN: an account number
+    "anna.berg@example.org, 20240512",                 # a bare run that is a date
+    "Hauptstraße 5, 10115 Berlin\n20240512\n",
+    "The report was sent to 3890-6267 by courier.",
+])
+def test_bare_runs_beside_an_iban_dates_and_other_ways_of_sending_stay(text: str) -> None:
+    assert phones(text) == []

@@ -66,7 +66,9 @@ _CUE_AFTER = regex.compile(
     r"(?:(?:mobile|cell|home|work|office|direct|private)[ \t]+)?(?:number|phone|line|landline|mobile|cell)\b"
     r"|or[ \t]+(?:my|our|the|his|her)[ \t]+(?:(?:mobile|cell|home|work|office|direct|private)[ \t]+)?"
     r"(?:number|phone|line|landline|mobile|cell)\b"
-    # "... under 'daytime number'", "... as callback number", "... is the fastest way to me" (tenth round)
+    # "... under 'daytime number'", "... as callback number", "... is the fastest way to me", "... by SMS"
+    # (tenth round)
+    r"|(?:by|via|per)[ \t]+(?:sms|text(?:[ \t]+message)?|whatsapp|phone|telephone)\b"
     r"|is[ \t]+the[ \t]+(?:fastest|quickest|best|easiest|surest)[ \t]+way[ \t]+to[ \t]+(?:reach[ \t]+|get[ \t]+)?"
     r"(?:me|us|him|her|them)\b"
     r"|(?:as|under)[ \t]+(?:(?:the|my|our|his|her|their|a)[ \t]+)?[\"'‘“]?(?:daytime|evening|home|work|office|mobile"

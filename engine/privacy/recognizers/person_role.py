@@ -35,7 +35,8 @@ _ROLE = (r"(?:[Mm]anager|[Ss]upervisor|[Bb]eneficiary|[Pp]ayee|[Pp]ayer|[Cc]alle
          r"|[Tt]eacher|[Ss]tudent|[Cc]andidate|[Oo]rgani[sz]er|[Pp]articipants?|[Ii]nvitees?|[Cc]ontact|[Cc]lient"
          r"|[Bb]uyer|[Ss]eller|[Vv]endor[ \t]+contact|[Gg]uarantor|[Ss]pouse|[Pp]artner|[Pp]arent|[Gg]uardian"
          r"|[Aa]ssignee|[Rr]eviewer|[Aa]pprover|[Ss]ender|[Aa]ddressee|[Cc]onsignee|[Ee]mployer"
-         r"|[Pp]atient|[Rr]esident|[Pp]assenger|[Tt]raveller|[Tt]raveler|[Ll]ead|[Cc]oordinator|[Rr]epresentative)")
+         r"|[Pp]atient|[Rr]esident|[Pp]assenger|[Tt]raveller|[Tt]raveler|[Ll]ead|[Cc]oordinator|[Rr]epresentative"
+         r"|[Ee]mergency|[Nn]ext[ \t]+of[ \t]+kin)")  # "Emergency: Ana Pérez (12.03.1984), ..." (tenth round)
 # "<word> name:" names a person unless the word says otherwise ("Company name:", "File name:")
 _NOT_PERSONAL_NAME = (r"(?!(?:[Cc]ompany|[Pp]roduct|[Ff]ile|[Uu]ser|[Hh]ost|[Dd]omain|[Bb]rand|[Pp]roject|[Bb]ank"
                       r"|[Ss]hop|[Ss]tore|[Bb]usiness|[Tt]rading|[Ss]treet|[Dd]evice|[Mm]odel|[Tt]eam"
