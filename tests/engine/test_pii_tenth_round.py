@@ -39,20 +39,17 @@ def test_a_date_pattern_continued_by_its_own_separator_is_part_of_a_longer_numbe
     assert not any(t == "DATE_TIME" for t, _ in found(text))
 
 
-@pytest.mark.parametrize(("text", "inside"), [
-    ("1.01.1337.383", True),
-    ("call 44.12.03.2024", True),
-    ("Date: 2024-03-11/2024-03-12", False),    # two dates, another separator between
-    ("From 11.03.2024-12.03.2024", False),
-    ("Born 12.03.1984.", False),               # the sentence's full stop, no digit after it
+@pytest.mark.parametrize(("text", "date", "inside"), [
+    ("1.01.1337.383", "1.01.1337", True),
+    ("call 44.12.03.2024", "12.03.2024", True),
+    ("Date: 2024-03-11/2024-03-12", "2024-03-11", False),    # two dates, another separator between
+    ("From 11.03.2024-12.03.2024", "12.03.2024", False),
+    ("Born 12.03.1984.", "12.03.1984", False),               # the sentence's full stop, no digit after it
 ])
-def test_inside_a_longer_number(text: str, inside: bool) -> None:
-    start = next(i for i, ch in enumerate(text) if ch.isdigit() and (i == 0 or not text[i - 1].isdigit()))
-    dates = {"1.01.1337.383": (0, 9), "call 44.12.03.2024": (8, 18), "Date: 2024-03-11/2024-03-12": (6, 16),
-             "From 11.03.2024-12.03.2024": (5, 15), "Born 12.03.1984.": (5, 15)}
-    s, e = dates[text]
-    assert start <= s
-    assert inside_a_longer_number(text, Span("DATE_TIME", s, e, 0.6, "DateRecognizer")) is inside
+def test_inside_a_longer_number(text: str, date: str, inside: bool) -> None:
+    start = text.index(date)
+    span = Span("DATE_TIME", start, start + len(date), 0.6, "DateRecognizer")
+    assert inside_a_longer_number(text, span) is inside
 
 
 def test_date_ranges_stay_two_dates() -> None:
