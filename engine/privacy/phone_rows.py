@@ -74,6 +74,23 @@ def _thousands(value: str, groups: tuple[int, ...]) -> bool:
     return groups[0] <= 3 and all(g == 3 for g in groups[1:]) and len(separators) == 1 and groups[0] != 3
 
 
+# Two groups of three digits or more, eight to eleven in all: "3435 1040", "8042.7184", "69280 042" (tenth round)
+_TWO_GROUPS = regex.compile(r"(?=(?:\D*\d){8,11}\D*\Z)\d{3,}[ .\-/]\d{3,}")
+# A bare run of 8 to 12 digits that is no date: "93737200", "13387942095", not "20240512" (tenth round)
+_BARE_RUN = regex.compile(r"\d{8,12}")
+_RUN_DATE = regex.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                          r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d")
+# Seven digits as small countries group them: "316 40 81", "583 3667", "398 0 861" (tenth round)
+_SEVEN = regex.compile(r"\d{3}(?:([ .\-])\d{2}\1\d{2}|[ .\-]\d{4}| \d \d{3})")
+
+
+def _two_groups_or_a_run(value: str) -> bool:
+    """Two groups of three digits or more, a run of 8 to 12 digits that is no date, or seven digits grouped."""
+    if _TWO_GROUPS.fullmatch(value) is not None or _SEVEN.fullmatch(value) is not None:
+        return True
+    return _BARE_RUN.fullmatch(value) is not None and _RUN_DATE.fullmatch(value) is None
+
+
 def phones_in_record_rows(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
     """Weak phone candidates that overlap nothing found and stand as a whole cell of a delimited row."""
     return _vouched(spans, weak_phones, lambda phone: written_in_groups(text[phone.start:phone.end])
@@ -196,28 +213,7 @@ def national_numbers_in_prose(text: str, spans: Sequence[Span], weak_phones: Seq
     return _vouched(spans, weak_phones, national)
 
 
-# ... or a bare run of 8 to 12 digits that is no date: "93737200", "13387942095", not "20240512" (tenth round)
-_BARE_RUN = regex.compile(r"\d{8,12}")
-_RUN_DATE = regex.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-                          r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d")
-
-
-# ... or seven digits as small countries group them: "316 40 81", "583 3667", "398 0 861" (tenth round)
-_SEVEN = regex.compile(r"\d{3}(?:([ .\-])\d{2}\1\d{2}|[ .\-]\d{4}| \d \d{3})")
-
-
-def _two_groups_or_a_run(value: str) -> bool:
-    """Two groups of three digits or more, a run of 8 to 12 digits that is no date, or seven digits grouped."""
-    if _TWO_GROUPS.fullmatch(value) is not None or _SEVEN.fullmatch(value) is not None:
-        return True
-    return _BARE_RUN.fullmatch(value) is not None and _RUN_DATE.fullmatch(value) is None
-
-
 _DASH_END = regex.compile(r"\p{L}[ \t]+[-–—][ \t]*\Z")
-# Two groups of three digits or more, eight to eleven in all: "3435 1040", "8042.7184", "69280 042" (tenth round)
-_TWO_GROUPS = regex.compile(r"(?=(?:\D*\d){8,11}\D*\Z)\d{3,}[ .\-/]\d{3,}")
-
-
 def phones_closing_a_label_line(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
     """Weak phone candidates written as phones that end their line right after a colon or a question mark,
     unless the line names a document's number ("Ticket: 22 123 45 67")."""
