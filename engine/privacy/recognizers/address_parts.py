@@ -43,7 +43,7 @@ POSTCODE = (
 # A town after its postcode: "Berlin", "Groß-Gerau", "Bosch en Duin", "'s-Heer Hendrikskinderen"
 TOWN = (r"(?:['’]s-)?\p{Lu}\p{L}*(?:[\-'’]\p{L}+|[ ]\p{Lu}\p{L}*"
         r"|[ ](?:en|de|da|do|dos|das|am|an|im|der|sur|la|le|sous|upon|on)[ ]\p{Lu}\p{L}*){0,3}"
-        r"(?:[ \t]*\([\p{L}. ]{1,20}\))?")
+        r"(?:[ \t]*\(\p{Lu}[\p{L}. ]{0,19}\))?")  # a province in brackets, "(RM)"; not a note, "(ring twice)"
 # "12345 Town", "Town, 12345", "Town (RM)", "Town, ST 12345", "London NW1 6XE"; a region between the town
 # and the postcode: "Kevintown, NSW, 2956", "Malang, Sulawesi Utara 82389", "Renca, Región Metropolitana,
 # 5561720"; a postcode of three and four digits before the town: "057-0009 Saito-shi"

@@ -20,7 +20,9 @@ _LABEL = (
     r"|address(?:[ \t]+of[ \t]+[a-z ]{1,30})?|street(?:[ \t]+and[ \t]+number)?|adresse|anschrift|dirección"
     r"|domicilio|indirizzo|endereço|morada|adres|adresa|adress|osoite|cím|lakcím|bydliště|adresse postale)"
 )
-_CLAUSE_WORD = r"(?:[\p{Lu}\d][\p{L}\d'’./\-]*|(?:de|la|del|do|da|di|van|der|am|an|bis|ter|d\.|k\.|str\.|apt\.?))"
+# (a small word whole: "la" of "last month" is no particle, tenth round)
+_CLAUSE_WORD = (r"(?:[\p{Lu}\d][\p{L}\d'’./\-]*|(?:de|la|del|do|da|di|van|der|am|an|bis|ter)(?!\p{L})"
+                r"|d\.|k\.|str\.|apt\.?)")
 
 
 class LabelledAddressRecognizer(PatternTable):
