@@ -29,6 +29,15 @@ HELD_OUT_LOCALES = ("cs_CZ", "fi_FI", "hu_HU", "sv_SE", "pt_BR", "uk_UA", "da_DK
                     "de_AT", "en_IE")
 Gold = tuple[str, int, int]  # (type, start, end)
 
+
+def locales_outside_held_out() -> list[str]:
+    """Every Faker locale the probes may draw from: all but the held-out ones, their countries' other names
+    (dk_DK, ga_IE) and a deprecated copy of a tuning locale (fr_QC)."""
+    import faker.config
+
+    return [loc for loc in faker.config.AVAILABLE_LOCALES
+            if loc not in HELD_OUT_LOCALES and loc not in ("dk_DK", "ga_IE", "fr_QC")]
+
 _CYRILLIC = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієїґ",
     ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
