@@ -1,6 +1,7 @@
 """Phone numbers of random shapes, in plain sentences: how many the detector finds (a tuning probe).
 
-    .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11] [--set cued|uncued|fresh|fresh2|neighbours]
+    .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11]
+        [--set cued|uncued|fresh|fresh2|neighbours|fresh3]
         [--numbers random|faker] [--show-misses]
 
 Numbers are drawn digit by digit in random groupings (a first group of one to five digits, then groups
@@ -68,6 +69,19 @@ NEIGHBOURS = ("{n}, {a}, {p}", "{a}\n{p}\n{e}", "IBAN {i} / Tel. {p}", "Born {d}
               "Delivery to {a}. Driver to ring {p} on arrival.", "From {n} <{e}>\nSent: {d}\nMobile: {p}",
               "{a} · {p}", "Contact person {n}, {p}, {e}", "{n}\t{p}\t{e}\t{a}", "Emergency: {n} ({d}), {p}",
               "{n} | IBAN {i} | {p}", "Booking for {n} on {d}, confirmation sent to {p} by SMS.")
+# Frames written in the eleventh round (2026-12-07), after everything above was tuned on: structured records
+# (a log line, JSON, a vCard, a Markdown table), one-letter signature labels, symbols, and labels in Italian,
+# Spanish, French, German, Polish, Dutch and Turkish; names from ten locales outside the held-out list. Run
+# once before any rule was changed for them (BENCHMARKS.md).
+FRESH3 = ("Cellulare: {p}", "Ordre 4471 - client {n} - t\u00e9l {p}", "| {n} | {p} | open |",
+          "name={n} phone={p} status=open", '{"name": "{n}", "phone": "{p}"}',
+          "BEGIN:VCARD\nFN:{n}\nTEL;TYPE=cell:{p}\nEND:VCARD", "{n}\nM: {p}\nT: {q}", "\u260e {p}",
+          "ph. {p} (after 5pm)", "Callback requested by {n} ({p}) re: invoice 20931",
+          "Ticket #55120 opened by {n}. Contact number on file: {p}.", "tel. kom. {p}",
+          "Driver {n} can be contacted via {p} or radio channel 4.", "Tel./Fax {p}",
+          "{n} rang from {p} about the boiler.", "SMS to {p}: your appointment is confirmed for Tuesday.",
+          "N\u00ba de tel\u00e9fono: {p}", "Telefonnummer: {p}", "Cep: {p}", "Telefoonnummer {n}: {p}")
+FRESH3_NAMES = ["en_GB", "en_AU", "en_IN", "de_DE", "fr_FR", "es_ES", "it_IT", "pl_PL", "nl_NL", "tr_TR"]
 COUNTRY_CODES = (30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 351, 352, 353, 354, 356, 358,
                  359, 370, 371, 372, 380, 385, 386, 420, 421, 55, 54, 56, 57, 61, 64, 81, 82, 90, 971)
 
@@ -120,7 +134,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=800)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--set", choices=("cued", "uncued", "fresh", "fresh2", "neighbours"), default="cued")
+    parser.add_argument("--set", choices=("cued", "uncued", "fresh", "fresh2", "neighbours", "fresh3"), default="cued")
     parser.add_argument("--numbers", choices=("random", "faker"), default="random",
                         help="random shapes, or Faker's phone numbers of every locale outside the held-out list")
     parser.add_argument("--show-misses", action="store_true")
@@ -134,10 +148,11 @@ def main() -> int:
     from pii_quality import airlock_spans
 
     rng = random.Random(args.seed)
-    names = Faker(["en_GB", "de_DE", "fr_FR", "es_ES", "pl_PL", "nl_NL"] if args.set in ("fresh2", "neighbours")
-                  else "en_GB")
+    names = Faker(FRESH3_NAMES if args.set == "fresh3" else ["en_GB", "de_DE", "fr_FR", "es_ES", "pl_PL", "nl_NL"]
+                  if args.set in ("fresh2", "neighbours") else "en_GB")
     names.seed_instance(args.seed)
-    contexts = {"cued": CUED, "uncued": UNCUED, "fresh": FRESH, "fresh2": FRESH2, "neighbours": NEIGHBOURS}[args.set]
+    contexts = {"cued": CUED, "uncued": UNCUED, "fresh": FRESH, "fresh2": FRESH2, "neighbours": NEIGHBOURS,
+                "fresh3": FRESH3}[args.set]
     styles = ("trunk", "cc", "cc0", "paren", "bare", "00") if args.set != "uncued" else (
         "trunk", "trunk", "cc", "cc0", "paren", "00")
     draw = (lambda: shape(rng, styles)) if args.numbers == "random" else faker_numbers(args.seed)

@@ -7,7 +7,9 @@ joined by spaces, dashes, dots or slashes), but only where a word that means a t
 else stands among the last ``WINDOW`` words: "Tel.: 50338 047", "ring 5913 26 46 after six".
 "number" and "contact" are not such words (order, ticket and account numbers come with them). Dates
 (12.03.2024, 2024-03-12, 2024/11/0345), spans of years (2019-2023), time ranges (10.30-12.45) and dotted
-quads that can be an IP address (every part 0-255) are never taken.
+quads that can be an IP address (every part 0-255) are never taken. A colon touching the number parts it
+from a time only where a digit stands on its other side ("10:30 45 ..."); a vCard's "TEL;TYPE=cell:1 55 12627"
+and an SMS's "SMS to 65-1239-25: your ..." keep their number (eleventh round).
 Without the cue the candidate scores under the threshold; ``contact_lines`` may still keep it where it
 follows a found name directly.
 """
@@ -30,8 +32,8 @@ class CuedPhoneRecognizer(CueBoostedTable):
     ENTITY: ClassVar[str] = "PHONE_NUMBER"
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("eight to twelve digits in any grouping, after a phone word: Tel.: 50338 047, 5367-63-20",
-         rf"(?<![\w+.\-,/:]){_NOT_A_PHONE}\d{{1,5}}(?:(?:[ \t]|[ \t]?[.\-/][ \t]?)\d{{2,5}}){{1,5}}"
-         r"(?![\w\-/:]|[.,]\d)", 0.1),
+         rf"(?<![\w+.\-,/]|\d:){_NOT_A_PHONE}\d{{1,5}}(?:(?:[ \t]|[ \t]?[.\-/][ \t]?)\d{{2,5}}){{1,5}}"
+         r"(?![\w\-/]|[.,:]\d)", 0.1),
     )
     # No presidio context words: its enhancer would look further back than WINDOW words.
     CUES: ClassVar[tuple[str, ...]] = PHONE_WORDS

@@ -30,27 +30,39 @@ PHONE_WORDS = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "di
                "sms", "landline", "reach", "mobil", "tlf", "tfn", "gsm", "celular", "telemóvel", "telemovel",
                "puh", "mobiili",
                # "call" in the tuning languages (tenth round): "Llámame al ...", "Bel gerust: ...", "Ruf an: ..."
-               "llam", "llám", "appel", "anruf", "ruf", "bel", "bellen", "chiam", "zadzwo")
+               "llam", "llám", "appel", "anruf", "ruf", "bel", "bellen", "chiam", "zadzwo",
+               # eleventh round: "tél. 0612 ...", "ph. 316 40 81", "{name} rang from ..."
+               "tél", "ph", "rang")
 _WORD = regex.compile(r"[\p{L}.]+")
 # The one- or two-letter labels of a signature or a card, right before the number: "M: 0752 977 347",
 # "T: +254 ...", "Ph. 031 ...", "H: ...", "W: ...", "GSM: ..."
 _SHORT_LABEL = regex.compile(r"(?:^|[\s|(,;/])(?:M|T|P|Ph|H|W|O|C|Mob|Tlf|Tfn|GSM|HP|Work|Home|Direct)\.?:[ \t]*\Z"
                              # ... or without its colon where a signature line or a bar opens it: "T 054 ...",
                              # "| M 0097 ..." (sixth round)
-                             r"|(?:^|\|)[ \t]*(?:M|T|P|Ph|H|W|Mob|Tel|Tlf|GSM)\.?[ \t]+\Z", regex.MULTILINE)
+                             r"|(?:^|\|)[ \t]*(?:M|T|P|Ph|H|W|Mob|Tel|Tlf|GSM)\.?[ \t]+\Z"
+                             # ... or a telephone sign: "☎ 54 2344 217", "📞 +49 ..." (eleventh round)
+                             r"|[☎☏✆📞📱][ \t]*:?[ \t]*\Z", regex.MULTILINE)
 # A contact list's label with its colon ("emergency: ", "Office: ") or "Alt." (the other number), right
 # before the number (eighth round). Weaker than a phone word: it raises numbers of eight digits or more
 # only ("Office: 1 234 567 EUR" is an amount).
 _CONTACT_LABEL = regex.compile(
     r"(?:^|[\s|(,;/])(?i:(?:emergency|office|home|work|direct|private|daytime|evenings?|switchboard|reception"
-    r"|backup|secondary|alternative|alternate|alt|contact|kontakt|contacto|contato|contatto)[ \t]*:|alt\.)[ \t]*\Z",
+    r"|backup|secondary|alternative|alternate|alt|contact|kontakt|contacto|contato|contatto)[ \t]*:|alt\.)[ \t]*\Z"
+    # a number's label naming what it is for, with its colon: "Contact number on file: ...", "Callback no.: ..."
+    # (eleventh round)
+    r"|(?:^|[\s|(,;/])(?i:contact|callback|call-back|daytime|evening|home|work|office|emergency|private)[ \t]+"
+    r"(?i:number|no\.|nr\.?|#)(?:[ \t]+(?i:on[ \t]+file|given|provided|listed|used|supplied))?[ \t]*:[ \t]*\Z",
     regex.MULTILINE)
 # Someone's own number announced right before it: "my number changed to ...", "our new number is ...",
 # "her mobile no.: ..." (ninth round). "your order number" is not one: only these words may stand between.
 _OWN_NUMBER = regex.compile(
     r"(?:^|[\s(,;])(?i:my|our|his|her|their|your)[ \t]+(?:(?i:new|old|mobile|cell|home|work|private|direct|own"
     r"|current)[ \t]+)?(?i:number|no\.|nr\.?)(?:[ \t]+(?i:is|was|is[ \t]+now|will[ \t]+be|has[ \t]+changed[ \t]+to"
-    r"|changed[ \t]+to))?[ \t]*:?[ \t]*\Z", regex.MULTILINE)
+    r"|changed[ \t]+to))?[ \t]*:?[ \t]*\Z"
+    # ... or how someone can be reached, right before it: "can be contacted via ...", "reachable on ..."
+    # (eleventh round)
+    r"|(?:^|[\s(,;])(?i:contacted|contactable|reachable|available|reached)[ \t]+(?i:via|on|at|under)[ \t]*:?[ \t]*\Z",
+    regex.MULTILINE)
 
 # What to do if something goes wrong, right before the number: "if problems ...", "in case of questions: ..."
 # (tenth round); counted with the contact labels, so only for numbers of eight digits or more

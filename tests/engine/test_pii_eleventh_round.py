@@ -1,0 +1,85 @@
+"""Phone rules of the eleventh round (issue 17): a colon next to the number (a vCard's "TEL;TYPE=cell:...", an
+SMS's "...: your appointment") no longer hides it, unless a digit stands on the colon's other side (a time);
+a telephone sign; "tél", "ph." and "rang" as phone words; a number's label naming what it is for ("Contact
+number on file:"); how someone can be reached ("can be contacted via ..."). Each against the real detector,
+with the look-alikes that must stay untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.engine.pii_found import found, phones
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("BEGIN:VCARD\nFN:Ann Lee\nTEL;TYPE=cell:1 55 12627\nEND:VCARD", "1 55 12627"),
+    ("TEL;TYPE=home:602/242 14", "602/242 14"),
+    ("SMS to 65-1239-25: your appointment is confirmed for Tuesday.", "65-1239-25"),
+    ("SMS to 555 06 51: your appointment is confirmed.", "555 06 51"),
+    ("Tel:830-79.5960", "830-79.5960"),
+])
+def test_a_colon_beside_the_number_does_not_hide_it(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "Call me at 10:30 45 people will be there",        # a time, then a count
+    "Tel. desk open 9:15 12 34 to 17:00",
+    "Call 3 of 10:30 45 67 minutes",
+])
+def test_a_colon_between_digits_still_parts_a_time_from_what_follows(text: str) -> None:
+    assert not any(p.startswith(("30", "15", "45")) for p in phones(text)), phones(text)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("\u260e 54 2344 217", "54 2344 217"),
+    ("\u260e 34-81-74-97", "34-81-74-97"),
+    ("\U0001f4de 606/60-6538", "606/60-6538"),
+    ("\u2706: 731 622 568", "731 622 568"),
+])
+def test_a_telephone_sign_is_a_phone_label(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Ordre 4471 - client Jean Roux - t\u00e9l 27017-468", "27017-468"),
+    ("T\u00e9l. 92920573", "92920573"),
+    ("ph. 316 40 81 (after 5pm)", "316 40 81"),
+    ("ph. 77983 724 (after 5pm)", "77983 724"),
+    ("Ann Lee rang from 10-5184-9413 about the boiler.", "10-5184-9413"),
+    ("Ann Lee rang from 78/016 6559 about the boiler.", "78/016 6559"),
+])
+def test_tel_ph_and_rang_are_phone_words(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Ticket #55120 opened by Ann Lee. Contact number on file: 952 78937.", "952 78937"),
+    ("Ticket #55120 opened by Ann Lee. Contact number on file: 830-79.5960.", "830-79.5960"),
+    ("Work no.: 9 389 5989", "9 389 5989"),
+    ("Daytime number: 43847 0191", "43847 0191"),
+])
+def test_a_label_naming_what_the_number_is_for(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Driver Ann Lee can be contacted via 48288-8446 or radio channel 4.", "48288-8446"),
+    ("Driver Ann Lee can be contacted via 209 05 34 or radio channel 4.", "209 05 34"),
+    ("He is available under 679 71 39 after six.", "679 71 39"),
+])
+def test_how_someone_can_be_reached(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "Order number on file: 952 78937.",                 # an order number, however labelled
+    "Invoice no.: 9 389 5989",
+    "Ticket available on 12.03.2024, gate 4.",
+    "The report is available at 10:30 in room 12.",
+    "pH 7.35 to 7.45 in 3 samples",
+    "Version 2.14:1 55 12627 builds",
+    "Ref: 1 55 12627",
+])
+def test_numbers_that_are_not_phones_stay_untouched(text: str) -> None:
+    assert phones(text) == [], found(text)
