@@ -1,7 +1,7 @@
 """Phone numbers of random shapes, in plain sentences: how many the detector finds (a tuning probe).
 
     .venv/bin/python bench/pii_phone_shapes.py [--docs 800] [--seed 11]
-        [--set cued|uncued|fresh|fresh2|neighbours|fresh3]
+        [--set cued|uncued|fresh|fresh2|neighbours|fresh3|fresh4]
         [--numbers random|faker] [--show-misses]
 
 Numbers are drawn digit by digit in random groupings (a first group of one to five digits, then groups
@@ -81,6 +81,23 @@ FRESH3 = ("Cellulare: {p}", "Ordre 4471 - client {n} - t\u00e9l {p}", "| {n} | {
           "Driver {n} can be contacted via {p} or radio channel 4.", "Tel./Fax {p}",
           "{n} rang from {p} about the boiler.", "SMS to {p}: your appointment is confirmed for Tuesday.",
           "N\u00ba de tel\u00e9fono: {p}", "Telefonnummer: {p}", "Cep: {p}", "Telefoonnummer {n}: {p}")
+# Frames written later in the eleventh round: documents of several lines (a tab-separated export, a chat
+# transcript where the number answers a question, a delivery note, a reference letter, a complaint, a form
+# with bracketed labels). Run once before any rule was changed for them (BENCHMARKS.md).
+FRESH4 = ("name\tphone\tcity\n{n}\t{q}\tLyon\n{n}\t{p}\tNice",
+          "[09:14] Agent: Can I have a callback number?\n[09:15] {n}: {p}",
+          "[09:14] Agent: What's the best number to reach you?\n[09:15] Customer: it's {p}",
+          "Agent: And your number?\nCustomer: {p}, thanks",
+          "DELIVERY NOTE\nRecipient: {n}\nRecipient phone {p}\nParcels: 2",
+          "Deliver to {n} ({p}), ring twice",
+          "To whom it may concern,\n{n} worked with us from 2019 to 2023. Should you need more, I am available on {p}.",
+          "I am happy to answer questions on {p} or by e-mail.",
+          "Complaint ref 88213\nI tried calling your hotline 5 times. My number: {p}",
+          "I have been waiting since Monday. You can call me back at {p} any day.",
+          "Name: {n}\nPhone (home): {p}\nPhone (work): {q}", "Tel. (mobile): {p}", "{n}\n{p} (mobile)\n",
+          "Contact details\n{n}\n{p}", "Kind regards\n{n}\nDirect line: {p}",
+          "Please confirm with the customer on {p} before 10am.", "Phone/WhatsApp: {p}", "id,name,phone\n17,{n},{p}",
+          "Courier could not reach the recipient ({p}). Parcel returned.", "Recipient: {n}, {p}")
 FRESH3_NAMES = ["en_GB", "en_AU", "en_IN", "de_DE", "fr_FR", "es_ES", "it_IT", "pl_PL", "nl_NL", "tr_TR"]
 COUNTRY_CODES = (30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 351, 352, 353, 354, 356, 358,
                  359, 370, 371, 372, 380, 385, 386, 420, 421, 55, 54, 56, 57, 61, 64, 81, 82, 90, 971)
@@ -134,7 +151,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=800)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--set", choices=("cued", "uncued", "fresh", "fresh2", "neighbours", "fresh3"), default="cued")
+    parser.add_argument("--set", default="cued",
+                        choices=("cued", "uncued", "fresh", "fresh2", "neighbours", "fresh3", "fresh4"))
     parser.add_argument("--numbers", choices=("random", "faker"), default="random",
                         help="random shapes, or Faker's phone numbers of every locale outside the held-out list")
     parser.add_argument("--show-misses", action="store_true")
@@ -148,11 +166,12 @@ def main() -> int:
     from pii_quality import airlock_spans
 
     rng = random.Random(args.seed)
-    names = Faker(FRESH3_NAMES if args.set == "fresh3" else ["en_GB", "de_DE", "fr_FR", "es_ES", "pl_PL", "nl_NL"]
+    names = Faker(FRESH3_NAMES if args.set in ("fresh3", "fresh4") else ["en_GB", "de_DE", "fr_FR", "es_ES", "pl_PL",
+                                                                         "nl_NL"]
                   if args.set in ("fresh2", "neighbours") else "en_GB")
     names.seed_instance(args.seed)
     contexts = {"cued": CUED, "uncued": UNCUED, "fresh": FRESH, "fresh2": FRESH2, "neighbours": NEIGHBOURS,
-                "fresh3": FRESH3}[args.set]
+                "fresh3": FRESH3, "fresh4": FRESH4}[args.set]
     styles = ("trunk", "cc", "cc0", "paren", "bare", "00") if args.set != "uncued" else (
         "trunk", "trunk", "cc", "cc0", "paren", "00")
     draw = (lambda: shape(rng, styles)) if args.numbers == "random" else faker_numbers(args.seed)

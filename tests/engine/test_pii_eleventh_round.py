@@ -1,8 +1,10 @@
 """Phone rules of the eleventh round (issue 17): a colon next to the number (a vCard's "TEL;TYPE=cell:...", an
 SMS's "...: your appointment") no longer hides it, unless a digit stands on the colon's other side (a time);
 a telephone sign; "tél", "ph." and "rang" as phone words; a number's label naming what it is for ("Contact
-number on file:"); how someone can be reached ("can be contacted via ..."). Each against the real detector,
-with the look-alikes that must stay untouched."""
+number on file:"); how someone can be reached ("can be contacted via ...") or whom to speak with on it ("confirm
+with the customer on ..."); a number answering a question for it on the line before (a chat transcript); "or by
+e-mail" and "(mobile)" after the number. Each against the real detector, with the look-alikes that must stay
+untouched."""
 
 from __future__ import annotations
 
@@ -82,4 +84,53 @@ def test_how_someone_can_be_reached(text: str, number: str) -> None:
     "Ref: 1 55 12627",
 ])
 def test_numbers_that_are_not_phones_stay_untouched(text: str) -> None:
+    assert phones(text) == [], found(text)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Agent: And your number?\nCustomer: 22913-4303, thanks", "22913-4303"),
+    ("Agent: And your number?\nCustomer: 107-869-611, thanks", "107-869-611"),
+    ("[09:14] Agent: What's the best number to reach you?\n[09:15] Customer: it's 25272.106", "25272.106"),
+    ("[09:14] Agent: What's the best number to reach you?\n[09:15] Customer: it's 8796-220 60", "8796-220 60"),
+    ("Support: Could we get your number, please?\nClient: sure, 59314 833 06", "59314 833 06"),
+])
+def test_a_number_answering_a_question_for_it(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "Agent: And your order number?\nCustomer: 22913-4303",
+    "Agent: What is your account number?\nCustomer: it's 25272.106",
+    "Agent: Can you give me the reference?\nCustomer: 59314 833 06",
+])
+def test_a_number_answering_a_question_for_another_number_is_no_phone(text: str) -> None:
+    assert phones(text) == [], found(text)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Please confirm with the customer on 9-9009-4167 before 10am.", "9-9009-4167"),
+    ("Please confirm with the customer on 65-1239-25 before 10am.", "65-1239-25"),
+    ("Check with the tenant at 9-54.21956 first.", "9-54.21956"),
+])
+def test_whom_to_speak_with_on_the_number(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("I am happy to answer questions on 66 60 23 17 or by e-mail.", "66 60 23 17"),
+    ("I am happy to answer questions on 606/60-6538 or by e-mail.", "606/60-6538"),
+    ("Questions go to 4.3276.4792 or email.", "4.3276.4792"),
+    ("Ann Lee\n2975940708 (mobile)\n", "2975940708"),
+    ("Back-up: 33-3435-53 (home)", "33-3435-53"),
+])
+def test_what_follows_the_number_says_it_is_one(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "Meet with the customer on 12.03.2024 at the depot.",
+    "Pay invoice 4.3276.4792 or by e-mail transfer? No: by bank.",
+    "Order 2975940708 (home delivery) ships Monday.",
+])
+def test_look_alikes_beside_the_new_cues(text: str) -> None:
     assert phones(text) == [], found(text)

@@ -61,8 +61,18 @@ _OWN_NUMBER = regex.compile(
     r"|changed[ \t]+to))?[ \t]*:?[ \t]*\Z"
     # ... or how someone can be reached, right before it: "can be contacted via ...", "reachable on ..."
     # (eleventh round)
-    r"|(?:^|[\s(,;])(?i:contacted|contactable|reachable|available|reached)[ \t]+(?i:via|on|at|under)[ \t]*:?[ \t]*\Z",
+    r"|(?:^|[\s(,;])(?i:contacted|contactable|reachable|available|reached)[ \t]+(?i:via|on|at|under)[ \t]*:?[ \t]*\Z"
+    # ... or whom to speak with on it: "confirm with the customer on ...", "text the driver at ..."
+    r"|(?:^|[\s(,;])(?i:with|contact|reach|text|ring|phone)[ \t]+(?i:the[ \t]+)?(?i:customer|client|caller"
+    r"|recipient|tenant|patient|guest|driver|owner|landlord|him|her|them|me|us)[ \t]+(?i:on|at|via|under)[ \t]*\Z",
     regex.MULTILINE)
+# A question for someone's number on the line before, answered by the number (a chat transcript; eleventh
+# round): "Agent: And your number?\nCustomer: ...", "... best number to reach you?\n[09:15] Ana: it's ..."
+_PHONE_ISH = r"(?:phone|mobile|cell|callback|call-back|contact|telephone|home|daytime|landline)"
+_ASKED_FOR = regex.compile(
+    rf"(?i:(?:(?:your|best)[ \t]+(?:{_PHONE_ISH}[ \t]+)?|{_PHONE_ISH}[ \t]+)number|number[ \t]+to[ \t]+(?:reach|call"
+    r"|contact)|reach[ \t]+you|call[ \t]+you)[^\n?]{0,40}\?[ \t]*\n(?:[^\n]{0,40}:)?[ \t]*"
+    r"(?i:(?:it'?s|it[ \t]+is|that'?s|sure|yes|yeah|ok|okay)[ \t,:]+)?\Z")
 
 # What to do if something goes wrong, right before the number: "if problems ...", "in case of questions: ..."
 # (tenth round); counted with the contact labels, so only for numbers of eight digits or more
@@ -81,6 +91,9 @@ _CUE_AFTER = regex.compile(
     # "... under 'daytime number'", "... as callback number", "... is the fastest way to me", "... by SMS"
     # (tenth round)
     r"|(?:by|via|per)[ \t]+(?:sms|text(?:[ \t]+message)?|whatsapp|phone|telephone)\b"
+    # "... or by e-mail", "... (mobile)" (eleventh round)
+    r"|or[ \t]+(?:by[ \t]+)?(?:e-?mail|mail|text|sms|whatsapp)\b"
+    r"|\([ \t]*(?:mobile|cell|home|work|office|landline|private|direct|mob\.?|tel\.?|fax|whatsapp)[ \t]*\)"
     r"|is[ \t]+the[ \t]+(?:fastest|quickest|best|easiest|surest)[ \t]+way[ \t]+to[ \t]+(?:reach[ \t]+|get[ \t]+)?"
     r"(?:me|us|him|her|them)\b"
     r"|(?:as|under)[ \t]+(?:(?:the|my|our|his|her|their|a)[ \t]+)?[\"'‘“]?(?:daytime|evening|home|work|office|mobile"
@@ -99,7 +112,8 @@ def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WIN
     ``start``, or, with ``contact_labels``, a contact label ("emergency:") or what to do if something goes
     wrong ("if problems")."""
     before = text[max(0, start - 40):start]
-    if _SHORT_LABEL.search(before) or _OWN_NUMBER.search(before) or (
+    if _SHORT_LABEL.search(before) or _OWN_NUMBER.search(before) or _ASKED_FOR.search(
+            text, max(0, start - 160), start) or (
             contact_labels and (_CONTACT_LABEL.search(before) or _IF_NEEDED.search(before))):
         return True
     words = [w.strip(".").casefold() for w in _WORD.findall(text[max(0, start - 12 * window):start])][-window:]
