@@ -17,8 +17,9 @@ under the threshold. Side by side:
   or on the next line, as in a signature), where a found PERSON follows it in brackets ("0700 18 03 71
   (Daniel, evenings)", sixth round), where it stands alone in brackets one word after a found PERSON
   ("Rovdolf drives (96-753533)", ninth round), where a found PERSON follows it after a dash or a comma
-  ("60-3335 358 - Ann Lee (plumber)", ninth round), or where it is a whole cell of a delimited row that has a
-  found PERSON in another cell (fifth round).
+  ("60-3335 358 - Ann Lee (plumber)", ninth round), or after spaces only where the number opens its line and the
+  name closes it ("63 282 53 68 Sibylla Schmidtke", eleventh round), or where it is a whole cell of a delimited
+  row that has a found PERSON in another cell (fifth round).
 """
 
 from __future__ import annotations
@@ -136,9 +137,24 @@ def phones_after_names(text: str, spans: Sequence[Span], weak_phones: Sequence[S
                 or (_written_as_a_phone(value) and any(_bracketed_after_a_word(text, p.end, phone)
                                                        or _NAME_AFTER_SEPARATOR.fullmatch(text, phone.end, p.start)
                                                        for p in people))
-                or (_written_as_a_phone(value) and _in_a_row_with_a_person(text, phone, people))):
+                or (_written_as_a_phone(value) and _in_a_row_with_a_person(text, phone, people))
+                or (_written_as_a_phone(value) and any(_opens_a_line_a_name_closes(text, phone, p) for p in people))):
             kept.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
     return kept
+
+
+_LINE_OPENING = regex.compile(r"[ \t]*(?:[-*•·][ \t]+)?")
+_LINE_CLOSING = regex.compile(r"[ \t]*(?:[,;(].*)?")
+
+
+def _opens_a_line_a_name_closes(text: str, phone: Span, person: Span) -> bool:
+    """The number opens its line (after a list's bullet), a found PERSON follows after spaces only and closes the
+    line (a comma or a bracket may follow it): "63 282 53 68 Sibylla Schmidtke" (eleventh round)."""
+    line_start = text.rfind("\n", 0, phone.start) + 1
+    line_end = len(text) if (nl := text.find("\n", person.end)) < 0 else nl
+    return (phone.end < person.start and _LINE_OPENING.fullmatch(text, line_start, phone.start) is not None
+            and text[phone.end:person.start].strip(" \t") == ""
+            and _LINE_CLOSING.fullmatch(text, person.end, line_end) is not None)
 
 
 def _bracket_between(text: str, end: int, start: int) -> bool:

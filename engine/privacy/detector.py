@@ -18,7 +18,7 @@ from engine.privacy.letterheads import letterhead_names
 from engine.privacy.name_columns import column_names
 from engine.privacy.name_echoes import echoes, names_in_addresses
 from engine.privacy.name_lists import bulleted_names, listed_names
-from engine.privacy.not_personal import inside_a_longer_number, judge_model_guess
+from engine.privacy.not_personal import a_piece_of_a_longer_number, inside_a_longer_number, judge_model_guess
 from engine.privacy.phone_rows import (
     names_a_document,
     national_numbers_in_prose,
@@ -185,6 +185,8 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
         if trimmed.entity_type == "DATE_TIME" and inside_a_longer_number(text, trimmed):
             continue
         if trimmed.entity_type == "US_DRIVER_LICENSE" and not_a_licence(value):
+            continue
+        if trimmed.entity_type in ("US_DRIVER_LICENSE", "US_BANK_NUMBER") and a_piece_of_a_longer_number(text, trimmed):
             continue
         if trimmed.source != deny_source and " ".join(value.split()).casefold() in allowed:
             continue

@@ -147,6 +147,14 @@ def inside_a_longer_number(text: str, span: Span) -> bool:
             or (len(before) == 2 and before[1] in "./-" and before[1] in value and before[0].isdigit()))
 
 
+def a_piece_of_a_longer_number(text: str, span: Span) -> bool:
+    """A match that digits joined by a dot, dash or slash continue: "460755" of "10.460755" is part of that
+    number (a phone's), not a licence or an account number of its own (eleventh round)."""
+    after, before = text[span.end:span.end + 2], text[max(0, span.start - 2):span.start]
+    return ((len(after) == 2 and after[0] in "./-" and after[1].isdigit())
+            or (len(before) == 2 and before[1] in "./-" and before[0].isdigit()))
+
+
 def judge_model_guess(text: str, span: Span) -> Span | None:
     """The statistical model's span as a reviewer would keep it: None when it is not personal data,
     retyped to ``COUNTRY_OR_REGION`` when it names a country or state (the policy decides on those)."""

@@ -3,7 +3,8 @@ SMS's "...: your appointment") no longer hides it, unless a digit stands on the 
 a telephone sign; "tél", "ph." and "rang" as phone words; a number's label naming what it is for ("Contact
 number on file:"); how someone can be reached ("can be contacted via ...") or whom to speak with on it ("confirm
 with the customer on ..."); a number answering a question for it on the line before (a chat transcript); "or by
-e-mail" and "(mobile)" after the number. Each against the real detector, with the look-alikes that must stay
+e-mail" and "(mobile)" after the number; a number opening a line that a found name closes; a licence reading
+inside a longer number. Each against the real detector, with the look-alikes that must stay
 untouched."""
 
 from __future__ import annotations
@@ -134,3 +135,28 @@ def test_what_follows_the_number_says_it_is_one(text: str, number: str) -> None:
 ])
 def test_look_alikes_beside_the_new_cues(text: str) -> None:
     assert phones(text) == [], found(text)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("63 282 53 68 Sibylla Schmidtke", "63 282 53 68"),
+    ("2868.372.733 Maria Lopez", "2868.372.733"),
+    ("- 10906-4646 Vanessa Pacheco, plumber", "10906-4646"),
+    ("Contacts:\n25726 23 22 Anna Kowalska (evenings)", "25726 23 22"),
+])
+def test_a_number_opening_a_line_that_a_name_closes(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "Invoice 63 282 53 68 Sibylla Schmidtke",            # the number does not open the line
+    "63 282 53 68 Sibylla Schmidtke paid the invoice",   # the name does not close it
+    "20240512 Anna Berg",                                 # a bare run: a date or an ID more often
+])
+def test_a_number_and_a_name_that_do_not_make_a_contact_line(text: str) -> None:
+    assert phones(text) == [], found(text)
+
+
+def test_a_licence_reading_inside_a_longer_number_gives_way_to_the_phone() -> None:
+    text = "- Alicia Watson, 10.460755\n- Office, 084 697 5238"
+    assert sorted(phones(text)) == ["084 697 5238", "10.460755"]
+    assert not any(t == "US_DRIVER_LICENSE" for t, _ in found(text))
