@@ -40,6 +40,7 @@ from engine.privacy.spans import (
     is_only_digits_and_punctuation,
     not_a_licence,
     not_a_phone,
+    numbers_inside_addresses,
     resolve_overlaps,
     split_ner_span,
     ssn_shaped_phones,
@@ -194,6 +195,7 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     # an NHS number that is a phone number's digits: the phone reading wins, also a weak one
     coincidences = [*checksum_coincidences(text, [*kept, *weak_phones]), *ssn_shaped_phones(text, kept)]
     rescued = [replace(p, score=max(p.score, 0.5)) for p in weak_phones if any(p.overlaps(c) for c in coincidences)]
+    coincidences += numbers_inside_addresses(kept)  # a postcode read as a phone: no phone reading to rescue
     settled = resolve_overlaps([*(s for s in kept if s not in coincidences), *rescued], user_sources)
     if "PERSON" in ignored:
         return settled

@@ -1,11 +1,14 @@
-"""Phone rules of the eleventh round (issue 17): a colon next to the number (a vCard's "TEL;TYPE=cell:...", an
-SMS's "...: your appointment") no longer hides it, unless a digit stands on the colon's other side (a time);
-a telephone sign; "tél", "ph." and "rang" as phone words; a number's label naming what it is for ("Contact
-number on file:"); how someone can be reached ("can be contacted via ...") or whom to speak with on it ("confirm
-with the customer on ..."); a number answering a question for it on the line before (a chat transcript); "or by
-e-mail" and "(mobile)" after the number; a number opening a line that a found name closes; a licence reading
-inside a longer number. Each against the real detector, with the look-alikes that must stay
-untouched."""
+"""PII rules of the eleventh round (issue 17).
+
+Phones: a colon next to the number (a vCard's "TEL;TYPE=cell:...", an SMS's "...: your appointment") no longer
+hides it, unless a digit stands on the colon's other side (a time); a telephone sign; "tél", "ph." and "rang" as
+phone words; a number's label naming what it is for ("Contact number on file:"); how someone can be reached ("can
+be contacted via ...") or whom to speak with on it ("confirm with the customer on ..."); a number answering a
+question for it on the line before (a chat transcript); "or by e-mail" and "(mobile)" after the number; a number
+opening a line that a found name closes; a licence reading inside a longer number.
+Addresses: a postcode read as a phone inside an address block; the lines under an address label alone on its
+line; a labelled address ending where a phone's label starts.
+Each against the real detector, with the look-alikes that must stay untouched."""
 
 from __future__ import annotations
 
@@ -160,3 +163,54 @@ def test_a_licence_reading_inside_a_longer_number_gives_way_to_the_phone() -> No
     text = "- Alicia Watson, 10.460755\n- Office, 084 697 5238"
     assert sorted(phones(text)) == ["084 697 5238", "10.460755"]
     assert not any(t == "US_DRIVER_LICENSE" for t, _ in found(text))
+
+
+def addresses(text: str) -> list[str]:
+    return [v for t, v in found(text) if t == "STREET_ADDRESS"]
+
+
+def test_a_postcode_read_as_a_phone_leaves_the_address_block_an_address() -> None:
+    text = "SHIP TO:\nSHOTA NAKAMURA\n2-11-9 Sato-cho\n057-0009 Saito-shi\nTEL 090-9044-5622"
+    assert addresses(text) == ["2-11-9 Sato-cho\n057-0009 Saito-shi"]
+    assert phones(text) == ["090-9044-5622"]
+
+
+@pytest.mark.parametrize(("text", "address", "number"), [
+    ("Address: Hauptstr. 5, 10115 Berlin, Tel. 030 1234567", "Hauptstr. 5, 10115 Berlin", "030 1234567"),
+    ("Address: Okrová 14/3b, Strážov; mobile 0601 234 567", "Okrová 14/3b, Strážov",
+     "0601 234 567"),
+])
+def test_a_labelled_address_ends_where_a_phone_label_starts(text: str, address: str, number: str) -> None:
+    assert addresses(text) == [address]
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("Parent/guardian: F. Angulo\nHome address:\nPedro de Valdivia 83\nVicu\u00f1a, Regi\u00f3n de Coquimbo\n"
+     "Mobile: +5699 65 57 291", "Pedro de Valdivia 83\nVicu\u00f1a, Regi\u00f3n de Coquimbo"),
+    ("Owner's tel.: +56 2 2171 8505\nAddress:\nRa\u00fal Flores 531 Of. 5017\n"
+     "Los Andes, Regi\u00f3n de Valpara\u00edso\nVet on duty: Marcela L. Abarca",
+     "Ra\u00fal Flores 531 Of. 5017\nLos Andes, Regi\u00f3n de Valpara\u00edso"),
+    ("Home address:\nTovuz ray., AKAD.H.\u018fL\u0130YEV k\u00fc\u00e7\u0259si, b. 9, m. 620\nMobile: (099) 459-0653",
+     "Tovuz ray., AKAD.H.\u018fL\u0130YEV k\u00fc\u00e7\u0259si, b. 9, m. 620"),
+    ("Billing address\nCaupolic\u00e1n 593 Dpto. 698\n3215870 Parral\n\nThanks",
+     "Caupolic\u00e1n 593 Dpto. 698\n3215870 Parral"),
+])
+def test_the_lines_under_an_address_label_alone_on_its_line(text: str, address: str) -> None:
+    assert addresses(text) == [address]
+
+
+@pytest.mark.parametrize("text", [
+    "Address:\nSee attached file 2\nThanks, Anna",
+    "Address:\nSame as 2023 form",
+    "Address:\n\nThanks, Anna Berg, room 12",
+])
+def test_what_follows_an_address_label_that_is_no_address(text: str) -> None:
+    assert addresses(text) == [], found(text)
+
+
+def test_a_street_type_word_does_not_reach_across_a_tab() -> None:
+    text = "Encarnita Sainz Camino\t0 972 949 453\tofuller@example.org\t728 Kelly Dam, G2K 6ZZ Tjuchem"
+    assert phones(text) == ["0 972 949 453"]
+    assert addresses(text) == ["728 Kelly Dam, G2K 6ZZ Tjuchem"]
+    assert addresses("Address: Camino de Hierro 12, 28001 Madrid") == ["Camino de Hierro 12, 28001 Madrid"]

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import regex
 
-from engine.privacy.recognizers.address_parts import APARTMENT, GAP, NUMBER, PARTICLE, TOWN_LINE, WORD
+from engine.privacy.recognizers.address_parts import APARTMENT, NUMBER, PARTICLE, TOWN_LINE, WORD
 from engine.privacy.recognizers.pattern_table import PatternTable
 
 # Unambiguous street-type words (any case), by language
@@ -39,6 +39,9 @@ _TYPES_WITH_NUMBER = r"Via|Place|Plaza|Route|Ronda|Jardim|Vila|Setor|Quadra|Sect
 # Without a number, a type word of under four letters counts only with its dot ("al. Jana Pawła"), "rue"
 # and "rua" excepted: "al", "de", "os" are name particles and words ("Mark al Amponsa")
 _TYPE_NO_NUMBER = rf"(?:(?i:{_TYPES})(?:(?<=\p{{L}}{{4}})|\.)|(?i:rue|rua)\b)"
+# Spaces only between a street's words: a tab parts the cells of a row ("Encarnita Sainz Camino<TAB>0 972 949 453"
+# is a name and a phone number, eleventh round)
+GAP = r"[ \u00a0]+"
 _NAME = rf"(?:{PARTICLE})*(?:{WORD}|\d{{1,3}}(?:[ \t]+(?:let|Marta|Maja|Mai|de)\b)?)"
 _NAMES = rf"{_NAME}(?:(?:{GAP}|-){_NAME}){{0,4}}"
 _TAIL = rf"(?:{APARTMENT})*(?:,?[ \t]*{TOWN_LINE}|,?[ \t]*\n[ \t]*{TOWN_LINE})?"
