@@ -34,6 +34,7 @@ from engine.privacy.policy import EntityPolicy
 from engine.privacy.spans import (
     NER_SOURCES,
     Span,
+    card_shaped_phones,
     checksum_coincidences,
     entity_type_for,
     is_not_a_name,
@@ -195,7 +196,8 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     # an NHS number that is a phone number's digits: the phone reading wins, also a weak one
     coincidences = [*checksum_coincidences(text, [*kept, *weak_phones]), *ssn_shaped_phones(text, kept)]
     rescued = [replace(p, score=max(p.score, 0.5)) for p in weak_phones if any(p.overlaps(c) for c in coincidences)]
-    coincidences += numbers_inside_addresses(kept)  # a postcode read as a phone: no phone reading to rescue
+    # a postcode read as a phone, a card number said to be one: no phone reading to rescue
+    coincidences += [*numbers_inside_addresses(kept), *card_shaped_phones(text, kept)]
     settled = resolve_overlaps([*(s for s in kept if s not in coincidences), *rescued], user_sources)
     if "PERSON" in ignored:
         return settled

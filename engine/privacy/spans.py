@@ -210,6 +210,22 @@ def ssn_shaped_phones(text: str, kept: Sequence[Span]) -> list[Span]:
             and _SSN_WORDS.search(text, max(0, s.start - 40), s.start) is None]
 
 
+_CARD_WORDS = re.compile(r"(?i)\b(?:card|carte|karte|kartennummer|tarjeta|carta|kaart|karta|cartão|visa|mastercard"
+                         r"|maestro|amex|debit|credit|pan)\b")
+_PHONE_WORDS = re.compile(r"(?i)\b(?:phone|tel|telephone|mobile|cell|call|fax|sms|whatsapp)\b")
+
+
+def card_shaped_phones(text: str, kept: Sequence[Span]) -> list[Span]:
+    """Phone readings of a card number said to be one: "Payment card number 060413557889" (a twelve-digit
+    Maestro reads like a phone with its trunk 0, and "number" raises the phone reading). Where a Luhn-valid
+    card span covers exactly the same digits, a card word stands among the last 40 characters and no phone
+    word does, the card reading wins (eleventh round)."""
+    cards = {(s.start, s.end) for s in kept if s.entity_type == "CREDIT_CARD"}
+    return [s for s in kept if s.entity_type == "PHONE_NUMBER" and (s.start, s.end) in cards
+            and _CARD_WORDS.search(text, max(0, s.start - 40), s.start) is not None
+            and _PHONE_WORDS.search(text, max(0, s.start - 40), s.start) is None]
+
+
 def numbers_inside_addresses(kept: Sequence[Span]) -> list[Span]:
     """Phone readings of a postcode or house number inside a found address block: "057-0009" of "2-11-9
     Sato-cho\n057-0009 Saito-shi". A phone outranks an address when they overlap, so the block came out as one

@@ -214,3 +214,26 @@ def test_a_street_type_word_does_not_reach_across_a_tab() -> None:
     assert phones(text) == ["0 972 949 453"]
     assert addresses(text) == ["728 Kelly Dam, G2K 6ZZ Tjuchem"]
     assert addresses("Address: Camino de Hierro 12, 28001 Madrid") == ["Camino de Hierro 12, 28001 Madrid"]
+
+
+def cards(text: str) -> list[str]:
+    return [v for t, v in found(text) if t == "CREDIT_CARD"]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Payment card number 060413557889", "060413557889"),       # "number" raised the phone reading
+    ("Card: 060413557889", "060413557889"),
+    ("Num\u00e9ro de carte : 060430695670", "060430695670"),
+])
+def test_a_twelve_digit_maestro_number_after_a_card_word_is_a_card(text: str, number: str) -> None:
+    assert cards(text) == [number]
+    assert phones(text) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Mr Allan Green\n060477202307\njasonharris@example.org", "060477202307"),  # no card word: a phone
+    ("Call 060413557889 about the card", "060413557889"),                       # a phone word first
+])
+def test_a_0604_number_without_a_card_word_before_it_stays_a_phone(text: str, number: str) -> None:
+    assert phones(text) == [number]
+    assert cards(text) == []
