@@ -11,7 +11,10 @@ written with a trunk 0, a country code ("+46 ", "+46 (0)", "0046 "), an area cod
 country-code shapes only) in sentences with no phone word; ``fresh`` (all shapes) in twenty frames written
 in the ninth round (messages, lists, notes), ``fresh2`` in twenty more written in the tenth (a CSV row, a
 chat line, a signature, labels in German, French, Polish, Dutch and Spanish), ``neighbours`` in twenty with
-other personal data beside the number (an address, an e-mail address, an IBAN, a date). No Faker phone format and no
+other personal data beside the number (an address, an e-mail address, an IBAN, a date); ``fresh3``,
+``fresh4`` and ``names`` in frames written in the eleventh round (records, signs and labels in seven
+languages; documents of several lines; a number beside a name and nothing else, names from every Latin- or
+Cyrillic-script locale outside the held-out list). No Faker phone format and no
 corpus split is used (Faker gives only the names: en_GB, and for ``fresh2`` six tuning locales): this probe
 is the project's own, written to find shapes the national patterns miss (seventh round), and is tuned on;
 the held-out part of bench/pii_heldout.py is what measures.
