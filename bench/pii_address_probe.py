@@ -13,7 +13,6 @@ part of bench/pii_heldout.py is what measures.
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from collections import Counter
@@ -53,18 +52,10 @@ def address_writers(seed: int) -> list[object]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=600)
-    parser.add_argument("--seed", type=int, default=31)
-    parser.add_argument("--show-misses", action="store_true")
-    args = parser.parse_args()
+    from pii_quality import airlock_spans, probe_arguments
 
+    args = probe_arguments(__doc__.splitlines()[0], seed=31)
     from faker import Faker
-
-    from engine.offline import apply_offline_switches
-
-    apply_offline_switches()
-    from pii_quality import airlock_spans
 
     rng = random.Random(args.seed)
     writers = address_writers(args.seed)

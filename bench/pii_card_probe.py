@@ -13,7 +13,6 @@ is printed with ``--show-misses``.
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from collections import Counter
@@ -30,18 +29,10 @@ FRAMES = ("Card: {c}", "Paid with card {c} yesterday.", "{n}, card {c}", "Paymen
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=600)
-    parser.add_argument("--seed", type=int, default=41)
-    parser.add_argument("--show-misses", action="store_true")
-    args = parser.parse_args()
+    from pii_quality import airlock_spans, probe_arguments
 
+    args = probe_arguments(__doc__.splitlines()[0], seed=41)
     from faker import Faker
-
-    from engine.offline import apply_offline_switches
-
-    apply_offline_switches()
-    from pii_quality import airlock_spans
 
     fake, rng = Faker("en_GB"), random.Random(args.seed)
     fake.seed_instance(args.seed)

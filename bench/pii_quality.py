@@ -251,6 +251,19 @@ def false_alarms(docs: Sequence[tuple[str, list[Gold], str]], found: Sequence[li
     return out[:limit]
 
 
+def probe_arguments(description: str, seed: int, docs: int = 600) -> argparse.Namespace:
+    """A probe's command line (``--docs``, ``--seed``, ``--show-misses``), read with the offline switches on."""
+    from engine.offline import apply_offline_switches
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--docs", type=int, default=docs)
+    parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    apply_offline_switches()
+    return args
+
+
 def airlock_spans(texts: list[str], workers: int) -> list[list[Gold]]:
     from engine.privacy.batch import redact_many
 
