@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from engine.privacy.address_blocks import addresses_under_names
 from engine.privacy.contact_lines import names_before_phones, phones_after_names
 from engine.privacy.letterheads import letterhead_names
 from engine.privacy.name_columns import column_names
@@ -206,6 +207,9 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
         settled = [*(s for s in settled if s not in replaced), *named]
     for vouching in (names_in_addresses, letterhead_names, bulleted_names, listed_names, column_names, echoes):
         found, replaced = vouching(text, settled)
+        settled = [*(s for s in settled if s not in replaced), *found]
+    if "STREET_ADDRESS" not in ignored:
+        found, replaced = addresses_under_names(text, settled)
         settled = [*(s for s in settled if s not in replaced), *found]
     if "PHONE_NUMBER" not in ignored:
         for phones in (phones_after_names, phones_in_record_rows, phones_like_found_ones, phones_alone_on_a_line,

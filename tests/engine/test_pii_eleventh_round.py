@@ -7,7 +7,7 @@ be contacted via ...") or whom to speak with on it ("confirm with the customer o
 question for it on the line before (a chat transcript); "or by e-mail" and "(mobile)" after the number; a number
 opening a line that a found name closes; a licence reading inside a longer number.
 Addresses: a postcode read as a phone inside an address block; the lines under an address label alone on its
-line; a labelled address ending where a phone's label starts.
+line; a labelled address ending where a phone's label starts; a street line and a town line under a name.
 Each against the real detector, with the look-alikes that must stay untouched."""
 
 from __future__ import annotations
@@ -237,3 +237,28 @@ def test_a_twelve_digit_maestro_number_after_a_card_word_is_a_card(text: str, nu
 def test_a_0604_number_without_a_card_word_before_it_stays_a_phone(text: str, number: str) -> None:
     assert phones(text) == [number]
     assert cards(text) == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("Registered keeper:\nCONTRERAS, Segundo\nLos Copihues 790 Of. 897\n"
+     "Tir\u00faa, Regi\u00f3n del Biob\u00edo, 0854450\n\nThe charge of 70.00 is due",
+     "Los Copihues 790 Of. 897\nTir\u00faa, Regi\u00f3n del Biob\u00edo, 0854450"),
+    ("Yours sincerely,\nMar\u00eda N. V\u00e1squez\nCaupolic\u00e1n 593 Dpto. 698\n3215870 Parral\n",
+     "Caupolic\u00e1n 593 Dpto. 698\n3215870 Parral"),
+    ("Registered keeper:\nMass\u00e9, Fran\u00e7ois H.\n41668 rang Marcel\nNo\u00ebl, AB H4H2H9\n\nThe charge",
+     "41668 rang Marcel\nNo\u00ebl, AB H4H2H9"),
+    ("Yours sincerely,\nJane J. Tr\u1ea7n\nS\u1ed1 69/806 ph\u1ed1 L\u00ea L\u1ee3i\n41542 TP. C\u1ea7n Th\u01a1\n",
+     "S\u1ed1 69/806 ph\u1ed1 L\u00ea L\u1ee3i\n41542 TP. C\u1ea7n Th\u01a1"),
+])
+def test_a_street_line_and_a_town_line_under_a_name(text: str, address: str) -> None:
+    assert addresses(text) == [address]
+
+
+@pytest.mark.parametrize("text", [
+    "Best,\nAnna Berg\nSales Manager, Region 4\nAcme GmbH, 10115 Berlin",   # a role on the line under the name
+    "Anna Berg\nOrder 55120\nTel 01614960123 Leeds",                       # a cued phone on the second line
+    "Anna Berg\nInvoice 2024-118\nTotal 1,250.00 EUR",                      # no postcode beside a town
+    "Dear Anna Berg\nRoom 12 is booked\nfor 2024 guests",                    # the name does not fill its line
+])
+def test_lines_under_a_name_that_are_no_address(text: str) -> None:
+    assert addresses(text) == [], found(text)

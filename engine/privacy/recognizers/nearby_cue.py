@@ -109,8 +109,8 @@ def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WIN
                    contact_labels: bool = True) -> bool:
     """A word among the ``window`` words before ``start`` is a cue, or starts with one of four letters or more;
     or a short phone label ("M:", "T:") or an own-number phrase ("my new number is") stands right before
-    ``start``, or, with ``contact_labels``, a contact label ("emergency:") or what to do if something goes
-    wrong ("if problems")."""
+    ``start``, or a question for the number ends the line before ("And your number?\nCustomer: "), or, with
+    ``contact_labels``, a contact label ("emergency:") or what to do if something goes wrong ("if problems")."""
     before = text[max(0, start - 40):start]
     if _SHORT_LABEL.search(before) or _OWN_NUMBER.search(before) or _ASKED_FOR.search(
             text, max(0, start - 160), start) or (
