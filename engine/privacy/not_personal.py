@@ -89,6 +89,8 @@ _LABEL_REST = re.compile(r"(?:[ \t]+[a-z][a-z'\-.]*){1,3}[ \t]*:")
 _GREETING = re.compile(r"(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Cheers|Greetings|Good morning|Good afternoon)[ \t,]+")
 # ... or the number of a list item: "#9 B. Umar", "7. Anna Berg", "12) Ole Lund"
 _LIST_NUMBER = re.compile(r"#?\d{1,3}[.)]?[ \t]+(?=\D)")
+# ... or a word for a person's role or kinship that opens the sentence: "Driver Ann Lee can be ..." (eleventh round)
+_ROLE_FIRST = re.compile(r"(\w+)[ \t]+(?=[^\W\d_])")
 
 
 def names_a_calendar_day(value: str) -> bool:
@@ -155,6 +157,12 @@ def a_piece_of_a_longer_number(text: str, span: Span) -> bool:
             or (len(before) == 2 and before[1] in "./-" and before[0].isdigit()))
 
 
+def _role_first(value: str) -> re.Match[str] | None:
+    role = _ROLE_FIRST.match(value)
+    # "Porter" is a given name as well ("Porter Wagoner"): kept
+    return role if role is not None and role.group(1).casefold() in ROLE_WORDS - {"porter"} else None
+
+
 def judge_model_guess(text: str, span: Span) -> Span | None:
     """The statistical model's span as a reviewer would keep it: None when it is not personal data,
     retyped to ``COUNTRY_OR_REGION`` when it names a country or state (the policy decides on those)."""
@@ -162,7 +170,7 @@ def judge_model_guess(text: str, span: Span) -> Span | None:
     if span.entity_type == "DATE_TIME":
         return span if names_a_calendar_day(value) else None
     if span.entity_type == "PERSON":
-        greeting = _GREETING.match(value) or _LIST_NUMBER.match(value)
+        greeting = _GREETING.match(value) or _LIST_NUMBER.match(value) or _role_first(value)
         if greeting and greeting.end() < len(value):
             span = replace(span, start=span.start + greeting.end())
             value = text[span.start:span.end]

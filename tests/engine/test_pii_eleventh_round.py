@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.pii_found import found, phones
+from tests.engine.pii_found import found, people, phones
 
 
 @pytest.mark.parametrize(("text", "number"), [
@@ -262,3 +262,12 @@ def test_a_street_line_and_a_town_line_under_a_name(text: str, address: str) -> 
 ])
 def test_lines_under_a_name_that_are_no_address(text: str) -> None:
     assert addresses(text) == [], found(text)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Driver Ann Lee can be contacted via 209 05 34 or radio channel 4.", "Ann Lee"),
+    ("Patient John Smith was discharged on Monday.", "John Smith"),
+    ("Porter Wagoner sang it first.", "Porter Wagoner"),    # a given name that is also a job: kept whole
+])
+def test_a_role_word_opening_the_models_name_is_left_out(text: str, name: str) -> None:
+    assert people(text) == [name]
