@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field, replace
 
+from engine.privacy.cue_words import CARD_WORDS, PHONE_WORDS, any_word
+
 # Evidence tiers, strongest first.
 USER_TIER = 3
 STRUCTURED_TIER = 2
@@ -210,9 +212,8 @@ def ssn_shaped_phones(text: str, kept: Sequence[Span]) -> list[Span]:
             and _SSN_WORDS.search(text, max(0, s.start - 40), s.start) is None]
 
 
-_CARD_WORDS = re.compile(r"(?i)\b(?:card|carte|karte|kartennummer|tarjeta|carta|kaart|karta|cartão|visa|mastercard"
-                         r"|maestro|amex|debit|credit|pan)\b")
-_PHONE_WORDS = re.compile(r"(?i)\b(?:phone|tel|telephone|mobile|cell|call|fax|sms|whatsapp)\b")
+_CARD_WORDS = any_word(CARD_WORDS)
+_PHONE_WORDS = any_word(PHONE_WORDS)
 
 
 def card_shaped_phones(text: str, kept: Sequence[Span]) -> list[Span]:

@@ -15,3 +15,11 @@ def people(text: str) -> list[str]:
 
 def phones(text: str) -> list[str]:
     return [v for t, v in found(text) if t == "PHONE_NUMBER"]
+
+
+def addresses(text: str) -> list[str]:
+    return [v for t, v in found(text) if t == "STREET_ADDRESS"]
+
+
+def cards(text: str) -> list[str]:
+    return [v for t, v in found(text) if t == "CREDIT_CARD"]

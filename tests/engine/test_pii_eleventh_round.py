@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.pii_found import found, people, phones
+from tests.engine.pii_found import addresses, cards, found, people, phones
 
 
 @pytest.mark.parametrize(("text", "number"), [
@@ -165,10 +165,6 @@ def test_a_licence_reading_inside_a_longer_number_gives_way_to_the_phone() -> No
     assert not any(t == "US_DRIVER_LICENSE" for t, _ in found(text))
 
 
-def addresses(text: str) -> list[str]:
-    return [v for t, v in found(text) if t == "STREET_ADDRESS"]
-
-
 def test_a_postcode_read_as_a_phone_leaves_the_address_block_an_address() -> None:
     text = "SHIP TO:\nSHOTA NAKAMURA\n2-11-9 Sato-cho\n057-0009 Saito-shi\nTEL 090-9044-5622"
     assert addresses(text) == ["2-11-9 Sato-cho\n057-0009 Saito-shi"]
@@ -214,10 +210,6 @@ def test_a_street_type_word_does_not_reach_across_a_tab() -> None:
     assert phones(text) == ["0 972 949 453"]
     assert addresses(text) == ["728 Kelly Dam, G2K 6ZZ Tjuchem"]
     assert addresses("Address: Camino de Hierro 12, 28001 Madrid") == ["Camino de Hierro 12, 28001 Madrid"]
-
-
-def cards(text: str) -> list[str]:
-    return [v for t, v in found(text) if t == "CREDIT_CARD"]
 
 
 @pytest.mark.parametrize(("text", "number"), [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from engine.privacy.cue_words import CARD_WORDS
 from engine.privacy.recognizers.pattern_table import PatternTable
 
 
@@ -36,9 +37,7 @@ class CardNumberRecognizer(PatternTable):
         # trunk 0: a card only where a card word stands near (under the threshold without one; eleventh round)
         ("Maestro 0604, after a card word", r"(?<![\w.,-])0604\d{8}(?![\w-]|[.,]\d)", 0.3),
     )
-    CONTEXT: ClassVar[tuple[str, ...]] = ("card", "credit", "debit", "visa", "mastercard", "amex", "charged",
-                                          "payment", "maestro", "pan", "carte", "karte", "kartennummer", "tarjeta",
-                                          "carta", "kaart", "karta", "cartão")
+    CONTEXT: ClassVar[tuple[str, ...]] = CARD_WORDS
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Luhn-valid numbers of a card's length keep the pattern's score; others are dropped."""

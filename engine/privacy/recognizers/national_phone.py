@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from engine.privacy.cue_words import PHONE_WORDS
 from engine.privacy.recognizers.international_phone import EXTENSION, digits_before_extension
-from engine.privacy.recognizers.nearby_cue import PHONE_WORDS, CueBoostedTable
+from engine.privacy.recognizers.nearby_cue import CueBoostedTable
 
 
 class NationalPhoneRecognizer(CueBoostedTable):

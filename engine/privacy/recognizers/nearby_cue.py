@@ -23,16 +23,6 @@ if TYPE_CHECKING:
 
 WINDOW = 8
 BOOST = 0.35
-# Words that mean a telephone and nothing else, in the languages of the corpora ("number" and "contact"
-# are not among them: order, ticket and account numbers come with those).
-PHONE_WORDS = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "dial", "telefon", "handy",
-               "téléphone", "portable", "ring", "tel.", "mob", "telefone", "telefono", "teléfono", "whatsapp",
-               "sms", "landline", "reach", "mobil", "tlf", "tfn", "gsm", "celular", "telemóvel", "telemovel",
-               "puh", "mobiili",
-               # "call" in the tuning languages (tenth round): "Llámame al ...", "Bel gerust: ...", "Ruf an: ..."
-               "llam", "llám", "appel", "anruf", "ruf", "bel", "bellen", "chiam", "zadzwo",
-               # eleventh round: "tél. 0612 ...", "ph. 316 40 81", "{name} rang from ..."
-               "tél", "ph", "rang")
 _WORD = regex.compile(r"[\p{L}.]+")
 # The one- or two-letter labels of a signature or a card, right before the number: "M: 0752 977 347",
 # "T: +254 ...", "Ph. 031 ...", "H: ...", "W: ...", "GSM: ..."

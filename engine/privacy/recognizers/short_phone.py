@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from engine.privacy.recognizers.nearby_cue import PHONE_WORDS, CueBoostedTable
+from engine.privacy.cue_words import PHONE_WORDS
+from engine.privacy.recognizers.nearby_cue import CueBoostedTable
 
 
 class ShortNationalPhoneRecognizer(CueBoostedTable):
