@@ -19,7 +19,12 @@ under the threshold. Side by side:
   ("Rovdolf drives (96-753533)", ninth round), where a found PERSON follows it after a dash or a comma
   ("60-3335 358 - Ann Lee (plumber)", ninth round), or after spaces only where the number opens its line and the
   name closes it ("63 282 53 68 Sibylla Schmidtke", eleventh round), or where it is a whole cell of a delimited
-  row that has a found PERSON in another cell (fifth round).
+  row that has a found PERSON in another cell (fifth round);
+* ``names_after_phones``: two to five name words after a number that opens its line, closing the line (after a
+  dash or a comma, a title, and with a bracketed role after them): "9813 1656 Dirk Van Hove", "836 4903 - Billy
+  Dunn-Lowe (plumber)". The words are a PERSON (the model's place guesses or a shorter name inside them give
+  way), and a weak number there is kept; a bare run of digits only with eight to twelve of them, not a date, and
+  with nothing but spaces before a name that something else found (twelfth round).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from collections.abc import Sequence
 
 import regex
 
-from engine.privacy.name_words import ROLE_WORDS
+from engine.privacy.name_words import NAME_WORD, PARTICLE, ROLE_WORDS, TITLE
 from engine.privacy.not_personal import LABEL_WORDS
 from engine.privacy.spans import NameClaims, Span, whole_cell
 
@@ -188,3 +193,45 @@ def _in_a_row_with_a_person(text: str, phone: Span, people: Sequence[Span]) -> b
     line_start, line_end, delimiter = row
     return any(line_start <= p.start and p.end <= line_end and delimiter not in text[p.start:p.end]
                for p in people)
+
+
+# What may close a line after the number that opens it: a separator, a title ("Dr", "Sig."), two to five name
+# words (small words between them), a bracketed role or a comma and more: "9078 9613 Sig. Donato Asprucci"
+_NAME_CLOSING_THE_LINE = regex.compile(
+    rf"[ \t]*(?:[,;/|·•–—-][ \t]*)?(?:(?:{TITLE}\.?|\p{{Lu}}\p{{Ll}}{{0,3}}\.)[ \t]+)?"
+    rf"(?P<name>{NAME_WORD}(?:[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_WORD}){{1,4}})[ \t]*(?:[,;(].*)?")
+_DATE_RUN = regex.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                          r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d")
+
+
+def names_after_phones(text: str, spans: Sequence[Span],
+                       weak_phones: Sequence[Span] = ()) -> tuple[list[Span], list[Span]]:
+    """PERSON spans for the name words closing a line that a phone number opens, the spans they replace (the
+    model's place guesses, a shorter name inside them), and the weak numbers so vouched for."""
+    claims = NameClaims(SOURCE)
+    found_phones = [s for s in spans if s.entity_type == "PHONE_NUMBER"]
+    free_weak = [p for p in weak_phones if not _covered(spans, p.start, p.end)]
+    for phone in sorted([*found_phones, *free_weak], key=lambda s: (s.start, -s.end)):
+        weak, value = phone not in found_phones, text[phone.start:phone.end]
+        if weak and (_covered(claims.found, phone.start, phone.end) or not (
+                _written_as_a_phone(value) or (8 <= len(value) <= 12 and not _DATE_RUN.fullmatch(value)))):
+            continue
+        line_start = text.rfind("\n", 0, phone.start) + 1
+        line_end = len(text) if (nl := text.find("\n", phone.end)) < 0 else nl
+        m = _NAME_CLOSING_THE_LINE.fullmatch(text, phone.end, line_end)
+        if (_LINE_OPENING.fullmatch(text, line_start, phone.start) is None or m is None
+                or any(_not_a_name_word(w) for w in m.group("name").split())):
+            continue
+        start, end = m.span("name")
+        inside = _covered([*spans, *claims.found], start, end)
+        shorter = [s for s in inside if s.entity_type == "PERSON" and start <= s.start and s.end <= end]
+        if weak and not _written_as_a_phone(value) and (not shorter or text[phone.end:start].strip(" \t")):
+            continue  # "12345678 Blue Widget", "77457943 - Nicola Jones": a bare run only before a found name
+        if shorter and len(shorter) == len(inside):
+            claims.found.append(Span("PERSON", start, end, max(s.score for s in shorter), SOURCE))
+            claims.replaced.extend(shorter)
+        elif not claims.claim([*spans, *claims.found], start, end, 0.6):
+            continue
+        if weak:
+            claims.found.append(Span("PHONE_NUMBER", phone.start, phone.end, max(phone.score, 0.5), SOURCE))
+    return claims.result()

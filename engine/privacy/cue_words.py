@@ -17,8 +17,8 @@ PHONE_WORDS = ("phone", "call", "tel", "telephone", "mobile", "cell", "fax", "di
                # eleventh round: "tél. 0612 ...", "ph. 316 40 81", "{name} rang from ..."
                "tél", "ph", "rang")
 # Words for a payment card, in the same languages (eleventh round: "Numéro de carte : ...")
-CARD_WORDS = ("card", "credit", "debit", "visa", "mastercard", "amex", "charged", "payment", "maestro", "pan",
-              "carte", "karte", "kartennummer", "tarjeta", "carta", "kaart", "karta", "cartão")
+CARD_WORDS = ("card", "cardholder", "credit", "debit", "visa", "mastercard", "amex", "charged", "payment", "maestro",
+              "pan", "carte", "karte", "kartennummer", "tarjeta", "carta", "kaart", "karta", "cartão")
 
 
 def any_word(words: tuple[str, ...]) -> re.Pattern[str]:

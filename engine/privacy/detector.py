@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from engine.privacy.address_blocks import addresses_under_names
-from engine.privacy.contact_lines import names_before_phones, phones_after_names
+from engine.privacy.contact_lines import names_after_phones, names_before_phones, phones_after_names
 from engine.privacy.letterheads import letterhead_names
 from engine.privacy.name_columns import column_names
 from engine.privacy.name_echoes import echoes, names_in_addresses
@@ -36,6 +36,7 @@ from engine.privacy.spans import (
     NER_SOURCES,
     Span,
     card_shaped_phones,
+    cards_read_as_bare_phones,
     checksum_coincidences,
     entity_type_for,
     is_not_a_name,
@@ -166,6 +167,7 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     allowed = {" ".join(w.split()).casefold() for w in config.allow_list if w.strip()}
     kept: list[Span] = []
     weak_phones: list[Span] = []  # under the threshold: kept only beside a name (contact_lines)
+    weak_cards: list[Span] = []  # under the threshold: kept only where a bare phone reading took the digits
     for span in (piece for c in candidates for piece in _pieces(text, c, user_sources)):
         trimmed = _trim(text, span)
         if trimmed is not None and trimmed.source in NER_SOURCES:
@@ -177,6 +179,8 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
                     and config.threshold_for("PHONE_NUMBER") <= DEFAULT_THRESHOLD
                     and not not_a_phone(text[trimmed.start:trimmed.end]) and not names_a_document(text, trimmed.start)):
                 weak_phones.append(trimmed)
+            elif trimmed.entity_type == "CREDIT_CARD" and config.threshold_for("CREDIT_CARD") <= DEFAULT_THRESHOLD:
+                weak_cards.append(trimmed)
             continue
         value = text[trimmed.start:trimmed.end]
         if trimmed.entity_type == "PERSON" and trimmed.source not in user_sources and (
@@ -199,12 +203,15 @@ def refine(text: str, candidates: Iterable[Span], config: DetectionConfig,
     rescued = [replace(p, score=max(p.score, 0.5)) for p in weak_phones if any(p.overlaps(c) for c in coincidences)]
     # a postcode read as a phone, a card number said to be one: no phone reading to rescue
     coincidences += [*numbers_inside_addresses(kept), *card_shaped_phones(text, kept)]
-    settled = resolve_overlaps([*(s for s in kept if s not in coincidences), *rescued], user_sources)
+    bare_phones, cards = cards_read_as_bare_phones(text, kept, weak_cards)
+    coincidences += bare_phones
+    settled = resolve_overlaps([*(s for s in kept if s not in coincidences), *rescued, *cards], user_sources)
     if "PERSON" in ignored:
         return settled
     if "PHONE_NUMBER" not in ignored:
-        named, replaced = names_before_phones(text, settled, weak_phones)
-        settled = [*(s for s in settled if s not in replaced), *named]
+        for naming in (names_before_phones, names_after_phones):
+            named, replaced = naming(text, settled, weak_phones)
+            settled = [*(s for s in settled if s not in replaced), *named]
     for vouching in (names_in_addresses, letterhead_names, bulleted_names, listed_names, column_names, echoes):
         found, replaced = vouching(text, settled)
         settled = [*(s for s in settled if s not in replaced), *found]

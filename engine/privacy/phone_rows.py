@@ -140,14 +140,16 @@ def _data_on_next_line(text: str, line_start: int, line_end: int, spans: Sequenc
 # Only a separator between two pieces of contact data; an opening bracket before the number too
 _SEPARATOR_ONLY = regex.compile(r"[ \t]*[·•|,;/–—-]?[ \t]*")
 _SEPARATOR_BEFORE = regex.compile(r"[ \t]*(?:[·•|,;/–—-]|\()?[ \t]*")
+_LINE_BREAK = regex.compile(r"[ \t]*\r?\n[ \t]*")
 _CONTACT_DATA = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "IBAN_CODE"})
 
 
 def phones_beside_contact_data(text: str, spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[Span]:
     """Weak phone candidates of 8 to 13 digits with a found e-mail address, phone number, street address or
     IBAN right before or after them on their line, only a separator between ("{phone} | {weak}", "{address}
-    · {weak}", "{address} ({weak})", tenth round); a single run of digits only beside an e-mail address, a
-    phone number or an address, and not a date."""
+    · {weak}", "{address} ({weak})", tenth round), or alone on their line with such data ending the line above
+    and opening the line below ("{address}\n{weak}\n{e-mail}", twelfth round); a single run of digits only
+    beside an e-mail address, a phone number or an address, and not a date."""
     data = [s for s in spans if s.entity_type in _CONTACT_DATA]
 
     def beside(phone: Span) -> bool:
@@ -158,6 +160,13 @@ def phones_beside_contact_data(text: str, spans: Sequence[Span], weak_phones: Se
         run = len(groups) < 2 and not value.lstrip("(").startswith(("0", "+"))
         if run and _RUN_DATE.fullmatch(value) is not None:
             return False
+        line_start = text.rfind("\n", 0, phone.start) + 1
+        line_end = len(text) if (nl := text.find("\n", phone.end)) < 0 else nl
+        alone = text[line_start:phone.start].strip(" \t") == "" and text[phone.end:line_end].strip(" \t") == ""
+        above = any(d.end <= phone.start and _LINE_BREAK.fullmatch(text, d.end, phone.start) for d in data)
+        below = any(d.start >= phone.end and _LINE_BREAK.fullmatch(text, phone.end, d.start) for d in data)
+        if alone and above and below:
+            return True
         return any((not run or d.entity_type != "IBAN_CODE") and (
             _SEPARATOR_ONLY.fullmatch(text[phone.end:d.start]) if d.start >= phone.end else
             d.end <= phone.start and _SEPARATOR_BEFORE.fullmatch(text[d.end:phone.start])) for d in data)

@@ -32,9 +32,10 @@ class InternationalPhoneRecognizer(CueBoostedTable):
         ("plus, country code (bracketed or not), groups: +41 44 123 45 67, +(370) 85413628, (+370) 8541 3628",
          rf"(?<![\w+])(?:\(\+\d{{1,3}}\)|\+(?:\d{{1,3}}|\(\d{{1,3}}\)))"
          rf"(?:[ .\-/]?\(?\d{{1,5}}\)?){{2,6}}{EXTENSION}(?![\w])", 0.6),
-        ("00 prefix, country code, groups (a slash after the area code as German and Austrian numbers have it):"
-         " 0049 30/1234567",
-         rf"(?<![\w+])00\d{{1,3}}[ .\-]\(?\d{{1,5}}\)?(?:[ .\-/]\(?\d{{1,5}}\)?){{1,5}}{EXTENSION}(?![\w/])", 0.5),
+        ("00 prefix, country code, groups (a slash after the area code as German and Austrian numbers have it; the"
+         " subscriber's number in one run of up to eight digits): 0049 30/1234567, 0049 6221 7499496",
+         rf"(?<![\w+])00\d{{1,3}}[ .\-]\(?\d{{1,5}}\)?(?:[ .\-/]\(?\d{{1,5}}\)?){{0,4}}[ .\-/]\(?\d{{1,8}}\)?"
+         rf"{EXTENSION}(?![\w/])", 0.5),
         ("00 prefix and the whole number in one run: 0097042621096 (an ID as often: weak without a cue)",
          r"(?<![\w+.\-/])00[1-9]\d{8,12}(?![\w\-/]|[.,]\d)", 0.3),
     )

@@ -41,6 +41,10 @@ class NationalPhoneRecognizer(CueBoostedTable):
         ("trunk prefix 8, ten digits in groups (ru/ua): 8 157 245 1958",
          r"(?<![\w+.\-])8[ \t\-]"
          r"\d{3}[ \t\-]\d{3}(?:[ \t\-]\d{2}[ \t\-]\d{2}|[ \t\-]\d{4})(?![\w\-]|[.,]\d)", 0.45),
+        ("trunk prefix 8, a three-digit code and five digits (Lithuania): 8 612 34567, 8-612-34567 (twelfth round)",
+         r"(?<![\w+.\-])8[ \t\-]\d{3}[ \t\-]\d{5}(?![\w\-]|[.,]\d)", 0.45),
+        ("trunk prefix 8 and an area code in one pair of brackets: (8 5) 212 3456, (8 37) 32 12 34 (twelfth round)",
+         r"(?<![\w+.\-])\(8[ \t]\d{1,3}\)[ \t]?\d{2,3}(?:[ \t\-]?\d{2,4}){1,2}(?![\w\-]|[.,]\d)", 0.45),
         ("an area code and the number split by a space, nine to eleven digits: 210 1708301, 30 12345678"
          " (tenth round)",
          r"(?<![\w+.\-,/])(?=\d{2,4}[ \t]\d{6,8}(?!\d))(?:\d[ \t]?){9,11}(?<=\d)(?![\w\-]|[.,]\d)", 0.2),
@@ -57,4 +61,7 @@ class NationalPhoneRecognizer(CueBoostedTable):
                                           "puhelin")
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        return None if 8 <= digits_before_extension(pattern_text) <= 12 else False
+        """Eight to twelve digits; thirteen after a trunk 0 in brackets, as an Argentine mobile number from within
+        its area has them: "(011) 15-4123-4567" (twelfth round)."""
+        longest = 13 if pattern_text.startswith("(0") else 12
+        return None if 8 <= digits_before_extension(pattern_text) <= longest else False
