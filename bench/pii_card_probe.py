@@ -1,6 +1,6 @@
 """Payment card numbers of every kind Faker draws, in frames written for this probe: how many the detector finds.
 
-    .venv/bin/python bench/pii_card_probe.py [--docs 600] [--seed 41] [--show-misses]
+    .venv/bin/python bench/pii_card_probe.py [--docs 600] [--seed 41] [--set first|second] [--show-misses]
 
 Written in the eleventh round, when the held-out part's card recall was first read at seeds 6-8 (0.972 at seed
 6, 0.986 at seed 8; 1.000 at seeds 5 and 7): the held-out errors are never printed, so this probe looks for
@@ -8,7 +8,9 @@ the failure on its own material. Numbers: Faker's ``credit_card_number`` for eac
 13, 16 and 19 digits, Mastercard, American Express, Diners Club, Discover, JCB of 15 and 16 digits, Maestro),
 a 16-digit one written in groups of four half of the time, as the corpus writes them. Names and e-mail
 addresses: en_GB. A card counts as found when a CREDIT_CARD span overlaps it; what else covers a missed card
-is printed with ``--show-misses``.
+is printed with ``--show-misses``. ``--set second``: fourteen more frames written in the twelfth round (a chat
+line, a tab-separated row, a JSON field, a form, an expiry and a security code after the number, labels in
+Polish, Spanish, Italian and Dutch), run once before any rule was changed for them.
 """
 
 from __future__ import annotations
@@ -27,18 +29,25 @@ FRAMES = ("Card: {c}", "Paid with card {c} yesterday.", "{n}, card {c}", "Paymen
           "Order 55120 charged to {c}; last login from home.", "Refund to the card {c} within 5 days.",
           "{n}\n{c}\n{e}", "Card no. {c} (expires 11/28)")
 
+SECOND = ("[14:02] {n}: the card is {c}", "{n}\t{c}\t09/28\t{e}", '{"name": "{n}", "card": "{c}"}',
+          "Cardholder: {n}\nNumber: {c}\nExpiry: 03/29", "{c} exp 12/27 cvv 123", "Please charge {c} for the deposit.",
+          "Karta płatnicza: {c}", "Tarjeta: {c}", "Carta di credito n. {c}", "Kaartnummer {c}",
+          "Payment details\n{n}\n{c}\n{e}", "Ref 2291 | {n} | {c}", "Visa/Mastercard: {c}",
+          "I paid with {c}, can you check?")
+
 
 def main() -> int:
     from pii_quality import airlock_spans, probe_arguments
 
-    args = probe_arguments(__doc__.splitlines()[0], seed=41)
+    args = probe_arguments(__doc__.splitlines()[0], seed=41, sets=("first", "second"))
+    frames = FRAMES if args.set == "first" else SECOND
     from faker import Faker
 
     fake, rng = Faker("en_GB"), random.Random(args.seed)
     fake.seed_instance(args.seed)
     docs = []
     for i in range(args.docs):
-        kind, frame = KINDS[i % len(KINDS)], FRAMES[(i // len(KINDS)) % len(FRAMES)]
+        kind, frame = KINDS[i % len(KINDS)], frames[(i // len(KINDS)) % len(frames)]
         number = fake.credit_card_number(card_type=kind)
         if len(number) == 16 and rng.random() < 0.5:
             number = " ".join(number[j:j + 4] for j in range(0, 16, 4))

@@ -109,6 +109,19 @@ FRESH4 = ("name\tphone\tcity\n{n}\t{q}\tLyon\n{n}\t{p}\tNice",
 NAMES = ("{n}\n{p}", "{n}, {p}", "{n}: {p}", "{n} - {p}", "{n} ({p})", "{n}\t{p}", "{n} / {p}", "{n}; {p}",
          "{p} {n}", "{p}, {n}", "{n} | {p}", "Contacts:\n{n} {p}", "- {n}, {p}\n- Office, {q}",
          "{n}\n{p}\n{q}", "Guests: {n} ({p})", "Signed, {n}, {p}")
+# Frames written in the twelfth round (notices, forms, reminders, labels in four more languages), run once before
+# any rule was changed for them (BENCHMARKS.md); names from every locale outside the held-out list.
+FRESH5 = ("INVOICE 2291\nBill to: {n}\nTelephone {p}\nDue: 30 days",
+          "Appointment reminder for {n}: Tuesday 9:15. To reschedule call {p}.",
+          "Sign-up sheet\n1. {n} {p}\n2. Office {q}",
+          "Viewing arranged by {n} (agent), mobile {p}", "Applicant: {n}\nDaytime telephone: {p}\nEvening: {q}",
+          "In case of emergency contact {n} on {p}.", "Hotel registration\nGuest name: {n}\nPhone no: {p}",
+          "Car hire - driver {n}, contact {p}, licence held 6 years", "Lost dog! Answers to Bruno. Call {p}",
+          "{n} called from {p} about the broken boiler.",
+          "Please update my details: new mobile {p}, old one {q} no longer works.", "Pickup contact: {n} ({p})",
+          "We tried to reach you at {p} but there was no answer.", "Patient: {n}\nNext of kin tel: {p}",
+          "Supplier contact - {n}, direct {p}, switchboard {q}", "Msg from {n}: pls call {p} asap",
+          "Telefon komórkowy: {p}", "Teléfono de contacto: {p}", "Numero di telefono: {p}", "Telefoonnummer: {p}")
 FRESH3_NAMES = ["en_GB", "en_AU", "en_IN", "de_DE", "fr_FR", "es_ES", "it_IT", "pl_PL", "nl_NL", "tr_TR"]
 COUNTRY_CODES = (30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 351, 352, 353, 354, 356, 358,
                  359, 370, 371, 372, 380, 385, 386, 420, 421, 55, 54, 56, 57, 61, 64, 81, 82, 90, 971)
@@ -185,9 +198,11 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=800)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--set", default="cued",
-                        choices=("cued", "uncued", "fresh", "fresh2", "neighbours", "fresh3", "fresh4", "names"))
-    parser.add_argument("--numbers", choices=("random", "faker"), default="random",
-                        help="random shapes, or Faker's phone numbers of every locale outside the held-out list")
+                        choices=("cued", "uncued", "fresh", "fresh2", "neighbours", "fresh3", "fresh4", "names",
+                                 "fresh5"))
+    parser.add_argument("--numbers", choices=("random", "faker", "plans"), default="random",
+                        help="random shapes, Faker's phone numbers of every locale outside the held-out list, or "
+                             "numbers of fifty-one national plans (bench/phone_plans.py)")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
 
@@ -196,6 +211,7 @@ def main() -> int:
     from engine.offline import apply_offline_switches
 
     apply_offline_switches()
+    from phone_plans import plan_numbers
     from pii_quality import airlock_spans
 
     rng = random.Random(args.seed)
@@ -203,13 +219,14 @@ def main() -> int:
                                                                          "nl_NL"]
                   if args.set in ("fresh2", "neighbours") else "en_GB")
     names.seed_instance(args.seed)
-    if args.set == "names":
+    if args.set in ("names", "fresh5"):
         names = world_names(args.seed)
     contexts = {"cued": CUED, "uncued": UNCUED, "fresh": FRESH, "fresh2": FRESH2, "neighbours": NEIGHBOURS,
-                "fresh3": FRESH3, "fresh4": FRESH4, "names": NAMES}[args.set]
+                "fresh3": FRESH3, "fresh4": FRESH4, "names": NAMES, "fresh5": FRESH5}[args.set]
     styles = ("trunk", "cc", "cc0", "paren", "bare", "00") if args.set != "uncued" else (
         "trunk", "trunk", "cc", "cc0", "paren", "00")
-    draw = (lambda: shape(rng, styles)) if args.numbers == "random" else faker_numbers(args.seed)
+    draw = ((lambda: shape(rng, styles)) if args.numbers == "random" else faker_numbers(args.seed)
+            if args.numbers == "faker" else plan_numbers(args.seed))
     docs = []
     for i in range(args.docs):
         number, context, name = draw(), contexts[i % len(contexts)], names.name()

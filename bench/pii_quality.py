@@ -251,14 +251,17 @@ def false_alarms(docs: Sequence[tuple[str, list[Gold], str]], found: Sequence[li
     return out[:limit]
 
 
-def probe_arguments(description: str, seed: int, docs: int = 600) -> argparse.Namespace:
-    """A probe's command line (``--docs``, ``--seed``, ``--show-misses``), read with the offline switches on."""
+def probe_arguments(description: str, seed: int, docs: int = 600, sets: Sequence[str] = ()) -> argparse.Namespace:
+    """A probe's command line (``--docs``, ``--seed``, ``--show-misses``, and ``--set`` where the probe has sets
+    of frames, the first the default), read with the offline switches on."""
     from engine.offline import apply_offline_switches
 
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--docs", type=int, default=docs)
     parser.add_argument("--seed", type=int, default=seed)
     parser.add_argument("--show-misses", action="store_true")
+    if sets:
+        parser.add_argument("--set", choices=sets, default=sets[0])
     args = parser.parse_args()
     apply_offline_switches()
     return args
