@@ -122,6 +122,28 @@ FRESH5 = ("INVOICE 2291\nBill to: {n}\nTelephone {p}\nDue: 30 days",
           "We tried to reach you at {p} but there was no answer.", "Patient: {n}\nNext of kin tel: {p}",
           "Supplier contact - {n}, direct {p}, switchboard {q}", "Msg from {n}: pls call {p} asap",
           "Telefon komórkowy: {p}", "Teléfono de contacto: {p}", "Numero di telefono: {p}", "Telefoonnummer: {p}")
+# Documents written later in the twelfth round: claims, reservations, minutes, statements (run once before any
+# rule was changed for them, BENCHMARKS.md); names from every locale outside the held-out list.
+FRESH6 = ("CLAIM FORM\nPolicy holder: {n}\nDaytime phone: {p}\nDate of loss: 03/11/2026\nDescription: water damage",
+          "Claim 88-2291 - third party {n} ({p}) admitted liability.",
+          "Witness statement\nName: {n}\nTelephone number: {p}\nI saw the blue car turn left.",
+          "Reservation confirmed\nGuest: {n}\nParty of 4, Friday 19:30\nContact: {p}",
+          "Table for two under {n}, phone {p}, window seat if possible.",
+          "Booking ref. KX2291 | {n} | {p} | 2 nights",
+          "Minutes 14 May\nPresent: AB, CD, {n}\nAction: {n} to call the supplier on {p}.",
+          "Attendees: {n} (ext. 4411), guest speaker on {p}",
+          "Loss adjuster: {n}\nMobile: {p}\nOffice: {q}",
+          "The insured, {n}, may be reached at {p} during office hours.",
+          "Hi, I'd like to book for Saturday. Name's {n}, number {p}.",
+          "RSVP to {n} on {p} by the 12th.",
+          "{n} rang from {p} to cancel the 3pm slot.",
+          "Vehicle owner: {n}\nTel: {p}\nReg: AB12 CDE",
+          "Notes: customer ({n}) prefers calls to {p}; no e-mail.",
+          "Damage reported by {n}. Callback {p}. Ref 55120.",
+          "Meeting notes - follow up with {n} at {p} re: invoice 2291",
+          "Emergency repair contractor: {n}, 24h line {p}",
+          "Please phone {n} ({p}) to arrange the inspection.",
+          "Name\tPhone\tRoom\n{n}\t{p}\t214")
 FRESH3_NAMES = ["en_GB", "en_AU", "en_IN", "de_DE", "fr_FR", "es_ES", "it_IT", "pl_PL", "nl_NL", "tr_TR"]
 COUNTRY_CODES = (30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 351, 352, 353, 354, 356, 358,
                  359, 370, 371, 372, 380, 385, 386, 420, 421, 55, 54, 56, 57, 61, 64, 81, 82, 90, 971)
@@ -199,7 +221,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--set", default="cued",
                         choices=("cued", "uncued", "fresh", "fresh2", "neighbours", "fresh3", "fresh4", "names",
-                                 "fresh5"))
+                                 "fresh5", "fresh6"))
     parser.add_argument("--numbers", choices=("random", "faker", "plans"), default="random",
                         help="random shapes, Faker's phone numbers of every locale outside the held-out list, or "
                              "numbers of fifty-one national plans (bench/phone_plans.py)")
@@ -219,10 +241,10 @@ def main() -> int:
                                                                          "nl_NL"]
                   if args.set in ("fresh2", "neighbours") else "en_GB")
     names.seed_instance(args.seed)
-    if args.set in ("names", "fresh5"):
+    if args.set in ("names", "fresh5", "fresh6"):
         names = world_names(args.seed)
     contexts = {"cued": CUED, "uncued": UNCUED, "fresh": FRESH, "fresh2": FRESH2, "neighbours": NEIGHBOURS,
-                "fresh3": FRESH3, "fresh4": FRESH4, "names": NAMES, "fresh5": FRESH5}[args.set]
+                "fresh3": FRESH3, "fresh4": FRESH4, "names": NAMES, "fresh5": FRESH5, "fresh6": FRESH6}[args.set]
     styles = ("trunk", "cc", "cc0", "paren", "bare", "00") if args.set != "uncued" else (
         "trunk", "trunk", "cc", "cc0", "paren", "00")
     draw = ((lambda: shape(rng, styles)) if args.numbers == "random" else faker_numbers(args.seed)

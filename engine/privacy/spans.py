@@ -220,11 +220,11 @@ def card_shaped_phones(text: str, kept: Sequence[Span]) -> list[Span]:
     """Phone readings of a card number: "Payment card number 060413557889" (a twelve-digit Maestro reads like a
     phone with its trunk 0, and "number" raises the phone reading), "Jade Wood;586257532604;..." (twelve digits
     in one run read as a national number). Where a Luhn-valid card span covers exactly the same digits, no phone
-    word stands near, and a card word stands among the last 40 characters or the digits are one run of twelve or
-    more with no "+" before it, the card reading wins (eleventh and twelfth rounds)."""
+    word stands near, and a card word stands among the last 40 characters (or an expiry date follows) or the digits
+    are one run of twelve or more with no "+" before it, the card reading wins (eleventh and twelfth rounds)."""
     cards = {(s.start, s.end) for s in kept if s.entity_type == "CREDIT_CARD"}
     return [s for s in kept if s.entity_type == "PHONE_NUMBER" and (s.start, s.end) in cards and _no_phone_word(text, s)
-            and (_CARD_WORDS.search(text, max(0, s.start - 40), s.start) is not None
+            and (_said_to_be_a_card(text, s)
                  or (s.length >= 12 and text[s.start:s.end].isdigit() and not text[:s.start].endswith("+")))]
 
 
@@ -234,13 +234,25 @@ def cards_read_as_bare_phones(text: str, kept: Sequence[Span],
     Its card reading (0604, Luhn-valid) stays under the threshold without a card word, and presidio's bare
     phone reading (0.4, no cue raised it) took the digits. Where a weak card reading covers exactly the same
     digits, no phone word stands near, and no cue raised the phone reading or a card word stands among the last
-    40 characters ("Cardholder: Ms Stacey Wade\nNumber: 060413557889", "number" raising the phone reading), the
+    40 characters or an expiry date or security code follows ("Cardholder: Ms Stacey Wade\nNumber: 060413557889",
+    "number" raising the phone reading), the
     card reading is the likelier one (twelfth round). Returns the phone readings to drop and the card readings
     to keep."""
     phones = {(s.start, s.end): s for s in kept if s.entity_type == "PHONE_NUMBER"}
     pairs = [(phones[(c.start, c.end)], c) for c in weak_cards if (c.start, c.end) in phones and _no_phone_word(text, c)
-             and (phones[(c.start, c.end)].score < 0.5 or _CARD_WORDS.search(text, max(0, c.start - 40), c.start))]
+             and (phones[(c.start, c.end)].score < 0.5 or _said_to_be_a_card(text, c))]
     return [p for p, _c in pairs], [replace(c, score=0.5) for _p, c in pairs]
+
+
+# What follows a card number on a card's record: its expiry or security code (twelfth round)
+_CARD_AFTER = re.compile(r"(?i)\b(?:exp(?:iry|ires|iration)?\b\.?|valid[ \t]+(?:thru|through|until|to)\b|cvv2?\b|cvc\b"
+                         r"|security[ \t]+code\b)")
+
+
+def _said_to_be_a_card(text: str, span: Span) -> bool:
+    """A card word among the 40 characters before ``span``, or its expiry or security code among the 30 after."""
+    return (_CARD_WORDS.search(text, max(0, span.start - 40), span.start) is not None
+            or _CARD_AFTER.search(text, span.end, span.end + 30) is not None)
 
 
 def _no_phone_word(text: str, span: Span) -> bool:

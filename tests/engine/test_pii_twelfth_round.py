@@ -20,6 +20,8 @@ from tests.engine.pii_found import cards, found, people, phones
     ("Jade Wood;586257532604;philliphunter@example.net", "586257532604"),     # national reading of one run
     ("Christopher Jones;676318949051;vallen@example.com", "676318949051"),
     ("Cardholder: Ms Stacey Wade\nNumber: 060413557889\nExpiry: 03/29", "060413557889"),   # "number" raised the phone
+    ("Cardholder: Miss Caroline Shepherd\nNumber: 060419740059\nExpiry: 03/29", "060419740059"),  # expiry after it
+    ("Number: 060419740059, expires 03/29", "060419740059"),
 ])
 def test_a_card_number_with_no_word_around_it_is_a_card(text: str, number: str) -> None:
     assert cards(text) == [number]
@@ -100,3 +102,22 @@ def test_a_number_alone_between_two_lines_of_contact_data(text: str, number: str
 ])
 def test_a_figure_beside_one_line_of_contact_data_stays(text: str) -> None:
     assert phones(text) == [], found(text)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Emergency repair contractor: Felicia Smith, 24h line 147 4285", "147 4285"),
+    ("Emergency repair contractor: Joshua Jones, 24h line 14539557017", "14539557017"),
+    ("Or try my office line 841 8165.", "841 8165"),
+])
+def test_a_named_telephone_line_is_a_phone_label(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+def test_line_alone_is_no_phone_label() -> None:
+    assert phones("See line 4 of the invoice, 147 4285 units.") == []
+
+
+def test_the_00_of_an_international_number_is_not_counted_among_its_digits() -> None:
+    text = "Telephone number: 0054 11 15-9212-1573"        # fourteen digits after the "00", as after a "+"
+    assert phones(text) == ["0054 11 15-9212-1573"]
+    assert phones("Ref 0012 34 5") == []                 # five digits after the "00": no number

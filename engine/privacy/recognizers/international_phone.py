@@ -43,5 +43,5 @@ class InternationalPhoneRecognizer(CueBoostedTable):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """False drops the match; None keeps the pattern's score (True would raise it to 1.0)."""
-        digits = digits_before_extension(pattern_text)
+        digits = digits_before_extension(pattern_text) - (2 if pattern_text.startswith("00") else 0)  # "00" = "+"
         return None if self.MIN_DIGITS <= digits <= self.MAX_DIGITS else False

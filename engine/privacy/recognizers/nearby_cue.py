@@ -56,6 +56,11 @@ _OWN_NUMBER = regex.compile(
     r"|(?:^|[\s(,;])(?i:with|contact|reach|text|ring|phone)[ \t]+(?i:the[ \t]+)?(?i:customer|client|caller"
     r"|recipient|tenant|patient|guest|driver|owner|landlord|him|her|them|me|us)[ \t]+(?i:on|at|via|under)[ \t]*\Z",
     regex.MULTILINE)
+# A telephone line named by what it is, right before the number: "24h line 63904 7924", "direct line: ...",
+# "office line ..." (twelfth round); "line" alone is not one ("line 4 of the invoice")
+_LINE_LABEL = regex.compile(
+    r"(?:^|[\s(,;])(?i:24[ \t\-]?h(?:ours?|rs?)?|24/7|24[ \t\-]hour|direct|office|home|work|private|emergency|main"
+    r"|phone|telephone|fixed|mobile|support|service)[ \t]+(?i:line)[ \t]*:?[ \t]*\Z", regex.MULTILINE)
 # A question for someone's number on the line before, answered by the number (a chat transcript; eleventh
 # round): "Agent: And your number?\nCustomer: ...", "... best number to reach you?\n[09:15] Ana: it's ..."
 _PHONE_ISH = r"(?:phone|mobile|cell|callback|call-back|contact|telephone|home|daytime|landline)"
@@ -99,10 +104,11 @@ def has_cue_before(text: str, start: int, cues: Iterable[str], window: int = WIN
                    contact_labels: bool = True) -> bool:
     """A word among the ``window`` words before ``start`` is a cue, or starts with one of four letters or more;
     or a short phone label ("M:", "T:") or an own-number phrase ("my new number is") stands right before
-    ``start``, or a question for the number ends the line before ("And your number?\nCustomer: "), or, with
+    ``start``, or a named telephone line ("24h line", "direct line"), or a question for the number ends the line
+    before ("And your number?\nCustomer: "), or, with
     ``contact_labels``, a contact label ("emergency:") or what to do if something goes wrong ("if problems")."""
     before = text[max(0, start - 40):start]
-    if _SHORT_LABEL.search(before) or _OWN_NUMBER.search(before) or _ASKED_FOR.search(
+    if _SHORT_LABEL.search(before) or _OWN_NUMBER.search(before) or _LINE_LABEL.search(before) or _ASKED_FOR.search(
             text, max(0, start - 160), start) or (
             contact_labels and (_CONTACT_LABEL.search(before) or _IF_NEEDED.search(before))):
         return True
