@@ -119,15 +119,17 @@ class LoadedModel:
         if self._proc is not None:
             self._proc.stop()
             self._proc = None
-        safe = ""
+        safe = cause = ""
         if exc.outcome == "crashed" and self.config is not None:  # a slow or killed process says nothing
-            # about the settings; a native crash does
+            # about the settings; a native crash may: they are self-tested again
             nxt = record_crash(self.config, f"{exc.outcome}-in-use", str(exc))
             if nxt is not None and nxt != self.config:
                 safe = f" with safe settings ({nxt.label()})"
+            elif nxt == self.config:
+                cause = "; its settings passed a fresh self-test, so the model file or this input is the likelier cause"
         how = str(exc).removeprefix("the inference runtime ")
         verb = {"hung": "stopped answering", "killed": "was stopped"}.get(exc.outcome, "crashed")
-        err = InferenceCrashed(f"the inference runtime {verb} while {doing} ({how}); "
+        err = InferenceCrashed(f"the inference runtime {verb} while {doing} ({how}){cause}; "
                                f"it restarts{safe} on the next try — try again", exc.outcome)
         for listener in list(_listeners):
             listener(err)

@@ -13,7 +13,8 @@ run on a short teacher-forced decode of the demo model in its own inference proc
 A configuration that crashes, hangs or answers differently from the baseline (garbage) is
 never used here. The fastest one that passed is chosen and stored per machine in the
 user's state folder, keyed by the CPU and the llama.cpp build; a crash later, in real use,
-marks that configuration bad and the next safe one is used from then on.
+sends that configuration through the self-test again: only if it fails there too is it marked bad
+and the next safe one used from then on (a model file or an input can crash llama.cpp too).
 """
 
 from __future__ import annotations
@@ -221,10 +222,15 @@ def config_to_use() -> RuntimeConfig:
 
 
 def record_crash(config: RuntimeConfig, outcome: str, detail: str) -> RuntimeConfig | None:
-    """A configuration crashed in real use: never use it again here. Returns the next safe one."""
+    """A configuration crashed in real use. It is self-tested again at once, on the demo model in a fresh
+    process: where it passes there, the crash says nothing against the settings (the model file or the input is
+    the likelier cause) and they stay in use; where it crashes again, or no demo model is there to tell, it is
+    never used again here. Returns the configuration to use from now on."""
     choice = machine_choice()
     if choice is None:
         return None
+    if passes_again(config):
+        return config
     results = [ConfigResult(r.config, outcome if r.config == config else r.outcome,
                             detail if r.config == config else r.detail, r.seconds) for r in choice.results]
     if config not in [r.config for r in results]:
@@ -233,6 +239,21 @@ def record_crash(config: RuntimeConfig, outcome: str, detail: str) -> RuntimeCon
     choice.chosen = next((r.config for r in results if r.outcome == "ok"), None)
     _save(choice)
     return choice.chosen
+
+
+def passes_again(config: RuntimeConfig, timeout_s: float = 60.0) -> bool:
+    """Whether ``config`` still runs the self-test's probe of the demo model in a fresh process."""
+    from engine.inference.process import InferenceFailure, probe_process
+    from engine.paths import demo_model_path
+
+    model = demo_model_path()
+    if model is None:
+        return False
+    try:
+        probe_process(model, config, PROBE_TEXT, timeout_s)
+    except InferenceFailure:
+        return False
+    return True
 
 
 def main() -> int:

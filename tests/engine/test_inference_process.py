@@ -126,11 +126,28 @@ def test_a_process_killed_mid_answer_is_one_error_and_the_next_call_works(
         # the next call restarts the process and answers
         assert model.complete("Hello", max_tokens=4)
         assert model.pid not in (None, first_pid)
-    if sig is signal.SIGSEGV:  # a native crash marks the configuration bad for this machine
+    if sig is signal.SIGSEGV:  # a native crash sends the settings through the self-test again: they pass it
         choice = selftest.machine_choice()
         assert choice is not None
-        assert any(r.outcome == "crashed-in-use" for r in choice.results)
-        assert "safe settings" in str(error)
+        assert not any(r.outcome == "crashed-in-use" for r in choice.results)
+        assert "passed a fresh self-test" in str(error) and "safe settings" not in str(error)
+
+
+def test_settings_that_crash_in_use_and_in_the_self_test_again_are_never_used_again(
+        copied_machine_state: Path, demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = selftest.machine_choice()
+    assert before is not None and before.chosen is not None
+    # a CPU path that crashes on this machine (cannot be had here): the self-test's probe of these settings dies
+    fault(monkeypatch, kind="segv", op="probe", variant=before.chosen.variant or "*",
+          extra_bufts=before.chosen.extra_bufts)
+    with LoadedModel(demo, n_ctx=512) as model:
+        _text, error = _kill_after_first_piece(model, signal.SIGSEGV)
+        assert error is not None and "safe settings" in str(error)
+        assert "passed a fresh self-test" not in str(error)
+    after = selftest.machine_choice()
+    assert after is not None and after.chosen != before.chosen
+    bad = [r for r in after.results if r.config == before.chosen]
+    assert bad and bad[0].outcome == "crashed-in-use"
 
 
 def test_a_hung_process_is_stopped_and_reported(copied_machine_state: Path, demo: Path,
