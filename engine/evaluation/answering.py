@@ -7,7 +7,9 @@ task without an object schema) decodes greedily until the chat template's end-of
 marker; scoring parses an extraction output as JSON.
 
 ``many`` answers several inputs decoded together (``engine.inference.batched``), with the same
-answers as one at a time; each answer's latency is then the batch's time shared out evenly.
+answers as one at a time; each answer's latency is then the batch's time shared out evenly (a
+throughput figure): the latency one request waits for is measured apart, on a few inputs answered
+one at a time (``engine.evaluation.runs``).
 """
 
 from __future__ import annotations

@@ -61,12 +61,18 @@ def classification_metrics(references: Sequence[str], predictions: Sequence[str]
     }
 
 
-def latency_metrics(latencies_ms: Sequence[float], tokens: Sequence[int]) -> dict[str, float]:
+def latency_metrics(latencies_ms: Sequence[float], tokens: Sequence[int],
+                    alone_ms: Sequence[float] = ()) -> dict[str, float]:
+    """Mean, median and 95th-percentile latency of the answers given one at a time (``alone_ms``; of all answers
+    where there are none), what one request waits for; tokens per second over all answers (throughput).
+    ``latency_answers``: how many answers the latencies were measured on."""
     total_s = sum(latencies_ms) / 1000
+    measured = list(alone_ms) or list(latencies_ms)
     return {
-        "latency_mean_ms": (sum(latencies_ms) / len(latencies_ms)) if latencies_ms else 0.0,
-        "latency_p50_ms": percentile(latencies_ms, 50),
-        "latency_p95_ms": percentile(latencies_ms, 95),
+        "latency_mean_ms": (sum(measured) / len(measured)) if measured else 0.0,
+        "latency_p50_ms": percentile(measured, 50),
+        "latency_p95_ms": percentile(measured, 95),
+        "latency_answers": float(len(measured)),
         "tokens_per_second": (sum(tokens) / total_s) if total_s > 0 else 0.0,
     }
 

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from engine.evaluation.service import EvaluationService
 
 SPLITS = ("test", "golden", "ood", "eval")  # eval: what calibration is fitted on
+# After the batched answers, the first inputs of a run are answered again one at a time: their latencies are what
+# one console request waits for (a batched answer's latency is its batch's time shared out, a throughput figure)
+LATENCY_SAMPLE = 4
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def evaluate(ev: EvaluationService, model: ModelUnderTest, version_id: int, spli
              seed: int = 0, ctx: JobContext | None = None) -> int:
     """Run the model over the split and store every prediction; returns the run id."""
     ev.membership.require("expert", "evaluation")
-    from engine.evaluation.answering import answerer_for
+    from engine.evaluation.answering import Answer, answerer_for
     from engine.inference.runtime import BATCH_INPUTS, LoadedModel
 
     ctx = ctx or JobContext()
@@ -119,16 +122,18 @@ def evaluate(ev: EvaluationService, model: ModelUnderTest, version_id: int, spli
                         {"model": model.label, "model_sha256": sha, "split": split,
                          "dataset_version": version.content_hash, "shots": len(shot_list), "seed": seed})
     try:
-        answers = []
+        answers: list[Answer] = []
         with LoadedModel(model.path) as loaded:
             answer = answerer_for(loaded, task, fmt, shot_list)
             for i in range(0, len(rows), BATCH_INPUTS):  # decoded together: the same answers, faster
                 chunk = rows[i:i + BATCH_INPUTS]
                 ctx.step(i / len(rows), f"{model.label}: examples {i + 1}–{i + len(chunk)} of {len(rows)}")
                 answers += answer.many([r.input_text for r in chunk])
+            ctx.step(0.99, f"{model.label}: timing {min(LATENCY_SAMPLE, len(rows))} single requests")
+            alone_ms = [answer(r.input_text).latency_ms for r in rows[:LATENCY_SAMPLE]]
         scored = run_metrics(task.kind, task.spec, task.labels, [r.target for r in rows],
                              [a.output for a in answers], [a.confidence for a in answers],
-                             [a.latency_ms for a in answers], [a.tokens for a in answers])
+                             [a.latency_ms for a in answers], [a.tokens for a in answers], alone_ms)
         scored.metrics.update(confidence_metrics([a.confidence for a in answers], scored.correct,
                                                  stored(ev, model.artifact_id)))
         predictions = [Prediction(evaluation_run_id=run_id, dataset_item_id=row.item_id, output=a.output,

@@ -52,9 +52,11 @@ def score_outputs(kind: str, spec: Mapping[str, Any], labels: Sequence[str], ref
 
 def run_metrics(kind: str, spec: Mapping[str, Any], labels: Sequence[str], references: Sequence[str],
                 outputs: Sequence[str], confidences: Sequence[float | None], latencies_ms: Sequence[float],
-                tokens: Sequence[int]) -> Scored:
+                tokens: Sequence[int], alone_ms: Sequence[float] = ()) -> Scored:
+    """Quality metrics of ``outputs`` against ``references``; latency from ``alone_ms`` (answers given one at a
+    time) where given, else from ``latencies_ms``; throughput from ``latencies_ms`` and ``tokens``."""
     scored = score_outputs(kind, spec, labels, references, outputs)
-    scored.metrics.update(latency_metrics(latencies_ms, tokens))
+    scored.metrics.update(latency_metrics(latencies_ms, tokens, alone_ms))
     if kind == "classification":
         scored.metrics["confidence_auroc"] = auroc([c or 0.0 for c in confidences], scored.correct)
     return scored

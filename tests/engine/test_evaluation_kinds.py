@@ -73,6 +73,7 @@ def test_generation_run_scores_rouge_l(workspace: Workspace) -> None:
     assert [r.output for r in rows] == _one_at_a_time(workspace, version)  # decoded together, answered alike
     assert m["rouge_l"] > 0  # a 135M model copies some of the words back
     assert m["latency_p95_ms"] >= m["latency_p50_ms"] > 0 and m["tokens_per_second"] > 0
+    assert m["latency_answers"] == 2  # both test rows timed again one at a time, after the batch
 
 
 def _one_at_a_time(ws: Workspace, version: int) -> list[str]:
@@ -109,3 +110,5 @@ def test_runs_decode_in_batches_and_answer_as_one_at_a_time(workspace: Workspace
     assert len(set(latencies[:BATCH_INPUTS])) == 1 and len(set(latencies[BATCH_INPUTS:])) == 1  # one time per batch
     assert batched == _one_at_a_time(workspace, version)
     assert sum("examples" in m for m in steps) == 2  # progress moved once per batch
+    # the latency a single request waits for: four inputs timed again one at a time, not the batches' shares
+    assert info.metrics["latency_answers"] == 4 and any("single requests" in m for m in steps)

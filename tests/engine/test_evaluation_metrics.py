@@ -44,6 +44,15 @@ def test_latency_percentiles_and_throughput_by_hand() -> None:
     m = latency_metrics([100.0, 200.0, 300.0, 400.0], [10, 20, 30, 40])
     assert m["latency_mean_ms"] == 250.0
     assert m["tokens_per_second"] == pytest.approx(100.0)  # 100 tokens in 1 s
+    assert m["latency_answers"] == 4
+
+
+def test_latency_is_read_on_the_answers_given_one_at_a_time() -> None:
+    # four answers decoded together (the batch's 400 ms shared out), two of them timed again alone
+    m = latency_metrics([100.0, 100.0, 100.0, 100.0], [10, 20, 30, 40], alone_ms=[180.0, 220.0])
+    assert m["latency_mean_ms"] == pytest.approx(200.0) and m["latency_p50_ms"] == pytest.approx(200.0)
+    assert m["latency_answers"] == 2
+    assert m["tokens_per_second"] == pytest.approx(250.0)  # throughput: 100 tokens in the batch's 0.4 s
 
 
 SCHEMA = {"type": "object", "properties": {"name": {"type": "string"}, "qty": {"type": "integer"}},
