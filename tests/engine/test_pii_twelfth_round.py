@@ -121,3 +121,4 @@ def test_the_00_of_an_international_number_is_not_counted_among_its_digits() -> 
     text = "Telephone number: 0054 11 15-9212-1573"        # fourteen digits after the "00", as after a "+"
     assert phones(text) == ["0054 11 15-9212-1573"]
     assert phones("Ref 0012 34 5") == []                 # five digits after the "00": no number
+    assert phones("Serial 0048 6958 1549 6600") == []    # four groups of four: a serial's layout

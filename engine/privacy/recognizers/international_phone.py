@@ -17,6 +17,9 @@ from engine.privacy.recognizers.nearby_cue import CueBoostedTable
 EXTENSION = r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"
 
 
+_FOUR_BY_FOUR = re.compile(r"00\d\d(?:[ \-]\d{4}){3}")
+
+
 def digits_before_extension(number: str) -> int:
     """How many digits the number has, leaving out an extension ("x204", "ext. 12")."""
     return sum(ch.isdigit() for ch in re.split(r"[ \t]?(?:x|ext)", number, maxsplit=1)[0])
@@ -43,5 +46,7 @@ class InternationalPhoneRecognizer(CueBoostedTable):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """False drops the match; None keeps the pattern's score (True would raise it to 1.0)."""
+        if _FOUR_BY_FOUR.fullmatch(pattern_text):
+            return False  # "0048 6958 1549 6600": a serial's or a card's layout, no telephone number's
         digits = digits_before_extension(pattern_text) - (2 if pattern_text.startswith("00") else 0)  # "00" = "+"
         return None if self.MIN_DIGITS <= digits <= self.MAX_DIGITS else False
