@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
+import regex
+
 from engine.privacy.address_blocks import addresses_under_names
 from engine.privacy.contact_lines import names_after_phones, names_before_phones, phones_after_names
 from engine.privacy.letterheads import letterhead_names
@@ -234,9 +236,13 @@ def _pieces(text: str, span: Span, user_sources: Set[str]) -> list[Span]:
 _LIST_SEPARATORS = frozenset("/|·•–—-,;:")
 
 
+# A number's first group that is the minutes of a time before it ("14:15 0612 ..."), with the space after it
+_MINUTES_OF_A_TIME = regex.compile(r"(?<=(?<!\d)(?:[01]?\d|2[0-3])[:.])[0-5]\d[ \t]+(?=\d)")
+
+
 def _trim(text: str, span: Span) -> Span | None:
-    """Drop surrounding whitespace, unbalanced brackets, punctuation a URL took from the sentence and list
-    separators at the end of the model's guesses."""
+    """Drop surrounding whitespace, unbalanced brackets, punctuation a URL took from the sentence, list
+    separators at the end of the model's guesses and the minutes of a time opening a phone number."""
     start, end = span.start, span.end
     while start < end and text[start].isspace():
         start += 1
@@ -248,6 +254,10 @@ def _trim(text: str, span: Span) -> Span | None:
         start += 1  # "(052-58-2226": the bracket belongs to the sentence
     if end - start > 1 and text[end - 1] == ")" and "(" not in text[start:end]:
         end -= 1
+    if span.entity_type == "PHONE_NUMBER" and (minutes := _MINUTES_OF_A_TIME.match(text, start, end)) is not None:
+        start = minutes.end()  # "Ring 14:15 0612 345 678": the minutes belong to the time (twelfth round)
+        if sum(ch.isdigit() for ch in text[start:end]) < 6:
+            return None
     if end <= start:
         return None
     return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)

@@ -122,3 +122,20 @@ def test_the_00_of_an_international_number_is_not_counted_among_its_digits() -> 
     assert phones(text) == ["0054 11 15-9212-1573"]
     assert phones("Ref 0012 34 5") == []                 # five digits after the "00": no number
     assert phones("Serial 0048 6958 1549 6600") == []    # four groups of four: a serial's layout
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Ring 14:15 0612 345 678", "0612 345 678"),
+    ("Call me at 10:30 12 34 56", "12 34 56"),
+    ("Arrived 9.45 0612 345 678", "0612 345 678"),
+])
+def test_the_minutes_of_a_time_before_a_number_are_not_part_of_it(text: str, number: str) -> None:
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Tel: 12 34 56 78", "12 34 56 78"),        # no time before it: the first pair stays
+    ("Tel.: 55 12 34 56", "55 12 34 56"),       # a label's colon, no time
+])
+def test_a_first_pair_that_is_no_time_s_minutes_stays(text: str, number: str) -> None:
+    assert phones(text) == [number]
