@@ -35,6 +35,7 @@ import regex
 
 from engine.privacy.name_words import NAME_WORD, PARTICLE, ROLE_WORDS, TITLE
 from engine.privacy.not_personal import LABEL_WORDS
+from engine.privacy.phone_rows import a_run_that_is_no_date
 from engine.privacy.spans import NameClaims, Span, whole_cell
 
 SOURCE = "ContactLine"
@@ -200,8 +201,6 @@ def _in_a_row_with_a_person(text: str, phone: Span, people: Sequence[Span]) -> b
 _NAME_CLOSING_THE_LINE = regex.compile(
     rf"[ \t]*(?:[,;/|·•–—-][ \t]*)?(?:(?:{TITLE}\.?|\p{{Lu}}\p{{Ll}}{{0,3}}\.)[ \t]+)?"
     rf"(?P<name>{NAME_WORD}(?:[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_WORD}){{1,4}})[ \t]*(?:[,;(].*)?")
-_DATE_RUN = regex.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-                          r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d")
 
 
 def names_after_phones(text: str, spans: Sequence[Span],
@@ -214,7 +213,7 @@ def names_after_phones(text: str, spans: Sequence[Span],
     for phone in sorted([*found_phones, *free_weak], key=lambda s: (s.start, -s.end)):
         weak, value = phone not in found_phones, text[phone.start:phone.end]
         if weak and (_covered(claims.found, phone.start, phone.end) or not (
-                _written_as_a_phone(value) or (8 <= len(value) <= 12 and not _DATE_RUN.fullmatch(value)))):
+                _written_as_a_phone(value) or a_run_that_is_no_date(value))):
             continue
         line_start = text.rfind("\n", 0, phone.start) + 1
         line_end = len(text) if (nl := text.find("\n", phone.end)) < 0 else nl

@@ -88,6 +88,11 @@ def _two_groups_or_a_run(value: str) -> bool:
     """Two groups of three digits or more, a run of 8 to 12 digits that is no date, or seven digits grouped."""
     if _TWO_GROUPS.fullmatch(value) is not None or _SEVEN.fullmatch(value) is not None:
         return True
+    return a_run_that_is_no_date(value)
+
+
+def a_run_that_is_no_date(value: str) -> bool:
+    """A bare run of 8 to 12 digits that is no date: "93737200", not "20240512"."""
     return _BARE_RUN.fullmatch(value) is not None and _RUN_DATE.fullmatch(value) is None
 
 
