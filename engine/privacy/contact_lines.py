@@ -36,7 +36,7 @@ import regex
 from engine.privacy.name_words import NAME_WORD, PARTICLE, ROLE_WORDS, TITLE
 from engine.privacy.not_personal import LABEL_WORDS
 from engine.privacy.phone_rows import a_run_that_is_no_date
-from engine.privacy.spans import NameClaims, Span, whole_cell
+from engine.privacy.spans import NameClaims, Span, line_around, whole_cell
 
 SOURCE = "ContactLine"
 _WORD = r"\p{Lu}(?:[’']\p{Lu})?[\p{Ll}’']+(?:-\p{Lu}[\p{Ll}’']+)?"  # Anna, Lars-Erik, O'Connor
@@ -74,16 +74,21 @@ def _covered(spans: Sequence[Span], start: int, end: int) -> list[Span]:
     return [s for s in spans if s.start < end and start < s.end]
 
 
+def _phones_to_vouch(spans: Sequence[Span], weak_phones: Sequence[Span]) -> list[tuple[Span, bool]]:
+    """The found phone numbers and the weak candidates that overlap nothing found, in text order, each with
+    whether it is a weak one."""
+    found = [s for s in spans if s.entity_type == "PHONE_NUMBER"]
+    free_weak = [p for p in weak_phones if not _covered(spans, p.start, p.end)]
+    return [(p, p not in found) for p in sorted([*found, *free_weak], key=lambda s: (s.start, -s.end))]
+
+
 def names_before_phones(text: str, spans: Sequence[Span],
                         weak_phones: Sequence[Span] = ()) -> tuple[list[Span], list[Span]]:
     """PERSON spans for names written right before a found phone number, and the model's place
     guesses inside those words, which the PERSON spans replace. A weak phone candidate with a name
     of two words or more right before it is kept too, with the name: each vouches for the other."""
     claims = NameClaims(SOURCE)
-    found_phones = [s for s in spans if s.entity_type == "PHONE_NUMBER"]
-    free_weak = [p for p in weak_phones if not _covered(spans, p.start, p.end)]
-    for phone in sorted([*found_phones, *free_weak], key=lambda s: (s.start, -s.end)):
-        weak = phone not in found_phones
+    for phone, weak in _phones_to_vouch(spans, weak_phones):
         if weak and _covered(claims.found, phone.start, phone.end):
             continue
         line_start = text.rfind("\n", 0, phone.start) + 1
@@ -208,15 +213,12 @@ def names_after_phones(text: str, spans: Sequence[Span],
     """PERSON spans for the name words closing a line that a phone number opens, the spans they replace (the
     model's place guesses, a shorter name inside them), and the weak numbers so vouched for."""
     claims = NameClaims(SOURCE)
-    found_phones = [s for s in spans if s.entity_type == "PHONE_NUMBER"]
-    free_weak = [p for p in weak_phones if not _covered(spans, p.start, p.end)]
-    for phone in sorted([*found_phones, *free_weak], key=lambda s: (s.start, -s.end)):
-        weak, value = phone not in found_phones, text[phone.start:phone.end]
+    for phone, weak in _phones_to_vouch(spans, weak_phones):
+        value = text[phone.start:phone.end]
         if weak and (_covered(claims.found, phone.start, phone.end) or not (
                 _written_as_a_phone(value) or a_run_that_is_no_date(value))):
             continue
-        line_start = text.rfind("\n", 0, phone.start) + 1
-        line_end = len(text) if (nl := text.find("\n", phone.end)) < 0 else nl
+        line_start, line_end = line_around(text, phone.start, phone.end)
         m = _NAME_CLOSING_THE_LINE.fullmatch(text, phone.end, line_end)
         if (_LINE_OPENING.fullmatch(text, line_start, phone.start) is None or m is None
                 or any(_not_a_name_word(w) for w in m.group("name").split())):

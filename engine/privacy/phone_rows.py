@@ -165,9 +165,7 @@ def phones_beside_contact_data(text: str, spans: Sequence[Span], weak_phones: Se
         run = len(groups) < 2 and not value.lstrip("(").startswith(("0", "+"))
         if run and _RUN_DATE.fullmatch(value) is not None:
             return False
-        line_start = text.rfind("\n", 0, phone.start) + 1
-        line_end = len(text) if (nl := text.find("\n", phone.end)) < 0 else nl
-        alone = text[line_start:phone.start].strip(" \t") == "" and text[phone.end:line_end].strip(" \t") == ""
+        alone = text[slice(*line_around(text, phone.start, phone.end))].strip(" \t") == value
         above = any(d.end <= phone.start and _LINE_BREAK.fullmatch(text, d.end, phone.start) for d in data)
         below = any(d.start >= phone.end and _LINE_BREAK.fullmatch(text, phone.end, d.start) for d in data)
         if alone and above and below:
